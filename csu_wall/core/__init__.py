@@ -1,0 +1,1 @@
+"""Plain domain values and ports. Imports nothing but the standard library and numpy."""
