@@ -1,0 +1,1 @@
+"""recorders layer."""
