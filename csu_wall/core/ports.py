@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
@@ -32,6 +33,9 @@ class StreamSource:
     credential_ref: str | None = None
     realtime: bool = False  # pace packets by their timestamps (files)
     loop: bool = False  # restart at end of file (demo)
+    # Called once in the session's reader thread before opening (e.g. the demo driver
+    # encodes its clip there, never on the GUI thread). Excluded from equality.
+    prepare: Callable[[], None] | None = field(default=None, compare=False, repr=False)
 
 
 class RecorderDriver(Protocol):

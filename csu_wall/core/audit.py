@@ -1,0 +1,44 @@
+"""Audit entries: every viewing, extraction and denied attempt leaves one (CNIL 2021-122)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+
+class AuditAction(str, Enum):
+    LOGIN = "login"
+    LOGOUT = "logout"
+    LOCK = "lock"
+    LIVE_VIEW = "live_view"
+    LIVE_VIEW_END = "live_view_end"
+    PLAYBACK = "playback"
+    SNAPSHOT = "snapshot"
+    EXPORT = "export"
+    BOOKMARK = "bookmark"
+    LAYOUT_CHANGE = "layout_change"
+    DENIED = "denied"
+    SITE_APPLY = "site_apply"
+    COMMUNE_DETACH = "commune_detach"
+    COMMUNE_ATTACH = "commune_attach"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    ts_utc: datetime  # aware, UTC
+    workstation: str
+    operator_id: str
+    action: AuditAction
+    commune_id: str | None = None
+    camera_id: str | None = None
+    detail: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class AuditSink:
+    """Port: where audit entries go. ``append`` must be durable when it returns: the access it
+    records proceeds only afterwards."""
+
+    def append(self, entry: AuditEntry) -> int:  # pragma: no cover - protocol
+        raise NotImplementedError
