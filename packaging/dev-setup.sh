@@ -38,4 +38,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
+if [ -x packaging/build_translations.sh ]; then bash packaging/build_translations.sh; fi
 echo "csu-wall setup: ready (.venv)"

@@ -1,0 +1,170 @@
+"""Composition root and the ``csu-wall`` command line.
+
+Only this module knows every layer: it resolves the data directory, opens the database, builds
+the access gate, the media engine and the recorder drivers, and hands a :class:`Launcher` to
+the GUI. Subcommands (``site check``, ``site apply``, ``db upgrade``) never start Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import socket
+import sys
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from csu_wall import _cli_text as T
+from csu_wall.core.errors import CsuWallError, SiteFileError
+
+log = logging.getLogger("csu_wall")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("csu-wall")
+    except metadata.PackageNotFoundError:  # running from a source tree without install
+        return "0+unknown"
+
+
+def _common_options(lang: str, *, suppress: bool) -> argparse.ArgumentParser:
+    """Options every subcommand honours. Subparsers use SUPPRESS so that an option given
+    before the subcommand is not overwritten by the subparser's default."""
+    default = argparse.SUPPRESS if suppress else None
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--data-dir", metavar="DIR", default=default, help=T.text("data_dir", lang))
+    parent.add_argument("--database", metavar="URL", default=default, help=T.text("database", lang))
+    parent.add_argument(
+        "--lang", choices=("fr", "en"), default=default, help=T.text("lang", lang)
+    )
+    parent.add_argument(
+        "-v", "--verbose", action="store_true", default=default, help=T.text("verbose", lang)
+    )
+    return parent
+
+
+def build_parser(lang: str) -> argparse.ArgumentParser:
+    T.install_argparse_language(lang)
+    parser = argparse.ArgumentParser(
+        prog="csu-wall",
+        description=T.text("description", lang),
+        parents=[_common_options(lang, suppress=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"csu-wall {_version()}",
+                        help=T.text("version", lang))
+    parser.add_argument("--demo", action="store_true", help=T.text("demo", lang))
+    parser.add_argument("--screenshot", metavar="PATH", type=Path,
+                        help=T.text("screenshot", lang))
+    parser.add_argument("--quit-after", metavar="SECONDS", type=float,
+                        help=T.text("quit_after", lang))
+    parser.add_argument("--support-bundle", metavar="PATH", type=Path,
+                        help=T.text("support_bundle", lang))
+    common = _common_options(lang, suppress=True)
+    commands = parser.add_subparsers(dest="command", title=T.text("commands", lang))
+
+    site = commands.add_parser("site", help=T.text("cmd_site", lang), parents=[common])
+    site_cmds = site.add_subparsers(dest="site_command", required=True)
+    check = site_cmds.add_parser("check", help=T.text("cmd_site_check", lang), parents=[common])
+    check.add_argument("file", type=Path, help=T.text("site_file", lang))
+    apply = site_cmds.add_parser("apply", help=T.text("cmd_site_apply", lang), parents=[common])
+    apply.add_argument("file", type=Path, help=T.text("site_file", lang))
+    apply.add_argument("--by", metavar="NAME", help=T.text("applied_by", lang))
+
+    db = commands.add_parser("db", help=T.text("cmd_db", lang), parents=[common])
+    db_cmds = db.add_subparsers(dest="db_command", required=True)
+    db_cmds.add_parser("upgrade", help=T.text("cmd_db_upgrade", lang), parents=[common])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    pre_lang = None
+    if "--lang" in argv:
+        i = argv.index("--lang")
+        pre_lang = argv[i + 1] if i + 1 < len(argv) else None
+    lang = T.detect_language(pre_lang)
+    args = build_parser(lang).parse_args(argv)
+    try:
+        return _dispatch(args, lang)
+    except CsuWallError as exc:
+        print(f"csu-wall: {exc}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace, lang: str) -> int:
+    from csu_wall import composition
+
+    if args.command == "site" and args.site_command == "check":
+        return _site_check(args.file)
+    ctx = composition.Paths.resolve(args.data_dir, args.database, demo=bool(args.demo))
+    composition.start_logging(ctx, verbose=bool(args.verbose))
+    if args.support_bundle:
+        from csu_wall.services.support import write_support_bundle
+
+        path = write_support_bundle(args.support_bundle, ctx.data_dir, ctx.logs_dir)
+        print(path)
+        return 0
+    if args.command == "site" and args.site_command == "apply":
+        return _site_apply(ctx, args.file, args.by)
+    if args.command == "db" and args.db_command == "upgrade":
+        from csu_wall.storage.db import upgrade
+
+        upgrade(ctx.database_url)
+        print(f"csu-wall: base à jour ({ctx.database_url_redacted})")
+        return 0
+    from csu_wall.gui.runner import run_gui
+
+    launcher = composition.AppLauncher(ctx, workstation=socket.gethostname())
+    return run_gui(
+        launcher,
+        demo=bool(args.demo),
+        screenshot=args.screenshot,
+        quit_after=args.quit_after,
+        language=args.lang or lang,
+    )
+
+
+def _site_check(path: Path) -> int:
+    from csu_wall.core.sitefile import load_site
+
+    try:
+        site, warnings = load_site(path)
+    except SiteFileError as exc:
+        for issue in exc.issues:
+            print(issue.format())
+        errors = sum(1 for i in exc.issues if i.severity == "error")
+        print(f"{path}: {errors} erreur(s) — fichier refusé.", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{path}:0: fichier: illisible ({exc.strerror or exc})")
+        return 1
+    for issue in warnings:
+        print(issue.format())
+    print(
+        f"{path}: valide — {len(site.communes)} communes, {len(site.recorders)} enregistreurs, "
+        f"{len(site.cameras)} caméras.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _site_apply(ctx: object, path: Path, by: str | None) -> int:
+    from csu_wall import composition
+
+    assert isinstance(ctx, composition.Paths)
+    applied_by = by or getpass.getuser()
+    errors = composition.apply_site_file(ctx, path, applied_by=applied_by)
+    if errors:
+        for line in errors:
+            print(line)
+        print(f"{path}: non appliqué — la base n'a pas été modifiée.", file=sys.stderr)
+        return 1
+    print(f"{path}: appliqué par {applied_by} le "
+          f"{datetime.now(timezone.utc).astimezone().strftime('%d/%m/%Y %H:%M')}.")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

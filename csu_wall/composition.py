@@ -1,0 +1,163 @@
+"""Wiring of the layers (the composition root's body, kept apart from argument parsing).
+
+No Qt here: the GUI receives an :class:`AppLauncher` and calls back into it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from csu_wall.core.errors import SiteFileError, StorageError
+from csu_wall.core.model import Recorder, Site
+from csu_wall.core.security import Habilitation, Operator, Role
+from csu_wall.media.engine import MediaEngine
+from csu_wall.media.redact import redact
+from csu_wall.recorders.registry import driver_for
+from csu_wall.services.access import AccessGate
+from csu_wall.services.logs import setup_logging
+from csu_wall.services.wall import StateFanout, WallService
+from csu_wall.storage import paths as storage_paths
+from csu_wall.storage.audit import DbAuditLog
+from csu_wall.storage.db import Database
+from csu_wall.storage.operators import ensure_operator, habilitations_of
+from csu_wall.storage.site_repo import apply_site, load_site
+
+log = logging.getLogger(__name__)
+
+DEMO_OPERATOR = Operator(id="demo", display_name="Opérateur démo", role=Role.OPERATOR, demo=True)
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where this run keeps its state. Demo runs live in their own sub-folder and database."""
+
+    data_dir: Path
+    database_url: str
+    demo: bool
+
+    @property
+    def logs_dir(self) -> Path:
+        return storage_paths.logs_dir(self.data_dir)
+
+    @property
+    def cache_dir(self) -> Path:
+        return storage_paths.cache_dir(self.data_dir)
+
+    @property
+    def database_url_redacted(self) -> str:
+        return redact(self.database_url)
+
+    @staticmethod
+    def resolve(data_dir: str | None, database: str | None, *, demo: bool) -> Paths:
+        root = storage_paths.resolve_data_dir(data_dir, demo=demo)
+        if database and not demo:
+            url = database
+        else:
+            url = "sqlite:///" + str(storage_paths.database_path(root))
+        return Paths(root, url, demo)
+
+
+def start_logging(paths: Paths, *, verbose: bool = False) -> Path:
+    return setup_logging(paths.logs_dir, verbose=verbose or bool(os.environ.get("CSU_WALL_DEBUG")))
+
+
+def apply_site_file(paths: Paths, file: Path, *, applied_by: str) -> list[str]:
+    """Validate then write a site file into the database. Returns the formatted problems
+    ([] when applied). Nothing is written when the file has an error."""
+    from csu_wall.core.sitefile import load_site as parse_site_file
+    from csu_wall.core.sitefile import site_file_hash
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        return [f"{file}:0: fichier: illisible ({exc.strerror or exc})"]
+    try:
+        site, warnings = parse_site_file(file)
+    except SiteFileError as exc:
+        return [issue.format() for issue in exc.issues]
+    db = Database.open(paths.database_url, create=True)
+    try:
+        apply_site(db, site, file_name=str(file), sha256=site_file_hash(data),
+                   applied_by=applied_by)
+    finally:
+        db.close()
+    for w in warnings:
+        log.warning("site file warning: %s", w.format())
+    log.info("site %s applied by %s (%d cameras)", file, applied_by, len(site.cameras))
+    return []
+
+
+class AppLauncher:
+    """What the GUI needs to start: implements csu_wall.gui.runner.Launcher."""
+
+    def __init__(self, paths: Paths, *, workstation: str) -> None:
+        self.paths = paths
+        self.workstation = workstation
+
+    def has_site(self) -> bool:
+        try:
+            db = Database.open(self.paths.database_url, create=True)
+        except StorageError:
+            raise
+        try:
+            return load_site(db) is not None
+        finally:
+            db.close()
+
+    def apply_site_file(self, path: Path) -> list[str]:
+        return apply_site_file(self.paths, path, applied_by=getpass.getuser())
+
+    def open_wall(self) -> WallService:
+        db = Database.open(self.paths.database_url, create=True)
+        site = load_site(db)
+        if site is None:
+            raise StorageError("Aucun site dans la base : appliquez d'abord un fichier de site.")
+        operator = Operator(id=getpass.getuser(), display_name=getpass.getuser())
+        ensure_operator(db, operator)
+        habs = habilitations_of(db, operator.id)
+        return self._wall(db, site, operator, habs, demo=False)
+
+    def open_demo(self) -> WallService:
+        """The embedded demo site, in the demo database, with the demo operator (who exists
+        only here) habilitated for every demo commune."""
+        from csu_wall.core.sitefile import load_demo_site
+
+        site = load_demo_site()
+        db = Database.open(self.paths.database_url, create=True)
+        current = load_site(db)
+        if current != site:
+            apply_site(db, site, file_name="<démo intégrée>", sha256="demo",
+                       applied_by="csu-wall --demo")
+        now = datetime.now(timezone.utc)
+        habs = [
+            Habilitation(
+                operator_id=DEMO_OPERATOR.id,
+                commune_id=c.id,
+                legal_basis="Démonstration — aucune image réelle",
+                granted_by="csu-wall --demo",
+                valid_from=now.replace(year=now.year - 1),
+            )
+            for c in site.communes
+        ]
+        ensure_operator(db, DEMO_OPERATOR)
+        return self._wall(db, site, DEMO_OPERATOR, habs, demo=True)
+
+    def _wall(self, db: Database, site: Site, operator: Operator,
+              habilitations: list[Habilitation], *, demo: bool) -> WallService:
+        audit = DbAuditLog(db)
+        access = AccessGate(site, operator, habilitations, audit, workstation=self.workstation)
+        clip_dir = self.paths.cache_dir / "demo-clips"
+
+        def drivers(recorder: Recorder):  # type: ignore[no-untyped-def]
+            return driver_for(recorder, clip_dir=clip_dir)
+
+        events = StateFanout()
+        engine = MediaEngine(on_state=events)
+        wall = WallService(site, access, engine, drivers, demo=demo, state_events=events)
+        wall.on_shutdown(db.close)
+        return wall
