@@ -1,0 +1,203 @@
+"""The site in the database: ``site apply`` writes a whole site file in one transaction.
+
+After :func:`apply_site` the communes, recorders and cameras in the database are exactly those
+of the file, in the file's order; the application itself (file, hash, who, when) is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+
+from csu_wall.core.errors import StorageError
+from csu_wall.core.model import Camera, Commune, PrivacyMask, Recorder, Site, StreamProfile
+from csu_wall.storage.db import Database, new_id
+from csu_wall.storage.schema import (
+    cameras,
+    communes,
+    habilitations,
+    recorders,
+    site_applications,
+)
+
+
+@dataclass(frozen=True)
+class SiteApplication:
+    """One ``csu-wall site apply``: which file, its SHA-256, who applied it and when (UTC)."""
+
+    id: int
+    site_name: str
+    applied_at: datetime
+    applied_by: str
+    file_name: str
+    sha256: str
+    camera_count: int
+
+
+def apply_site(
+    db: Database,
+    site: Site,
+    *,
+    file_name: str,
+    sha256: str,
+    applied_by: str,
+    now: datetime | None = None,
+) -> SiteApplication:
+    """Make the database hold exactly ``site``, and record the application, atomically."""
+    applied_at = now or datetime.now(UTC)
+    commune_rows = [_commune_row(c, i) for i, c in enumerate(site.communes)]
+    recorder_rows = [_recorder_row(r, i) for i, r in enumerate(site.recorders)]
+    camera_rows = [_camera_row(c, i) for i, c in enumerate(site.cameras)]
+    with db.write() as conn:
+        gone_communes = _ids(conn, communes) - {r["id"] for r in commune_rows}
+        _refuse_if_habilitated(conn, gone_communes)
+        # Parents first for inserts/updates, children first for deletes (foreign keys).
+        _upsert(conn, communes, commune_rows)
+        _upsert(conn, recorders, recorder_rows)
+        _delete_missing(conn, cameras, {r["id"] for r in camera_rows})
+        _upsert(conn, cameras, camera_rows)
+        _delete_missing(conn, recorders, {r["id"] for r in recorder_rows})
+        _delete_missing(conn, communes, {r["id"] for r in commune_rows})
+        values = {
+            "site_name": site.name,
+            "applied_at": applied_at,
+            "applied_by": applied_by,
+            "file_name": file_name,
+            "sha256": sha256,
+            "camera_count": len(camera_rows),
+        }
+        result = conn.execute(insert(site_applications).values(**values))
+        app_id = new_id(result)
+    return SiteApplication(app_id, site.name, applied_at, applied_by, file_name, sha256,
+                           len(camera_rows))
+
+
+def last_application(db: Database) -> SiteApplication | None:
+    """The latest site application, or None when no site was ever applied."""
+    with db.read() as conn:
+        row = conn.execute(
+            select(site_applications).order_by(site_applications.c.id.desc()).limit(1)
+        ).mappings().first()
+    return SiteApplication(**row) if row is not None else None
+
+
+def load_site(db: Database) -> Site | None:
+    """The site the database holds, or None when no site was ever applied."""
+    with db.read() as conn:
+        row = conn.execute(
+            select(site_applications.c.site_name).order_by(site_applications.c.id.desc()).limit(1)
+        ).first()
+        if row is None:
+            return None
+        c_rows = conn.execute(select(communes).order_by(communes.c.position)).mappings().all()
+        r_rows = conn.execute(select(recorders).order_by(recorders.c.position)).mappings().all()
+        k_rows = conn.execute(select(cameras).order_by(cameras.c.position)).mappings().all()
+    return Site(
+        name=row[0],
+        communes=tuple(
+            Commune(id=r["id"], name=r["name"], insee=r["insee"], attached=bool(r["attached"]))
+            for r in c_rows
+        ),
+        recorders=tuple(
+            Recorder(**{k: v for k, v in r.items() if k != "position"}) for r in r_rows
+        ),
+        cameras=tuple(_camera_of(r) for r in k_rows),
+    )
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+
+def _commune_row(c: Commune, position: int) -> dict[str, Any]:
+    return {"id": c.id, "name": c.name, "insee": c.insee, "attached": c.attached,
+            "position": position}
+
+
+def _recorder_row(r: Recorder, position: int) -> dict[str, Any]:
+    return {
+        "id": r.id, "commune_id": r.commune_id, "driver": r.driver, "host": r.host,
+        "rtsp_port": r.rtsp_port, "http_port": r.http_port, "timezone": r.timezone,
+        "tls_pin": r.tls_pin, "session_cap": r.session_cap, "username": r.username,
+        "position": position,
+    }
+
+
+def _profile_json(p: StreamProfile) -> dict[str, Any]:
+    return {"path": p.path, "width": p.width, "height": p.height, "fps": p.fps,
+            "transport": p.transport}
+
+
+def _profile_of(d: dict[str, Any]) -> StreamProfile:
+    return StreamProfile(path=d["path"], width=int(d["width"]), height=int(d["height"]),
+                         fps=float(d["fps"]), transport=d["transport"])
+
+
+def _camera_row(c: Camera, position: int) -> dict[str, Any]:
+    return {
+        "id": c.id, "name": c.name, "commune_id": c.commune_id, "recorder_id": c.recorder_id,
+        "channel": c.channel, "location": c.location, "ptz": c.ptz,
+        "main": _profile_json(c.main), "sub": _profile_json(c.sub),
+        "masks": [[[x, y] for x, y in m.points] for m in c.masks],
+        "purpose": c.purpose, "number": c.number, "position": position,
+    }
+
+
+def _camera_of(r: Any) -> Camera:
+    masks = tuple(
+        PrivacyMask(tuple((float(x), float(y)) for x, y in polygon)) for polygon in r["masks"]
+    )
+    return Camera(
+        id=r["id"], name=r["name"], commune_id=r["commune_id"], recorder_id=r["recorder_id"],
+        channel=r["channel"], location=r["location"], ptz=bool(r["ptz"]),
+        main=_profile_of(r["main"]), sub=_profile_of(r["sub"]), masks=masks,
+        purpose=r["purpose"], number=r["number"],
+    )
+
+
+# --- bulk writes ------------------------------------------------------------------------------
+
+
+def _ids(conn: Connection, table: Table) -> set[str]:
+    return set(conn.execute(select(table.c.id)).scalars())
+
+
+def _upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    # Portable upsert: split by existing ids, then one executemany each (500 cameras < 1 s).
+    existing = _ids(conn, table)
+    new = [r for r in rows if r["id"] not in existing]
+    old = [r for r in rows if r["id"] in existing]
+    if new:
+        conn.execute(insert(table), new)
+    if old:
+        columns = [c for c in old[0] if c != "id"]
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({c: bindparam(f"_{c}") for c in columns})
+        )
+        conn.execute(stmt, [{f"_{k}": v for k, v in r.items()} for r in old])
+
+
+def _delete_missing(conn: Connection, table: Table, keep: set[str]) -> None:
+    gone = _ids(conn, table) - keep
+    if gone:
+        conn.execute(delete(table).where(table.c.id.in_(sorted(gone))))
+
+
+def _refuse_if_habilitated(conn: Connection, gone: Iterable[str]) -> None:
+    gone = sorted(gone)
+    if not gone:
+        return
+    held = sorted(set(conn.execute(
+        select(habilitations.c.commune_id).where(habilitations.c.commune_id.in_(gone))
+    ).scalars()))
+    if held:
+        raise StorageError(
+            "Le fichier de site retire des communes qui ont encore des habilitations : "
+            f"{', '.join(held)}. Détachez ces communes (attached: false) au lieu de les "
+            "supprimer, ou retirez d'abord leurs habilitations ; la base n'a pas été modifiée."
+        )
