@@ -63,6 +63,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "mettre le schéma de la base à niveau pour cette version de csu-wall",
     },
     "commands": {"en": "commands", "fr": "commandes"},
+    "cmd_bench": {
+        "en": "measure the media pipeline against the decode-only limit and a naive client",
+        "fr": "mesurer la chaîne vidéo face à la limite de décodage et à un client naïf",
+    },
 }
 
 _ARGPARSE_FR = {

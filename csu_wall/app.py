@@ -75,6 +75,11 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     db = commands.add_parser("db", help=T.text("cmd_db", lang), parents=[common])
     db_cmds = db.add_subparsers(dest="db_command", required=True)
     db_cmds.add_parser("upgrade", help=T.text("cmd_db_upgrade", lang), parents=[common])
+
+    from csu_wall import benchmark
+
+    bench = commands.add_parser("bench", help=T.text("cmd_bench", lang), parents=[common])
+    benchmark.add_arguments(bench)
     return parser
 
 
@@ -98,6 +103,10 @@ def _dispatch(args: argparse.Namespace, lang: str) -> int:
 
     if args.command == "site" and args.site_command == "check":
         return _site_check(args.file)
+    if args.command == "bench":
+        from csu_wall import benchmark
+
+        return benchmark.run(args)
     ctx = composition.Paths.resolve(args.data_dir, args.database, demo=bool(args.demo))
     composition.start_logging(ctx, verbose=bool(args.verbose))
     if args.support_bundle:

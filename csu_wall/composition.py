@@ -8,11 +8,13 @@ from __future__ import annotations
 import getpass
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from csu_wall.core.errors import SiteFileError, StorageError
+from csu_wall.core.frames import TileState
 from csu_wall.core.model import Recorder, Site
 from csu_wall.core.security import Habilitation, Operator, Role
 from csu_wall.media.engine import MediaEngine
@@ -28,6 +30,8 @@ from csu_wall.storage.operators import ensure_operator, habilitations_of
 from csu_wall.storage.site_repo import apply_site, load_site
 
 log = logging.getLogger(__name__)
+
+OnState = Callable[[str, int, TileState, str], None]
 
 DEMO_OPERATOR = Operator(id="demo", display_name="Opérateur démo", role=Role.OPERATOR, demo=True)
 
@@ -112,7 +116,7 @@ class AppLauncher:
     def apply_site_file(self, path: Path) -> list[str]:
         return apply_site_file(self.paths, path, applied_by=getpass.getuser())
 
-    def open_wall(self) -> WallService:
+    def open_wall(self, on_state: OnState | None = None) -> WallService:
         db = Database.open(self.paths.database_url, create=True)
         site = load_site(db)
         if site is None:
@@ -120,9 +124,9 @@ class AppLauncher:
         operator = Operator(id=getpass.getuser(), display_name=getpass.getuser())
         ensure_operator(db, operator)
         habs = habilitations_of(db, operator.id)
-        return self._wall(db, site, operator, habs, demo=False)
+        return self._wall(db, site, operator, habs, demo=False, on_state=on_state)
 
-    def open_demo(self) -> WallService:
+    def open_demo(self, on_state: OnState | None = None) -> WallService:
         """The embedded demo site, in the demo database, with the demo operator (who exists
         only here) habilitated for every demo commune."""
         from csu_wall.core.sitefile import load_demo_site
@@ -145,10 +149,11 @@ class AppLauncher:
             for c in site.communes
         ]
         ensure_operator(db, DEMO_OPERATOR)
-        return self._wall(db, site, DEMO_OPERATOR, habs, demo=True)
+        return self._wall(db, site, DEMO_OPERATOR, habs, demo=True, on_state=on_state)
 
     def _wall(self, db: Database, site: Site, operator: Operator,
-              habilitations: list[Habilitation], *, demo: bool) -> WallService:
+              habilitations: list[Habilitation], *, demo: bool,
+              on_state: OnState | None = None) -> WallService:
         audit = DbAuditLog(db)
         access = AccessGate(site, operator, habilitations, audit, workstation=self.workstation)
         clip_dir = self.paths.cache_dir / "demo-clips"
@@ -157,6 +162,8 @@ class AppLauncher:
             return driver_for(recorder, clip_dir=clip_dir)
 
         events = StateFanout()
+        if on_state is not None:
+            events.add(on_state)
         engine = MediaEngine(on_state=events)
         wall = WallService(site, access, engine, drivers, demo=demo, state_events=events)
         wall.on_shutdown(db.close)

@@ -1,0 +1,168 @@
+"""The real pipeline under load: N streams through :class:`MediaEngine` (reader threads
+demuxing in process, the decoding pool scaling to tile size, masks, mailboxes) painted by the
+GUI's own :class:`WallWidget` and :class:`TileWidget` (one render timer per wall) offscreen.
+
+Each wall is the real 8×8 ``WallWidget`` sized so its tiles are 240×135; above 64 streams
+several walls are opened (one per 64 tiles, as several monitors). Tiles are fed engine
+``TileStream`` objects directly (``TileWidget.set_stream``): the access and audit layer of
+``services.wall`` is not part of what is measured.
+
+Run as ``python -m csu_wall.benchmark.pipeline --streams N CLIP...`` (or ``--url URL...`` for
+RTSP); prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any, cast
+
+from PySide6.QtCore import QTimer
+
+from csu_wall.benchmark._proc import cpu_seconds, emit, rss_mib, summarise
+from csu_wall.benchmark._qt import PER_WALL, TILE_H, TILE_W, LagProbe, make_app, spin
+from csu_wall.core.model import Camera
+from csu_wall.core.ports import SourceKind, StreamSource
+from csu_wall.gui.bridge import StateBridge
+from csu_wall.gui.tile import TileWidget
+from csu_wall.gui.wall import WallWidget
+from csu_wall.media.engine import MediaEngine, TileStream
+
+_MARGIN, _SPACING = 2, 2  # WallWidget's grid layout
+
+
+def _sources(clips: list[Path], urls: list[str], streams: int) -> list[StreamSource]:
+    out = []
+    for i in range(streams):
+        if urls:
+            out.append(StreamSource(url=urls[i % len(urls)], kind=SourceKind.RTSP,
+                                    camera_id=f"bench-{i}", recorder_id="bench"))
+        else:
+            out.append(StreamSource(url=str(clips[i % len(clips)]), kind=SourceKind.FILE,
+                                    camera_id=f"bench-{i}", recorder_id="bench",
+                                    realtime=True, loop=True))
+    return out
+
+
+def _walls(streams: int, bridge: StateBridge) -> list[WallWidget]:
+    walls = []
+    for _ in range((streams + PER_WALL - 1) // PER_WALL):
+        # The service is only used when a camera is dropped on a tile; here tiles are fed
+        # streams directly, so none is needed.
+        wall = WallWidget(cast(Any, None), bridge, rows=8, columns=8)
+        wall.resize(8 * TILE_W + 2 * _MARGIN + 7 * _SPACING,
+                    8 * TILE_H + 2 * _MARGIN + 7 * _SPACING)
+        wall.show()
+        walls.append(wall)
+    return walls
+
+
+def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
+            workers: int | None, first_frame_timeout_s: float = 10.0) -> dict[str, Any]:
+    make_app()
+    probe = LagProbe()
+    probe.start()
+    bridge = StateBridge()
+    streams = len(sources)
+    walls = _walls(streams, bridge)
+    tiles: list[TileWidget] = [t for w in walls for t in w.tiles][:streams]
+    spin(0.3)  # layouts settle: tiles know their size
+    engine = MediaEngine(workers, on_state=bridge.post)
+    rss_base = rss_mib()
+    handles: list[TileStream] = []
+    opened_at: list[float] = []
+    for i, (tile, source) in enumerate(zip(tiles, sources, strict=True)):
+        camera = Camera(id=source.camera_id, name=f"Caméra {i + 1}", commune_id="bench",
+                        recorder_id="bench")
+        opened_at.append(time.monotonic())
+        stream = engine.open(tile.tile_id + f"-w{i // PER_WALL}", source,
+                             size=tile.physical_size())
+        tile.set_stream(camera, stream)
+        handles.append(stream)
+    sizes = sorted({tile.physical_size() for tile in tiles})
+
+    firsts: dict[int, float] = {}
+
+    def _first_frames() -> None:
+        for i, stream in enumerate(handles):
+            if i not in firsts:
+                frame = stream.latest()
+                if frame is not None:
+                    firsts[i] = frame.decoded_at - opened_at[i]
+
+    watcher = QTimer()
+    watcher.setInterval(10)
+    watcher.timeout.connect(_first_frames)
+    watcher.start()
+    # Warm-up: until every tile has its first frame (an RTSP client joining a shared stream
+    # waits for the next keyframe), then ``warmup_s`` more for the pool to settle.
+    spin(first_frame_timeout_s, lambda: len(firsts) == streams)
+    spin(warmup_s)
+    watcher.stop()
+    _first_frames()
+    stats0 = engine.stats()
+    painted0 = [t.frames_painted for t in tiles]
+    cpu0, t0 = cpu_seconds(), time.monotonic()
+    probe.record(True)
+    spin(seconds)
+    probe.record(False)
+    window = time.monotonic() - t0
+    cpu = cpu_seconds() - cpu0
+    painted = [t.frames_painted - p for t, p in zip(tiles, painted0, strict=True)]
+    rss_end = rss_mib()
+    stats1 = engine.stats()
+    probe.stop()
+    for wall in walls:
+        wall.stop()
+    engine.shutdown()
+    leftover = [t.name for t in engine.live_threads()]
+    for wall in walls:
+        wall.close()
+    result = summarise(kind="pipeline", streams=streams, window_s=window, painted=painted,
+                       lags_ms=probe.lags_ms, cpu_s=cpu, rss_base=rss_base, rss_end=rss_end,
+                       first_frame_s=list(firsts.values()))
+    result.update(
+        source="rtsp" if sources and sources[0].kind is SourceKind.RTSP else "file",
+        workers=engine.pool.size,
+        tile_sizes=[list(s) for s in sizes],
+        frames_decoded_per_s=round(
+            (stats1["frames_decoded"] - stats0["frames_decoded"]) / window, 1),
+        frames_delivered_per_s=round(
+            (stats1["frames_delivered"] - stats0["frames_delivered"]) / window, 1),
+        packets_dropped=int(stats1["packets_dropped"] - stats0["packets_dropped"]),
+        reconnects=int(stats1.get("reconnects", 0)),
+        threads_left=leftover,
+    )
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--streams", type=int, required=True)
+    parser.add_argument("--warmup", type=float, default=1.5)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--workers", type=int, default=0, help="decoding workers; 0: engine's")
+    parser.add_argument("--first-frame-timeout", type=float, default=10.0,
+                        help="warm-up waits at most this long for every tile's first frame")
+    parser.add_argument("--switch-interval", type=float, default=0.0,
+                        help="sys.setswitchinterval for this run (experiments; 0: Python's)")
+    parser.add_argument("--label", default="")
+    parser.add_argument("--url", action="append", default=[], help="RTSP URL (repeatable)")
+    parser.add_argument("clips", nargs="*", type=Path)
+    args = parser.parse_args(argv)
+    if not args.clips and not args.url:
+        parser.error("give clips or --url")
+    if args.switch_interval > 0:
+        sys.setswitchinterval(args.switch_interval)
+    sources = _sources(args.clips, args.url, args.streams)
+    result = measure(sources, args.warmup, args.seconds, args.workers or None,
+                     args.first_frame_timeout)
+    result.update(resolution=args.label, switch_interval_s=sys.getswitchinterval())
+    emit(result)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

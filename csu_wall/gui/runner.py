@@ -1,0 +1,139 @@
+"""Start the GUI: the application object, style, translation, and the first window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
+
+from csu_wall.core.frames import TileState
+from csu_wall.gui._resources import style_sheet, translation_file
+from csu_wall.gui.bridge import StateBridge
+from csu_wall.gui.first_run import FirstRunWindow
+from csu_wall.gui.main_window import MainWindow
+from csu_wall.services.wall import WallService
+
+log = logging.getLogger(__name__)
+
+# What the media engine calls, from any thread, when a tile's state changes.
+OnState = Callable[[str, int, TileState, str], None]
+
+
+class Launcher(Protocol):
+    """What the composition root (app.py) gives the GUI. ``on_state`` is the bridge's
+    ``post``: the engine built inside ``open_wall``/``open_demo`` must report states to it."""
+
+    def has_site(self) -> bool: ...
+
+    def open_wall(self, on_state: OnState) -> WallService: ...  # site from the database
+
+    def open_demo(self, on_state: OnState) -> WallService: ...
+
+    def apply_site_file(self, path: Path) -> list[str]: ...  # formatted errors, [] when applied
+
+
+def install_translator(app: QCoreApplication, language: str | None) -> QTranslator | None:
+    """French when asked (``language == "fr"``) or when the system locale is French."""
+    lang = language or QLocale.system().name().split("_")[0]
+    if lang != "fr":
+        return None
+    translator = QTranslator(app)
+    path = translation_file("fr")
+    if not translator.load(str(path)):
+        log.warning("French translation missing at %s (run packaging/build_translations.sh)",
+                    path)
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
+class _Session:
+    """Owns the current top-level window and the wall service behind it."""
+
+    def __init__(self, launcher: Launcher) -> None:
+        self.launcher = launcher
+        self.bridge = StateBridge()
+        self.window: QWidget | None = None
+
+    def start(self, demo: bool) -> None:
+        if demo:
+            self.open_demo()
+        elif self.launcher.has_site():
+            self._show_wall(self.launcher.open_wall(self.bridge.post), demo=False)
+        else:
+            first = FirstRunWindow(self.launcher.apply_site_file)
+            first.sig_demo_requested.connect(self.open_demo)
+            first.sig_site_applied.connect(self.open_site)
+            self._replace(first)
+
+    def open_demo(self) -> None:
+        self._show_wall(self.launcher.open_demo(self.bridge.post), demo=True)
+
+    def open_site(self) -> None:
+        self._show_wall(self.launcher.open_wall(self.bridge.post), demo=False)
+
+    def _show_wall(self, service: WallService, *, demo: bool) -> None:
+        self._replace(MainWindow(service, demo=demo, bridge=self.bridge))
+
+    def _replace(self, window: QWidget) -> None:
+        old = self.window
+        self.window = window
+        window.show()  # before closing the old one, or the app quits on "last window closed"
+        if old is not None:
+            old.close()
+            old.deleteLater()
+
+    def finish(self, screenshot: Path | None) -> None:
+        """``--quit-after``: save the window as PNG, close it (stopping every stream), quit 0."""
+        window = self.window
+        if window is not None and screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            if not window.grab().save(str(screenshot), "PNG"):
+                log.error("could not write the screenshot to %s", screenshot)
+        self.shutdown()
+        QCoreApplication.exit(0)
+
+    def shutdown(self) -> None:
+        window = self.window
+        if isinstance(window, MainWindow):
+            window.shutdown()
+        if window is not None:
+            window.close()
+
+
+def run_gui(
+    launcher: Launcher,
+    *,
+    demo: bool,
+    screenshot: Path | None,
+    quit_after: float | None,
+    language: str | None = None,
+) -> int:
+    """Run the GUI until the operator quits (or ``quit_after`` seconds). Returns the exit code."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("csu-wall")
+    translator = install_translator(app, language)
+    app.setStyleSheet(style_sheet())
+    session = _Session(launcher)
+    app.aboutToQuit.connect(session.shutdown)
+    try:
+        session.start(demo)
+        if quit_after is not None:
+            QTimer.singleShot(int(quit_after * 1000), lambda: session.finish(screenshot))
+        code = app.exec()
+    finally:
+        session.shutdown()
+        app.aboutToQuit.disconnect(session.shutdown)
+        if translator is not None:
+            app.removeTranslator(translator)
+        # Closing the last window posted a Quit event the finished loop never handled; handled
+        # later, it would make every future event loop of this process return at once (tests
+        # run the GUI in-process, and the caller may show a dialog after us).
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+    return int(code)

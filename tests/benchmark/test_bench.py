@@ -1,0 +1,140 @@
+"""The benchmark (``csu-wall bench``): its capacity search and its measurement workers.
+
+The search tests feed ``find_capacity`` a fake measure function (a threshold on the stream
+count): the algorithm is what is tested there, not the machine. The smoke tests run the real
+workers in subprocesses (wrapped in ``timeout``) on a real H.264 clip for 2 streams and check
+the JSON they print; they set no threshold on speed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from csu_wall.benchmark._clips import encode_clip
+from csu_wall.benchmark._search import find_capacity
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _threshold(limit: int, calls: list[int]) -> Any:
+    def measure(n: int) -> dict[str, Any]:
+        calls.append(n)
+        return {"ok": n <= limit, "streams": n}
+
+    return measure
+
+
+@pytest.mark.parametrize("limit", [1, 7, 37, 100, 263])
+def test_search_finds_the_threshold_within_resolution(limit: int) -> None:
+    calls: list[int] = []
+    found = find_capacity(_threshold(limit, calls), start=16, ceiling=400, resolution=0.05,
+                          max_probes=30)
+    assert found.capacity <= limit
+    assert limit - found.capacity <= max(1, 0.05 * found.capacity)
+    assert found.failed_at is not None and found.failed_at > limit
+    assert len(calls) == len(set(calls)), "a count is measured at most once"
+    assert found.stopped == ""
+
+
+def test_search_reports_capped_when_the_ceiling_passes() -> None:
+    found = find_capacity(_threshold(10_000, []), start=16, ceiling=100, max_probes=30)
+    assert found.capacity == 100 and found.capped and found.failed_at is None
+
+
+def test_search_reports_zero_when_nothing_passes() -> None:
+    found = find_capacity(_threshold(0, []), start=16, ceiling=100, max_probes=30)
+    assert found.capacity == 0 and found.failed_at == 1
+
+
+def test_search_stops_at_the_probe_limit_and_the_deadline() -> None:
+    calls: list[int] = []
+    found = find_capacity(_threshold(300, calls), start=2, ceiling=1000, max_probes=3)
+    assert len(calls) == 3 and found.stopped == "probes" and found.capacity == 8
+
+    now = [0.0]
+
+    def measure(n: int) -> dict[str, Any]:
+        now[0] += 10.0  # each probe takes 10 fake seconds
+        return {"ok": n <= 300}
+
+    found = find_capacity(measure, start=2, ceiling=1000, max_probes=30, deadline=25.0,
+                          clock=lambda: now[0], probe_cost=lambda n: 10.0)
+    assert [p["streams"] for p in found.probes] == [2, 4]
+    assert found.stopped == "time" and found.capacity == 4
+
+
+def test_search_keeps_the_largest_pass_below_the_smallest_failure() -> None:
+    """A noisy machine: 24 fails though 32 would pass; the answer stays consistent."""
+    found = find_capacity(lambda n: {"ok": n != 24 and n <= 40}, start=16, ceiling=100,
+                          resolution=0.01, max_probes=30)
+    assert found.failed_at is not None and found.capacity < found.failed_at
+    passed = {p["streams"] for p in found.probes if p["ok"]}
+    assert found.capacity in passed
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return encode_clip(tmp_path_factory.mktemp("bench") / "clip.mp4", 640, 360, 2.0, seed=1)
+
+
+def _worker(module: str, *args: str) -> dict[str, Any]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        ["timeout", "-k", "5", "60", sys.executable, "-m", f"csu_wall.benchmark.{module}",
+         *args], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    line = proc.stdout.strip().splitlines()[-1]
+    result: dict[str, Any] = json.loads(line)
+    return result
+
+
+_FIGURES = ("streams", "ok", "worst_fps", "median_fps", "gui_lag_p99_ms", "cpu_pct",
+            "cpu_pct_per_stream", "mib_per_stream", "first_frame_ms_median",
+            "first_frame_ms_p95", "window_s", "streams_with_frames")
+
+
+@pytest.mark.slow
+def test_pipeline_worker_measures_two_streams(clip: Path) -> None:
+    r = _worker("pipeline", "--streams", "2", "--warmup", "0.3", "--seconds", "2",
+                "--label", "640x360", str(clip))
+    assert r["kind"] == "pipeline" and r["source"] == "file"
+    assert set(_FIGURES) <= set(r)
+    assert r["streams"] == 2 and r["streams_with_frames"] == 2
+    assert r["tile_sizes"] == [[240, 135]]
+    assert 1.5 <= r["window_s"] <= 4
+    assert 0 < r["median_fps"] <= 30 and 0 <= r["worst_fps"] <= r["median_fps"]
+    assert 0 <= r["gui_lag_p99_ms"] < 1000
+    assert 0 < r["cpu_pct"] < 100 * (os.cpu_count() or 1) + 10
+    assert 0 < r["first_frame_ms_median"] <= r["first_frame_ms_p95"] < 10_000
+    assert r["frames_decoded_per_s"] > 0 and r["threads_left"] == []
+
+
+@pytest.mark.slow
+def test_naive_worker_measures_two_streams(clip: Path) -> None:
+    r = _worker("naive", "--streams", "2", "--warmup", "0.3", "--seconds", "2", str(clip))
+    assert r["kind"] == "naive" and set(_FIGURES) <= set(r)
+    assert r["streams_with_frames"] == 2 and 0 < r["median_fps"] <= 30
+
+
+def test_decode_limit_worker(clip: Path) -> None:
+    r = _worker("decode_limit", "--seconds", "0.5", "--threads", "1", str(clip))
+    assert r["kind"] == "decode_limit" and r["threads"] == 1
+    assert r["frames_per_s"] > 0 and r["streams"] == pytest.approx(r["frames_per_s"] / 25, 0.01)
+
+
+def test_cli_options_parse() -> None:
+    import argparse
+
+    from csu_wall.benchmark import add_arguments
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(["--quick", "--json-out", "x.jsonl", "--rtsp-server", "s.py"])
+    assert args.quick and args.json_out == Path("x.jsonl") and args.rtsp_server == Path("s.py")
