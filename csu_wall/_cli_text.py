@@ -43,7 +43,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "verbose": {"en": "verbose logging", "fr": "journalisation détaillée"},
     "version": {"en": "show the version and exit", "fr": "afficher la version et quitter"},
-    "cmd_site": {"en": "validate or apply a site file", "fr": "valider ou appliquer un fichier de site"},
+    "cmd_site": {
+        "en": "validate or apply a site file",
+        "fr": "valider ou appliquer un fichier de site",
+    },
     "cmd_site_check": {
         "en": "validate a site file: exit 0 if valid, 1 with every problem listed",
         "fr": "valider un fichier de site : code 0 s'il est valide, 1 avec chaque problème",

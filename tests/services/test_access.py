@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from csu_wall.core.audit import AuditAction
 from csu_wall.core.errors import AccessDenied
 from csu_wall.core.model import Camera, Commune, Recorder, Site, StreamProfile
 from csu_wall.core.security import Habilitation, Operator
@@ -119,8 +118,7 @@ def make_wall(site: Site, habs: list[Habilitation], db: Database, tmp_path: Path
 def _actions(db: Database) -> list[tuple[str, str | None]]:
     from csu_wall.storage.audit import entries
 
-    return [(e.action.value if hasattr(e.action, "value") else str(e.action), e.camera_id)
-            for e in entries(db)]
+    return [(r.entry.action.value, r.entry.camera_id) for r in entries(db, limit=1000)]
 
 
 def test_not_habilitated_camera_opens_no_connection_and_is_audited(
