@@ -76,6 +76,14 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     db_cmds = db.add_subparsers(dest="db_command", required=True)
     db_cmds.add_parser("upgrade", help=T.text("cmd_db_upgrade", lang), parents=[common])
 
+    from csu_wall import cli_admin
+
+    cli_admin.add_parsers(commands, common, lang)  # user …, habilitation …
+
+    from csu_wall import cli_security
+
+    cli_security.add_parsers(commands, common, lang)  # workstation, credentials, commune, audit
+
     from csu_wall import benchmark
 
     bench = commands.add_parser("bench", help=T.text("cmd_bench", lang), parents=[common])
@@ -123,6 +131,16 @@ def _dispatch(args: argparse.Namespace, lang: str) -> int:
         upgrade(ctx.database_url)
         print(f"csu-wall: base à jour ({ctx.database_url_redacted})")
         return 0
+    from csu_wall import cli_admin
+
+    admin_code = cli_admin.dispatch(args, ctx)
+    if admin_code is not None:
+        return admin_code
+    from csu_wall import cli_security
+
+    security_code = cli_security.dispatch(args, ctx)
+    if security_code is not None:
+        return security_code
     from csu_wall.gui.runner import run_gui
 
     launcher = composition.AppLauncher(ctx, workstation=socket.gethostname())

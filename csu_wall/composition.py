@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from csu_wall.core.errors import SiteFileError, StorageError
+from csu_wall.core.errors import AccessDenied, SiteFileError, StorageError
 from csu_wall.core.frames import TileState
 from csu_wall.core.model import Recorder, Site
 from csu_wall.core.security import Habilitation, Operator, Role
@@ -21,12 +21,19 @@ from csu_wall.media.engine import MediaEngine
 from csu_wall.media.redact import redact
 from csu_wall.recorders.registry import driver_for
 from csu_wall.services.access import AccessGate
+from csu_wall.services.auth import AuthService
+from csu_wall.services.communes import CommuneWatcher
+from csu_wall.services.habilitations import HabilitationWatcher
 from csu_wall.services.logs import setup_logging
+from csu_wall.services.vault import CredentialVault
 from csu_wall.services.wall import StateFanout, WallService
 from csu_wall.storage import paths as storage_paths
 from csu_wall.storage.audit import DbAuditLog
+from csu_wall.storage.audit_spool import SPOOL_FILE, SpoolingAuditLog
 from csu_wall.storage.db import Database
 from csu_wall.storage.operators import ensure_operator, habilitations_of
+from csu_wall.storage.settings import SettingsError, load_settings
+from csu_wall.storage.site_key import load_site_key
 from csu_wall.storage.site_repo import apply_site, load_site
 
 log = logging.getLogger(__name__)
@@ -102,6 +109,25 @@ class AppLauncher:
     def __init__(self, paths: Paths, *, workstation: str) -> None:
         self.paths = paths
         self.workstation = workstation
+        self._auth: AuthService | None = None
+
+    def auth(self) -> AuthService:
+        """This workstation's sign-in state, over its own connection to the database."""
+        if self._auth is None:
+            db = Database.open(self.paths.database_url, create=True)
+            self._auth = AuthService(db, DbAuditLog(db), workstation=self.workstation)
+        return self._auth
+
+    def sign_in(self, login: str, password: str) -> Operator:
+        return self.auth().sign_in(login, password)
+
+    def idle_lock_seconds(self) -> int | None:
+        """From this workstation's settings; an unreadable file keeps the desk default."""
+        try:
+            return load_settings(storage_paths.settings_path(self.paths.data_dir)).idle_lock_seconds
+        except SettingsError as exc:
+            log.warning("settings unreadable, idle lock kept at its default: %s", exc)
+            return 300
 
     def has_site(self) -> bool:
         try:
@@ -116,13 +142,17 @@ class AppLauncher:
     def apply_site_file(self, path: Path) -> list[str]:
         return apply_site_file(self.paths, path, applied_by=getpass.getuser())
 
-    def open_wall(self, on_state: OnState | None = None) -> WallService:
+    def open_wall(self, on_state: OnState | None, operator: Operator) -> WallService:
+        """The site's wall for ``operator``, who must be the one signed in (and not locked).
+        A watcher keeps their habilitations current and closes revoked communes' tiles."""
+        auth = self._auth
+        if auth is None or auth.operator != operator or auth.locked or operator.demo:
+            raise AccessDenied("Connectez-vous pour ouvrir le mur d'images.")
         db = Database.open(self.paths.database_url, create=True)
         site = load_site(db)
         if site is None:
+            db.close()
             raise StorageError("Aucun site dans la base : appliquez d'abord un fichier de site.")
-        operator = Operator(id=getpass.getuser(), display_name=getpass.getuser())
-        ensure_operator(db, operator)
         habs = habilitations_of(db, operator.id)
         return self._wall(db, site, operator, habs, demo=False, on_state=on_state)
 
@@ -154,8 +184,15 @@ class AppLauncher:
     def _wall(self, db: Database, site: Site, operator: Operator,
               habilitations: list[Habilitation], *, demo: bool,
               on_state: OnState | None = None) -> WallService:
-        audit = DbAuditLog(db)
+        # Security (DESIGN §7): a signed audit chain spooled locally when the database is down,
+        # and recorder credentials decrypted only for what the gate has just authorised.
+        key = None if demo else load_site_key(db)  # refuses a workstation not enrolled
+        audit_key = key.audit_key() if key is not None else None
+        audit = SpoolingAuditLog(DbAuditLog(db, key=audit_key),
+                                 self.paths.data_dir / SPOOL_FILE, key=audit_key,
+                                 workstation=self.workstation)
         access = AccessGate(site, operator, habilitations, audit, workstation=self.workstation)
+        vault = CredentialVault(db, access, lambda: key)
         clip_dir = self.paths.cache_dir / "demo-clips"
 
         def drivers(recorder: Recorder):  # type: ignore[no-untyped-def]
@@ -164,7 +201,14 @@ class AppLauncher:
         events = StateFanout()
         if on_state is not None:
             events.add(on_state)
-        engine = MediaEngine(on_state=events)
+        engine = MediaEngine(on_state=events, credentials=vault)
         wall = WallService(site, access, engine, drivers, demo=demo, state_events=events)
+        communes = CommuneWatcher(db, wall, cache_dir=self.paths.cache_dir)
+        communes.start()
+        wall.on_shutdown(communes.stop)  # before the database closes
+        if not demo:  # the demo operator's habilitations are not in the database
+            watcher = HabilitationWatcher(db, access, wall)
+            watcher.start()
+            wall.on_shutdown(watcher.stop)  # before the database closes
         wall.on_shutdown(db.close)
         return wall

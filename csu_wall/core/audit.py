@@ -22,6 +22,11 @@ class AuditAction(str, Enum):
     SITE_APPLY = "site_apply"
     COMMUNE_DETACH = "commune_detach"
     COMMUNE_ATTACH = "commune_attach"
+    LOGIN_FAILED = "login_failed"
+    UNLOCK = "unlock"
+    HABILITATION_GRANT = "habilitation_grant"
+    HABILITATION_REVOKE = "habilitation_revoke"
+    USER_CHANGE = "user_change"
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,15 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QTimer, QTranslato
 from PySide6.QtWidgets import QApplication, QWidget
 
 from csu_wall.core.frames import TileState
+from csu_wall.core.security import Operator
 from csu_wall.gui._resources import style_sheet, translation_file
 from csu_wall.gui.bridge import StateBridge
 from csu_wall.gui.first_run import FirstRunWindow
+from csu_wall.gui.lock import LockController, SessionAuth
 from csu_wall.gui.main_window import MainWindow
+from csu_wall.gui.revocation import RevocationView
+from csu_wall.gui.sign_in import SignInDialog
+from csu_wall.services.auth import IdleLock
 from csu_wall.services.wall import WallService
 
 log = logging.getLogger(__name__)
@@ -30,7 +35,14 @@ class Launcher(Protocol):
 
     def has_site(self) -> bool: ...
 
-    def open_wall(self, on_state: OnState) -> WallService: ...  # site from the database
+    # A site's wall opens only for a signed-in operator (raises CsuWallError, French message).
+    def sign_in(self, login: str, password: str) -> Operator: ...
+
+    def open_wall(self, on_state: OnState, operator: Operator) -> WallService: ...
+
+    def auth(self) -> SessionAuth: ...  # this workstation's session: lock, unlock, handover
+
+    def idle_lock_seconds(self) -> int | None: ...  # None: no idle lock (wall display PC)
 
     def open_demo(self, on_state: OnState) -> WallService: ...
 
@@ -59,26 +71,44 @@ class _Session:
         self.launcher = launcher
         self.bridge = StateBridge()
         self.window: QWidget | None = None
+        self.lock: LockController | None = None
+        self.signed_in = False
 
     def start(self, demo: bool) -> None:
         if demo:
             self.open_demo()
         elif self.launcher.has_site():
-            self._show_wall(self.launcher.open_wall(self.bridge.post), demo=False)
+            self.ask_sign_in()
         else:
             first = FirstRunWindow(self.launcher.apply_site_file)
             first.sig_demo_requested.connect(self.open_demo)
-            first.sig_site_applied.connect(self.open_site)
+            first.sig_site_applied.connect(self.ask_sign_in)
             self._replace(first)
 
     def open_demo(self) -> None:
         self._show_wall(self.launcher.open_demo(self.bridge.post), demo=True)
 
-    def open_site(self) -> None:
-        self._show_wall(self.launcher.open_wall(self.bridge.post), demo=False)
+    def ask_sign_in(self) -> None:
+        dialog = SignInDialog(self.launcher.sign_in)
+        dialog.sig_signed_in.connect(self.open_site)
+        self._replace(dialog)
+
+    def open_site(self, operator: Operator) -> None:
+        """The wall of ``operator`` (just signed in, or taking over at a handover)."""
+        self.signed_in = True
+        self._show_wall(self.launcher.open_wall(self.bridge.post, operator), demo=False)
+        assert isinstance(self.window, MainWindow)
+        idle = IdleLock(self.launcher.idle_lock_seconds())
+        self.lock = LockController(self.window, self.launcher.auth(), idle)
+        self.lock.sig_handover.connect(self.open_site)
 
     def _show_wall(self, service: WallService, *, demo: bool) -> None:
-        self._replace(MainWindow(service, demo=demo, bridge=self.bridge))
+        if self.lock is not None:
+            self.lock.stop()
+            self.lock = None
+        window = MainWindow(service, demo=demo, bridge=self.bridge)
+        RevocationView(window.wall, self.bridge)
+        self._replace(window)
 
     def _replace(self, window: QWidget) -> None:
         old = self.window
@@ -100,10 +130,16 @@ class _Session:
 
     def shutdown(self) -> None:
         window = self.window
+        if self.lock is not None:
+            self.lock.stop()
+            self.lock = None
         if isinstance(window, MainWindow):
             window.shutdown()
         if window is not None:
             window.close()
+        if self.signed_in:
+            self.signed_in = False
+            self.launcher.auth().sign_out()  # audited (LOGOUT)
 
 
 def run_gui(

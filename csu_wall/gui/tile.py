@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QPixmap,
     QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -83,12 +84,22 @@ class TileWidget(QWidget):
         self.detail = ""
         self.frames_painted = 0  # distinct frames painted (tests and the status bar)
         self._frame: Frame | None = None  # kept alive while a QImage points into it
+        self._qimage: QImage | None = None  # built once per frame in pull(), not per paint
+        self._image_pos = QPoint(0, 0)
+        self._image_covers = False  # the frame covers the whole tile: no background fill
+        self._dpr = 1.0
+        # The overlay (name, status, age, words, focus) is drawn once into a pixmap and
+        # redrawn only when what it shows changes: a paint is then two blits (PEERS/bench:
+        # per-paint text layout was most of the GUI thread's GIL time).
+        self._overlay: QPixmap | None = None
+        self._overlay_key: tuple[object, ...] | None = None
         self._painted_seq = -1
         self._age_s: int | None = None  # whole seconds, set once the frame is stale
         self._selected = False
         self._visible_sent: bool | None = None
         self.setAcceptDrops(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(64, 48)
 
@@ -169,7 +180,7 @@ class TileWidget(QWidget):
                 and frame.generation == self.stream.generation
                 and (self._frame is None or frame.seq != self._frame.seq)
             ):
-                self._frame = frame
+                self._set_frame(frame)
                 changed = True
         age: int | None = None
         if self._frame is not None:
@@ -203,18 +214,27 @@ class TileWidget(QWidget):
     # -- Qt overrides ----------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # Hot path (every tile, every frame): no Python work beyond two blits.
         painter = QPainter(self)
-        painter.fillRect(self.rect(), _BG)
-        frame = self._frame
-        if frame is not None:
-            self._paint_frame(painter, frame)
-            if self.stale:
+        qimage = self._qimage
+        if qimage is None or not self._image_covers:
+            painter.fillRect(self.rect(), _BG)
+        if qimage is not None:
+            painter.drawImage(self._image_pos, qimage)
+            seq = self._frame.seq  # type: ignore[union-attr]
+            if seq != self._painted_seq:
+                self._painted_seq = seq
+                self.frames_painted += 1
+            if self._age_s is not None:
                 painter.fillRect(self.rect(), _STALE_VEIL)
-        self._paint_overlays(painter)
+        painter.drawPixmap(0, 0, self._overlay_pixmap())
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._overlay_key = None
+        if self._frame is not None:
+            self._place_image()
         if self.stream is not None:
             self.stream.set_size(*self.physical_size())
 
@@ -242,20 +262,59 @@ class TileWidget(QWidget):
 
     # -- painting helpers ------------------------------------------------------------------
 
-    def _paint_frame(self, painter: QPainter, frame: Frame) -> None:
-        image = frame.image  # a local reference keeps the buffer alive while Qt reads it
+    def _set_frame(self, frame: Frame) -> None:
+        """Wrap the new frame's pixels in a QImage (no copy); ``self._frame`` keeps the
+        buffer alive as long as the QImage points into it."""
+        image = frame.image
         height, width = image.shape[0], image.shape[1]
         qimage = QImage(image.data, width, height, image.strides[0], QImage.Format.Format_RGB32)
-        dpr = self.devicePixelRatioF()
-        qimage.setDevicePixelRatio(dpr)
-        # Frames come at tile size; during a resize they may lag one size behind: centre them
-        # (letterbox or crop), never scale.
-        x = (self.width() - width / dpr) / 2
-        y = (self.height() - height / dpr) / 2
-        painter.drawImage(QPoint(int(x), int(y)), qimage)
-        if frame.seq != self._painted_seq:
-            self._painted_seq = frame.seq
-            self.frames_painted += 1
+        previous = self._qimage
+        self._frame = frame
+        self._qimage = qimage
+        if previous is None or previous.width() != width or previous.height() != height:
+            self._dpr = self.devicePixelRatioF()
+            self._place_image()
+        if self._dpr != 1.0:
+            qimage.setDevicePixelRatio(self._dpr)
+
+    def _place_image(self) -> None:
+        """Frames come at tile size; during a resize they may lag one size behind: centre
+        them (letterbox or crop), never scale."""
+        qimage = self._qimage
+        if qimage is None:
+            return
+        dpr = self._dpr
+        width, height = qimage.width() / dpr, qimage.height() / dpr
+        x = int((self.width() - width) / 2)
+        y = int((self.height() - height) / 2)
+        self._image_pos = QPoint(x, y)
+        self._image_covers = (x <= 0 and y <= 0 and x + width >= self.width()
+                              and y + height >= self.height())
+
+    def invalidate_overlay(self) -> None:
+        """Something the overlay shows changed outside the usual setters: redraw it."""
+        self._overlay_key = None
+        self.update()
+
+    def _overlay_state(self) -> tuple[object, ...]:
+        """What the overlay depends on; compared on each paint (cheap attribute reads)."""
+        return (self.camera, self.state, self.detail, self._age_s, self._selected)
+
+    def _overlay_pixmap(self) -> QPixmap:
+        key = self._overlay_state()
+        overlay = self._overlay
+        if overlay is None or key != self._overlay_key:
+            dpr = self.devicePixelRatioF()
+            overlay = QPixmap(max(1, int(self.width() * dpr)), max(1, int(self.height() * dpr)))
+            overlay.setDevicePixelRatio(dpr)
+            overlay.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(overlay)
+            painter.setFont(self.font())
+            self._paint_overlays(painter)
+            painter.end()
+            self._overlay = overlay
+            self._overlay_key = key
+        return overlay
 
     def _paint_overlays(self, painter: QPainter) -> None:
         metrics = painter.fontMetrics()
@@ -296,6 +355,7 @@ class TileWidget(QWidget):
 
     def _reset_frame(self) -> None:
         self._frame = None
+        self._qimage = None
         self._painted_seq = -1
         self._age_s = None
         self.update()

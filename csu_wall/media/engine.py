@@ -11,11 +11,13 @@ import threading
 from collections.abc import Callable, Sequence
 
 from csu_wall.core.frames import Frame, TileState
-from csu_wall.core.model import PrivacyMask
+from csu_wall.core.model import PrivacyMask, StreamKind
 from csu_wall.core.ports import Clock, StreamSource, SystemClock
 from csu_wall.media import _interrupt
 from csu_wall.media.backoff import Backoff
 from csu_wall.media.decode import tile_width
+from csu_wall.media.gate import RecorderGate
+from csu_wall.media.ladder import Rung
 from csu_wall.media.mailbox import Mailbox
 from csu_wall.media.masks import Masker
 from csu_wall.media.pool import DecodePool, StreamDecoder
@@ -25,29 +27,89 @@ from csu_wall.media.session import StreamSession
 log = logging.getLogger(__name__)
 
 StateCallback = Callable[[str, int, TileState, str], None]
+StreamRequest = Callable[[str, StreamKind], object]
 CLOSE_WAIT = 3.0  # s: close() never waits longer for a reader thread
+SWITCH_TIMEOUT = 15.0  # s: a quality switch with no first frame by then is abandoned
 
 
 class TileStream:
-    """The GUI's handle on one tile's stream, for one generation."""
+    """The GUI's handle on one tile's stream. A quality switch keeps the handle and moves it
+    to a new generation at the instant the new stream's first frame replaces the old one's."""
 
     def __init__(self, tile_id: str, generation: int, mailbox: Mailbox,
-                 decoder: StreamDecoder) -> None:
+                 decoder: StreamDecoder, kind: StreamKind = StreamKind.SUB,
+                 on_change: Callable[[], None] | None = None) -> None:
         self.tile_id = tile_id
-        self.generation = generation
+        self._generation = generation
         self.state = TileState.CONNECTING
         self.detail = ""
+        self.kind = kind  # the stream playing now
+        self.pending_kind: StreamKind | None = None  # the stream being switched to
+        self.sub_height = 0  # the sub stream's height, when known (quality switcher)
+        self.priority = 0
+        self.maximised = False
+        self.alarmed = False
         self._mailbox = mailbox
         self._decoder = decoder
         self._session: StreamSession | None = None
+        self._pending: StreamSession | None = None
+        self._pending_since = 0.0
+        self._retired = False
+        self._on_change = on_change
+
+    @property
+    def generation(self) -> int:
+        return self._generation
 
     def latest(self) -> Frame | None:
-        """The newest frame of this generation, or None; never blocks."""
-        return self._mailbox.latest(self.generation)
+        """The newest frame of this stream (of this generation or, after a quality switch,
+        the newer one), or None; never blocks."""
+        if self._retired:
+            return None
+        generation = self._generation  # read before the frame: a switch may happen between
+        frame = self._mailbox.latest()
+        if frame is None or frame.generation < generation:
+            return None
+        return frame
+
+    @property
+    def rung(self) -> Rung:
+        """Where the overload ladder holds this tile now (what it really decodes)."""
+        d = self._decoder
+        if d.paused:
+            return Rung.PAUSE
+        if d.keyframes_only:
+            return Rung.I
+        return Rung.HQ if self.kind is StreamKind.MAIN else Rung.SD
+
+    @property
+    def visible(self) -> bool:
+        return self._decoder.visible
+
+    def set_priority(self, *, priority: int | None = None, maximised: bool | None = None,
+                     alarmed: bool | None = None) -> None:
+        """Ladder priority: maximised, then alarmed tiles are stepped down last."""
+        if priority is not None:
+            self.priority = priority
+        if maximised is not None:
+            self.maximised = maximised
+        if alarmed is not None:
+            self.alarmed = alarmed
+        if self._on_change is not None:
+            self._on_change()  # maximise and restore act at once, not at the next tick
+
+    def set_paused(self, paused: bool) -> None:
+        """The ladder's last rung: no decoding, the last frame stays (shown with its age)."""
+        self._decoder.set_paused(paused)
+
+    def _decoders(self) -> list[StreamDecoder]:
+        pending = self._pending
+        return [self._decoder] + ([pending.decoder] if pending is not None else [])
 
     def set_size(self, width: int, height: int) -> None:
         """Frames that follow come at this size (width rounded down to a multiple of 4)."""
-        self._decoder.set_size(tile_width(width), max(2, int(height)))
+        for d in self._decoders():
+            d.set_size(tile_width(width), max(2, int(height)))
 
     @property
     def size(self) -> tuple[int, int]:
@@ -55,12 +117,14 @@ class TileStream:
 
     def set_visible(self, visible: bool) -> None:
         """A hidden tile costs no decoding; shown again, it resumes at the next keyframe."""
-        self._decoder.set_visible(visible)
+        for d in self._decoders():
+            d.set_visible(visible)
 
     def set_keyframes_only(self, on: bool) -> None:
         """Decode keyframes only (about 1 frame in 50 with a 2 s GOP): the pool's last step
         before pausing a tile under load."""
-        self._decoder.set_keyframes_only(on)
+        for d in self._decoders():
+            d.set_keyframes_only(on)
 
     def stats(self) -> dict[str, float]:
         d = self._decoder
@@ -68,7 +132,8 @@ class TileStream:
                 "frames_decoded": d.frames_decoded, "frames_delivered": d.frames_delivered,
                 "decode_errors": d.decode_errors, "backlog": d.backlog(),
                 "attempts": s.attempts if (s := self._session) else 0,
-                "connections": s.connections if (s := self._session) else 0}
+                "connections": s.connections if (s := self._session) else 0,
+                "probes": s.probes if (s := self._session) else 0}
 
     def _set_state(self, state: TileState, detail: str) -> bool:
         changed = (state, detail) != (self.state, self.detail)
@@ -81,14 +146,21 @@ class MediaEngine:
                  on_state: StateCallback | None = None,
                  credentials: Callable[[str], tuple[str, str] | None] | None = None,
                  open_timeout: float = 5.0, read_timeout: float = 5.0,
-                 backoff: Backoff | None = None) -> None:
+                 backoff: Backoff | None = None, ladder: bool = True,
+                 gate: RecorderGate | None = None) -> None:
+        from csu_wall.media.controller import LadderController
+
         self.clock: Clock = clock or SystemClock()
-        self.pool = DecodePool(workers)
+        self.pool = DecodePool(workers, self.clock.monotonic)
         self.on_state = on_state
         self.credentials = credentials
         self.open_timeout = open_timeout
         self.read_timeout = read_timeout
         self.backoff = backoff or Backoff()
+        self.gate = gate or RecorderGate()  # per-recorder session cap, one-probe credentials
+        # Called (from the ladder's thread) when a tile should play another stream; the wall
+        # service answers through the access gate, then :meth:`switch`.
+        self.stream_requests: StreamRequest | None = None
         self._lock = threading.RLock()
         self._sessions: dict[str, StreamSession] = {}
         self._handles: dict[str, TileStream] = {}
@@ -97,6 +169,7 @@ class MediaEngine:
         self._retired: list[threading.Thread] = []  # closed readers not yet finished
         self._closed_totals = {"frames_decoded": 0, "frames_delivered": 0, "packets_dropped": 0}
         self._shut = False
+        self.controller: LadderController | None = LadderController(self) if ladder else None
         route_ffmpeg_logs()
         _interrupt.install()
 
@@ -107,30 +180,85 @@ class MediaEngine:
             if self._shut:
                 raise RuntimeError("media engine is shut down")
             self._stop(tile_id)
-            generation = self._generations.get(tile_id, 0) + 1
-            self._generations[tile_id] = generation
+            generation = self._next_generation(tile_id)
             mailbox = self._mailboxes.setdefault(tile_id, Mailbox())
             mailbox.reset(generation)
             handle_box: list[TileStream] = []
+            session_box: list[StreamSession] = []
 
             def first_frame() -> None:
-                self._report(handle_box[0], TileState.LIVE, "En direct.")
+                self._report(handle_box[0], TileState.LIVE, "En direct.", session_box[0])
 
             decoder = StreamDecoder(self.pool, tile_id, generation, mailbox,
                                     (tile_width(size[0]), max(2, int(size[1]))),
                                     Masker(masks), first_frame, self.clock.monotonic)
-            handle = TileStream(tile_id, generation, mailbox, decoder)
+            handle = TileStream(tile_id, generation, mailbox, decoder, source.stream,
+                                self.controller.poke if self.controller else None)
             handle_box.append(handle)
-            session = StreamSession(
-                tile_id, source, decoder, clock=self.clock,
-                on_state=lambda state, detail: self._report(handle, state, detail),
-                credentials=self.credentials, open_timeout=self.open_timeout,
-                read_timeout=self.read_timeout, backoff=self.backoff)
+            session = self._session(handle, source, decoder)
+            session_box.append(session)
             handle._session = session
             self._sessions[tile_id] = session
             self._handles[tile_id] = handle
             session.start()
+        if self.controller is not None:
+            self.controller.start()
+        return handle
+
+    def set_recorder_cap(self, recorder_id: str, cap: int | None) -> None:
+        """At most ``cap`` sessions of the recorder connect at once; the others wait."""
+        self.gate.set_cap(recorder_id, cap)
+
+    def credentials_changed(self, recorder_id: str) -> None:
+        """The recorder's credentials changed: tiles it refused probe it again (one first)."""
+        self.gate.credentials_changed(recorder_id)
+
+    def switch(self, tile_id: str, source: StreamSource, *,
+               masks: Sequence[PrivacyMask] = ()) -> TileStream:
+        """Switch the tile to another stream (main/sub) without a black frame: the old stream
+        keeps feeding the tile until the new one's first frame, which replaces it at once
+        (new generation: late frames of the old stream are dropped)."""
+        with self._lock:
+            if self._shut:
+                raise RuntimeError("media engine is shut down")
+            handle = self._handles.get(tile_id)
+            if handle is None:
+                raise KeyError(f"no stream on tile {tile_id}")
+            if handle._pending is not None:
+                if handle.pending_kind is source.stream:
+                    return handle
+                self._drop_pending(handle)
+            generation = self._next_generation(tile_id)
+            staging = Mailbox(generation)
+            session_box: list[StreamSession] = []
+
+            def first_frame() -> None:
+                if not self._promote(handle, session_box[0], staging):
+                    self._report(handle, TileState.LIVE, "En direct.", session_box[0])
+
+            old = handle._decoder
+            decoder = StreamDecoder(self.pool, tile_id, generation, staging, old.size,
+                                    Masker(masks), first_frame, self.clock.monotonic)
+            decoder.set_visible(old.visible)
+            decoder.set_keyframes_only(old.keyframes_only)
+            session = self._session(handle, source, decoder)
+            session_box.append(session)
+            handle._pending = session
+            handle._pending_since = self.clock.monotonic()
+            handle.pending_kind = source.stream
+            session.start()
             return handle
+
+    def expire_switches(self) -> None:
+        """Abandon switches whose new stream gave no frame within SWITCH_TIMEOUT (the old
+        stream simply goes on)."""
+        now = self.clock.monotonic()
+        with self._lock:
+            for handle in self._handles.values():
+                if handle._pending is not None and now - handle._pending_since > SWITCH_TIMEOUT:
+                    log.warning("tile %s: switch to the %s stream gave no frame, abandoned",
+                                handle.tile_id, handle.pending_kind)
+                    self._drop_pending(handle)
 
     def close(self, tile_id: str) -> None:
         """Stop the tile's stream; waits at most ~3 s for its reader (a hung recorder's call
@@ -139,8 +267,9 @@ class MediaEngine:
             thread = self._stop(tile_id)
             mailbox = self._mailboxes.get(tile_id)
             if mailbox is not None:
-                mailbox.reset(self._generations.get(tile_id, 0) + 1)
-                self._generations[tile_id] = mailbox.generation
+                mailbox.reset(self._next_generation(tile_id))
+        if self.controller is not None:
+            self.controller.poke()  # ends its thread if that was the last tile
         if thread is not None and thread is not threading.current_thread():
             thread.join(CLOSE_WAIT)
 
@@ -152,6 +281,8 @@ class MediaEngine:
             for tile_id in list(self._sessions):
                 self._stop(tile_id)
             threads = list(self._retired)
+        if self.controller is not None:
+            self.controller.stop(max(0.0, deadline - self.clock.monotonic()))
         for t in threads:
             if t is not threading.current_thread():
                 t.join(max(0.0, deadline - self.clock.monotonic()))
@@ -164,6 +295,10 @@ class MediaEngine:
     def tile(self, tile_id: str) -> TileStream | None:
         with self._lock:
             return self._handles.get(tile_id)
+
+    def tiles(self) -> list[TileStream]:
+        with self._lock:
+            return list(self._handles.values())
 
     def stats(self) -> dict[str, float]:
         with self._lock:
@@ -188,16 +323,65 @@ class MediaEngine:
         with self._lock:
             readers = [t for t in self._retired if t.is_alive()]
             readers += [s.thread for s in self._sessions.values() if s.thread.is_alive()]
+            readers += [h._pending.thread for h in self._handles.values()
+                        if h._pending is not None and h._pending.thread.is_alive()]
             self._retired = [t for t in self._retired if t.is_alive()]
-        return readers + self.pool.threads()
+        ladder = self.controller.threads() if self.controller is not None else []
+        return readers + ladder + self.pool.threads()
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _stop(self, tile_id: str) -> threading.Thread | None:
-        session = self._sessions.pop(tile_id, None)
-        self._handles.pop(tile_id, None)
-        if session is None:
-            return None
+    def _next_generation(self, tile_id: str) -> int:
+        generation = self._generations.get(tile_id, 0) + 1
+        self._generations[tile_id] = generation
+        return generation
+
+    def _session(self, handle: TileStream, source: StreamSource,
+                 decoder: StreamDecoder) -> StreamSession:
+        box: list[StreamSession] = []
+        session = StreamSession(
+            handle.tile_id, source, decoder, clock=self.clock,
+            on_state=lambda state, detail: self._report(handle, state, detail, box[0]),
+            credentials=self.credentials, open_timeout=self.open_timeout,
+            read_timeout=self.read_timeout, backoff=self.backoff, gate=self.gate)
+        box.append(session)
+        return session
+
+    def _promote(self, handle: TileStream, session: StreamSession, staging: Mailbox) -> bool:
+        """The pending stream's first frame (a worker thread): swap it in. False when the
+        session is not (or no longer) a pending switch."""
+        with self._lock:
+            if handle._pending is not session or self._handles.get(handle.tile_id) is not handle:
+                return False
+            frame = staging.latest()
+            if frame is None:
+                return False
+            old = self._sessions[handle.tile_id]
+            decoder = session.decoder
+
+            def adopt() -> None:  # under the mailbox lock: readers see old or new, never none
+                handle._generation = frame.generation
+                handle._decoder = decoder
+                handle.kind = session.source.stream
+
+            handle._mailbox.promote(frame, adopt)
+            decoder.mailbox = handle._mailbox
+            if old.decoder.paused:
+                decoder.set_paused(True)
+            handle._session = session
+            handle._pending = None
+            handle.pending_kind = None
+            self._sessions[handle.tile_id] = session
+            self._retire(old)
+        log.info("tile %s: now on the %s stream", handle.tile_id, handle.kind.value)
+        return True
+
+    def _drop_pending(self, handle: TileStream) -> None:
+        pending, handle._pending, handle.pending_kind = handle._pending, None, None
+        if pending is not None:
+            self._retire(pending)
+
+    def _retire(self, session: StreamSession) -> threading.Thread | None:
         session.stop()
         d = session.decoder
         self._closed_totals["frames_decoded"] += d.frames_decoded
@@ -208,13 +392,26 @@ class MediaEngine:
             return session.thread
         return None
 
-    def _report(self, handle: TileStream, state: TileState, detail: str) -> None:
+    def _stop(self, tile_id: str) -> threading.Thread | None:
+        session = self._sessions.pop(tile_id, None)
+        handle = self._handles.pop(tile_id, None)
+        if handle is not None:
+            handle._retired = True
+            self._drop_pending(handle)
+        if session is None:
+            return None
+        return self._retire(session)
+
+    def _report(self, handle: TileStream, state: TileState, detail: str,
+                session: StreamSession) -> None:
         with self._lock:
-            current = self._handles.get(handle.tile_id) is handle
+            current = (self._handles.get(handle.tile_id) is handle
+                       and self._sessions.get(handle.tile_id) is session)
             changed = current and handle._set_state(state, detail)
+            generation = handle.generation
         if not changed or self.on_state is None:
             return
         try:
-            self.on_state(handle.tile_id, handle.generation, state, detail)
+            self.on_state(handle.tile_id, generation, state, detail)
         except Exception:  # a listener must not kill the reader or worker reporting
             log.exception("on_state callback failed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from csu_wall.core.frames import Frame
 
@@ -28,6 +29,16 @@ class Mailbox:
         with self._lock:
             self._generation = generation
             self._frame = None
+
+    def promote(self, frame: Frame, before: Callable[[], None] | None = None) -> None:
+        """Move to ``frame``'s (newer) generation with that frame already in the slot, so a
+        reader never sees an empty mailbox during a quality switch. ``before`` runs under the
+        lock (the handle adopts the new generation at the same instant)."""
+        with self._lock:
+            if before is not None:
+                before()
+            self._generation = frame.generation
+            self._frame = frame
 
     def put(self, frame: Frame) -> bool:
         """Offer a frame; returns False (and drops it) when its generation is not current."""

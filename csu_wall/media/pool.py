@@ -11,15 +11,18 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 
 import av
 import av.error
 
+from csu_wall.core.frames import Frame
 from csu_wall.media.decode import Converter, DecoderSpec, make_decoder
 from csu_wall.media.mailbox import Mailbox
 from csu_wall.media.masks import Masker
+from csu_wall.media.pacer import FilePump
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +33,23 @@ BATCH = 8  # packets per turn, so one busy stream cannot starve the others
 class DecodePool:
     """Bounded worker threads, started on first use and joined by :meth:`shutdown`."""
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.size = max(1, workers or os.cpu_count() or 1)
+        self.monotonic = monotonic
         self._ready: deque[StreamDecoder] = deque()
         self._cond = threading.Condition()
         self._threads: list[threading.Thread] = []
         self._stopping = False
+        # Feeds every real-time file source (one thread, on first use). While it hands on a
+        # round of due packets, workers are woken once at the end, not once per packet.
+        self._held = threading.local()
+        self.pump = FilePump(around_round=self._holding)
+        # load counters for the overload ladder (see ``load_counters``)
+        self._stats = threading.Lock()
+        self._busy_s = 0.0
+        self._backlog_drops = 0
+        self._max_lag = 0.0
 
     def schedule(self, decoder: StreamDecoder) -> None:
         with self._cond:
@@ -44,16 +58,49 @@ class DecodePool:
             if not self._threads:
                 self._start()
             self._ready.append(decoder)
-            self._cond.notify()
+            held = getattr(self._held, "count", None)
+            if held is None:
+                self._cond.notify()
+            else:
+                self._held.count = held + 1
+
+    def _holding(self, run: Callable[[], None]) -> None:
+        """Run ``run`` (the pump's round) scheduling streams without waking workers, then
+        wake as many workers as streams became ready (a thread wake-up per packet and its GIL
+        hand-off cost more than the decoding of small streams)."""
+        self._held.count = 0
+        try:
+            run()
+        finally:
+            woken, self._held.count = self._held.count, None
+            if woken:
+                with self._cond:
+                    self._cond.notify(min(woken, self.size))
 
     def queue_depth(self) -> int:
         with self._cond:
             return len(self._ready)
 
+    def note_lag(self, lag: float) -> None:
+        with self._stats:
+            self._max_lag = max(self._max_lag, lag)
+
+    def note_backlog_drops(self, n: int) -> None:
+        with self._stats:
+            self._backlog_drops += n
+
+    def load_counters(self) -> tuple[float, int, float]:
+        """(busy seconds of all workers, packets thrown away behind, both cumulative; the
+        worst packet wait since the previous call, which it resets)."""
+        with self._stats:
+            lag, self._max_lag = self._max_lag, 0.0
+            return self._busy_s, self._backlog_drops, lag
+
     def threads(self) -> list[threading.Thread]:
-        return [t for t in self._threads if t.is_alive()]
+        return [t for t in self._threads if t.is_alive()] + self.pump.threads()
 
     def shutdown(self, deadline: float, clock: Callable[[], float]) -> None:
+        self.pump.shutdown(deadline, clock)
         with self._cond:
             self._stopping = True
             self._ready.clear()
@@ -75,11 +122,14 @@ class DecodePool:
                 if self._stopping:
                     return
                 decoder = self._ready.popleft()
+            started = self.monotonic()
             try:
                 again = decoder.work()
             except Exception:  # a bad stream must not kill a worker serving the others
                 log.exception("decoding worker failed on tile %s", decoder.tile_id)
                 again = decoder.release()
+            with self._stats:
+                self._busy_s += self.monotonic() - started
             if again:
                 self.schedule(decoder)
 
@@ -99,11 +149,12 @@ class StreamDecoder:
         self._on_first_frame = on_first_frame
         self._monotonic = monotonic
         self._lock = threading.Lock()
-        self._queue: deque[tuple[DecoderSpec, av.Packet]] = deque()
+        self._queue: deque[tuple[DecoderSpec, av.Packet, float]] = deque()
         self._scheduled = False
         self._closed = False
         self._size = size
         self._visible = True
+        self._paused = False  # the ladder's last rung: packets dropped, last frame kept
         self._keyframes_only = False
         self._need_key = True
         self._flush = False
@@ -111,6 +162,8 @@ class StreamDecoder:
         self._spec: DecoderSpec | None = None
         self._ctx: av.VideoCodecContext | None = None
         self._converter = Converter()
+        self._skipping = False  # what the decoder's skip_frame is set to
+        self._seconds_per_tick = 0.0  # the stream's time base as a float (Fraction is slow)
         self._seq = 0
         # counters (read without lock: approximate is fine for stats)
         self.packets_in = 0
@@ -137,6 +190,29 @@ class StreamDecoder:
             if not visible:
                 self.packets_dropped += len(self._queue)
                 self._queue.clear()
+
+    def set_paused(self, paused: bool) -> None:
+        """Stop decoding (the overload ladder's last rung); resumed, wait for a keyframe."""
+        with self._lock:
+            if self._paused and not paused:
+                self._need_key = True
+                self._flush = True
+            self._paused = paused
+            if paused:
+                self.packets_dropped += len(self._queue)
+                self._queue.clear()
+
+    @property
+    def visible(self) -> bool:
+        return self._visible
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def keyframes_only(self) -> bool:
+        return self._keyframes_only
 
     def set_keyframes_only(self, on: bool) -> None:
         with self._lock:
@@ -168,7 +244,7 @@ class StreamDecoder:
             if self._closed:
                 return
             # Hidden: nothing is queued (set_visible(True) then waits for a keyframe).
-            if not self._visible or (self._keyframes_only and not key):
+            if not self._visible or self._paused or (self._keyframes_only and not key):
                 self.packets_dropped += 1
                 return
             if self._need_key:
@@ -181,7 +257,7 @@ class StreamDecoder:
                 if self._need_key:
                     self.packets_dropped += 1
                     return
-            self._queue.append((spec, packet))
+            self._queue.append((spec, packet, self._monotonic()))
             if self._scheduled:
                 return
             self._scheduled = True
@@ -189,6 +265,7 @@ class StreamDecoder:
 
     def _drop_backlog(self, incoming_key: bool) -> None:
         """The pool is behind: keep only what starts at the newest keyframe."""
+        self.pool.note_backlog_drops(len(self._queue))  # an upper bound: behind is behind
         if incoming_key:
             self.packets_dropped += len(self._queue)
             self._queue.clear()
@@ -226,16 +303,21 @@ class StreamDecoder:
             items = [self._queue.popleft() for _ in range(n)]
             flush, self._flush = self._flush, False
             skip_nonkey = self._keyframes_only
+        if items:
+            self.pool.note_lag(self._monotonic() - items[0][2])
         last = None
-        for spec, packet in items:
+        for spec, packet, _ in items:
             if spec is not self._spec or self._ctx is None:
                 self._ctx = make_decoder(spec)
                 self._spec = spec
+                self._skipping = False
+                self._seconds_per_tick = float(spec.time_base) if spec.time_base else 0.0
             elif flush:
                 self._ctx.flush_buffers()
             flush = False
-            if self._ctx.skip_frame != ("NONKEY" if skip_nonkey else "DEFAULT"):
+            if skip_nonkey is not self._skipping:  # PyAV's property is slow to read
                 self._ctx.skip_frame = "NONKEY" if skip_nonkey else "DEFAULT"
+                self._skipping = skip_nonkey
             try:
                 frames = self._ctx.decode(packet)
             except (av.error.FFmpegError, ValueError) as exc:
@@ -250,21 +332,20 @@ class StreamDecoder:
         return self.release()
 
     def _deliver(self, frame: av.VideoFrame, packet: av.Packet) -> None:
-        from csu_wall.core.frames import Frame
-
         width, height = self._size
         image = self._converter.to_bgra(frame, width, height)
         if self.masker:
             self.masker.apply(image)
         self._seq += 1
-        pts = None
-        if frame.pts is not None and self._spec is not None and self._spec.time_base:
-            pts = float(frame.pts * self._spec.time_base)
+        ticks = frame.pts
+        pts = ticks * self._seconds_per_tick if ticks is not None and self._seconds_per_tick \
+            else None
         self.mailbox.put(Frame(image=image, generation=self.generation, seq=self._seq, pts=pts,
                                decoded_at=self._monotonic(), source_width=frame.width,
                                source_height=frame.height, keyframe=bool(frame.key_frame)))
         self.frames_delivered += 1
-        with self._lock:
-            announce, self._announce = self._announce, False
-        if announce:
-            self._on_first_frame()
+        if self._announce:  # read without the lock: set again only by new_connection()
+            with self._lock:
+                announce, self._announce = self._announce, False
+            if announce:
+                self._on_first_frame()

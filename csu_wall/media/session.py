@@ -6,6 +6,7 @@ timeout and ends within ~100 ms once the session is stopped (see ``_interrupt``)
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -19,11 +20,13 @@ from csu_wall.core.ports import Clock, SourceKind, StreamSource
 from csu_wall.media import _errors, _interrupt
 from csu_wall.media.backoff import Backoff
 from csu_wall.media.decode import DecoderSpec
-from csu_wall.media.pacer import Pacer
+from csu_wall.media.gate import RecorderGate
+from csu_wall.media.pacer import PacedFile, Pacer
 from csu_wall.media.pool import StreamDecoder
 from csu_wall.media.redact import redact, register_secret
 
 log = logging.getLogger(__name__)
+_SESSION_IDS = itertools.count(1)
 
 Credentials = Callable[[str], "tuple[str, str] | None"]
 StateSink = Callable[[TileState, str], None]
@@ -40,7 +43,8 @@ DETAIL_RETRY = " Nouvelle tentative dans {s:.0f} s."
 class StreamSession:
     def __init__(self, tile_id: str, source: StreamSource, decoder: StreamDecoder, *,
                  clock: Clock, on_state: StateSink, credentials: Credentials | None,
-                 open_timeout: float, read_timeout: float, backoff: Backoff) -> None:
+                 open_timeout: float, read_timeout: float, backoff: Backoff,
+                 gate: RecorderGate | None = None) -> None:
         self.tile_id = tile_id
         self.source = source
         self.decoder = decoder
@@ -51,8 +55,14 @@ class StreamSession:
         self.read_timeout = read_timeout
         self.backoff = backoff
         self.stop_event = threading.Event()
+        self._paced: PacedFile | None = None  # a real-time file being played by the pump
         self.attempts = 0  # failed connections in a row
         self.connections = 0
+        self.probes = 0  # connection attempts that reached the network (av.open calls)
+        # Files are not a recorder's sessions: only network sources pass the gate.
+        self._gate = gate if source.kind is not SourceKind.FILE else None
+        # Unique per session: a tile's replaced or pending session never frees this one's slot.
+        self._gate_key = f"{tile_id}#{next(_SESSION_IDS)}"
         self._last_packet_at = 0.0
         self.thread = threading.Thread(target=self._run, name=f"csu-media-reader-{tile_id}",
                                        daemon=True)
@@ -63,6 +73,11 @@ class StreamSession:
     def stop(self) -> None:
         self.stop_event.set()
         self.decoder.close()
+        paced = self._paced
+        if paced is not None:
+            self.decoder.pool.pump.cancel(paced)
+        if self._gate is not None:
+            self._gate.wake()  # a session waiting for a slot ends at once
 
     @property
     def stopped(self) -> bool:
@@ -83,11 +98,18 @@ class StreamSession:
             self._state(TileState.LOST, _errors.MSG_STREAM)
         finally:
             _interrupt.unregister()
+            if self._gate is not None:
+                self._gate.release(self.source.recorder_id, self.source.credential_ref,
+                                   self._gate_key)
 
     def _loop(self) -> None:
         prepared = self.source.prepare is None
         self._state(TileState.CONNECTING, DETAIL_CONNECTING)
         while not self.stopped:
+            if self._gate is not None and not self._gate.enter(
+                    self.source.recorder_id, self.source.credential_ref, self._gate_key,
+                    self.stop_event, self._state):
+                return
             started = self.clock.monotonic()
             try:
                 if not prepared:
@@ -101,6 +123,9 @@ class StreamSession:
                 if not self._failed(_errors.translate(exc, timed_out=timed_out), exc):
                     return
                 continue
+            if self._gate is not None:
+                self._gate.opened(self.source.recorder_id, self.source.credential_ref,
+                                  self._gate_key)
             try:
                 outcome = self._pump(container)
             except Exception as exc:
@@ -110,6 +135,9 @@ class StreamSession:
                 continue
             finally:
                 container.close()
+                if self._gate is not None:  # the slot frees while the tile backs off
+                    self._gate.release(self.source.recorder_id, self.source.credential_ref,
+                                       self._gate_key)
             if outcome == "file-end":
                 self._state(TileState.PAUSED, DETAIL_FILE_END)
                 return
@@ -122,8 +150,17 @@ class StreamSession:
                     _errors.describe(exc))
         if isinstance(err, RecorderAuthError):
             self._state(TileState.UNAUTHORISED, str(err))
-            return False
+            if self._gate is None:
+                return False
+            # Terminal for the recorder's credential: the gate keeps this tile (and every
+            # other tile of the recorder) from connecting until the credentials change.
+            self._gate.failed(self.source.recorder_id, self.source.credential_ref,
+                              self._gate_key, TileState.UNAUTHORISED, str(err))
+            return True
         state = TileState.UNREACHABLE if isinstance(err, RecorderUnreachable) else TileState.LOST
+        if self._gate is not None:
+            self._gate.failed(self.source.recorder_id, self.source.credential_ref,
+                              self._gate_key, state, str(err))
         self._retry(state, str(err))
         return True
 
@@ -174,8 +211,34 @@ class StreamSession:
         options.setdefault("analyzeduration", "500000")
         if src.kind is SourceKind.RTSP:
             options.setdefault("rtsp_transport", src.transport or "tcp")
+        self.probes += 1
         return av.open(self._url(), mode="r", format=fmt, options=options,
                        timeout=(self.open_timeout, self.read_timeout))
+
+    def _pump_paced(self, container: av.container.InputContainer,
+                    stream: av.video.stream.VideoStream, spec: DecoderSpec,
+                    pacer: Pacer) -> str:
+        """A real-time file is played by the pool's shared pump; this thread only waits
+        (without waking) for the end, an error or the stop, then closes the container."""
+        decoder = self.decoder
+        clock = self.clock
+
+        def push(packet: av.Packet) -> None:
+            self._last_packet_at = clock.monotonic()
+            self.attempts = 0  # the file plays: the next failure starts afresh
+            decoder.push(spec, packet)
+
+        job = PacedFile(container, stream, pacer, self.source.loop, push)
+        pump = decoder.pool.pump
+        self._paced = job
+        pump.play(job)
+        if self.stopped:  # stop() may have run before _paced was set
+            pump.cancel(job)
+        job.done.wait()
+        self._paced = None
+        if job.error is not None:
+            raise job.error
+        return "stopped" if self.stopped else job.outcome
 
     def _pump(self, container: av.container.InputContainer) -> str:
         """Demux video packets to the decoder until stopped or the end of the stream."""
@@ -188,6 +251,8 @@ class StreamSession:
         self.decoder.new_connection()
         self.connections += 1
         self._last_packet_at = self.clock.monotonic()
+        if is_file and pacer is not None:
+            return self._pump_paced(container, stream, spec, pacer)
         while not self.stopped:
             for packet in container.demux(stream):
                 if self.stopped:

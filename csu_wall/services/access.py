@@ -10,7 +10,7 @@ audited too, and the recorder never sees a connection.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
@@ -48,6 +48,7 @@ class AccessGate:
         self._workstation = workstation
         self._clock = clock or SystemClock()
         self._lock = threading.Lock()
+        self._grant_listeners: list[Callable[[AccessGrant], None]] = []
 
     @property
     def operator(self) -> Operator:
@@ -57,10 +58,26 @@ class AccessGate:
         with self._lock:
             self._habilitations = list(habilitations)
 
+    @property
+    def site(self) -> Site:
+        return self._site
+
+    def replace_site(self, site: Site) -> None:
+        """A commune was detached or attached again: checks use ``site`` from now on."""
+        with self._lock:
+            self._site = site
+
+    def add_grant_listener(self, listener: Callable[[AccessGrant], None]) -> None:
+        """Called with each grant once audited (the credential vault keeps it)."""
+        with self._lock:
+            self._grant_listeners.append(listener)
+
     def may_view(self, commune_id: str) -> bool:
         """True when the operator holds a valid habilitation for an attached commune."""
+        with self._lock:
+            site = self._site
         try:
-            commune = self._site.commune(commune_id)
+            commune = site.commune(commune_id)
         except KeyError:
             return False
         if not commune.attached:
@@ -88,7 +105,12 @@ class AccessGate:
                 f"« {self._commune_name(camera.commune_id)} »."
             )
         audit_id = self._audit.append(self._entry(action, camera))
-        return AccessGrant(self._operator.id, camera.id, camera.commune_id, audit_id)
+        grant = AccessGrant(self._operator.id, camera.id, camera.commune_id, audit_id)
+        with self._lock:
+            listeners = list(self._grant_listeners)
+        for listener in listeners:
+            listener(grant)
+        return grant
 
     def record_end(self, camera: Camera) -> None:
         self._audit.append(self._entry(AuditAction.LIVE_VIEW_END, camera))

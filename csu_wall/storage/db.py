@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from csu_wall.core.errors import SchemaVersionMismatch, StorageError
 from csu_wall.storage.paths import ensure_private_dir
 
-SCHEMA_VERSION = "0001"  # head revision of csu_wall/storage/migrations/versions
+SCHEMA_VERSION = "0003"  # head revision of csu_wall/storage/migrations/versions
 
 _WRITE = "csu_write"  # execution option: this transaction will write (BEGIN IMMEDIATE)
 _SQLITE_PRAGMAS = (

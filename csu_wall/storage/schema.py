@@ -146,6 +146,11 @@ operators = Table(
     Column("disabled", Boolean, nullable=False, default=False),
     Column("demo", Boolean, nullable=False, default=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # Sign-in throttling (migration 0002): shared by every workstation through the database.
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("last_failed_at", UtcDateTime, nullable=True),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("password_changed_at", UtcDateTime, nullable=True),
 )
 
 habilitations = Table(
@@ -160,6 +165,8 @@ habilitations = Table(
     Column("valid_from", UtcDateTime, nullable=False),
     Column("valid_until", UtcDateTime, nullable=True),
     Column("revoked", Boolean, nullable=False, default=False),
+    Column("revoked_at", UtcDateTime, nullable=True),  # migration 0002
+    Column("revoked_by", String(ID), nullable=True),
 )
 
 # Append-only (triggers in migration 0001). No foreign keys: the log outlives the operators,
@@ -182,3 +189,44 @@ audit_log = Table(
 )
 Index("ix_audit_log_commune_ts", audit_log.c.commune_id, audit_log.c.ts_utc)
 Index("ix_audit_log_ts_utc", audit_log.c.ts_utc)
+
+# --- migration 0003: site key, commune detachments, audit anchors -----------------------------
+
+# One row per database: the site key wrapped under the enrolment code (scrypt + AES-GCM), so a
+# new workstation can be enrolled from the code alone; the key itself is in each keyring.
+site_keys = Table(
+    "site_keys",
+    metadata,
+    Column("site_id", String(32), primary_key=True),
+    Column("key_id", String(64), nullable=False),
+    Column("kdf", String(64), nullable=False),
+    Column("salt", LargeBinary, nullable=False),
+    Column("nonce", LargeBinary, nullable=False),
+    Column("wrapped", LargeBinary, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(ID), nullable=False),
+)
+
+# A detach is an administrator's act, kept apart from `communes.attached` (which the site file
+# writes) so that re-applying the site file does not undo it. No foreign key: the row may
+# outlive the commune in a later site file.
+commune_detachments = Table(
+    "commune_detachments",
+    metadata,
+    Column("commune_id", String(ID), primary_key=True),
+    Column("detached_at", UtcDateTime, nullable=False),
+    Column("detached_by", String(ID), nullable=False),
+)
+
+# Chain heads recorded apart from the log (`csu-wall audit anchor`, shift handovers): the
+# verifier checks the log still holds each anchored head, which reveals a truncated tail.
+audit_anchors = Table(
+    "audit_anchors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("head_id", Integer, nullable=False),
+    Column("head_hash", String(64), nullable=False),
+    Column("anchored_at", UtcDateTime, nullable=False),
+    Column("anchored_by", String(ID), nullable=False),
+    Column("workstation", String(200), nullable=False),
+)

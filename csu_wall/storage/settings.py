@@ -36,6 +36,9 @@ class Settings:
     default_grid: int = 4  # tiles per side of a new wall
     language: str = "auto"
     last_commune: str | None = None
+    # Idle lock delay of this workstation: 300 s on an operator desk ("pupitre"); None (off)
+    # on a wall display PC watched without being touched ("mur").
+    idle_lock_seconds: int | None = 300
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -47,6 +50,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "default_grid": (int,),
     "language": (str,),
     "last_commune": (str, type(None)),
+    "idle_lock_seconds": (int, type(None)),
 }
 
 
@@ -69,6 +73,12 @@ def load_settings(path: Path) -> Settings:
             )
         values[f.name] = value
     settings = Settings(**values)
+    if settings.idle_lock_seconds is not None and not 30 <= settings.idle_lock_seconds <= 86400:
+        raise SettingsError(
+            f"Le fichier de réglages {path} contient un délai de verrouillage invalide "
+            f"({settings.idle_lock_seconds}) : de 30 à 86400 secondes, ou null pour ne jamais "
+            "verrouiller (poste du mur). Corrigez le fichier ; il n'a pas été modifié."
+        )
     if not 1 <= settings.default_grid <= 8 or settings.language not in LANGUAGES:
         raise SettingsError(
             f"Le fichier de réglages {path} contient une grille ({settings.default_grid}) ou une "

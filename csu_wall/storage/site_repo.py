@@ -18,6 +18,7 @@ from csu_wall.core.model import Camera, Commune, PrivacyMask, Recorder, Site, St
 from csu_wall.storage.db import Database, new_id
 from csu_wall.storage.schema import (
     cameras,
+    commune_detachments,
     communes,
     habilitations,
     recorders,
@@ -96,10 +97,13 @@ def load_site(db: Database) -> Site | None:
         c_rows = conn.execute(select(communes).order_by(communes.c.position)).mappings().all()
         r_rows = conn.execute(select(recorders).order_by(recorders.c.position)).mappings().all()
         k_rows = conn.execute(select(cameras).order_by(cameras.c.position)).mappings().all()
+        # An administrator's detach (detach_repo) outlives site re-applications.
+        detached = set(conn.execute(select(commune_detachments.c.commune_id)).scalars())
     return Site(
         name=row[0],
         communes=tuple(
-            Commune(id=r["id"], name=r["name"], insee=r["insee"], attached=bool(r["attached"]))
+            Commune(id=r["id"], name=r["name"], insee=r["insee"],
+                    attached=bool(r["attached"]) and r["id"] not in detached)
             for r in c_rows
         ),
         recorders=tuple(

@@ -169,4 +169,78 @@
         <translation>{live} tuile(s) en direct sur {total}</translation>
     </message>
 </context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../csu_wall/gui/sign_in.py" line="0" />
+        <source>csu-wall — sign in</source>
+        <translation>csu-wall — connexion</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/sign_in.py" line="0" />
+        <source>Sign in to open the video wall</source>
+        <translation>Connectez-vous pour ouvrir le mur d'images</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/sign_in.py" line="0" />
+        <source>No account? Ask the administrator (csu-wall user add).</source>
+        <translation>Pas de compte ? Demandez-le à l'administrateur (csu-wall user add).</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/sign_in.py" line="0" />
+        <source>Sign in</source>
+        <translation>Se connecter</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/sign_in.py" line="0" />
+        <source>Login</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/sign_in.py" line="0" />
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+</context>
+<context>
+    <name>LockOverlay</name>
+    <message>
+        <location filename="../../csu_wall/gui/lock.py" line="0" />
+        <source>Workstation locked</source>
+        <translation>Poste verrouillé</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/lock.py" line="0" />
+        <source>Shift handover (another operator takes over)</source>
+        <translation>Relève de poste (un autre opérateur prend la suite)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/lock.py" line="0" />
+        <source>Unlock</source>
+        <translation>Déverrouiller</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/lock.py" line="0" />
+        <source>Login</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/lock.py" line="0" />
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/lock.py" line="0" />
+        <source>Locked by {name}. Sign in again to show the wall.</source>
+        <translation>Verrouillé par {name}. Reconnectez-vous pour afficher le mur.</translation>
+    </message>
+</context>
+<context>
+    <name>LockController</name>
+    <message>
+        <location filename="../../csu_wall/gui/lock.py" line="0" />
+        <source>&amp;Lock workstation</source>
+        <translation>&amp;Verrouiller le poste</translation>
+    </message>
+</context>
 </TS>

@@ -7,23 +7,37 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from csu_wall.core.security import Operator
 from csu_wall.gui.runner import OnState, run_gui
+from csu_wall.services.auth import AuthService
 from csu_wall.services.wall import WallService
 from tests.gui.conftest import WallFactory
 
 
 class _Launcher:
-    def __init__(self, make: WallFactory, *, has_site: bool) -> None:
+    def __init__(self, make: WallFactory, *, has_site: bool,
+                 auth: AuthService | None = None) -> None:
         self._make = make
         self._has_site = has_site
+        self._auth = auth
         self.calls: list[str] = []
         self.services: list[WallService] = []
 
     def has_site(self) -> bool:
         return self._has_site
 
-    def open_wall(self, on_state: OnState) -> WallService:
-        self.calls.append("wall")
+    def auth(self) -> AuthService:
+        assert self._auth is not None
+        return self._auth
+
+    def sign_in(self, login: str, password: str) -> Operator:
+        return self.auth().sign_in(login, password)
+
+    def idle_lock_seconds(self) -> int | None:
+        return 300
+
+    def open_wall(self, on_state: OnState, operator: Operator) -> WallService:
+        self.calls.append(f"wall:{operator.id}")
         service, _ = self._make(on_state)
         self.services.append(service)
         return service
@@ -62,9 +76,10 @@ def test_run_gui_without_site_shows_first_run(
     assert not QImage(str(shot)).isNull()
 
 
-def test_run_gui_with_site_opens_the_site_wall(
+def test_run_gui_with_site_asks_for_sign_in_first(
     qapp: QApplication, make_wall_service: WallFactory
 ) -> None:
+    # Opening the wall once signed in: tests/gui/test_sign_in.py.
     launcher = _Launcher(make_wall_service, has_site=True)
     assert run_gui(launcher, demo=False, screenshot=None, quit_after=0.5) == 0
-    assert launcher.calls == ["wall"]
+    assert launcher.calls == []

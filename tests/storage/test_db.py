@@ -70,8 +70,8 @@ def test_older_schema_refused_telling_to_run_db_upgrade(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Database.open(db_path, create=True).close()
-    # Pretend this client is one revision ahead of the database.
-    monkeypatch.setattr(db_module, "SCHEMA_VERSION", "0002")
+    # The database is one revision behind this client.
+    _stamp(db_path, "0001")
     with pytest.raises(SchemaVersionMismatch, match="Lancez `csu-wall db upgrade`"):
         Database.open(db_path)
 

@@ -1,0 +1,257 @@
+"""``csu-wall workstation|credentials|commune|audit …``: the security commands (DESIGN §7).
+
+For IT staff on a workstation that can write the database. A password or an enrolment code is
+never an argument: it is asked on a terminal (without echo), or read from the first line of
+standard input otherwise. Nothing secret is printed, except the enrolment code, once, by
+``workstation enroll --new-site`` (IT keeps it offline to enrol the other workstations).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import socket
+import sys
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from csu_wall.core.errors import CsuWallError
+from csu_wall.storage import credentials as creds
+from csu_wall.storage import site_key
+from csu_wall.storage.audit import DbAuditLog
+from csu_wall.storage.db import Database
+from csu_wall.storage.keystore import SecretStoreError
+
+_TEXT: dict[str, dict[str, str]] = {
+    "ws": {"fr": "ce poste de travail", "en": "this workstation"},
+    "enroll": {"fr": "enrôler ce poste : mettre la clé de site dans le trousseau du système "
+                     "(code d'enrôlement demandé, ou lu sur l'entrée standard)",
+               "en": "enrol this workstation: put the site key in the OS keyring (enrolment "
+                     "code prompted, or read from standard input)"},
+    "new_site": {"fr": "premier poste : créer la clé de site et afficher le code d'enrôlement",
+                 "en": "first workstation: create the site key and print the enrolment code"},
+    "cred": {"fr": "identifiants des enregistreurs (chiffrés dans la base)",
+             "en": "recorder credentials (encrypted in the database)"},
+    "cred_set": {"fr": "saisir l'identifiant d'un enregistreur (mot de passe demandé, ou lu "
+                       "sur l'entrée standard ; jamais en argument)",
+                 "en": "set a recorder's credential (password prompted or read from standard "
+                       "input; never an argument)"},
+    "cred_delete": {"fr": "supprimer l'identifiant d'un enregistreur",
+                    "en": "delete a recorder's credential"},
+    "recorder": {"fr": "identifiant de l'enregistreur (fichier de site)",
+                 "en": "recorder id (site file)"},
+    "user": {"fr": "nom d'utilisateur sur l'enregistreur (défaut : celui du fichier de site)",
+             "en": "user name on the recorder (default: the site file's)"},
+    "commune": {"fr": "communes : détacher ou rattacher", "en": "communes: detach or attach"},
+    "detach": {"fr": "détacher une commune : ses caméras quittent les murs, ses identifiants "
+                     "et images en cache sont supprimés ; son journal reste",
+               "en": "detach a commune: its cameras leave the walls, its credentials and "
+                     "cached images are deleted; its audit records stay"},
+    "attach": {"fr": "rattacher une commune détachée", "en": "attach a detached commune again"},
+    "name": {"fr": "identifiant, nom ou code INSEE de la commune",
+             "en": "commune id, name or INSEE code"},
+    "audit": {"fr": "journal d'audit", "en": "audit log"},
+    "verify": {"fr": "vérifier la chaîne du journal (code 1 si altéré)",
+               "en": "verify the log's chain (exit 1 when tampered)"},
+    "anchor": {"fr": "enregistrer la tête de chaîne actuelle (détecte une fin tronquée)",
+               "en": "record the current chain head (reveals a truncated tail)"},
+    "export": {"fr": "relevé des consultations des caméras d'une commune, pour son maire",
+               "en": "statement of who viewed a commune's cameras, for its mayor"},
+    "from": {"fr": "premier jour (AAAA-MM-JJ, heure de Paris)", "en": "first day (YYYY-MM-DD)"},
+    "to": {"fr": "dernier jour inclus (AAAA-MM-JJ)", "en": "last day, included (YYYY-MM-DD)"},
+    "format": {"fr": "format du relevé", "en": "statement format"},
+    "output": {"fr": "fichier à écrire (défaut : sortie standard)",
+               "en": "file to write (default: standard output)"},
+}
+COMMANDS = ("workstation", "credentials", "commune", "audit")
+
+
+def _t(key: str, lang: str) -> str:
+    return _TEXT[key].get(lang, _TEXT[key]["en"])
+
+
+def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser, lang: str) -> None:
+    """Add ``workstation``, ``credentials``, ``commune`` and ``audit`` subcommands."""
+    common = [common_parent]
+    ws = subparsers.add_parser("workstation", help=_t("ws", lang), parents=common)
+    ws_cmds = ws.add_subparsers(dest="workstation_command", required=True)
+    enroll = ws_cmds.add_parser("enroll", help=_t("enroll", lang), parents=common)
+    enroll.add_argument("--new-site", action="store_true", help=_t("new_site", lang))
+
+    cred = subparsers.add_parser("credentials", help=_t("cred", lang), parents=common)
+    cred_cmds = cred.add_subparsers(dest="credentials_command", required=True)
+    cset = cred_cmds.add_parser("set", help=_t("cred_set", lang), parents=common)
+    cset.add_argument("recorder", help=_t("recorder", lang))
+    cset.add_argument("--user", help=_t("user", lang))
+    cdel = cred_cmds.add_parser("delete", help=_t("cred_delete", lang), parents=common)
+    cdel.add_argument("recorder", help=_t("recorder", lang))
+
+    commune = subparsers.add_parser("commune", help=_t("commune", lang), parents=common)
+    c_cmds = commune.add_subparsers(dest="commune_command", required=True)
+    for name in ("detach", "attach"):
+        sub = c_cmds.add_parser(name, help=_t(name, lang), parents=common)
+        sub.add_argument("name", help=_t("name", lang))
+
+    audit = subparsers.add_parser("audit", help=_t("audit", lang), parents=common)
+    a_cmds = audit.add_subparsers(dest="audit_command", required=True)
+    a_cmds.add_parser("verify", help=_t("verify", lang), parents=common)
+    a_cmds.add_parser("anchor", help=_t("anchor", lang), parents=common)
+    export = a_cmds.add_parser("export", help=_t("export", lang), parents=common)
+    export.add_argument("--commune", required=True, help=_t("name", lang))
+    export.add_argument("--from", dest="date_from", required=True, type=date.fromisoformat,
+                        metavar="DATE", help=_t("from", lang))
+    export.add_argument("--to", dest="date_to", required=True, type=date.fromisoformat,
+                        metavar="DATE", help=_t("to", lang))
+    export.add_argument("--format", choices=("csv", "html"), default="csv",
+                        help=_t("format", lang))
+    export.add_argument("--output", type=Path, metavar="PATH", help=_t("output", lang))
+
+
+def dispatch(args: argparse.Namespace, paths: Any) -> int | None:
+    """Run the command if it is one of ours (exit code), else None."""
+    command = getattr(args, "command", None)
+    if command not in COMMANDS:
+        return None
+    db = Database.open(paths.database_url, create=True)
+    try:
+        if command == "workstation":
+            return _enroll(db, bool(args.new_site))
+        if command == "credentials":
+            return _credentials(args, db)
+        if command == "commune":
+            return _commune(args, db, paths)
+        return _audit(args, db)
+    except CsuWallError as exc:
+        print(f"csu-wall: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+
+
+def actor() -> str:
+    return f"cli:{getpass.getuser()}"[:64]
+
+
+def read_secret(prompt: str) -> str:
+    """A secret from the terminal (no echo, asked twice) or the first line of stdin."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if getpass.getpass("Confirmez : ") != first:
+            raise CsuWallError("Les deux saisies diffèrent : rien n'a été modifié.")
+        value = first
+    else:
+        value = (sys.stdin.readline() if sys.stdin is not None else "").rstrip("\r\n")
+    if not value:
+        raise CsuWallError("Saisie vide : rien n'a été modifié.")
+    return value
+
+
+def _audit_log(db: Database) -> DbAuditLog:
+    try:
+        key = site_key.load_site_key(db)
+    except SecretStoreError:
+        key = None  # a workstation not enrolled still audits, unsigned
+    return DbAuditLog(db, key=key.audit_key() if key else None)
+
+
+def _enroll(db: Database, new_site: bool) -> int:
+    if new_site:
+        key, code = site_key.create_site_key(db, created_by=actor())
+        print(f"Clé de site créée (empreinte {key.key_id}) et placée dans le trousseau de ce "
+              "poste.")
+        print(f"Code d'enrôlement des autres postes : {code}")
+        print("Conservez ce code hors ligne (enveloppe scellée) : il ne sera plus affiché.")
+        return 0
+    key = site_key.enrol(db, read_secret("Code d'enrôlement : "))
+    print(f"Poste enrôlé : clé de site {key.key_id} placée dans le trousseau du système.")
+    return 0
+
+
+def _credentials(args: argparse.Namespace, db: Database) -> int:
+    from csu_wall.storage.site_repo import load_site
+
+    recorder_id = args.recorder
+    if args.credentials_command == "delete":
+        done = creds.delete_credential(db, recorder_id)
+        print(f"Identifiant de l'enregistreur {recorder_id} "
+              + ("supprimé." if done else "absent : rien à supprimer."))
+        return 0
+    key = site_key.load_site_key(db)
+    if key is None:
+        raise SecretStoreError("Aucune clé de site : enrôlez d'abord ce poste avec "
+                               "`csu-wall workstation enroll --new-site`.")
+    site = load_site(db)
+    try:
+        recorder = site.recorder(recorder_id) if site is not None else None
+    except KeyError:
+        recorder = None
+    if recorder is None:
+        raise SecretStoreError(f"Enregistreur inconnu : « {recorder_id} ».")
+    user = args.user or recorder.username
+    if not user:
+        raise CsuWallError("Aucun nom d'utilisateur pour cet enregistreur : précisez --user.")
+    password = read_secret(f"Mot de passe de {user} sur {recorder_id} : ")
+    creds.set_credential(db, key, recorder_id, creds.RecorderCredential(user, password))
+    print(f"Identifiant de l'enregistreur {recorder_id} enregistré (chiffré) pour {user}.")
+    return 0
+
+
+def _commune(args: argparse.Namespace, db: Database, paths: Any) -> int:
+    from csu_wall.services.communes import CommuneService
+
+    service = CommuneService(db, _audit_log(db), actor=actor(), workstation=socket.gethostname(),
+                             cache_dir=paths.cache_dir)
+    if args.commune_command == "detach":
+        commune, n_creds, n_files = service.detach(args.name)
+        print(f"Commune {commune.name} détachée : {n_creds} identifiant(s) d'enregistreur et "
+              f"{n_files} fichier(s) en cache supprimés ; son journal d'audit est conservé.")
+        return 0
+    commune = service.attach(args.name)
+    print(f"Commune {commune.name} rattachée. Saisissez à nouveau les identifiants de ses "
+          "enregistreurs (`csu-wall credentials set`).")
+    return 0
+
+
+def _audit(args: argparse.Namespace, db: Database) -> int:
+    from csu_wall.storage import audit_verify
+
+    if args.audit_command == "verify":
+        try:
+            key = site_key.load_site_key(db)
+        except SecretStoreError as exc:
+            print(f"csu-wall: {exc}", file=sys.stderr)
+            key = None
+        report = audit_verify.verify(db, key.audit_key() if key else None)
+        print(report.message(), file=sys.stdout if report.ok else sys.stderr)
+        return 0 if report.ok else 1
+    if args.audit_command == "anchor":
+        head_id, head_hash = audit_verify.anchor(db, anchored_by=actor(),
+                                                 workstation=socket.gethostname())
+        print(f"Tête de chaîne ancrée : n° {head_id}, {head_hash}")
+        return 0
+    return _export(args, db)
+
+
+def _export(args: argparse.Namespace, db: Database) -> int:
+    from csu_wall.services import audit_export as ex
+    from csu_wall.services.communes import find_commune
+    from csu_wall.storage.site_repo import load_site
+
+    site = load_site(db)
+    if site is None:
+        raise CsuWallError("Aucun site dans la base.")
+    commune = find_commune(site, args.commune)
+    start = datetime.combine(args.date_from, time(0), ex.PARIS)
+    end = datetime.combine(args.date_to + timedelta(days=1), time(0), ex.PARIS)
+    if end <= start:
+        raise CsuWallError("La période est vide : --to doit suivre --from.")
+    lines = ex.statement(db, commune.id, start, end)
+    text = ex.to_csv(lines) if args.format == "csv" else ex.to_html(lines, commune.name,
+                                                                    start, end)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"{args.output} : {len(lines)} consultation(s) de {commune.name}.")
+    return 0

@@ -1,0 +1,165 @@
+"""The engine's quality and overload controller: every tick it measures the pool's load,
+asks the quality switcher which stream each visible tile wants, asks the overload ladder for
+each tile's rung, and applies it (keyframes only, paused, or a main/sub switch requested from
+the wall service, which goes through the access gate).
+
+One thread, owned by the engine, started on the first ``open`` and stopped by ``shutdown``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from csu_wall.core.model import StreamKind
+from csu_wall.media.ladder import LadderConfig, LoadSample, OverloadLadder, Rung, TilePriority
+from csu_wall.media.quality import QualitySwitcher
+
+if TYPE_CHECKING:
+    from csu_wall.media.engine import MediaEngine, TileStream
+
+log = logging.getLogger(__name__)
+
+TICK_S = 0.5
+REQUEST_RETRY_S = 3.0  # s: a refused or failed stream request is not repeated sooner
+
+
+class LadderController:
+    def __init__(self, engine: MediaEngine, *, interval: float = TICK_S,
+                 config: LadderConfig | None = None,
+                 switcher: QualitySwitcher | None = None) -> None:
+        self.engine = engine
+        self.interval = interval
+        self.ladder = OverloadLadder(config)
+        self.switcher = switcher or QualitySwitcher(engine.clock.monotonic)
+        self.last_load: LoadSample | None = None
+        self.ticks = 0
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._tick_lock = threading.Lock()
+        self._seen: dict[str, TileStream] = {}
+        self._requested: dict[str, tuple[StreamKind, float]] = {}
+        self._applied: dict[str, Rung] = {}  # edge-triggered: a manual setting stays
+        self._last_at: float | None = None
+        self._last_busy = 0.0
+        self._last_drops = 0
+
+    # -- thread ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Run the ticks (the engine calls it after each open, never holding its own lock);
+        the thread ends by itself once no tile is left."""
+        with self._start_lock:
+            if self._thread is None and not self._stop.is_set():
+                self._thread = threading.Thread(target=self._run, name="csu-media-ladder",
+                                                daemon=True)
+                self._thread.start()
+
+    def stop(self, timeout: float = 1.0) -> None:
+        with self._start_lock:
+            self._stop.set()
+            self._wake.set()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    def poke(self) -> None:
+        """Tick now (maximise, restore): the operator does not wait for the next tick."""
+        self._wake.set()
+
+    def threads(self) -> list[threading.Thread]:
+        t = self._thread
+        return [t] if t is not None and t.is_alive() else []
+
+    def _run(self) -> None:
+        while True:
+            with self._start_lock:
+                if self._stop.is_set() or not self.engine.tiles():
+                    self._thread = None
+                    return
+            try:
+                self.tick()
+            except Exception:  # the ladder must keep running whatever one tick met
+                log.exception("quality/overload tick failed")
+            self._wake.wait(self.interval)
+            self._wake.clear()
+
+    # -- one tick ----------------------------------------------------------------------------
+
+    def sample(self) -> LoadSample:
+        """The pool's load since the previous sample."""
+        pool = self.engine.pool
+        now = self.engine.clock.monotonic()
+        busy, drops, lag = pool.load_counters()
+        dt = now - self._last_at if self._last_at is not None else self.interval
+        dt = max(dt, 1e-3)
+        load = LoadSample(at=now, busy=min(1.0, (busy - self._last_busy) / (dt * pool.size)),
+                          lag_s=lag, dropped_per_s=(drops - self._last_drops) / dt)
+        self._last_at, self._last_busy, self._last_drops = now, busy, drops
+        return load
+
+    def tick(self, load: LoadSample | None = None) -> dict[str, Rung]:
+        """Measure (unless ``load`` is given), decide, apply. Returns the rungs decided."""
+        with self._tick_lock:
+            self.ticks += 1
+            self.engine.expire_switches()
+            load = load or self.sample()
+            self.last_load = load
+            tiles = [t for t in self.engine.tiles() if t.visible]
+            self._track(tiles)
+            priorities = [self._priority(t) for t in tiles]
+            rungs = self.ladder.decide(load, priorities)
+            requests = [r for t in tiles if (r := self._apply(t, rungs[t.tile_id], load.at))]
+        for tile_id, kind in requests:  # outside the lock: the service audits, then switches
+            self._request(tile_id, kind)
+        return rungs
+
+    def _track(self, tiles: list[TileStream]) -> None:
+        current = {t.tile_id: t for t in self.engine.tiles()}
+        for tile_id in list(self._seen):
+            if current.get(tile_id) is not self._seen[tile_id]:
+                del self._seen[tile_id]
+                self._requested.pop(tile_id, None)
+                self._applied.pop(tile_id, None)
+                self.switcher.forget(tile_id)
+        for t in tiles:
+            if t.tile_id not in self._seen:
+                self._seen[t.tile_id] = t
+                self.switcher.start(t.tile_id, t.kind, maximised=t.maximised)
+
+    def _priority(self, t: TileStream) -> TilePriority:
+        if not t.sub_height and t.kind is StreamKind.SUB and (f := t.latest()) is not None:
+            t.sub_height = f.source_height
+        wanted = self.switcher.decide(t.tile_id, height_px=t.size[1], sub_height=t.sub_height,
+                                      maximised=t.maximised)
+        top = Rung.HQ if wanted is StreamKind.MAIN else Rung.SD
+        return TilePriority(t.tile_id, t.priority, t.maximised, t.alarmed, top)
+
+    def _apply(self, t: TileStream, rung: Rung, now: float) -> tuple[str, StreamKind] | None:
+        before = self._applied.get(t.tile_id)
+        self._applied[t.tile_id] = rung
+        if before is not rung and (before is not None or rung < Rung.SD):
+            t.set_paused(rung is Rung.PAUSE)
+            if rung is not Rung.PAUSE:
+                t.set_keyframes_only(rung is Rung.I)
+        wanted = StreamKind.MAIN if rung is Rung.HQ else StreamKind.SUB
+        if (t.pending_kind or t.kind) is wanted or self.engine.stream_requests is None:
+            return None
+        last = self._requested.get(t.tile_id)
+        if last is not None and last[0] is wanted and now - last[1] < REQUEST_RETRY_S:
+            return None
+        self._requested[t.tile_id] = (wanted, now)
+        return t.tile_id, wanted
+
+    def _request(self, tile_id: str, kind: StreamKind) -> None:
+        request = self.engine.stream_requests
+        if request is None:
+            return
+        try:
+            request(tile_id, kind)
+        except Exception as exc:  # refused (habilitation revoked) or no source: keep playing
+            log.warning("tile %s: switch to the %s stream refused: %s", tile_id, kind.value,
+                        type(exc).__name__)

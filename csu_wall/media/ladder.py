@@ -1,0 +1,161 @@
+"""The overload ladder: main → sub → sub keyframes only → paused, lowest priority first.
+
+Pure logic: :meth:`OverloadLadder.decide` takes a load sample measured by the engine and the
+tiles with their priorities, and returns each tile's rung. Deterministic: the same samples
+and tiles give the same rungs.
+
+- Overloaded (packets waited too long for a worker, the pool threw packets away, or the
+  workers were busy all the time — measured: paced readers then fall behind first): step
+  down. Within the lowest priority class, tiles go down level by level (every tile leaves HQ
+  before one goes to I); a higher class is touched only once every lower tile is paused.
+  The maximised tile is the highest class, alarmed tiles the next.
+- Calm for a while: step up one rung, highest class first, lowest rung first.
+- In between: hold. A climb followed by overload within ``probe_window`` doubles the calm
+  needed before the next climb (up to ``max_calm``), so a steady borderline load settles
+  instead of oscillating.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Rung(IntEnum):
+    PAUSE = 0  # no decoding; the last frame is shown with its age
+    I = 1  # noqa: E741 - the operators' name: sub stream, keyframes only
+    SD = 2  # sub stream, every frame
+    HQ = 3  # main stream
+
+    @property
+    def label(self) -> str:
+        return {Rung.PAUSE: "pause", Rung.I: "I", Rung.SD: "SD", Rung.HQ: "HQ"}[self]
+
+
+@dataclass(frozen=True)
+class LoadSample:
+    """The pool's load over the last window, measured by the engine."""
+
+    at: float  # monotonic seconds
+    busy: float = 0.0  # workers' busy share of the window, 0..1
+    lag_s: float = 0.0  # worst wait of a packet between its reader and a worker
+    dropped_per_s: float = 0.0  # packets thrown away because the pool fell behind
+
+
+@dataclass(frozen=True)
+class TilePriority:
+    tile_id: str
+    priority: int = 0  # larger is more important
+    maximised: bool = False
+    alarmed: bool = False
+    top: Rung = Rung.SD  # the best rung the tile wants: HQ when its size asks for main
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        cls = 2 if self.maximised else 1 if self.alarmed else 0
+        return cls, self.priority
+
+
+@dataclass(frozen=True)
+class LadderConfig:
+    lag_high: float = 0.5  # s: above, overloaded
+    lag_low: float = 0.2  # s: below (with the rest), calm
+    drop_high: float = 0.5  # packets/s thrown away: above, overloaded
+    busy_high: float = 0.95  # share: above, no headroom left (the readers fall behind first)
+    busy_low: float = 0.75  # share: below (with the rest), calm
+    down_dwell: float = 0.5  # s between two steps down (the next sample must see the first)
+    calm_for: float = 3.0  # s of continuous calm before a step up
+    max_calm: float = 60.0  # s: the calm needed after repeated failed climbs stops growing
+    probe_window: float = 10.0  # s: overload this soon after a climb means the climb failed
+
+
+@dataclass
+class _State:
+    caps: dict[str, Rung] = field(default_factory=dict)  # the ladder's limit per tile
+    maximised: set[str] = field(default_factory=set)
+    last_down: float = float("-inf")
+    last_up: float = float("-inf")
+    calm_since: float | None = None
+    calm_needed: float = 0.0
+
+
+class OverloadLadder:
+    def __init__(self, config: LadderConfig | None = None) -> None:
+        self.config = config or LadderConfig()
+        self._s = _State(calm_needed=self.config.calm_for)
+
+    def overloaded(self, load: LoadSample) -> bool:
+        c = self.config
+        return (load.lag_s > c.lag_high or load.dropped_per_s > c.drop_high
+                or load.busy > c.busy_high)
+
+    def calm(self, load: LoadSample) -> bool:
+        c = self.config
+        return load.lag_s < c.lag_low and load.dropped_per_s == 0 and load.busy < c.busy_low
+
+    @property
+    def calm_needed(self) -> float:
+        return self._s.calm_needed
+
+    def decide(self, load: LoadSample, tiles: list[TilePriority]) -> dict[str, Rung]:
+        s, c, now = self._s, self.config, load.at
+        ids = {t.tile_id for t in tiles}
+        for gone in set(s.caps) - ids:
+            del s.caps[gone]
+        for t in tiles:
+            s.caps.setdefault(t.tile_id, Rung.HQ)
+            if t.maximised and t.tile_id not in s.maximised:
+                s.caps[t.tile_id] = Rung.HQ  # the operator asked for this one: uncapped
+        s.maximised = {t.tile_id for t in tiles if t.maximised}
+
+        if self.overloaded(load):
+            s.calm_since = None
+            if now - s.last_up < c.probe_window:  # the last climb brought the overload
+                s.calm_needed = min(c.max_calm, 2 * s.calm_needed)
+                s.last_up = float("-inf")
+            if now - s.last_down >= c.down_dwell:
+                severe = load.dropped_per_s > c.drop_high or load.lag_s > 2 * c.lag_high
+                steps = max(1, len(tiles) // 4) if severe else 1
+                if any([self._step_down(tiles) for _ in range(steps)]):  # not lazy: all steps
+                    s.last_down = now
+        elif self.calm(load):
+            if s.calm_since is None:
+                s.calm_since = now
+            if (now - s.calm_since >= s.calm_needed and now - s.last_down >= s.calm_needed
+                    and self._step_up(tiles)):
+                s.last_up = now
+                s.calm_since = now  # the next climb needs its own calm period
+            elif s.last_up != float("-inf") and now - s.last_up >= c.probe_window:
+                s.calm_needed = max(c.calm_for, s.calm_needed / 2)  # the climb held
+                s.last_up = float("-inf")
+        else:
+            s.calm_since = None
+        return {t.tile_id: self._rung(t) for t in tiles}
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _rung(self, t: TilePriority) -> Rung:
+        return Rung(min(t.top, self._s.caps[t.tile_id]))
+
+    def _step_down(self, tiles: list[TilePriority]) -> bool:
+        candidates = [t for t in tiles if self._rung(t) > Rung.PAUSE]
+        if not candidates:
+            return False
+        # lowest class first; within it the highest rung; among equals the last tile id
+        # (bottom-right of the wall) first
+        candidates.sort(key=lambda t: t.tile_id, reverse=True)
+        candidates.sort(key=lambda t: (t.rank, -self._rung(t)))
+        t = candidates[0]
+        self._s.caps[t.tile_id] = Rung(self._rung(t) - 1)
+        return True
+
+    def _step_up(self, tiles: list[TilePriority]) -> bool:
+        candidates = [t for t in tiles if self._rung(t) < t.top]
+        if not candidates:
+            return False
+        candidates.sort(key=lambda t: t.tile_id)
+        candidates.sort(key=lambda t: (tuple(-r for r in t.rank), self._rung(t)))
+        t = candidates[0]
+        up = Rung(self._rung(t) + 1)
+        self._s.caps[t.tile_id] = Rung.HQ if up >= t.top else up
+        return True

@@ -1,0 +1,143 @@
+"""The overload ladder's decisions on injected load (issue point 4 asks for exactly this).
+
+No engine here: load samples are built by the test, sometimes from a small cost model of the
+rungs (HQ costs more than SD, SD much more than I) to close the loop."""
+
+from __future__ import annotations
+
+from csu_wall.media.ladder import LadderConfig, LoadSample, OverloadLadder, Rung, TilePriority
+
+OVER = dict(busy=1.0, lag_s=1.0, dropped_per_s=0.0)
+SEVERE = dict(busy=1.0, lag_s=1.5, dropped_per_s=20.0)
+CALM = dict(busy=0.3, lag_s=0.01, dropped_per_s=0.0)
+BORDER = dict(busy=0.9, lag_s=0.3, dropped_per_s=0.0)  # neither over nor calm
+
+
+def tiles(n: int, top: Rung = Rung.SD, maximised: str | None = None,
+          alarmed: set[str] | None = None) -> list[TilePriority]:
+    ids = [f"tile-{i:02d}" for i in range(n)]
+    return [TilePriority(i, 0, i == maximised, i in (alarmed or set()),
+                         Rung.HQ if i == maximised else top) for i in ids]
+
+
+def run(ladder: OverloadLadder, ts: list[TilePriority], load: dict[str, float],
+        start: float, seconds: float, step: float = 0.5) -> tuple[float, dict[str, Rung]]:
+    t, rungs = start, {}
+    while t < start + seconds:
+        rungs = ladder.decide(LoadSample(at=t, **load), ts)
+        t += step
+    return t, rungs
+
+
+def test_no_load_keeps_every_tile_at_its_top() -> None:
+    ladder = OverloadLadder()
+    ts = tiles(4, top=Rung.HQ)
+    assert set(ladder.decide(LoadSample(at=0, **CALM), ts).values()) == {Rung.HQ}
+
+
+def test_overload_steps_the_lowest_priority_tile_first_one_rung_at_a_time() -> None:
+    ladder = OverloadLadder()
+    ts = tiles(4, top=Rung.HQ)
+    r = ladder.decide(LoadSample(at=0, **OVER), ts)
+    assert r == {"tile-00": Rung.HQ, "tile-01": Rung.HQ, "tile-02": Rung.HQ,
+                 "tile-03": Rung.SD}
+    r = ladder.decide(LoadSample(at=0.2, **OVER), ts)  # within the dwell: no second step
+    assert r["tile-02"] is Rung.HQ
+    r = ladder.decide(LoadSample(at=1.0, **OVER), ts)
+    assert r["tile-02"] is Rung.SD and r["tile-03"] is Rung.SD  # level by level
+
+
+def test_full_descent_order_and_the_maximised_tile_last() -> None:
+    ladder = OverloadLadder(LadderConfig(down_dwell=0.0))
+    ts = tiles(3, top=Rung.SD, maximised="tile-00", alarmed={"tile-01"})
+    seen = []
+    for k in range(20):
+        r = ladder.decide(LoadSample(at=k, **OVER), ts)
+        seen.append((r["tile-00"], r["tile-01"], r["tile-02"]))
+    H, S, I, P = Rung.HQ, Rung.SD, Rung.I, Rung.PAUSE  # noqa: E741
+    assert seen[:10] == [
+        (H, S, I), (H, S, P),  # the plain tile goes all the way down first
+        (H, I, P), (H, P, P),  # then the alarmed one
+        (S, P, P), (I, P, P), (P, P, P),  # the maximised tile last
+        (P, P, P), (P, P, P), (P, P, P)]
+
+
+def test_severe_overload_steps_several_tiles_at_once() -> None:
+    ladder = OverloadLadder()
+    ts = tiles(16)
+    r = ladder.decide(LoadSample(at=0, **SEVERE), ts)
+    assert sorted(k for k, v in r.items() if v is Rung.I) == [f"tile-{i}" for i in range(12, 16)]
+
+
+def test_recovery_climbs_back_one_rung_at_a_time_highest_priority_first() -> None:
+    ladder = OverloadLadder(LadderConfig(down_dwell=0.0, calm_for=3.0))
+    ts = tiles(3, top=Rung.HQ)
+    t, r = run(ladder, ts, OVER, 0, 12, step=1.0)
+    assert set(r.values()) == {Rung.PAUSE}
+    history = []
+    while t < 200 and set(r.values()) != {Rung.HQ}:
+        before = r
+        r = ladder.decide(LoadSample(at=t, **CALM), ts)
+        if r != before:
+            changed = [k for k in r if r[k] != before[k]]
+            assert len(changed) == 1 and r[changed[0]] == before[changed[0]] + 1
+            history.append((t, changed[0], r[changed[0]]))
+        t += 0.5
+    assert set(r.values()) == {Rung.HQ}
+    assert [h[1:] for h in history[:4]] == [("tile-00", Rung.I), ("tile-01", Rung.I),
+                                            ("tile-02", Rung.I), ("tile-00", Rung.SD)]
+    gaps = [b[0] - a[0] for a, b in zip(history, history[1:], strict=False)]
+    assert min(gaps) >= 3.0  # each climb waits for its own calm period
+
+
+def test_steady_borderline_load_changes_nothing() -> None:
+    ladder = OverloadLadder()
+    ts = tiles(8, top=Rung.HQ)
+    ladder.decide(LoadSample(at=0, **OVER), ts)
+    first = ladder.decide(LoadSample(at=1, **OVER), ts)
+    _, last = run(ladder, ts, BORDER, 2, 300)
+    assert last == first
+
+
+def simulate(seconds: float, capacity: float, n: int = 16) -> list[dict[str, Rung]]:
+    """A closed loop: the pool's load follows the rungs (HQ 4, SD 1, I 0.08 units/s)."""
+    cost = {Rung.HQ: 4.0, Rung.SD: 1.0, Rung.I: 0.08, Rung.PAUSE: 0.0}
+    ladder = OverloadLadder()
+    ts = tiles(n, top=Rung.HQ)
+    rungs = {t.tile_id: Rung.HQ for t in ts}
+    out, t = [], 0.0
+    while t < seconds:
+        demand = sum(cost[r] for r in rungs.values())
+        ratio = demand / capacity  # above 1 the queues grow: lag, then drops
+        lag = 0.05 if ratio < 0.9 else 0.3 if ratio <= 1.0 else 0.8 + ratio - 1.0
+        load = LoadSample(at=t, busy=min(1.0, ratio), lag_s=lag,
+                          dropped_per_s=20.0 * (ratio - 1.0) if ratio > 1.2 else 0.0)
+        rungs = ladder.decide(load, ts)
+        out.append(rungs)
+        t += 0.5
+    return out
+
+
+def test_closed_loop_settles_without_oscillating() -> None:
+    history = simulate(1200, capacity=20.0)
+    changes = [i for i, (a, b) in enumerate(zip(history, history[1:], strict=False)) if a != b]
+    late = [i for i in changes if i > len(history) // 2]
+    assert len(late) <= 6, f"{len(late)} changes in the last 10 minutes"
+    final = history[-1]
+    cost = {Rung.HQ: 4.0, Rung.SD: 1.0, Rung.I: 0.08, Rung.PAUSE: 0.0}
+    assert sum(cost[r] for r in final.values()) <= 20.0
+    assert Rung.PAUSE not in final.values()  # capacity for everyone at SD: nobody paused
+
+
+def test_decisions_are_deterministic() -> None:
+    assert simulate(300, capacity=12.0) == simulate(300, capacity=12.0)
+
+
+def test_tiles_coming_and_going() -> None:
+    ladder = OverloadLadder(LadderConfig(down_dwell=0.0))
+    ts = tiles(2)
+    ladder.decide(LoadSample(at=0, **OVER), ts)
+    r = ladder.decide(LoadSample(at=1, **OVER), ts[:1])  # tile-01 closed
+    assert list(r) == ["tile-00"]
+    r = ladder.decide(LoadSample(at=2, **BORDER), ts)  # reopened: starts uncapped
+    assert r["tile-01"] is Rung.SD
