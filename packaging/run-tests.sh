@@ -21,6 +21,7 @@ echo "== pytest"
 TEST_HOME="$(mktemp -d /tmp/csu-wall-tests.XXXXXX)"
 trap 'rm -rf "$TEST_HOME"' EXIT
 export CSU_WALL_TEST_HOME="$TEST_HOME"
+mkdir -m 700 -p "$TEST_HOME/run"
 timeout 1750 env HOME="$TEST_HOME" XDG_DATA_HOME="$TEST_HOME/.local/share" \
   XDG_RUNTIME_DIR="$TEST_HOME/run" \
   dbus-run-session -- bash -c '
