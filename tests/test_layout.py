@@ -88,3 +88,15 @@ def test_licence_is_gpl_compatible_with_bundled_x264() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert config["project"]["license"] == "GPL-3.0-or-later"
     assert "GNU GENERAL PUBLIC LICENSE" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """Issue 2, point 8: the README's Quick start has two commands; CI runs the second."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = [b.split("```", 1)[0].strip() for b in quick.split("```sh\n")[1:]]
+    assert commands == [
+        "bash packaging/dev-setup.sh && .venv/bin/csu-wall --demo",
+        "bash packaging/run-tests.sh",
+    ]
+    assert "bash packaging/run-tests.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
