@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Protocol
 from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Commune, Site
+from csu_wall.services._poller import PollingThread
 from csu_wall.storage import detach_repo
 from csu_wall.storage.db import Database
 from csu_wall.storage.site_repo import load_site
@@ -115,18 +115,18 @@ class DetachTarget(Protocol):
     def attach_commune(self, commune_id: str) -> None: ...
 
 
-class CommuneWatcher:
+class CommuneWatcher(PollingThread):
     """Polls the detachments and applies them to a running wall (any workstation)."""
+
+    thread_name = "commune-watcher"
 
     def __init__(self, db: Database, wall: DetachTarget, *, cache_dir: Path | None = None,
                  interval: float = 1.0) -> None:
         self._db = db
         self._wall = wall
         self._cache_dir = cache_dir
-        self._interval = interval
+        super().__init__(interval)
         self._known: set[str] | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def poll(self) -> tuple[set[str], set[str]]:
         """One pass: (newly detached, newly attached) commune ids, applied to the wall."""
@@ -150,22 +150,3 @@ class CommuneWatcher:
                 if attached:
                     self._wall.attach_commune(commune_id)
         return gone, back
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="commune-watcher",
-                                            daemon=True)
-            self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                self.poll()
-            except Exception as exc:  # unreachable database: tiles keep playing
-                log.warning("commune detachments not re-read (%s)", type(exc).__name__)

@@ -10,7 +10,6 @@ plus the time to stop a stream (about 3 s at worst), under the 5 s of the requir
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
 from typing import Protocol
 
@@ -19,6 +18,7 @@ from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Site
 from csu_wall.core.ports import Clock, SystemClock
 from csu_wall.core.security import Habilitation, Operator
+from csu_wall.services._poller import PollingThread
 from csu_wall.services.access import AccessGate
 from csu_wall.storage import accounts, habilitation_repo
 from csu_wall.storage.db import Database
@@ -112,12 +112,14 @@ class TileCloser(Protocol):
     def close_commune_tiles(self, commune_id: str, detail: str = ...) -> list[str]: ...
 
 
-class HabilitationWatcher:
+class HabilitationWatcher(PollingThread):
     """Keeps the gate's habilitations current and closes tiles of communes no longer allowed.
 
     :meth:`poll` does one pass (tests call it with an injected clock); :meth:`start` runs it
     every ``interval`` seconds in one owned thread, stopped by :meth:`stop`.
     """
+
+    thread_name = "habilitation-watcher"
 
     def __init__(self, db: Database, gate: AccessGate, wall: TileCloser, *,
                  clock: Clock | None = None, interval: float = 1.0) -> None:
@@ -125,12 +127,10 @@ class HabilitationWatcher:
         self._gate = gate
         self._wall = wall
         self._clock = clock or SystemClock()
-        self._interval = interval
+        super().__init__(interval)
         self._habs: list[Habilitation] = []
         self._disabled = False
         self._allowed: set[str] | None = None  # None: not known yet, close whatever is denied
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     @property
     def operator(self) -> Operator:
@@ -165,26 +165,6 @@ class HabilitationWatcher:
                 log.info("tiles of commune %s closed: habilitation of %s ended",
                          commune_id, operator_id)
         return closed
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._run, name="habilitation-watcher",
-                                        daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                self.poll()
-            except Exception:  # the watcher must outlive one bad pass
-                log.exception("habilitation check failed")
 
     def _known_communes(self) -> set[str]:
         return {h.commune_id for h in self._habs} | {c.id for c in self._wall.site.communes}
