@@ -25,8 +25,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from csu_wall.core.errors import SchemaVersionMismatch, StorageError
 from csu_wall.storage.paths import ensure_private_dir
 
-SCHEMA_VERSION = "0003"  # head revision of csu_wall/storage/migrations/versions
-
 _WRITE = "csu_write"  # execution option: this transaction will write (BEGIN IMMEDIATE)
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -102,11 +100,15 @@ def _alembic_config() -> Config:
 
 
 def head_revision() -> str:
-    """The head revision found in the migration scripts (equals SCHEMA_VERSION)."""
+    """The head revision found in the migration scripts shipped with this client."""
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     if head is None:  # pragma: no cover - the package always ships revisions
         raise StorageError("no migration revision found in csu_wall.storage.migrations")
     return head
+
+
+# The schema this client was built for: the head of the migration scripts it ships.
+SCHEMA_VERSION = head_revision()
 
 
 def upgrade(url_or_path: str | Path | URL) -> str:

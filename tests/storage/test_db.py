@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from csu_wall.core.errors import SchemaVersionMismatch, StorageError
 from csu_wall.storage import db as db_module
 from csu_wall.storage.db import SCHEMA_VERSION, Database, head_revision, to_url, upgrade
-from csu_wall.storage.schema import metadata
+from csu_wall.storage.tables import metadata
 
 
 def test_schema_version_is_the_migrations_head() -> None:

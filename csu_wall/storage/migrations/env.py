@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from csu_wall.storage.schema import metadata
+from csu_wall.storage.tables import metadata
 
 config = context.config
 target_metadata = metadata

@@ -1,0 +1,8 @@
+"""Every table of the head schema, registered on one metadata (for migrations and tests)."""
+
+from __future__ import annotations
+
+from csu_wall.storage import schema_shifts, schema_wall  # noqa: F401  (register their tables)
+from csu_wall.storage.schema import metadata
+
+__all__ = ["metadata"]
