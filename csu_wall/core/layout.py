@@ -2,9 +2,8 @@
 
 A :class:`Grid` is a rows×cols board (1×1 to 8×8) cut into :class:`Cell` rectangles that may span
 several rows and columns (1+5, 1+7, 1+9, 2+8 …). A :class:`Layout` puts a camera (or nothing)
-in each
-cell; it belongs to one commune or mixes several (``commune_id is None``), and is shared with
-every operator (``owner is None``) or private to its owner.
+in each cell; it belongs to one commune or mixes several (``commune_id is None``), and is
+shared with every operator (``owner is None``) or private to its owner.
 """
 
 from __future__ import annotations

@@ -16,6 +16,10 @@ class SourceKind(str, Enum):
     RTSP = "rtsp"
     HTTP = "http"  # MJPEG over HTTP, or any URL FFmpeg opens
     FILE = "file"  # local file, paced in real time and looped (demo)
+    # RTSP that FFmpeg cannot speak: ONVIF replay (``Range: clock=``, ``Require: onvif-replay``)
+    # or a ``Scale:`` header for fast playback; read by an RTSP client that can (aiortsp).
+    RTSP_REPLAY = "rtsp-replay"
+    SNAPSHOT = "snapshot"  # JPEG snapshots polled at ``poll_hz`` (older analog encoders)
 
 
 @dataclass(frozen=True)
@@ -33,17 +37,61 @@ class StreamSource:
     credential_ref: str | None = None
     realtime: bool = False  # pace packets by their timestamps (files)
     loop: bool = False  # restart at end of file (demo)
+    # Recorded video: the asked start (aware UTC) and speed; None for live.
+    playback_start: datetime | None = None
+    speed: float = 1.0
+    poll_hz: float = 0.0  # SNAPSHOT sources: polls per second
+    tls_pin: str | None = None  # sha256 fingerprint the server certificate must have
     # Called once in the session's reader thread before opening (e.g. the demo driver
     # encodes its clip there, never on the GUI thread). Excluded from equality.
     prepare: Callable[[], None] | None = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class Channel:
+    """A camera as a recorder lists it (channel import keeps site-file names and masks)."""
+
+    channel: str  # the recorder's own channel id / profile token
+    name: str
+    main: tuple[int, int] | None = None  # width, height when the recorder says
+    sub: tuple[int, int] | None = None
+    has_recordings: bool = False
+
+
+@dataclass(frozen=True)
+class RecorderHealth:
+    """What a recorder says about itself (``health()``)."""
+
+    reachable: bool
+    model: str = ""
+    firmware: str = ""
+    detail: str = ""  # French, for the operator or IT staff
+
+
 class RecorderDriver(Protocol):
-    """One per recorder family (see DESIGN §5)."""
+    """One per recorder family (see DESIGN §5). Errors are the typed RecorderError family:
+    RecorderUnreachable, RecorderAuthError (terminal), RecorderNotSupported,
+    RecorderBadAnswer; their messages are French and never hold a credential."""
 
     recorder: Recorder
 
+    def list_cameras(self) -> list[Channel]: ...
+
     def live_source(self, camera: Camera, stream: StreamKind) -> StreamSource: ...
+
+    def playback_source(
+        self, camera: Camera, start_utc: datetime, speed: float = 1.0
+    ) -> StreamSource: ...
+
+    def snapshot(self, camera: Camera) -> bytes:
+        """A JPEG image from the recorder (not masked: the caller masks it)."""
+        ...
+
+    def clock_offset(self) -> float | None:
+        """Recorder clock minus local UTC clock, in seconds (None: cannot tell)."""
+        ...
+
+    def health(self) -> RecorderHealth: ...
 
 
 class Clock(Protocol):

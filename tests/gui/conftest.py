@@ -90,8 +90,8 @@ def make_wall_service(
 
 def french_qm() -> Path:
     qm = Path(str(translation_file("fr")))
-    ts = qm.with_suffix(".ts")
-    if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
+    newest_ts = max(ts.stat().st_mtime for ts in qm.parent.glob("*_fr.ts"))
+    if not qm.exists() or qm.stat().st_mtime < newest_ts:
         subprocess.run(["timeout", "60", str(REPO / "packaging" / "build_translations.sh")],
                        check=True, capture_output=True)
     return qm
