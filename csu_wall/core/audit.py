@@ -27,6 +27,15 @@ class AuditAction(str, Enum):
     HABILITATION_GRANT = "habilitation_grant"
     HABILITATION_REVOKE = "habilitation_revoke"
     USER_CHANGE = "user_change"
+    CREDENTIAL_CHANGE = "credential_change"
+    BOOKMARK_CHANGE = "bookmark_change"  # edit, status change, deletion by retention
+    SHIFT_OPEN = "shift_open"
+    SHIFT_JOIN = "shift_join"
+    SHIFT_CLOSE = "shift_close"
+    HANDOVER = "handover"
+    HANDOVER_ACK = "handover_ack"
+    CHANNEL_IMPORT = "channel_import"
+    CERT_TRUST = "cert_trust"  # an administrator confirmed a recorder's certificate
 
 
 @dataclass(frozen=True)
