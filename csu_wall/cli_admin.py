@@ -19,8 +19,7 @@ from csu_wall.core.audit import AuditAction, AuditEntry
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.security import Role
 from csu_wall.services.habilitations import HabilitationService
-from csu_wall.storage import accounts
-from csu_wall.storage.audit import DbAuditLog
+from csu_wall.storage import accounts, site_key
 from csu_wall.storage.db import Database
 
 _TEXT: dict[str, dict[str, str]] = {
@@ -114,7 +113,7 @@ def actor() -> str:
 
 
 def _audit_user_change(db: Database, login: str, detail: str) -> None:
-    DbAuditLog(db).append(AuditEntry(
+    site_key.audit_log(db).append(AuditEntry(
         ts_utc=datetime.now().astimezone(), workstation=_host(), operator_id=actor(),
         action=AuditAction.USER_CHANGE, detail=f"{login} : {detail}"))
 
@@ -174,7 +173,7 @@ def _user_list(db: Database) -> int:
 
 
 def _habilitation(args: argparse.Namespace, db: Database) -> int:
-    service = HabilitationService(db, DbAuditLog(db), actor=actor(), workstation=_host())
+    service = HabilitationService(db, site_key.audit_log(db), actor=actor(), workstation=_host())
     sub = args.habilitation_command
     if sub == "grant":
         start = parse_when(args.valid_from) if args.valid_from else None

@@ -148,11 +148,7 @@ def read_secret(prompt: str) -> str:
 
 
 def _audit_log(db: Database) -> DbAuditLog:
-    try:
-        key = site_key.load_site_key(db)
-    except SecretStoreError:
-        key = None  # a workstation not enrolled still audits, unsigned
-    return DbAuditLog(db, key=key.audit_key() if key else None)
+    return site_key.audit_log(db)  # SecretStoreError (French) on a workstation not enrolled
 
 
 def _enroll(db: Database, new_site: bool) -> int:

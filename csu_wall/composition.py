@@ -33,6 +33,7 @@ from csu_wall.storage.audit_spool import SPOOL_FILE, SpoolingAuditLog
 from csu_wall.storage.db import Database
 from csu_wall.storage.operators import ensure_operator, habilitations_of
 from csu_wall.storage.settings import SettingsError, load_settings
+from csu_wall.storage.site_key import audit_log as site_key_audit_log
 from csu_wall.storage.site_key import load_site_key
 from csu_wall.storage.site_repo import apply_site, load_site
 
@@ -115,7 +116,7 @@ class AppLauncher:
         """This workstation's sign-in state, over its own connection to the database."""
         if self._auth is None:
             db = Database.open(self.paths.database_url, create=True)
-            self._auth = AuthService(db, DbAuditLog(db), workstation=self.workstation)
+            self._auth = AuthService(db, site_key_audit_log(db), workstation=self.workstation)
         return self._auth
 
     def sign_in(self, login: str, password: str) -> Operator:

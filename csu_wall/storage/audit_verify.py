@@ -2,7 +2,8 @@
 
 Each entry must chain to the previous one and carry the right hash: an HMAC under the audit key
 when this workstation holds the site key, plain SHA-256 for entries written before the site was
-enrolled (or by a workstation that was not). A changed byte, a deleted, swapped or inserted
+enrolled; once one entry is signed, every later one must be (a workstation not enrolled
+cannot append). A changed byte, a deleted, swapped or inserted
 entry breaks the chain at the first record concerned. Deleting the *tail* leaves a valid
 chain, so heads are also recorded apart (:func:`anchor`, shift handovers): the log must still
 hold every anchored head.
@@ -76,6 +77,11 @@ def verify(db: Database, key: bytes | None = None) -> VerifyReport:
                 return _bad(rec.id, why, signed, unsigned, key)
             if kind == "signed":
                 signed += 1
+            elif signed:
+                # Every writer signs once the site has a key (storage.site_key.audit_log): a
+                # plain SHA-256 entry after a signed one was rewritten by someone without it.
+                return _bad(rec.id, "non signé après un enregistrement signé : réécrit sans la "
+                            "clé de site", signed, unsigned, key)
             else:
                 unsigned += 1
             if rec.id in wanted:

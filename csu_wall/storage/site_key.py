@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import insert, select
 
 from csu_wall.storage import keystore
+from csu_wall.storage.audit import DbAuditLog
 from csu_wall.storage.db import Database
 from csu_wall.storage.keystore import SecretStoreError
 from csu_wall.storage.schema import site_keys
@@ -146,3 +147,11 @@ def load_site_key(db: Database) -> SiteKey | None:
             "poste : `csu-wall workstation enroll`.")
     return SiteKey(site_id=site_id, key_id=key_id, key=key)
 
+
+
+def audit_log(db: Database) -> DbAuditLog:
+    """The audit log this workstation appends to: signed with the site's audit key as soon as
+    the site has one. A workstation that is not enrolled in a keyed site cannot append (it
+    would break the signed chain): :class:`SecretStoreError`, and the access waits."""
+    key = load_site_key(db)
+    return DbAuditLog(db, key=key.audit_key() if key is not None else None)

@@ -64,9 +64,8 @@ def test_flipped_byte_in_a_detail(db: Database, db_path: Path) -> None:
 
 def test_forged_record_rehashed_without_the_key(db: Database, db_path: Path) -> None:
     """An intruder who rewrites a record and recomputes plain SHA-256 hashes from there on
-    is caught by the anchor taken before."""
+    (without the site key) is caught at that record: nothing unsigned may follow a signed one."""
     _fill(db)
-    anchor(db, anchored_by="it", workstation="poste-1")
     from csu_wall.storage.audit import chain_hash
     recs = entries(db, limit=None)
     with _raw(db_path) as conn:
@@ -80,7 +79,17 @@ def test_forged_record_rehashed_without_the_key(db: Database, db_path: Path) -> 
                          (entry.detail, prev, h, rec.id))
             prev = h
     report = verify(db, KEY)
-    assert not report.ok and report.first_bad == 10  # the anchored head no longer matches
+    assert not report.ok and report.first_bad == 5
+    assert "non signé après un enregistrement signé" in report.message()
+
+
+def test_unsigned_append_after_signed_entries_is_reported(db: Database) -> None:
+    """A writer without the key (a workstation not enrolled, or a forger) appending to a signed
+    chain: verify names that record."""
+    _fill(db, 3)
+    _fill(db, 1, key=None)
+    report = verify(db, KEY)
+    assert (report.ok, report.first_bad) == (False, 4)
 
 
 def test_deleted_record(db: Database, db_path: Path) -> None:
