@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from csu_wall.core.errors import CsuWallError
-from csu_wall.storage import credentials as creds
 from csu_wall.storage import site_key
 from csu_wall.storage.audit import DbAuditLog
 from csu_wall.storage.db import Database
@@ -165,30 +164,37 @@ def _enroll(db: Database, new_site: bool) -> int:
 
 
 def _credentials(args: argparse.Namespace, db: Database) -> int:
+    from csu_wall.core.security import Operator, Role
+    from csu_wall.services.credentials_admin import CredentialAdmin
     from csu_wall.storage.site_repo import load_site
 
+    site = load_site(db)
+    if site is None:
+        raise SecretStoreError("Aucun site appliqué : appliquez d'abord le fichier de site "
+                               "(`csu-wall site apply`).")
+    # The command line reaches the database directly: whoever runs it administers the site.
+    admin_op = Operator(id=actor(), display_name=actor(), role=Role.ADMINISTRATOR)
+    admin = CredentialAdmin(db, _audit_log(db), site, operator=admin_op,
+                            workstation=socket.gethostname(),
+                            site_key=lambda: site_key.load_site_key(db))
     recorder_id = args.recorder
     if args.credentials_command == "delete":
-        done = creds.delete_credential(db, recorder_id)
+        done = admin.delete(recorder_id)
         print(f"Identifiant de l'enregistreur {recorder_id} "
               + ("supprimé." if done else "absent : rien à supprimer."))
         return 0
-    key = site_key.load_site_key(db)
-    if key is None:
+    try:
+        recorder = site.recorder(recorder_id)
+    except KeyError:
+        raise SecretStoreError(f"Enregistreur inconnu : « {recorder_id} ».") from None
+    if site_key.load_site_key(db) is None:
         raise SecretStoreError("Aucune clé de site : enrôlez d'abord ce poste avec "
                                "`csu-wall workstation enroll --new-site`.")
-    site = load_site(db)
-    try:
-        recorder = site.recorder(recorder_id) if site is not None else None
-    except KeyError:
-        recorder = None
-    if recorder is None:
-        raise SecretStoreError(f"Enregistreur inconnu : « {recorder_id} ».")
     user = args.user or recorder.username
     if not user:
         raise CsuWallError("Aucun nom d'utilisateur pour cet enregistreur : précisez --user.")
     password = read_secret(f"Mot de passe de {user} sur {recorder_id} : ")
-    creds.set_credential(db, key, recorder_id, creds.RecorderCredential(user, password))
+    admin.set(recorder_id, user, password)
     print(f"Identifiant de l'enregistreur {recorder_id} enregistré (chiffré) pour {user}.")
     return 0
 

@@ -4,7 +4,8 @@ The password is set through ``csu-wall credentials set`` on standard input, then
 tiles of that recorder against a real RTSP server requiring it; afterwards the canary and its
 URL-encoded forms are searched in every file of the data directory (logs and the SQLite
 database included) and in the command lines of child processes sampled while it ran.
-Not covered here: widget texts and a ``--screenshot`` of the GUI session.
+Widget texts are covered by tests/gui/test_credentials_gui.py (the GUI entry of the same
+password, then every widget text searched).
 """
 
 from __future__ import annotations

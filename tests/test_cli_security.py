@@ -113,7 +113,8 @@ def test_credential_plays_on_a_second_workstation_until_detached(data_dir: Path,
 
     verify = run("--data-dir", str(data_dir), "audit", "verify")
     assert verify.returncode == 0, verify.stderr
-    assert "2 signés" in verify.stdout  # the detach and the attach, signed with the site key
+    # Two credential changes, the detach and the attach: all signed with the site key.
+    assert "4 enregistrements (4 signés, 0 non signés)" in verify.stdout
 
 
 def test_audit_verify_reports_the_first_tampered_record(data_dir: Path) -> None:

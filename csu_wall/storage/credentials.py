@@ -85,3 +85,4 @@ def recorders_with_credentials(db: Database) -> list[str]:
         return [str(r) for r in conn.execute(
             select(recorder_credentials.c.recorder_id).order_by(
                 recorder_credentials.c.recorder_id)).scalars()]
+

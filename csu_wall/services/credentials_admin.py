@@ -1,0 +1,89 @@
+"""Entering and deleting recorder credentials (DESIGN §7), for the CLI and the GUI alike.
+
+Only an administrator may do it; the change is audited (``CREDENTIAL_CHANGE``, with the
+recorder and the user name, never the password) before it is reported done. The password
+passes straight from the caller to :func:`csu_wall.storage.credentials.set_credential`, which
+encrypts it under the site key: it is not kept, logged or put in any message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
+from csu_wall.core.errors import AccessDenied, CsuWallError
+from csu_wall.core.model import Recorder, Site
+from csu_wall.core.security import Operator, Role
+from csu_wall.storage import credentials as creds
+from csu_wall.storage.db import Database
+from csu_wall.storage.keystore import SecretStoreError
+from csu_wall.storage.site_key import SiteKey
+
+
+@dataclass(frozen=True)
+class RecorderRow:
+    """One recorder as the credentials screen lists it."""
+
+    recorder: Recorder
+    commune_name: str
+    has_credential: bool
+
+
+class CredentialAdmin:
+    def __init__(self, db: Database, audit: AuditSink, site: Site, *, operator: Operator,
+                 workstation: str, site_key: Callable[[], SiteKey | None],
+                 now: Callable[[], datetime] | None = None) -> None:
+        self._db = db
+        self._audit = audit
+        self.site = site
+        self.operator = operator
+        self.workstation = workstation
+        self._site_key = site_key
+        self._now = now or (lambda: datetime.now(UTC))
+
+    @property
+    def allowed(self) -> bool:
+        return self.operator.role is Role.ADMINISTRATOR and not self.operator.demo
+
+    def recorders(self) -> list[RecorderRow]:
+        stored = set(creds.recorders_with_credentials(self._db))
+        names = {c.id: c.name for c in self.site.communes}
+        return [RecorderRow(r, names.get(r.commune_id, r.commune_id), r.id in stored)
+                for r in sorted(self.site.recorders, key=lambda r: (r.commune_id, r.id))]
+
+    def set(self, recorder_id: str, user: str, password: str) -> None:
+        """Encrypt and store; audited first (no audit, no change)."""
+        recorder = self._recorder(recorder_id)
+        user = user.strip()
+        if not user:
+            raise CsuWallError("Saisissez le nom d'utilisateur de l'enregistreur.")
+        if not password:
+            raise CsuWallError("Saisissez le mot de passe de l'enregistreur.")
+        key = self._site_key()
+        if key is None:
+            raise SecretStoreError("Aucune clé de site : enrôlez d'abord ce poste avec "
+                                   "`csu-wall workstation enroll --new-site`.")
+        self._record(recorder, f"identifiant défini pour l'utilisateur « {user} »")
+        creds.set_credential(self._db, key, recorder.id, creds.RecorderCredential(user, password))
+
+    def delete(self, recorder_id: str) -> bool:
+        recorder = self._recorder(recorder_id)
+        self._record(recorder, "identifiant supprimé")
+        return creds.delete_credential(self._db, recorder.id)
+
+    def _recorder(self, recorder_id: str) -> Recorder:
+        if not self.allowed:
+            raise AccessDenied("Seul un administrateur peut saisir les identifiants des "
+                               "enregistreurs.")
+        try:
+            return self.site.recorder(recorder_id)
+        except KeyError:
+            raise CsuWallError(f"Enregistreur inconnu : « {recorder_id} ».") from None
+
+    def _record(self, recorder: Recorder, detail: str) -> None:
+        self._audit.append(AuditEntry(
+            ts_utc=self._now(), workstation=self.workstation, operator_id=self.operator.id,
+            action=AuditAction.CREDENTIAL_CHANGE, commune_id=recorder.commune_id,
+            detail=f"{recorder.id} : {detail}"))
