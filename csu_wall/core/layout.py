@@ -17,8 +17,26 @@ from csu_wall.core.errors import CsuWallError
 MAX_SIDE = 8
 
 
+MAX_NAME = 200  # length of the name columns in the database
+
+
 class LayoutError(CsuWallError, ValueError):
-    """A layout, tour or screen assignment is not valid (message in French)."""
+    """A layout, tour or screen assignment is not valid (message in French). ``field`` names
+    the faulty field (``"cameras"``, ``"items"``, ``"dwell_seconds"`` …) for the editor."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _check_name(what: str, name: str) -> None:
+    if not name.strip():
+        raise LayoutError(f"{what} : le champ « nom » est vide ; donnez-lui un nom.", field="name")
+    if len(name) > MAX_NAME:
+        raise LayoutError(
+            f"{what} : le champ « nom » dépasse {MAX_NAME} caractères ; raccourcissez-le.",
+            field="name",
+        )
 
 
 @dataclass(frozen=True)
@@ -37,6 +55,10 @@ class Cell:
         )
 
 
+def _grid_error(message: str) -> LayoutError:
+    return LayoutError(f"Champ « grille » : {message}", field="grid")
+
+
 @dataclass(frozen=True)
 class Grid:
     """A board of rows×cols cut into non-overlapping cells that cover it entirely."""
@@ -47,32 +69,30 @@ class Grid:
 
     def __post_init__(self) -> None:
         if not (1 <= self.rows <= MAX_SIDE and 1 <= self.cols <= MAX_SIDE):
-            raise LayoutError(
-                f"Grille {self.rows}×{self.cols} impossible : de 1×1 à {MAX_SIDE}×{MAX_SIDE}."
+            raise _grid_error(
+                f"{self.rows}×{self.cols} impossible : de 1×1 à {MAX_SIDE}×{MAX_SIDE}."
             )
         seen: set[tuple[int, int]] = set()
         for i, cell in enumerate(self.cells):
             if cell.row_span < 1 or cell.col_span < 1:
-                raise LayoutError(
-                    f"Case {i + 1} : une case couvre au moins une ligne et une colonne."
-                )
+                raise _grid_error(f"case {i + 1} : elle doit couvrir une ligne et une colonne.")
             if (
                 cell.row < 0
                 or cell.col < 0
                 or cell.row + cell.row_span > self.rows
                 or (cell.col + cell.col_span > self.cols)
             ):
-                raise LayoutError(f"Case {i + 1} : elle dépasse la grille {self.rows}×{self.cols}.")
+                raise _grid_error(f"case {i + 1} : elle dépasse la grille {self.rows}×{self.cols}.")
             for r in range(cell.row, cell.row + cell.row_span):
                 for c in range(cell.col, cell.col + cell.col_span):
                     if (r, c) in seen:
-                        raise LayoutError(
-                            f"Case {i + 1} : elle chevauche une autre case (ligne {r + 1}, "
+                        raise _grid_error(
+                            f"case {i + 1} : elle chevauche une autre case (ligne {r + 1}, "
                             f"colonne {c + 1})."
                         )
                     seen.add((r, c))
         if len(seen) != self.rows * self.cols:
-            raise LayoutError("La grille a des emplacements qui n'appartiennent à aucune case.")
+            raise _grid_error("des emplacements n'appartiennent à aucune case.")
 
     @classmethod
     def uniform(cls, rows: int, cols: int | None = None) -> Grid:
@@ -104,12 +124,12 @@ class Grid:
         try:
             sides = [int(p) for p in parts]
         except ValueError:
-            raise LayoutError(f"Disposition inconnue : « {name} ».") from None
+            raise LayoutError(f"Disposition inconnue : « {name} ».", field="grid") from None
         if len(sides) == 1:
             return cls.uniform(sides[0])
         if len(sides) == 2:
             return cls.uniform(sides[0], sides[1])
-        raise LayoutError(f"Disposition inconnue : « {name} ».")
+        raise LayoutError(f"Disposition inconnue : « {name} ».", field="grid")
 
     def cell_at(self, row: int, col: int) -> int | None:
         """Index of the cell covering a grid position, or None outside the grid."""
@@ -135,13 +155,24 @@ class Layout:
     version: int = 0  # incremented at each save
 
     def __post_init__(self) -> None:
-        if not self.name.strip():
-            raise LayoutError("Une disposition doit avoir un nom.")
+        _check_name("Disposition", self.name)
+        if not isinstance(self.grid, Grid):
+            raise LayoutError(f"Disposition « {self.name} » : le champ « grille » est invalide.",
+                              field="grid")
         if len(self.cameras) != len(self.grid.cells):
             raise LayoutError(
-                f"Disposition « {self.name} » : {len(self.cameras)} caméra(s) pour "
-                f"{len(self.grid.cells)} case(s)."
+                f"Disposition « {self.name} » : le champ « caméras » a {len(self.cameras)} "
+                f"valeur(s) pour {len(self.grid.cells)} case(s) de la grille "
+                f"{self.grid.rows}×{self.grid.cols} ; une caméra (ou rien) par case.",
+                field="cameras",
             )
+        for i, cam in enumerate(self.cameras):
+            if cam is not None and (not isinstance(cam, str) or not cam.strip()):
+                raise LayoutError(
+                    f"Disposition « {self.name} » : le champ « caméras », case {i + 1}, n'est pas "
+                    "un identifiant de caméra.",
+                    field="cameras",
+                )
 
     @property
     def shared(self) -> bool:
@@ -182,6 +213,10 @@ class LayoutVersion:
     change: str  # what changed, in French, for the history list
 
 
+MIN_DWELL = 2.0  # seconds an item of a tour stays on screen, at least
+MAX_DWELL = 3600.0
+
+
 class TourKind(str, Enum):
     TILE = "tile"  # one tile cycles through cameras
     LAYOUT = "layout"  # the whole wall cycles through layouts
@@ -200,12 +235,34 @@ class Tour:
     id: int | None = None
 
     def __post_init__(self) -> None:
+        _check_name("Ronde", self.name)
+        what = f"Ronde « {self.name} »"
+        try:
+            TourKind(self.kind)
+        except ValueError:
+            raise LayoutError(f"{what} : le champ « type » doit être « tile » ou « layout ».",
+                              field="kind") from None
         if not self.items:
-            raise LayoutError(f"Ronde « {self.name} » : aucune étape.")
-        if not 2.0 <= self.dwell_seconds <= 3600.0:
             raise LayoutError(
-                f"Ronde « {self.name} » : durée par étape {self.dwell_seconds:g} s hors de "
-                "2 s à 3600 s."
+                f"{what} : le champ « étapes » est vide ; ajoutez au moins une "
+                + ("caméra." if self.kind == TourKind.TILE else "disposition."),
+                field="items",
+            )
+        for i, item in enumerate(self.items):
+            if not isinstance(item, str) or not item.strip():
+                raise LayoutError(f"{what} : le champ « étapes », étape {i + 1}, est vide.",
+                                  field="items")
+            if self.kind == TourKind.LAYOUT and not item.isdigit():
+                raise LayoutError(
+                    f"{what} : le champ « étapes », étape {i + 1} (« {item} »), n'est pas un "
+                    "numéro de disposition.",
+                    field="items",
+                )
+        if not MIN_DWELL <= self.dwell_seconds <= MAX_DWELL:  # also refuses NaN
+            raise LayoutError(
+                f"{what} : le champ « durée par étape » vaut {self.dwell_seconds:g} s, hors de "
+                f"{MIN_DWELL:g} s à {MAX_DWELL:g} s.",
+                field="dwell_seconds",
             )
 
 
@@ -219,3 +276,10 @@ class ScreenAssignment:
     fullscreen: bool = True
     tour_id: int | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if not self.workstation.strip() or not self.screen.strip():
+            raise LayoutError(
+                "Affectation d'écran : les champs « poste » et « écran » sont obligatoires.",
+                field="screen" if self.workstation.strip() else "workstation",
+            )
