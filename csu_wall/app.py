@@ -72,9 +72,16 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     apply.add_argument("file", type=Path, help=T.text("site_file", lang))
     apply.add_argument("--by", metavar="NAME", help=T.text("applied_by", lang))
 
+    from csu_wall import cli_site_import
+
+    cli_site_import.add_parsers(commands, site_cmds, common, lang)  # site import, recorder trust
+
     db = commands.add_parser("db", help=T.text("cmd_db", lang), parents=[common])
     db_cmds = db.add_subparsers(dest="db_command", required=True)
     db_cmds.add_parser("upgrade", help=T.text("cmd_db_upgrade", lang), parents=[common])
+    from csu_wall import cli_db
+
+    cli_db.add_parsers(db_cmds, common, lang)  # db backup
 
     from csu_wall import cli_admin
 
@@ -125,12 +132,23 @@ def _dispatch(args: argparse.Namespace, lang: str) -> int:
         return 0
     if args.command == "site" and args.site_command == "apply":
         return _site_apply(ctx, args.file, args.by)
+    from csu_wall import cli_site_import
+
+    import_code = cli_site_import.dispatch(args, ctx)
+    if import_code is not None:
+        return import_code
     if args.command == "db" and args.db_command == "upgrade":
         from csu_wall.storage.db import upgrade
 
         upgrade(ctx.database_url)
         print(f"csu-wall: base à jour ({ctx.database_url_redacted})")
         return 0
+    if args.command == "db":
+        from csu_wall import cli_db
+
+        db_code = cli_db.dispatch(args, ctx.database_url, ctx.database_url_redacted)
+        if db_code is not None:
+            return db_code
     from csu_wall import cli_admin
 
     admin_code = cli_admin.dispatch(args, ctx)
@@ -141,6 +159,14 @@ def _dispatch(args: argparse.Namespace, lang: str) -> int:
     security_code = cli_security.dispatch(args, ctx)
     if security_code is not None:
         return security_code
+    if not args.demo:  # the machine site file an installer provisioned (.deb, MSI), issue 8
+        from csu_wall.services.provisioning import at_start
+
+        try:
+            at_start(ctx.database_url, ctx.data_dir,
+                     applied_by=f"{getpass.getuser()}@{socket.gethostname()}"[:64])
+        except CsuWallError as exc:  # the GUI reports an unusable database its own way
+            log.warning("machine site file not provisioned: %s", exc)
     from csu_wall.gui.runner import run_gui
 
     launcher = composition.AppLauncher(ctx, workstation=socket.gethostname())

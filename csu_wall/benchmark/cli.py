@@ -39,8 +39,13 @@ class Plan:
         self.first_frame_timeout_s = 3.0 if quick else 10.0
         self.clips_sd = ClipSpec(640, 360, 4.0 if quick else 8.0, 8)
         self.clips_hd = ClipSpec(1920, 1080, 2.0 if quick else 4.0, 2 if quick else 4)
-        self.resolution = 0.25 if quick else 0.08
-        self.max_probes = 4 if quick else 10
+        # The quick run spends its probes on the 640×360 capacity (the headline figure):
+        # a first guess from the decode limit just measured, small steps, ~10 % resolution.
+        self.resolution = 0.1 if quick else 0.05
+        self.max_probes = 3 if quick else 10
+        self.capacity_probes = 6 if quick else 12
+        self.capacity_growth = 1.3 if quick else 1.5
+        self.first_guess = 0.35  # × the decode limit: the last measured ratio was 0.30
         # Seconds a probe takes beyond warm-up and window: interpreter, Qt and PyAV imports,
         # walls, shutdown (measured ~1.5 s here) plus a margin per 64 streams opened.
         self.overhead_s = 2.0
@@ -158,19 +163,24 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
         return measure
 
     def search(kind: str, label: str, clips: list[str], start: int, share: float,
-               growth: float) -> Search:
+               growth: float, probes: int | None = None,
+               resolution: float | None = None) -> Search:
         # Each search gets a share of the time left, so later sections still run.
         left = deadline - time.monotonic()
         section_deadline = time.monotonic() + left * share
         ceiling = max(4, int(limits.get(label, 0) * 1.1) or 512)
         return find_capacity(measure_with(kind, label, clips), start=min(start, ceiling),
-                             ceiling=ceiling, growth=growth, resolution=plan.resolution,
-                             max_probes=plan.max_probes, deadline=section_deadline,
+                             ceiling=ceiling, growth=growth,
+                             resolution=resolution or plan.resolution,
+                             max_probes=probes or plan.max_probes, deadline=section_deadline,
                              probe_cost=plan.probe_cost)
 
-    sd_pipe = search("pipeline", "640x360", sd, 16, 0.40, 2.0)
+    guess = max(8, round(plan.first_guess * limits["640x360"]))
+    sd_pipe = search("pipeline", "640x360", sd, guess, 0.55 if plan.quick else 0.40,
+                     plan.capacity_growth, probes=plan.capacity_probes)
     naive = search("naive", "640x360", sd, 32, 0.45, 1.5)
-    hd_pipe = search("pipeline", "1920x1080", hd, 12, 0.45, 1.5)
+    hd_pipe = search("pipeline", "1920x1080", hd, 12, 0.45, 1.5,
+                     resolution=0.25 if plan.quick else None)
     rtsp = _rtsp_cost(plan, runner, args, folder, sd, measure_with("pipeline", "640x360", sd),
                       measured, deadline)
 

@@ -16,19 +16,22 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayo
 
 from csu_wall.core.frames import TileState
 from csu_wall.gui._resources import icon, state_icon
-from csu_wall.gui.tile import CAMERA_MIME
+from csu_wall.gui.tile import CAMERA_MIME, COMMUNE_MIME
 from csu_wall.services.wall import WallService
 
 CAMERA_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+COMMUNE_ID_ROLE = Qt.ItemDataRole.UserRole + 3
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 4  # "live", "lost", "unauthorised", "detached", …
 _GREY = QBrush(QColor(110, 116, 128))
 
 
 class CameraModel(QStandardItemModel):
-    """Drags carry the camera id under ``application/x-csu-camera``."""
+    """Drags carry the camera id under ``application/x-csu-camera``, or a whole commune's
+    id under ``application/x-csu-commune`` (it fills the wall's empty tiles)."""
 
     def mimeTypes(self) -> list[str]:
-        return [CAMERA_MIME]
+        return [CAMERA_MIME, COMMUNE_MIME]
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         mime = QMimeData()
@@ -36,6 +39,10 @@ class CameraModel(QStandardItemModel):
             camera_id = index.data(CAMERA_ID_ROLE)
             if camera_id:
                 mime.setData(CAMERA_MIME, str(camera_id).encode("utf-8"))
+                break
+            commune_id = index.data(COMMUNE_ID_ROLE)
+            if commune_id:
+                mime.setData(COMMUNE_MIME, str(commune_id).encode("utf-8"))
                 break
         return mime
 
@@ -66,24 +73,32 @@ class CameraTree(QWidget):
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setExpandsOnDoubleClick(True)
-        self.view.doubleClicked.connect(self._on_double_clicked)
+        # activated: double-click, and Enter from the keyboard
+        self.view.activated.connect(self._on_double_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         layout.addWidget(self.view)
         self._cameras: dict[str, QStandardItem] = {}
+        self._communes: dict[str, QStandardItem] = {}
+        self._states: dict[str, str] = {}
+        self._detached: set[str] = set()
+        self.service = service
         self._fill(service)
 
     def _fill(self, service: WallService) -> None:
         root = self.model.invisibleRootItem()
-        for commune in service.visible_communes():
+        for commune in service.site.communes:
             allowed = service.may_view(commune.id)
             label = commune.name if allowed else self.tr("{commune} (not habilitated)").format(
                 commune=commune.name
             )
             parent = QStandardItem(icon("commune"), label)
             parent.setData(f"{commune.name} {commune.id}", SEARCH_ROLE)
-            parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            parent.setData(commune.id, COMMUNE_ID_ROLE)
+            # a whole commune drags onto the wall (fills the empty tiles)
+            parent.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                            | Qt.ItemFlag.ItemIsDragEnabled)
             if not allowed:
                 parent.setForeground(_GREY)
             for camera in service.cameras_of(commune.id):
@@ -100,9 +115,13 @@ class CameraTree(QWidget):
                               | Qt.ItemFlag.ItemIsDragEnabled)
                 if not allowed:
                     item.setForeground(_GREY)
+                item.setData("idle" if allowed else "denied", STATUS_ROLE)
                 parent.appendRow(item)
                 self._cameras[camera.id] = item
             root.appendRow(parent)
+            self._communes[commune.id] = parent
+            if not commune.attached:
+                self._set_detached(commune.id, True)
 
     def set_filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())
@@ -111,8 +130,52 @@ class CameraTree(QWidget):
 
     def set_camera_state(self, camera_id: str, state: str) -> None:
         item = self._cameras.get(camera_id)
-        if item is not None:
-            item.setIcon(state_icon(TileState(state)))
+        if item is None:
+            return
+        self._states[camera_id] = state
+        if str(item.data(STATUS_ROLE)) == "detached":
+            return  # the commune left: that says more than the last stream state
+        item.setIcon(state_icon(TileState(state)))
+        item.setData(state, STATUS_ROLE)
+
+    def camera_status(self, camera_id: str) -> str:
+        """The status shown for a camera: a TileState value or "detached" (tests)."""
+        return str(self._cameras[camera_id].data(STATUS_ROLE))
+
+    def sync_attachment(self) -> None:
+        """Follow communes attached or detached since (the commune watcher changes the
+        service's site); cheap, called by the window's status timer."""
+        for commune in self.service.site.communes:
+            detached = not commune.attached
+            if detached != (commune.id in self._detached):
+                self._set_detached(commune.id, detached)
+
+    def _set_detached(self, commune_id: str, detached: bool) -> None:
+        parent = self._communes.get(commune_id)
+        if parent is None:
+            return
+        if detached:
+            self._detached.add(commune_id)
+        else:
+            self._detached.discard(commune_id)
+        for row in range(parent.rowCount()):
+            item = parent.child(row)
+            camera_id = str(item.data(CAMERA_ID_ROLE))
+            if detached:
+                item.setIcon(icon("status-detached"))
+                item.setData("detached", STATUS_ROLE)
+                item.setForeground(_GREY)
+            else:
+                state = self._states.get(camera_id, TileState.IDLE.value)
+                item.setIcon(state_icon(TileState(state)))
+                item.setData(state, STATUS_ROLE)
+        name = self.service.site.commune(commune_id).name
+        if detached:
+            parent.setText(self.tr("{commune} (detached)").format(commune=name))
+        elif self.service.may_view(commune_id):
+            parent.setText(name)
+        else:
+            parent.setText(self.tr("{commune} (not habilitated)").format(commune=name))
 
     def visible_camera_ids(self) -> list[str]:
         """Camera ids the filter lets through, in tree order (tests)."""

@@ -1,33 +1,83 @@
-"""The main window: communes and cameras on the left, the wall in the centre."""
+"""The main window: communes and cameras on the left, layout tabs over the wall in the centre,
+edit mode, tours, extra screens, and the extension points other features use:
+
+- :meth:`MainWindow.register_tile_action` (tile context menu + shortcut on the focused tile),
+- :meth:`MainWindow.add_side_panel` (a dock on the right),
+- :meth:`MainWindow.status_message` (status bar, French text),
+- ``window.wall.focused_tile()`` and ``window.wall.focus_changed`` (Signal(str tile_id)).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QScreen
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from csu_wall.core.layout import Grid, Layout, Tour
+from csu_wall.core.ports import Clock, SystemClock
+from csu_wall.gui._window_extras import WindowExtras
+from csu_wall.gui._window_menus import build_menus
 from csu_wall.gui.bridge import StateBridge
 from csu_wall.gui.camera_tree import CameraTree
+from csu_wall.gui.keymap import CALL_UP_DELAY_MS, CallUpBuffer, KeymapDialog
+from csu_wall.gui.layout_editor import EditController
+from csu_wall.gui.layout_tabs import LayoutTabs
+from csu_wall.gui.tile import TileWidget
+from csu_wall.gui.tile_actions import SnapshotTaker, build_tile_menu
+from csu_wall.gui.tour_driver import TourDriver
 from csu_wall.gui.wall import WallWidget
 from csu_wall.services.wall import WallService
 
+if TYPE_CHECKING:
+    from csu_wall.gui.screens import ScreenWall
+    from csu_wall.services.layouts import LayoutService
+    from csu_wall.services.screens import ScreenService
+    from csu_wall.services.tours import TourService
+
+log = logging.getLogger(__name__)
+
 DEFAULT_SIZE = (1600, 1000)
+DEFAULT_GRID = "4×4"
+_DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(10)}
 
 
 class MainWindow(QMainWindow):
+    # set by build_menus (gui/_window_menus.py)
+    file_menu: QMenu
+    view_menu: QMenu
+    tile_menu: QMenu
+    layout_menu: QMenu
+    tours_menu: QMenu
+    screens_menu: QMenu
+    saved_tours_menu: QMenu
+    _builtin_tile_actions: list[QAction | None]
+
     def __init__(
         self,
         wall_service: WallService,
         *,
         demo: bool,
         bridge: StateBridge | None = None,
+        layouts: LayoutService | None = None,
+        screens: ScreenService | None = None,
+        tours: TourService | None = None,
+        data_dir: Path | None = None,
+        clock: Clock | None = None,
+        call_up_delay_ms: int = CALL_UP_DELAY_MS,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -35,7 +85,22 @@ class MainWindow(QMainWindow):
         self.service = wall_service
         self.demo = demo
         self.bridge = bridge if bridge is not None else StateBridge(self)
+        self.layouts = layouts
+        self.screen_service = screens
+        self.tour_service = tours
+        self.clock: Clock = clock or SystemClock()
+        self.data_dir = data_dir
+        self.actions_by_key: dict[str, QAction] = {}
+        self._tile_actions: dict[str, QAction] = {}
+        self.side_panels: dict[str, QDockWidget] = {}
+        self.screen_walls: dict[str, ScreenWall] = {}
+        self.tour_drivers: list[TourDriver] = []
+        self.last_message: tuple[str, str] = ("", "info")
+        self.locked = False
+        self.restored_locked = False
         self._closed = False
+        self._restoring = True
+        self.extras = WindowExtras(self)
         self.setWindowTitle(self.tr("csu-wall — video wall"))
         self.resize(*DEFAULT_SIZE)
 
@@ -43,6 +108,7 @@ class MainWindow(QMainWindow):
         self.commune_box.setObjectName("communeSelector")
         self.tree = CameraTree(wall_service)
         self.wall = WallWidget(wall_service, self.bridge)
+        self.tabs = LayoutTabs()
         left = QWidget()
         left.setObjectName("leftPanel")
         left_layout = QVBoxLayout(left)
@@ -50,9 +116,15 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(QLabel(self.tr("Commune")))
         left_layout.addWidget(self.commune_box)
         left_layout.addWidget(self.tree, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(0)
+        right_layout.addWidget(self.tabs)
+        right_layout.addWidget(self.wall, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(self.wall)
+        splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, DEFAULT_SIZE[0] - 300])
         splitter.setCollapsible(1, False)
@@ -70,33 +142,182 @@ class MainWindow(QMainWindow):
             column.addWidget(self.banner)
         column.addWidget(splitter, 1)
         self.setCentralWidget(central)
-        self._build_menu()
+
+        self.edit: EditController | None = None
+        if layouts is not None:
+            self.edit = EditController(self, self.wall, layouts, self._stored_layout,
+                                       self.status_message)
+            self.edit.sig_saved.connect(self._on_layout_saved)
+            self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.edit.toolbar)
+        self.snapshots = SnapshotTaker(wall_service, self._snapshot_folder(), self)
+        self.snapshots.sig_saved.connect(
+            lambda path: self.status_message(self.tr("Snapshot saved: {path}").format(path=path)))
+        self.snapshots.sig_failed.connect(lambda text: self.status_message(text, "error"))
+        self.call_up = CallUpBuffer(call_up_delay_ms, self)
+        self.call_up.sig_camera_number.connect(self.call_up_camera)
+        self.call_up.sig_layout_number.connect(lambda n: self.tabs.select(n - 1))
+        self.call_up.sig_buffer_changed.connect(self._show_call_up)
+        build_menus(self)
 
         operator = wall_service.operator
         self.operator_label = QLabel(self.tr("Operator: {name}").format(
             name=operator.display_name))
+        self.call_up_label = QLabel()
+        self.call_up_label.setObjectName("callUp")
         self.live_label = QLabel()
+        self.statusBar().addPermanentWidget(self.call_up_label)
         self.statusBar().addPermanentWidget(self.operator_label)
         self.statusBar().addPermanentWidget(self.live_label)
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(1000)
         self._status_timer.timeout.connect(self._refresh_status)
         self._status_timer.start()
+        self._state_timer = QTimer(self)  # coalesces the changes of one event-loop turn
+        self._state_timer.setSingleShot(True)
+        self._state_timer.setInterval(0)
+        self._state_timer.timeout.connect(self.save_state)
 
-        self.wall.sig_camera_state_changed.connect(self.tree.set_camera_state)
+        self._connect_wall(self.wall)
         self.tree.sig_camera_activated.connect(self.wall.open_in_focused)
+        self.tabs.sig_layout_chosen.connect(self._on_layout_chosen)
+        self.commune_box.blockSignals(True)
         self._fill_communes()
+        self.commune_box.blockSignals(False)
         self.commune_box.currentIndexChanged.connect(self._on_commune_chosen)
-        if self.commune_box.count():
+        if not self.restore_state() and self.commune_box.count():
             self._on_commune_chosen(self.commune_box.currentIndex())
+        self._restoring = False
 
-    def _build_menu(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        self.file_menu = file_menu
+    # -- screens, state, tours (WindowExtras) ----------------------------------------------
+
+    def schedule_save(self) -> None:
+        self.extras.schedule_save()
+
+    def save_state(self) -> None:
+        self.extras.save_state()
+
+    def restore_state(self) -> bool:
+        return self.extras.restore_state()
+
+    def wall_state(self) -> dict[str, object]:
+        return self.extras.wall_state()
+
+    def attach_lock(self, controller: Any) -> None:
+        """Follow the workstation lock (a LockController; see WindowExtras.attach_lock)."""
+        self.extras.attach_lock(controller)
+
+    def open_screen_wall(self, screen: QScreen, layout: Layout | None = None) -> ScreenWall:
+        return self.extras.open_screen_wall(screen, layout)
+
+    def play_tour(self, tour: Tour) -> TourDriver:
+        return self.extras.play_tour(tour)
+
+    def toggle_tile_tour(self) -> TourDriver | None:
+        return self.extras.toggle_tile_tour()
+
+    def toggle_layout_tour(self) -> TourDriver | None:
+        return self.extras.toggle_layout_tour()
+
+    def stop_tours(self) -> None:
+        self.extras.stop_tours()
+
+    def tour_interacted(self, tile_id: str) -> None:
+        self.extras.tour_interacted(tile_id)
+
+    # -- extension points ------------------------------------------------------------------
+
+    def register_tile_action(self, key: str, text: str, shortcut: str | None,
+                             callback: Callable[[TileWidget], None]) -> QAction:
+        """Add an action to every tile's context menu (and the Tile menu), with a keyboard
+        shortcut acting on the focused tile. Registering a key again replaces it."""
+        old = self._tile_actions.pop(key, None)
+        if old is not None:
+            self.removeAction(old)
+            self.tile_menu.removeAction(old)
+        action = QAction(text, self)
+        action.setObjectName(f"tileAction-{key}")
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda: callback(self.wall.focused_tile()))
+        self.addAction(action)
+        self.tile_menu.addAction(action)
+        self._tile_actions[key] = action
+        return action
+
+    def add_side_panel(self, key: str, title: str, widget: QWidget) -> QDockWidget:
+        """A panel docked on the right (shift log, bookmarks, playback…), listed in View."""
+        dock = self.side_panels.get(key)
+        if dock is None:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"panel-{key}")
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.view_menu.addAction(dock.toggleViewAction())
+            self.side_panels[key] = dock
+        dock.setWindowTitle(title)
+        dock.setWidget(widget)
+        dock.show()
+        return dock
+
+    def status_message(self, text: str, level: str = "info") -> None:
+        """Tell the operator something (French text); errors stay until the next message."""
+        self.last_message = (text, level)
+        bar = self.statusBar()
+        bar.setProperty("level", level)
+        bar.style().unpolish(bar)
+        bar.style().polish(bar)
+        bar.showMessage(text, 0 if level == "error" else 10_000)
+        if level == "error":
+            log.info("shown to the operator: %s", text)
+
+    # -- menus (built by _window_menus.build_menus) ----------------------------------------
+
+    def show_keymap(self) -> KeymapDialog:
+        extra = [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+                  a.text().replace("&", "")) for a in self._tile_actions.values()]
+        dialog = KeymapDialog(extra, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.keymap_dialog = dialog
+        return dialog
+
+    def build_tile_menu(self, tile: TileWidget) -> QMenu:
+        return build_tile_menu(tile, self._builtin_tile_actions, self._tile_actions.values(),
+                               self)
+
+    def _on_context_requested(self, tile_id: str, pos: object) -> None:
+        wall = self.sender()
+        if isinstance(wall, WallWidget) and wall is not self.wall:
+            return  # screen walls: the menu of the main window's focused tile only
+        menu = self.build_tile_menu(self.wall.tile(tile_id))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(pos)  # type: ignore[arg-type]
+
+    def _popup_focused_menu(self) -> None:
+        tile = self.wall.focused_tile()
+        menu = self.build_tile_menu(tile)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(tile.mapToGlobal(tile.rect().center()))
+
+    def _zoom(self, factor: float) -> None:
+        tile = self.wall.focused_tile()
+        tile.zoom_at(factor, tile.rect().center().toPointF())
+
+    def _focus_search(self) -> None:
+        self.tree.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.tree.search.selectAll()
+
+    def focus_wall(self) -> None:
+        self.wall.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+        self.schedule_save()
+
+    # -- communes and layouts --------------------------------------------------------------
 
     def _fill_communes(self) -> None:
         first_allowed = -1
@@ -120,22 +341,131 @@ class MainWindow(QMainWindow):
         else:
             self.commune_box.setCurrentIndex(index)
 
+    def current_commune(self) -> str | None:
+        value = self.commune_box.currentData()
+        return str(value) if value else None
+
     def _on_commune_chosen(self, index: int) -> None:
         commune_id = self.commune_box.itemData(index)
         if commune_id:
-            self.wall.show_commune(str(commune_id))
+            self.refresh_tabs(str(commune_id))
+            layout = self.tabs.current_layout()
+            if layout is not None:
+                self._on_layout_chosen(layout)
             self._refresh_status()
+
+    def commune_layout(self, commune_id: str) -> Layout:
+        """The commune's cameras on a 4×4 grid: the first tab, never saved."""
+        commune = self.service.site.commune(commune_id)
+        grid = Grid.preset(DEFAULT_GRID)
+        cameras = [c.id for c in self.service.cameras_of(commune_id)][: len(grid.cells)]
+        padded = tuple(cameras) + (None,) * (len(grid.cells) - len(cameras))
+        return Layout(commune.name, grid, padded, commune_id=commune_id)
+
+    def refresh_tabs(self, commune_id: str | None = None, select_id: int | None = None) -> None:
+        """The tabs: the commune's cameras, then its saved layouts and the mixed ones."""
+        commune_id = commune_id or self.current_commune()
+        tabs: list[Layout] = [self.commune_layout(commune_id)] if commune_id else []
+        if self.layouts is not None:
+            try:
+                saved = self.layouts.list_layouts()
+            except Exception:  # the wall works without saved layouts; say why in the log
+                log.exception("listing layouts failed")
+                self.status_message(self.tr("Saved layouts cannot be read now."), "error")
+                saved = []
+            tabs += [lay for lay in saved if lay.commune_id in (commune_id, None)]
+        current = 0
+        if select_id is not None:
+            current = next((i for i, lay in enumerate(tabs) if lay.id == select_id), 0)
+        self.tabs.set_layouts(tabs, current)
+
+    def _stored_layout(self) -> Layout | None:
+        return self.tabs.current_layout()
+
+    def _on_layout_chosen(self, layout: Layout) -> None:
+        self.wall.set_layout(layout)
+        if self.edit is not None and self.edit.editing:
+            self.edit.restart()
+        self.schedule_save()
+
+    def _on_layout_saved(self, layout: Layout) -> None:
+        self.tabs.blockSignals(True)
+        self.refresh_tabs(select_id=layout.id)
+        self.tabs.blockSignals(False)
+        self.schedule_save()
+
+    # -- call-up and keys ------------------------------------------------------------------
+
+    def call_up_camera(self, number: int) -> bool:
+        camera = next((c for c in self.service.site.cameras if c.number == number), None)
+        if camera is None:
+            self.status_message(self.tr("No camera has the number {n}.").format(n=number),
+                                "warning")
+            return False
+        self.wall.open_in_focused(camera.id)
+        return True
+
+    def _show_call_up(self, digits: str) -> None:
+        self.call_up_label.setText(self.tr("Camera no. {digits}…").format(digits=digits)
+                                   if digits else "")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(watched, WallWidget):
+            return self._wall_key(event)  # type: ignore[arg-type]
+        return super().eventFilter(watched, event)
+
+    def _wall_key(self, event: QKeyEvent) -> bool:
+        key = Qt.Key(event.key())
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if key in _DIGITS and mods == Qt.KeyboardModifier.AltModifier:
+            return self.tabs.select(_DIGITS[key] - 1) or True
+        if key in _DIGITS and mods == Qt.KeyboardModifier.NoModifier:
+            self.call_up.digit(_DIGITS[key])
+            return True
+        if key == Qt.Key.Key_Asterisk or (
+                key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.call_up.digits):
+            self.call_up.commit()
+            return True
+        if key == Qt.Key.Key_Backspace and self.call_up.digits:
+            self.call_up.backspace()
+            return True
+        return False
+
+    def _connect_wall(self, wall: WallWidget) -> None:
+        wall.installEventFilter(self)
+        wall.sig_camera_state_changed.connect(self.tree.set_camera_state)
+        wall.sig_wall_changed.connect(self.schedule_save)
+        wall.sig_message.connect(lambda text: self.status_message(text, "warning"))
+        wall.sig_context_requested.connect(self._on_context_requested)
+        wall.sig_interacted.connect(self.tour_interacted)
+
+    # -- status and shutdown ---------------------------------------------------------------
+
+    def _snapshot_folder(self) -> Path:
+        if self.data_dir is not None:
+            return self.data_dir / "snapshots"
+        from csu_wall.storage.paths import resolve_data_dir
+
+        return resolve_data_dir(None, demo=self.demo) / "snapshots"
 
     def _refresh_status(self) -> None:
         self.live_label.setText(self.wall.tr_status())
+        self.tree.sync_attachment()
 
     def shutdown(self) -> None:
         """Stop rendering and every stream. Idempotent (close and aboutToQuit both call it)."""
         if self._closed:
             return
+        self.save_state()
         self._closed = True
         self._status_timer.stop()
+        self._state_timer.stop()
+        self.stop_tours()
+        for screen_wall in list(self.screen_walls.values()):
+            screen_wall.shutdown()
+            screen_wall.close()
         self.wall.stop()
+        self.snapshots.wait(2.0)
         self.service.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -101,12 +101,16 @@ class _Session:
         idle = IdleLock(self.launcher.idle_lock_seconds())
         self.lock = LockController(self.window, self.launcher.auth(), idle)
         self.lock.sig_handover.connect(self.open_site)
+        self.window.attach_lock(self.lock)  # screen walls follow; a locked wall restarts locked
 
     def _show_wall(self, service: WallService, *, demo: bool) -> None:
         if self.lock is not None:
             self.lock.stop()
             self.lock = None
-        window = MainWindow(service, demo=demo, bridge=self.bridge)
+        # Layouts, screens, tours, data folder (issue 4): given by the launcher when it can.
+        extras = getattr(self.launcher, "wall_extras", None)
+        options = extras(service) if callable(extras) else {}
+        window = MainWindow(service, demo=demo, bridge=self.bridge, **options)
         RevocationView(window.wall, self.bridge)
         self._replace(window)
 

@@ -1,79 +1,60 @@
 """One tile of the wall: paints the newest frame as it is (already at tile size) and says, in
-French, what the stream is doing. It never pulls frames itself: the wall's timer calls
-:meth:`TileWidget.pull`."""
+French, what the stream is doing (the overlay: _tile_overlay.py). It never pulls frames
+itself: the wall's timer calls :meth:`TileWidget.pull`."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QDragEnterEvent,
+    QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
     QImage,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QPixmap,
     QResizeEvent,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from csu_wall.core.frames import Frame, TileState
 from csu_wall.core.model import Camera
+from csu_wall.gui._tile_overlay import paint_overlay, rung_text, status_text
 
 if TYPE_CHECKING:
     from csu_wall.media.engine import TileStream
 
+__all__ = ["CAMERA_MIME", "COMMUNE_MIME", "TILE_MIME", "TileWidget", "rung_text", "status_text"]
+
 CAMERA_MIME = "application/x-csu-camera"
+COMMUNE_MIME = "application/x-csu-commune"  # a whole commune: fills the empty tiles
+TILE_MIME = "application/x-csu-tile"  # another tile of the wall: swap
+_DROP_MIMES = (CAMERA_MIME, COMMUNE_MIME, TILE_MIME)
+ZOOM_STEP = 1.25  # per wheel notch
+MAX_ZOOM = 8.0
+View = tuple[float, float, float, float]  # normalised x, y, w, h of the source shown
 STALE_AFTER_S = 2.0  # a frame older than this is shown with its age, never as live
 
 _BG = QColor(8, 10, 14)
-_PLATE = QColor(0, 0, 0, 200)
 _STALE_VEIL = QColor(0, 0, 0, 110)
-_FOCUS = QColor(64, 160, 255)
-_STATE_COLOURS = {
-    TileState.LIVE: QColor(80, 210, 110),
-    TileState.CONNECTING: QColor(230, 190, 70),
-    TileState.STALLED: QColor(240, 150, 50),
-    TileState.LOST: QColor(240, 110, 60),
-    TileState.UNAUTHORISED: QColor(235, 70, 70),
-    TileState.UNREACHABLE: QColor(235, 70, 70),
-    TileState.DENIED: QColor(235, 70, 70),
-    TileState.PAUSED: QColor(160, 170, 185),
-    TileState.IDLE: QColor(160, 170, 185),
-}
-_EXPLAINED = {TileState.DENIED, TileState.UNAUTHORISED, TileState.UNREACHABLE, TileState.LOST}
-
-
-def status_text(state: TileState) -> str:
-    """The operator's word for a tile state (source English, shipped French)."""
-    translate = QCoreApplication.translate
-    if state is TileState.CONNECTING:
-        return translate("TileWidget", "connecting…")
-    if state is TileState.LIVE:
-        return translate("TileWidget", "live")
-    if state is TileState.STALLED:
-        return translate("TileWidget", "stream frozen")
-    if state is TileState.LOST:
-        return translate("TileWidget", "lost — reconnecting…")
-    if state is TileState.UNAUTHORISED:
-        return translate("TileWidget", "credentials refused")
-    if state is TileState.UNREACHABLE:
-        return translate("TileWidget", "unreachable")
-    if state is TileState.DENIED:
-        return translate("TileWidget", "not habilitated")
-    if state is TileState.PAUSED:
-        return translate("TileWidget", "paused")
-    return ""
 
 
 class TileWidget(QWidget):
     sig_camera_dropped = Signal(str, str)  # tile_id, camera_id
+    sig_commune_dropped = Signal(str, str)  # tile_id, commune_id
+    sig_tile_dropped = Signal(str, str)  # source tile_id, target tile_id: swap
     sig_tile_clicked = Signal(str)  # tile_id
+    sig_tile_double_clicked = Signal(str)  # tile_id: maximise or restore
+    sig_context_requested = Signal(str, QPoint)  # tile_id, global position
+    sig_drag_released = Signal(str, QPoint)  # tile_id dragged, global release position
+    sig_interacted = Signal(str)  # tile_id: the operator touched it (tours pause)
 
     def __init__(self, tile_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +64,7 @@ class TileWidget(QWidget):
         self.state = TileState.IDLE
         self.detail = ""
         self.frames_painted = 0  # distinct frames painted (tests and the status bar)
+        self.view: View | None = None  # digital zoom: the part of the picture shown
         self._frame: Frame | None = None  # kept alive while a QImage points into it
         self._qimage: QImage | None = None  # built once per frame in pull(), not per paint
         self._image_pos = QPoint(0, 0)
@@ -95,13 +77,18 @@ class TileWidget(QWidget):
         self._overlay_key: tuple[object, ...] | None = None
         self._painted_seq = -1
         self._age_s: int | None = None  # whole seconds, set once the frame is stale
+        self._rung = ""  # the overload ladder's rung label (HQ / SD / I / pause)
         self._selected = False
+        self._drop_hover = False
+        self._touring = False
         self._visible_sent: bool | None = None
+        self._press: QPoint | None = None  # where a left press began (drag or pan)
+        self._dragging = False
         self.setAcceptDrops(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(64, 48)
+        self.setMinimumSize(32, 24)
 
     # -- what plays here -------------------------------------------------------------------
 
@@ -111,6 +98,7 @@ class TileWidget(QWidget):
         self.state = stream.state
         self.detail = stream.detail
         self._visible_sent = None
+        self.view = None
         self._reset_frame()
 
     def set_denied(self, camera: Camera, detail: str) -> None:
@@ -123,6 +111,7 @@ class TileWidget(QWidget):
         self.stream = None
         self.state = state
         self.detail = detail
+        self.view = None
         self._reset_frame()
 
     def clear(self) -> None:
@@ -130,6 +119,7 @@ class TileWidget(QWidget):
         self.stream = None
         self.state = TileState.IDLE
         self.detail = ""
+        self.view = None
         self._reset_frame()
 
     @property
@@ -157,11 +147,61 @@ class TileWidget(QWidget):
     def selected(self) -> bool:
         return self._selected
 
+    def set_touring(self, touring: bool) -> None:
+        """A tour drives this tile: the overlay says so."""
+        if touring != self._touring:
+            self._touring = touring
+            self.update()
+
     def physical_size(self) -> tuple[int, int]:
-        """Pixel size on the screen; width rounded down to a multiple of 4 (see PEERS)."""
+        """Pixel size on the screen (devicePixelRatio applied: high-DPI screens get frames
+        at their physical size); width rounded down to a multiple of 4 (see PEERS)."""
         dpr = self.devicePixelRatioF()
         width = int(self.width() * dpr) // 4 * 4
         return max(width, 4), max(int(self.height() * dpr), 2)
+
+    # -- digital zoom ----------------------------------------------------------------------
+
+    @property
+    def zoom(self) -> float:
+        return 1.0 if self.view is None else 1.0 / self.view[2]
+
+    def set_view(self, view: View | None) -> None:
+        """Show part of the picture (normalised x, y, w, h), or all of it (None). The engine
+        crops at the source when it can (``TileStream.set_view``); otherwise the tile scales
+        the part of the frame it has."""
+        if view is not None:
+            x, y, w, h = view
+            w = min(1.0, max(1.0 / MAX_ZOOM, w))
+            h = min(1.0, max(1.0 / MAX_ZOOM, h))
+            x = min(max(0.0, x), 1.0 - w)
+            y = min(max(0.0, y), 1.0 - h)
+            view = None if w >= 0.999 and h >= 0.999 else (x, y, w, h)
+        self.view = view
+        stream = self.stream
+        if stream is not None and hasattr(stream, "set_view"):
+            stream.set_view(view)
+        self.update()
+
+    def zoom_at(self, factor: float, anchor: QPointF) -> None:
+        """Zoom by ``factor`` keeping the picture point under ``anchor`` (widget px) fixed."""
+        x, y, w, h = self.view or (0.0, 0.0, 1.0, 1.0)
+        fx = min(max(anchor.x() / max(1, self.width()), 0.0), 1.0)
+        fy = min(max(anchor.y() / max(1, self.height()), 0.0), 1.0)
+        px, py = x + fx * w, y + fy * h
+        nw, nh = w / factor, h / factor
+        self.set_view((px - fx * nw, py - fy * nh, nw, nh))
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        """Move the zoomed view by a drag of (dx, dy) widget pixels."""
+        if self.view is None:
+            return
+        x, y, w, h = self.view
+        self.set_view((x - dx / max(1, self.width()) * w, y - dy / max(1, self.height()) * h,
+                       w, h))
+
+    def _engine_crops(self) -> bool:
+        return self.stream is not None and hasattr(self.stream, "set_view")
 
     # -- render loop (called by the wall's timer, GUI thread) -------------------------------
 
@@ -171,16 +211,21 @@ class TileWidget(QWidget):
             self._visible_sent = visible
 
     def pull(self, now: float) -> bool:
-        """Take the newest frame; repaint only when it or the age label changed."""
+        """Take the newest frame; repaint only when it, the age label or the rung changed."""
         changed = False
-        if self.stream is not None:
-            frame = self.stream.latest()
+        stream = self.stream
+        if stream is not None:
+            frame = stream.latest()
             if (
                 frame is not None
-                and frame.generation == self.stream.generation
+                and frame.generation == stream.generation
                 and (self._frame is None or frame.seq != self._frame.seq)
             ):
                 self._set_frame(frame)
+                changed = True
+            rung = rung_text(stream)
+            if rung != self._rung:
+                self._rung = rung
                 changed = True
         age: int | None = None
         if self._frame is not None:
@@ -198,6 +243,11 @@ class TileWidget(QWidget):
     def stale(self) -> bool:
         return self._age_s is not None
 
+    @property
+    def rung(self) -> str:
+        """The rung badge painted now ("" when nothing plays)."""
+        return self._rung
+
     def shown_status(self) -> str:
         """The status words painted now; a stale frame is never called live."""
         if self.state is TileState.LIVE and self.stale:
@@ -211,16 +261,26 @@ class TileWidget(QWidget):
             seconds=self._age_s
         )
 
+    def current_image(self) -> QImage | None:
+        """The frame on screen now (a copy), for a snapshot when the stream has none."""
+        return self._qimage.copy() if self._qimage is not None else None
+
     # -- Qt overrides ----------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
         # Hot path (every tile, every frame): no Python work beyond two blits.
         painter = QPainter(self)
         qimage = self._qimage
-        if qimage is None or not self._image_covers:
+        if qimage is None or not self._image_covers or self.view is not None:
             painter.fillRect(self.rect(), _BG)
         if qimage is not None:
-            painter.drawImage(self._image_pos, qimage)
+            if self.view is not None and not self._engine_crops():
+                x, y, w, h = self.view
+                iw, ih = qimage.width(), qimage.height()
+                painter.drawImage(QRectF(self.rect()), qimage,
+                                  QRectF(x * iw, y * ih, w * iw, h * ih))
+            else:
+                painter.drawImage(self._image_pos, qimage)
             seq = self._frame.seq  # type: ignore[union-attr]
             if seq != self._painted_seq:
                 self._painted_seq = seq
@@ -240,25 +300,90 @@ class TileWidget(QWidget):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.sig_tile_clicked.emit(self.tile_id)
+        self.sig_interacted.emit(self.tile_id)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position().toPoint()
+            self._dragging = False
         super().mousePressEvent(event)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasFormat(CAMERA_MIME):
-            event.acceptProposedAction()
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        press = self._press
+        if press is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            return
+        pos = event.position().toPoint()
+        if self.view is not None:  # zoomed: a drag pans
+            self.pan_by(pos.x() - press.x(), pos.y() - press.y())
+            self._press = pos
+            return
+        if (pos - press).manhattanLength() >= _drag_distance() and self.camera is not None:
+            if not self._dragging:
+                self._dragging = True
+                self.setCursor(Qt.CursorShape.ClosedHandCursor)
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if event.mimeData().hasFormat(CAMERA_MIME):
-            event.acceptProposedAction()
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._dragging and event.button() == Qt.MouseButton.LeftButton:
+            self.unsetCursor()
+            self.sig_drag_released.emit(self.tile_id, event.globalPosition().toPoint())
+        self._press = None
+        self._dragging = False
+        super().mouseReleaseEvent(event)
 
-    def dropEvent(self, event: QDropEvent) -> None:
-        mime = event.mimeData()
-        if not mime.hasFormat(CAMERA_MIME):
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.sig_interacted.emit(self.tile_id)
+            self.sig_tile_double_clicked.emit(self.tile_id)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps == 0 or self.camera is None:
             event.ignore()
             return
-        camera_id = bytes(mime.data(CAMERA_MIME).data()).decode("utf-8").strip()
+        self.sig_interacted.emit(self.tile_id)
+        self.zoom_at(ZOOM_STEP ** steps, event.position())
+        event.accept()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        self.sig_tile_clicked.emit(self.tile_id)
+        self.sig_interacted.emit(self.tile_id)
+        self.sig_context_requested.emit(self.tile_id, event.globalPos())
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(event.mimeData().hasFormat(m) for m in _DROP_MIMES):
+            event.acceptProposedAction()
+            self._set_drop_hover(True)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if any(event.mimeData().hasFormat(m) for m in _DROP_MIMES):
+            event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._set_drop_hover(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._set_drop_hover(False)
+        mime = event.mimeData()
+        for kind in _DROP_MIMES:
+            if mime.hasFormat(kind):
+                value = bytes(mime.data(kind).data()).decode("utf-8").strip()
+                break
+        else:
+            event.ignore()
+            return
         event.acceptProposedAction()
-        if camera_id:
-            self.sig_camera_dropped.emit(self.tile_id, camera_id)
+        if not value:
+            return
+        self.sig_interacted.emit(self.tile_id)
+        if kind == CAMERA_MIME:
+            self.sig_camera_dropped.emit(self.tile_id, value)
+        elif kind == COMMUNE_MIME:
+            self.sig_commune_dropped.emit(self.tile_id, value)
+        elif value != self.tile_id:
+            self.sig_tile_dropped.emit(value, self.tile_id)
+
+    def _set_drop_hover(self, on: bool) -> None:
+        if on != self._drop_hover:
+            self._drop_hover = on
+            self.update()
 
     # -- painting helpers ------------------------------------------------------------------
 
@@ -298,7 +423,8 @@ class TileWidget(QWidget):
 
     def _overlay_state(self) -> tuple[object, ...]:
         """What the overlay depends on; compared on each paint (cheap attribute reads)."""
-        return (self.camera, self.state, self.detail, self._age_s, self._selected)
+        return (self.camera, self.state, self.detail, self._age_s, self._selected,
+                self._rung, self._drop_hover, self._touring, self.view is not None)
 
     def _overlay_pixmap(self) -> QPixmap:
         key = self._overlay_state()
@@ -317,45 +443,18 @@ class TileWidget(QWidget):
         return overlay
 
     def _paint_overlays(self, painter: QPainter) -> None:
-        metrics = painter.fontMetrics()
-        line = metrics.height() + 6
-        if self.camera is None:
-            painter.setPen(QColor(120, 130, 145))
-            painter.drawText(
-                self.rect(),
-                Qt.AlignmentFlag.AlignCenter,
-                QCoreApplication.translate("TileWidget", "Drop a camera here"),
-            )
-        else:
-            name_rect = QRect(4, 4, min(metrics.horizontalAdvance(self.camera.name) + 12,
-                                        self.width() - 8), line)
-            painter.fillRect(name_rect, _PLATE)
-            painter.setPen(QColor(235, 238, 245))
-            painter.drawText(name_rect.adjusted(6, 0, -6, 0),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                             self.camera.name)
-        status = self.shown_status()
-        age = self.age_text()
-        bottom = " · ".join(t for t in (status, age) if t)
-        if bottom:
-            width = min(metrics.horizontalAdvance(bottom) + 12, self.width() - 8)
-            rect = QRect(4, self.height() - line - 4, width, line)
-            painter.fillRect(rect, _PLATE)
-            colour = _STATE_COLOURS[TileState.STALLED if self.stale else self.state]
-            painter.setPen(colour)
-            painter.drawText(rect.adjusted(6, 0, -6, 0),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, bottom)
-        if self.state in _EXPLAINED and self.detail:
-            painter.setPen(QColor(220, 200, 200))
-            painter.drawText(self.rect().adjusted(12, line + 8, -12, -line - 8),
-                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.detail)
-        if self._selected:
-            painter.setPen(QPen(_FOCUS, 3))
-            painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
+        paint_overlay(self, painter)
 
     def _reset_frame(self) -> None:
         self._frame = None
         self._qimage = None
         self._painted_seq = -1
         self._age_s = None
+        self._rung = ""
         self.update()
+
+
+def _drag_distance() -> int:
+    from PySide6.QtWidgets import QApplication
+
+    return max(4, QApplication.startDragDistance())

@@ -7,6 +7,11 @@ a thread whose session was stopped*, jumps forward on every reading, so the pend
 out at the next poll: closing a tile on a hung recorder then takes milliseconds instead of the
 read timeout (5 s). Other threads see the real clock. Without this (a future PyAV renaming
 its internals), stopping still works, bounded by the read timeout.
+
+The same poll serves as the session's stall watchdog: a reader may register an ``overdue``
+check (no packet for its read timeout); once it says so the pending call ends the same way,
+so a silent source is detected within its read timeout (+ one poll) instead of whenever
+FFmpeg's own per-call timeout, restarted by every RTCP packet or retry, happens to expire.
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ import itertools
 import logging
 import threading
 import time as _real_time
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
 
-_stops: dict[int, threading.Event] = {}
+_stops: dict[int, tuple[threading.Event, Callable[[], bool] | None]] = {}
 _jump = itertools.count(1)
 _installed = False
 _install_lock = threading.Lock()
@@ -30,8 +36,8 @@ class _InterruptingTime:
 
     def monotonic(self) -> float:
         now = _real_time.monotonic()
-        event = _stops.get(threading.get_ident())
-        if event is not None and event.is_set():
+        entry = _stops.get(threading.get_ident())
+        if entry is not None and (entry[0].is_set() or (entry[1] is not None and entry[1]())):
             # Strictly increasing leaps: any reading is far past the one taken at the call's
             # start, even when that start was itself taken after the stop.
             return now + 1e6 * next(_jump)
@@ -59,9 +65,10 @@ def install() -> bool:
         return True
 
 
-def register(stop: threading.Event) -> None:
-    """Called in the reader thread: its blocking FFmpeg calls end once ``stop`` is set."""
-    _stops[threading.get_ident()] = stop
+def register(stop: threading.Event, overdue: Callable[[], bool] | None = None) -> None:
+    """Called in the reader thread: its blocking FFmpeg calls end once ``stop`` is set, or
+    while ``overdue()`` is true (polled about every 100 ms during a blocking call)."""
+    _stops[threading.get_ident()] = (stop, overdue)
 
 
 def unregister() -> None:

@@ -10,6 +10,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 
+from csu_wall.core.errors import StreamError
 from csu_wall.core.frames import Frame, TileState
 from csu_wall.core.model import PrivacyMask, StreamKind
 from csu_wall.core.ports import Clock, StreamSource, SystemClock
@@ -23,6 +24,7 @@ from csu_wall.media.masks import Masker
 from csu_wall.media.pool import DecodePool, StreamDecoder
 from csu_wall.media.redact import route_ffmpeg_logs
 from csu_wall.media.session import StreamSession
+from csu_wall.media.views import MSG_SNAPSHOT_NO_STREAM, SnapshotRequest, View
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +121,33 @@ class TileStream:
         """A hidden tile costs no decoding; shown again, it resumes at the next keyframe."""
         for d in self._decoders():
             d.set_visible(visible)
+
+    def set_view(self, view: tuple[float, float, float, float] | None) -> None:
+        """Digital zoom: the following frames show this part (normalised x, y, w, h) of the
+        source picture, cropped in source pixels and scaled to the tile, privacy masks
+        burned at source coordinates first; None shows the whole picture again."""
+        for d in self._decoders():
+            d.set_view(view)
+
+    @property
+    def view(self) -> View | None:
+        return self._decoder.view
+
+    def snapshot(self, timeout: float = 3.0) -> Frame:
+        """The next decoded picture at full source resolution (BGRA), privacy masks applied.
+        Blocks up to ``timeout`` s (call it off the GUI thread); raises :class:`StreamError`
+        with a French message when the tile has no stream or no picture comes in time."""
+        if self._retired:
+            raise StreamError(MSG_SNAPSHOT_NO_STREAM)
+        request = SnapshotRequest()
+        decoders = self._decoders()
+        for d in decoders:
+            d.request_snapshot(request)
+        try:
+            return request.wait(timeout)
+        finally:
+            for d in decoders:
+                d.cancel_snapshot(request)
 
     def set_keyframes_only(self, on: bool) -> None:
         """Decode keyframes only (about 1 frame in 50 with a 2 s GOP): the pool's last step
@@ -241,6 +270,7 @@ class MediaEngine:
                                     Masker(masks), first_frame, self.clock.monotonic)
             decoder.set_visible(old.visible)
             decoder.set_keyframes_only(old.keyframes_only)
+            decoder.set_view(old.view)
             session = self._session(handle, source, decoder)
             session_box.append(session)
             handle._pending = session

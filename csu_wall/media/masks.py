@@ -57,3 +57,18 @@ class Masker:
 
     def apply(self, image: np.ndarray) -> np.ndarray:
         return apply_masks(image, self.masks)
+
+
+def apply_masks_at(image: np.ndarray, masks: Sequence[PrivacyMask],
+                   source_size: tuple[int, int], origin: tuple[int, int],
+                   colour: tuple[int, ...] = MASK_BGRA) -> np.ndarray:
+    """Fill the masks, in place, on ``image``, a crop at ``origin`` (x, y, source pixels) of
+    a ``source_size`` picture: the masks stay at their place in the source picture."""
+    if not masks:
+        return image
+    polys = scaled_polygons(tuple(masks), source_size[0], source_size[1])
+    if polys:
+        offset = np.array(origin, dtype=np.int32) * (1 << _SHIFT)
+        cv2.fillPoly(image, [p - offset for p in polys], colour[: image.shape[2]],
+                     lineType=cv2.LINE_8, shift=_SHIFT)
+    return image

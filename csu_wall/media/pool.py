@@ -17,15 +17,23 @@ from collections.abc import Callable
 
 import av
 import av.error
+import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from csu_wall.core.frames import Frame
-from csu_wall.media.decode import Converter, DecoderSpec, make_decoder
+from csu_wall.media.decode import Converter, DecoderSpec, make_decoder, tile_width
 from csu_wall.media.mailbox import Mailbox
 from csu_wall.media.masks import Masker
 from csu_wall.media.pacer import FilePump
+from csu_wall.media.views import SnapshotRequest, View, full_bgra, normalise_view, zoomed_bgra
 
 log = logging.getLogger(__name__)
 
+# Workers' busy time is their CPU time, not the wall time of a turn: a worker waiting for
+# the GIL or for a core taken by another process is not short of decoding capacity, and
+# counting that wait made the ladder step tiles down at 64 streams with the process at 90 %
+# of 200 % CPU (measured). Real shortage shows as packet lag and drops, which it also reads.
+_cpu_time = time.thread_time
 MAX_BACKLOG = 25  # packets (1 s at 25 fps): beyond, skip to a keyframe rather than lag
 BATCH = 8  # packets per turn, so one busy stream cannot starve the others
 
@@ -90,7 +98,7 @@ class DecodePool:
             self._backlog_drops += n
 
     def load_counters(self) -> tuple[float, int, float]:
-        """(busy seconds of all workers, packets thrown away behind, both cumulative; the
+        """(busy CPU seconds of all workers, packets thrown away behind, both cumulative; the
         worst packet wait since the previous call, which it resets)."""
         with self._stats:
             lag, self._max_lag = self._max_lag, 0.0
@@ -122,14 +130,14 @@ class DecodePool:
                 if self._stopping:
                     return
                 decoder = self._ready.popleft()
-            started = self.monotonic()
+            started = _cpu_time()
             try:
                 again = decoder.work()
             except Exception:  # a bad stream must not kill a worker serving the others
                 log.exception("decoding worker failed on tile %s", decoder.tile_id)
                 again = decoder.release()
             with self._stats:
-                self._busy_s += self.monotonic() - started
+                self._busy_s += _cpu_time() - started
             if again:
                 self.schedule(decoder)
 
@@ -162,6 +170,9 @@ class StreamDecoder:
         self._spec: DecoderSpec | None = None
         self._ctx: av.VideoCodecContext | None = None
         self._converter = Converter()
+        self._view: View | None = None  # digital zoom: the part of the source picture shown
+        self._snaps: list[SnapshotRequest] = []  # fulfilled with the next decoded picture
+        self._extra: VideoReformatter | None = None  # zoom and snapshot conversions
         self._skipping = False  # what the decoder's skip_frame is set to
         self._seconds_per_tick = 0.0  # the stream's time base as a float (Fraction is slow)
         self._seq = 0
@@ -180,6 +191,26 @@ class StreamDecoder:
 
     def set_size(self, width: int, height: int) -> None:
         self._size = (width, height)
+
+    @property
+    def view(self) -> View | None:
+        return self._view
+
+    def set_view(self, view: View | None) -> None:
+        """Frames that follow show this part (normalised x, y, w, h) of the source picture,
+        in source pixels, at the tile's size; None: the whole picture."""
+        self._view = normalise_view(view)
+
+    def request_snapshot(self, request: SnapshotRequest) -> None:
+        """The next decoded picture, at source resolution and masked, fulfils ``request``
+        (a paused tile lets its next keyframe through for it)."""
+        with self._lock:
+            self._snaps.append(request)
+
+    def cancel_snapshot(self, request: SnapshotRequest) -> None:
+        with self._lock:
+            if request in self._snaps:
+                self._snaps.remove(request)
 
     def set_visible(self, visible: bool) -> None:
         with self._lock:
@@ -245,8 +276,10 @@ class StreamDecoder:
                 return
             # Hidden: nothing is queued (set_visible(True) then waits for a keyframe).
             if not self._visible or self._paused or (self._keyframes_only and not key):
-                self.packets_dropped += 1
-                return
+                if not (key and self._snaps and self._visible and not self._queue):
+                    self.packets_dropped += 1
+                    return
+                self._flush = self._flush or self._paused  # decoding resumes after a gap
             if self._need_key:
                 if not key:
                     self.packets_dropped += 1
@@ -329,20 +362,42 @@ class StreamDecoder:
                 last = (frames[-1], packet)
         if last is not None and not self._closed:
             self._deliver(*last)
+            if self._snaps:
+                self._snapshot(last[0])
         return self.release()
 
-    def _deliver(self, frame: av.VideoFrame, packet: av.Packet) -> None:
-        width, height = self._size
-        image = self._converter.to_bgra(frame, width, height)
-        if self.masker:
-            self.masker.apply(image)
-        self._seq += 1
+    def _snapshot(self, frame: av.VideoFrame) -> None:
+        with self._lock:
+            requests, self._snaps = self._snaps, []
+        if self._extra is None:
+            self._extra = VideoReformatter()
+        image = full_bgra(frame, self.masker.masks, self._extra)
+        snap = self._frame(frame, image)
+        for request in requests:
+            request.fulfil(snap)
+
+    def _frame(self, frame: av.VideoFrame, image: np.ndarray) -> Frame:
         ticks = frame.pts
         pts = ticks * self._seconds_per_tick if ticks is not None and self._seconds_per_tick \
             else None
-        self.mailbox.put(Frame(image=image, generation=self.generation, seq=self._seq, pts=pts,
-                               decoded_at=self._monotonic(), source_width=frame.width,
-                               source_height=frame.height, keyframe=bool(frame.key_frame)))
+        return Frame(image=image, generation=self.generation, seq=self._seq, pts=pts,
+                     decoded_at=self._monotonic(), source_width=frame.width,
+                     source_height=frame.height, keyframe=bool(frame.key_frame))
+
+    def _deliver(self, frame: av.VideoFrame, packet: av.Packet) -> None:
+        width, height = self._size
+        view = self._view
+        if view is None:
+            image = self._converter.to_bgra(frame, width, height)
+            if self.masker:
+                self.masker.apply(image)
+        else:  # masked at source coordinates, then cropped and scaled (views.py)
+            if self._extra is None:
+                self._extra = VideoReformatter()
+            image = zoomed_bgra(frame, view, tile_width(width), max(2, int(height)),
+                                self.masker.masks, self._extra)
+        self._seq += 1
+        self.mailbox.put(self._frame(frame, image))
         self.frames_delivered += 1
         if self._announce:  # read without the lock: set again only by new_connection()
             with self._lock:

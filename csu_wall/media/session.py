@@ -24,6 +24,7 @@ from csu_wall.media.gate import RecorderGate
 from csu_wall.media.pacer import PacedFile, Pacer
 from csu_wall.media.pool import StreamDecoder
 from csu_wall.media.redact import redact, register_secret
+from csu_wall.media.replay import PacketReader, open_reader
 
 log = logging.getLogger(__name__)
 _SESSION_IDS = itertools.count(1)
@@ -64,6 +65,10 @@ class StreamSession:
         # Unique per session: a tile's replaced or pending session never frees this one's slot.
         self._gate_key = f"{tile_id}#{next(_SESSION_IDS)}"
         self._last_packet_at = 0.0
+        # Stall watchdog: armed while a network connection is pumping (see ``_overdue``).
+        self._watching = False
+        self._tripped = False  # latched once the watchdog fired, until the next connection
+        self.stalls = 0  # connections ended by the watchdog
         self.thread = threading.Thread(target=self._run, name=f"csu-media-reader-{tile_id}",
                                        daemon=True)
 
@@ -83,6 +88,20 @@ class StreamSession:
     def stopped(self) -> bool:
         return self.stop_event.is_set()
 
+    def _overdue(self) -> bool:
+        """The stall watchdog, polled (reader thread, ~every 100 ms) by FFmpeg's interrupt
+        callback while a call blocks: no packet for the read timeout ends the call, so the
+        tile is STALLED within about the read timeout (FFmpeg's own timeout restarts with
+        every call, and FFmpeg's RTSP demuxer answers its first timeout with the last
+        packet it held back: it took about twice that). Latched: the packet FFmpeg hands on
+        when interrupted does not re-arm it."""
+        if not self._watching:
+            return False
+        if not self._tripped and \
+                self.clock.monotonic() - self._last_packet_at >= self.read_timeout:
+            self._tripped = True
+        return self._tripped
+
     def _state(self, state: TileState, detail: str) -> None:
         if not self.stopped:
             self._on_state(state, detail)
@@ -90,7 +109,8 @@ class StreamSession:
     # -- the reader thread -------------------------------------------------------------------
 
     def _run(self) -> None:
-        _interrupt.register(self.stop_event)
+        watchdog = self._overdue if self.source.kind is not SourceKind.FILE else None
+        _interrupt.register(self.stop_event, watchdog)
         try:
             self._loop()
         except Exception as exc:  # last resort: the tile says so, the app goes on
@@ -111,6 +131,7 @@ class StreamSession:
                     self.stop_event, self._state):
                 return
             started = self.clock.monotonic()
+            self._watching = False  # opening is bounded by the open timeout
             try:
                 if not prepared:
                     self.source.prepare()  # type: ignore[misc]
@@ -167,6 +188,7 @@ class StreamSession:
     def _read_failed(self, exc: BaseException) -> None:
         silent_for = self.clock.monotonic() - self._last_packet_at
         if silent_for >= 0.9 * self.read_timeout:
+            self.stalls += 1
             log.info("tile %s: no packet for %.1f s", self.tile_id, silent_for)
             self._retry(TileState.STALLED, DETAIL_STALLED.format(s=silent_for))
             return
@@ -199,8 +221,13 @@ class StreamSession:
         userinfo = quote(user, safe="") + ":" + quote(password, safe="")
         return urlunsplit(parts._replace(netloc=f"{userinfo}@{host}"))
 
-    def _open(self) -> av.container.InputContainer:
+    def _open(self) -> av.container.InputContainer | PacketReader:
         src = self.source
+        if src.kind in (SourceKind.RTSP_REPLAY, SourceKind.SNAPSHOT):
+            # What FFmpeg cannot speak: ONVIF replay / Scale (our RTSP client), JPEG polling.
+            self.probes += 1
+            return open_reader(src, self._credentials, open_timeout=self.open_timeout,
+                               read_timeout=self.read_timeout, stop=self.stop_event)
         options = dict(src.options)
         fmt = options.pop("f", None) or options.pop("format", None)
         if src.kind is SourceKind.FILE:
@@ -214,6 +241,10 @@ class StreamSession:
         self.probes += 1
         return av.open(self._url(), mode="r", format=fmt, options=options,
                        timeout=(self.open_timeout, self.read_timeout))
+
+    def _packet_seen(self) -> None:
+        self._last_packet_at = self.clock.monotonic()
+        self.attempts = 0  # the connection works: the next failure starts afresh
 
     def _pump_paced(self, container: av.container.InputContainer,
                     stream: av.video.stream.VideoStream, spec: DecoderSpec,
@@ -240,8 +271,12 @@ class StreamSession:
             raise job.error
         return "stopped" if self.stopped else job.outcome
 
-    def _pump(self, container: av.container.InputContainer) -> str:
+    def _pump(self, container: av.container.InputContainer | PacketReader) -> str:
         """Demux video packets to the decoder until stopped or the end of the stream."""
+        if isinstance(container, PacketReader):
+            self.connections += 1
+            self._last_packet_at = self.clock.monotonic()
+            return container.pump(self.decoder, self._packet_seen)
         if not container.streams.video:
             raise StreamError(_errors.MSG_NO_VIDEO)
         stream = container.streams.video[0]
@@ -251,6 +286,8 @@ class StreamSession:
         self.decoder.new_connection()
         self.connections += 1
         self._last_packet_at = self.clock.monotonic()
+        self._tripped = False
+        self._watching = True  # disarmed before the next open (close is cut short too)
         if is_file and pacer is not None:
             return self._pump_paced(container, stream, spec, pacer)
         while not self.stopped:
@@ -259,6 +296,8 @@ class StreamSession:
                     return "stopped"
                 if packet.size == 0:
                     continue
+                if self._tripped:  # held back by FFmpeg, handed on when interrupted
+                    raise StreamError("stalled: no packet within the read timeout")
                 self._last_packet_at = self.clock.monotonic()
                 self.attempts = 0  # the connection works: the next failure starts afresh
                 if pacer is not None and not pacer.wait(packet):

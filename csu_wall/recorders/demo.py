@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import datetime
 from pathlib import Path
 
+import cv2
+
+from csu_wall.core.errors import RecorderBadAnswer, RecorderNotSupported
 from csu_wall.core.model import Camera, Recorder, StreamKind
-from csu_wall.core.ports import SourceKind, StreamSource
-from csu_wall.recorders._clip import encode_clip
+from csu_wall.core.ports import Channel, RecorderHealth, SourceKind, StreamSource
+from csu_wall.recorders._clip import encode_clip, render_frames
 
 CLIP_VERSION = 1  # bump when the clip's look changes, so old caches are not reused
 _DEFAULT_SIZE = {StreamKind.SUB: (640, 360), StreamKind.MAIN: (1280, 720)}
@@ -52,6 +56,35 @@ class DemoDriver:
         return StreamSource(url=str(path), kind=SourceKind.FILE, camera_id=camera.id,
                             recorder_id=self.recorder.id, stream=stream, realtime=True,
                             loop=True, prepare=prepare)
+
+    def list_cameras(self) -> list[Channel]:
+        raise RecorderNotSupported(
+            f"L'enregistreur de démonstration {self.recorder.id} n'a pas de canaux à importer : "
+            "ses caméras sont dans le site de démonstration.")
+
+    def playback_source(self, camera: Camera, start_utc: datetime,
+                        speed: float = 1.0) -> StreamSource:
+        """The same looped clip: the demo has no recordings, only something to show."""
+        live = self.live_source(camera, StreamKind.SUB)
+        return StreamSource(url=live.url, kind=live.kind, camera_id=camera.id,
+                            recorder_id=self.recorder.id, stream=StreamKind.SUB, realtime=True,
+                            loop=True, prepare=live.prepare, playback_start=start_utc,
+                            speed=speed)
+
+    def snapshot(self, camera: Camera) -> bytes:
+        width, height = self._size(camera, StreamKind.SUB)
+        frame = next(render_frames(camera.id, camera.name, width - width % 2,
+                                   height - height % 2, n_frames=1))
+        ok, data = cv2.imencode(".jpg", frame)
+        if not ok:
+            raise RecorderBadAnswer("Image de démonstration impossible à produire.")
+        return bytes(data.tobytes())
+
+    def clock_offset(self) -> float | None:
+        return 0.0  # the demo recorder is this computer
+
+    def health(self) -> RecorderHealth:
+        return RecorderHealth(True, model="csu-wall démo", detail="Enregistreur de démonstration.")
 
     @staticmethod
     def _size(camera: Camera, stream: StreamKind) -> tuple[int, int]:

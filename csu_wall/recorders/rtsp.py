@@ -2,51 +2,41 @@
 
 ``path`` is either a full URL template (``rtsp://{host}:{port}/Streaming/Channels/{channel}01``)
 or a path appended to ``rtsp://host:port``. Credentials are never in the URL: the source names
-them (``recorder:<id>``) and the media layer resolves them just before connecting.
+them (``recorder:<id>``) and the media layer resolves them just before connecting. Such a
+recorder lists nothing, keeps no recordings csu-wall can reach and has no clock API.
 """
 
 from __future__ import annotations
 
-from csu_wall.core.errors import RecorderBadAnswer
+import socket
+from datetime import datetime
+
+from csu_wall.core.errors import RecorderNotSupported
 from csu_wall.core.model import Camera, Recorder, StreamKind
-from csu_wall.core.ports import SourceKind, StreamSource
+from csu_wall.core.ports import Channel, RecorderHealth, SourceKind, StreamSource
+from csu_wall.recorders._base import credential_ref, fill_template
+
+__all__ = ["GenericRtspDriver", "credential_ref"]
 
 _DEFAULT_PATH = {StreamKind.MAIN: "/{channel}/main", StreamKind.SUB: "/{channel}/sub"}
-
-
-def credential_ref(recorder: Recorder) -> str:
-    return f"recorder:{recorder.id}"
-
-
-def _host(host: str) -> str:
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 class GenericRtspDriver:
     """RecorderDriver for ``driver = "rtsp"`` recorders."""
 
-    def __init__(self, recorder: Recorder) -> None:
+    def __init__(self, recorder: Recorder, *, timeout: float = 3.0) -> None:
         self.recorder = recorder
+        self.timeout = timeout
 
     def stream_url(self, camera: Camera, stream: StreamKind) -> str:
-        rec = self.recorder
         template = camera.profile(stream).path or _DEFAULT_PATH[stream]
-        values = {"host": _host(rec.host), "port": rec.rtsp_port, "channel": camera.channel}
-        try:
-            filled = template.format(**values)
-        except (KeyError, IndexError, ValueError) as exc:
-            raise RecorderBadAnswer(
-                f"Le chemin du flux de la caméra {camera.id} est invalide ({template!r}) : "
-                "seuls {host}, {port} et {channel} sont permis.") from exc
-        if "://" in filled:
-            if "@" in filled.split("://", 1)[1].split("/", 1)[0]:
-                raise RecorderBadAnswer(
-                    f"Le chemin du flux de la caméra {camera.id} contient des identifiants : "
-                    "retirez-les, ils se saisissent dans l'administration.")
-            return filled
-        if not filled.startswith("/"):
-            filled = "/" + filled
-        return f"rtsp://{_host(rec.host)}:{rec.rtsp_port}{filled}"
+        return fill_template(self.recorder, camera, template, "rtsp")
+
+    def list_cameras(self) -> list[Channel]:
+        raise RecorderNotSupported(
+            f"L'enregistreur {self.recorder.id} (pilote « rtsp ») ne donne pas la liste de ses "
+            "caméras : déclarez-les dans le fichier de site, ou choisissez le pilote de sa "
+            "marque (hikvision, dahua, axis, onvif).")
 
     def live_source(self, camera: Camera, stream: StreamKind) -> StreamSource:
         profile = camera.profile(stream)
@@ -55,3 +45,29 @@ class GenericRtspDriver:
             recorder_id=self.recorder.id, stream=stream,
             transport=profile.transport or "tcp",
             credential_ref=credential_ref(self.recorder))
+
+    def playback_source(self, camera: Camera, start_utc: datetime,
+                        speed: float = 1.0) -> StreamSource:
+        raise RecorderNotSupported(
+            f"L'enregistreur {self.recorder.id} (pilote « rtsp ») ne permet pas la relecture "
+            "depuis csu-wall : choisissez le pilote de sa marque, ou utilisez son logiciel.")
+
+    def snapshot(self, camera: Camera) -> bytes:
+        raise RecorderNotSupported(
+            f"L'enregistreur {self.recorder.id} (pilote « rtsp ») ne fournit pas d'image "
+            "instantanée : l'image se prend sur la vidéo affichée.")
+
+    def clock_offset(self) -> float | None:
+        return None  # plain RTSP has no clock to ask
+
+    def health(self) -> RecorderHealth:
+        rec = self.recorder
+        try:
+            with socket.create_connection((rec.host.strip("[]"), rec.rtsp_port),
+                                          timeout=self.timeout):
+                pass
+        except OSError:
+            return RecorderHealth(False, detail=(
+                f"L'enregistreur {rec.id} ne répond pas sur son port RTSP ({rec.rtsp_port}) : "
+                "vérifiez qu'il est allumé et joignable."))
+        return RecorderHealth(True, detail=f"L'enregistreur {rec.id} accepte les connexions RTSP.")

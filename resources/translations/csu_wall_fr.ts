@@ -4,243 +4,780 @@
 <context>
     <name>CameraTree</name>
     <message>
-        <location filename="../../csu_wall/gui/camera_tree.py" line="59" />
+        <location filename="../../csu_wall/gui/camera_tree.py" line="66"/>
         <source>Search a camera, a commune or an id</source>
         <translation>Rechercher une caméra, une commune ou un identifiant</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/camera_tree.py" line="81" />
+        <location filename="../../csu_wall/gui/camera_tree.py" line="93"/>
+        <location filename="../../csu_wall/gui/camera_tree.py" line="178"/>
         <source>{commune} (not habilitated)</source>
         <translation>{commune} (non habilité)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/camera_tree.py" line="174"/>
+        <source>{commune} (detached)</source>
+        <translation>{commune} (détachée)</translation>
+    </message>
+</context>
+<context>
+    <name>EditController</name>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="65"/>
+        <source>&amp;Edit layouts</source>
+        <translation>&amp;Modifier les dispositions</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="68"/>
+        <source>&amp;Save layout</source>
+        <translation>&amp;Enregistrer la disposition</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="70"/>
+        <source>Save as &amp;private layout</source>
+        <translation>Enregistrer comme disposition &amp;personnelle</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="72"/>
+        <source>&amp;Undo</source>
+        <translation>&amp;Annuler</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="74"/>
+        <source>&amp;Redo</source>
+        <translation>&amp;Rétablir</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="76"/>
+        <source>&amp;History…</source>
+        <translation>&amp;Historique…</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="78"/>
+        <source>&amp;New layout</source>
+        <translation>&amp;Nouvelle disposition</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="82"/>
+        <source>Layout editing</source>
+        <translation>Modification de la disposition</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="84"/>
+        <source>Grid</source>
+        <translation>Grille</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="90"/>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="126"/>
+        <source>changes made on the wall</source>
+        <translation>changements faits sur le mur</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="132"/>
+        <source>New layout</source>
+        <translation>Nouvelle disposition</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="170"/>
+        <source>Layout « {name} » saved (version {version}).</source>
+        <translation>Disposition « {name} » enregistrée (version {version}).</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="178"/>
+        <source>This layout was never saved: it has no history.</source>
+        <translation>Cette disposition n&apos;a jamais été enregistrée : elle n&apos;a pas d&apos;historique.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="203"/>
+        <source>Version {version} restored as version {new}.</source>
+        <translation>Version {version} restaurée comme version {new}.</translation>
     </message>
 </context>
 <context>
     <name>FirstRunWindow</name>
     <message>
-        <location filename="../../csu_wall/gui/first_run.py" line="64" />
+        <location filename="../../csu_wall/gui/first_run.py" line="64"/>
         <source>csu-wall — no site yet</source>
         <translation>csu-wall — aucun site configuré</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/first_run.py" line="66" />
+        <location filename="../../csu_wall/gui/first_run.py" line="66"/>
         <source>No site is configured on this workstation</source>
-        <translation>Aucun site n'est configuré sur ce poste</translation>
+        <translation>Aucun site n&apos;est configuré sur ce poste</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/first_run.py" line="69" />
+        <location filename="../../csu_wall/gui/first_run.py" line="69"/>
         <source>The database holds no commune, recorder or camera yet. Commune IT provides a site file describing them: apply it to start the wall. To discover the software without any real camera, open the demonstration: a fictitious site, clearly marked DEMO.</source>
-        <translation>La base de données ne contient encore aucune commune, aucun enregistreur ni aucune caméra. Le service informatique de la commune fournit un fichier de site qui les décrit : appliquez-le pour démarrer le mur d'images. Pour découvrir le logiciel sans aucune caméra réelle, ouvrez la démonstration : un site fictif, clairement signalé DÉMO.</translation>
+        <translation>La base de données ne contient encore aucune commune, aucun enregistreur ni aucune caméra. Le service informatique de la commune fournit un fichier de site qui les décrit : appliquez-le pour démarrer le mur d&apos;images. Pour découvrir le logiciel sans aucune caméra réelle, ouvrez la démonstration : un site fictif, clairement signalé DÉMO.</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/first_run.py" line="76" />
+        <location filename="../../csu_wall/gui/first_run.py" line="76"/>
         <source>Apply a site file…</source>
         <translation>Appliquer un fichier de site…</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/first_run.py" line="78" />
+        <location filename="../../csu_wall/gui/first_run.py" line="78"/>
         <source>Open the demo</source>
         <translation>Ouvrir la démo</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/first_run.py" line="111" />
+        <location filename="../../csu_wall/gui/first_run.py" line="111"/>
         <source>Apply a site file</source>
         <translation>Appliquer un fichier de site</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/first_run.py" line="113" />
+        <location filename="../../csu_wall/gui/first_run.py" line="113"/>
         <source>Site files (*.toml);;All files (*)</source>
         <translation>Fichiers de site (*.toml);;Tous les fichiers (*)</translation>
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>HistoryDialog</name>
     <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="39" />
-        <source>csu-wall — video wall</source>
-        <translation>csu-wall — mur d'images</translation>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="238"/>
+        <source>History of « {name} »</source>
+        <translation>Historique de « {name} »</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="50" />
-        <source>Commune</source>
-        <translation>Commune</translation>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="245"/>
+        <source>Version {version} — {when} — {who}: {change}</source>
+        <translation>Version {version} — {when} — {who} : {change}</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="67" />
-        <source>DEMO — fictitious site, no real camera</source>
-        <translation>DÉMO — site fictif, aucune caméra réelle</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="76" />
-        <source>Operator: {name}</source>
-        <translation>Opérateur : {name}</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="94" />
-        <source>&amp;File</source>
-        <translation>&amp;Fichier</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="95" />
-        <source>&amp;Quit</source>
-        <translation>&amp;Quitter</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="105" />
-        <source>{commune} (not habilitated)</source>
-        <translation>{commune} (non habilité)</translation>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="253"/>
+        <source>&amp;Restore this version</source>
+        <translation>&amp;Restaurer cette version</translation>
     </message>
 </context>
 <context>
-    <name>SiteErrorsDialog</name>
+    <name>Keymap</name>
     <message>
-        <location filename="../../csu_wall/gui/first_run.py" line="31" />
-        <source>Site file refused</source>
-        <translation>Fichier de site refusé</translation>
+        <location filename="../../csu_wall/gui/keymap.py" line="44"/>
+        <source>Move the focus to the neighbouring tile</source>
+        <translation>Passer à la vignette voisine</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/first_run.py" line="34" />
-        <source>The site file {file} was not applied: correct the {count} problem(s) below, then apply it again.</source>
-        <translation>Le fichier de site {file} n'a pas été appliqué : corrigez le ou les {count} problème(s) ci-dessous, puis appliquez-le de nouveau.</translation>
+        <location filename="../../csu_wall/gui/keymap.py" line="46"/>
+        <source>Swap the focused tile with its neighbour</source>
+        <translation>Échanger la vignette active avec sa voisine</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="48"/>
+        <source>Maximise the focused tile, or restore it</source>
+        <translation>Agrandir la vignette active, ou la rétablir</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="50"/>
+        <source>Restore the maximised tile</source>
+        <translation>Rétablir la vignette agrandie</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="52"/>
+        <source>Call up a camera by its number into the focused tile</source>
+        <translation>Appeler une caméra par son numéro dans la vignette active</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="54"/>
+        <source>Show layout tab 1 to 9</source>
+        <translation>Afficher l&apos;onglet de disposition 1 à 9</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="56"/>
+        <source>Next layout tab</source>
+        <translation>Onglet de disposition suivant</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="58"/>
+        <source>Previous layout tab</source>
+        <translation>Onglet de disposition précédent</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="60"/>
+        <source>Bookmark the focused tile (bookmark feature)</source>
+        <translation>Poser un signet sur la vignette active (fonction signets)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="62"/>
+        <source>Empty the focused tile</source>
+        <translation>Vider la vignette active</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="64"/>
+        <source>Zoom into the focused tile (also the mouse wheel)</source>
+        <translation>Zoomer dans la vignette active (aussi à la molette)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="66"/>
+        <source>Zoom out of the focused tile</source>
+        <translation>Dézoomer la vignette active</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="68"/>
+        <source>Show the whole picture again</source>
+        <translation>Revenir à l&apos;image entière</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="70"/>
+        <source>Snapshot of the focused tile (PNG, masks applied)</source>
+        <translation>Capture de la vignette active (PNG, masques appliqués)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="72"/>
+        <source>Menu of the focused tile</source>
+        <translation>Menu de la vignette active</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="74"/>
+        <source>Search a camera, a commune or an id</source>
+        <translation>Rechercher une caméra, une commune ou un identifiant</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="76"/>
+        <source>Put the keyboard on the wall</source>
+        <translation>Donner le clavier au mur</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="78"/>
+        <source>Tour the commune&apos;s cameras on the focused tile</source>
+        <translation>Ronde des caméras de la commune dans la vignette active</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="80"/>
+        <source>Start or stop a tour of the layout tabs</source>
+        <translation>Lancer ou arrêter la ronde des onglets de disposition</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="82"/>
+        <source>Edit mode: build and save layouts</source>
+        <translation>Mode édition : composer et enregistrer des dispositions</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="84"/>
+        <source>Save the layout (edit mode)</source>
+        <translation>Enregistrer la disposition (mode édition)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="86"/>
+        <source>Save as a private layout (edit mode)</source>
+        <translation>Enregistrer comme disposition personnelle (mode édition)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="88"/>
+        <source>Undo the last unsaved edit</source>
+        <translation>Annuler la dernière modification non enregistrée</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="90"/>
+        <source>Redo the edit undone</source>
+        <translation>Rétablir la modification annulée</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="92"/>
+        <source>History of the layout: restore a version</source>
+        <translation>Historique de la disposition : restaurer une version</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="94"/>
+        <source>Full screen</source>
+        <translation>Plein écran</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="96"/>
+        <source>Lock the workstation</source>
+        <translation>Verrouiller le poste</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="98"/>
+        <source>This list of keys</source>
+        <translation>Cette liste de touches</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="100"/>
+        <source>Quit</source>
+        <translation>Quitter</translation>
     </message>
 </context>
 <context>
-    <name>TileWidget</name>
+    <name>KeymapDialog</name>
     <message>
-        <location filename="../../csu_wall/gui/tile.py" line="55" />
-        <source>connecting…</source>
-        <translation>connexion…</translation>
+        <location filename="../../csu_wall/gui/keymap.py" line="180"/>
+        <source>Keyboard shortcuts</source>
+        <translation>Raccourcis clavier</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/tile.py" line="57" />
-        <source>live</source>
-        <translation>en direct</translation>
+        <location filename="../../csu_wall/gui/keymap.py" line="183"/>
+        <source>Keys</source>
+        <translation>Touches</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/tile.py" line="59" />
-        <source>stream frozen</source>
-        <translation>flux figé</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/tile.py" line="61" />
-        <source>lost — reconnecting…</source>
-        <translation>perdu — reconnexion…</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/tile.py" line="63" />
-        <source>credentials refused</source>
-        <translation>identifiants refusés</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/tile.py" line="65" />
-        <source>unreachable</source>
-        <translation>injoignable</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/tile.py" line="67" />
-        <source>not habilitated</source>
-        <translation>non habilité</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/tile.py" line="69" />
-        <source>paused</source>
-        <translation>en pause</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/tile.py" line="199" />
-        <source>{seconds} s ago</source>
-        <translation>il y a {seconds} s</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/tile.py" line="268" />
-        <source>Drop a camera here</source>
-        <translation>Déposez une caméra ici</translation>
+        <location filename="../../csu_wall/gui/keymap.py" line="183"/>
+        <source>Action</source>
+        <translation>Action</translation>
     </message>
 </context>
 <context>
-    <name>WallWidget</name>
+    <name>LayoutTabs</name>
     <message>
-        <location filename="../../csu_wall/gui/wall.py" line="121" />
-        <source>This camera cannot be opened. See the log or call commune IT.</source>
-        <translation>Impossible d'ouvrir cette caméra. Consultez le journal ou appelez le service informatique de la commune.</translation>
+        <location filename="../../csu_wall/gui/layout_tabs.py" line="77"/>
+        <source>{name} (private)</source>
+        <translation>{name} (personnelle)</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/wall.py" line="171" />
-        <source>{live} of {total} tiles live</source>
-        <translation>{live} tuile(s) en direct sur {total}</translation>
-    </message>
-</context>
-<context>
-    <name>SignInDialog</name>
-    <message>
-        <location filename="../../csu_wall/gui/sign_in.py" line="0" />
-        <source>csu-wall — sign in</source>
-        <translation>csu-wall — connexion</translation>
+        <location filename="../../csu_wall/gui/layout_tabs.py" line="80"/>
+        <source>shared</source>
+        <translation>partagée</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/sign_in.py" line="0" />
-        <source>Sign in to open the video wall</source>
-        <translation>Connectez-vous pour ouvrir le mur d'images</translation>
+        <location filename="../../csu_wall/gui/layout_tabs.py" line="80"/>
+        <source>private</source>
+        <translation>personnelle</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/sign_in.py" line="0" />
-        <source>No account? Ask the administrator (csu-wall user add).</source>
-        <translation>Pas de compte ? Demandez-le à l'administrateur (csu-wall user add).</translation>
+        <location filename="../../csu_wall/gui/layout_tabs.py" line="82"/>
+        <source>all the commune&apos;s cameras, not saved</source>
+        <translation>toutes les caméras de la commune, non enregistrée</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/sign_in.py" line="0" />
-        <source>Sign in</source>
-        <translation>Se connecter</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/sign_in.py" line="0" />
-        <source>Login</source>
-        <translation>Identifiant</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/sign_in.py" line="0" />
-        <source>Password</source>
-        <translation>Mot de passe</translation>
-    </message>
-</context>
-<context>
-    <name>LockOverlay</name>
-    <message>
-        <location filename="../../csu_wall/gui/lock.py" line="0" />
-        <source>Workstation locked</source>
-        <translation>Poste verrouillé</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/lock.py" line="0" />
-        <source>Shift handover (another operator takes over)</source>
-        <translation>Relève de poste (un autre opérateur prend la suite)</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/lock.py" line="0" />
-        <source>Unlock</source>
-        <translation>Déverrouiller</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/lock.py" line="0" />
-        <source>Login</source>
-        <translation>Identifiant</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/lock.py" line="0" />
-        <source>Password</source>
-        <translation>Mot de passe</translation>
-    </message>
-    <message>
-        <location filename="../../csu_wall/gui/lock.py" line="0" />
-        <source>Locked by {name}. Sign in again to show the wall.</source>
-        <translation>Verrouillé par {name}. Reconnectez-vous pour afficher le mur.</translation>
+        <location filename="../../csu_wall/gui/layout_tabs.py" line="83"/>
+        <source>mixed (several communes)</source>
+        <translation>mixte (plusieurs communes)</translation>
     </message>
 </context>
 <context>
     <name>LockController</name>
     <message>
-        <location filename="../../csu_wall/gui/lock.py" line="0" />
+        <location filename="../../csu_wall/gui/lock.py" line="137"/>
         <source>&amp;Lock workstation</source>
         <translation>&amp;Verrouiller le poste</translation>
+    </message>
+</context>
+<context>
+    <name>LockOverlay</name>
+    <message>
+        <location filename="../../csu_wall/gui/lock.py" line="64"/>
+        <source>Workstation locked</source>
+        <translation>Poste verrouillé</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/lock.py" line="74"/>
+        <source>Shift handover (another operator takes over)</source>
+        <translation>Relève de poste (un autre opérateur prend la suite)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/lock.py" line="79"/>
+        <source>Unlock</source>
+        <translation>Déverrouiller</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/lock.py" line="87"/>
+        <source>Login</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/lock.py" line="88"/>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/lock.py" line="104"/>
+        <source>Locked by {name}. Sign in again to show the wall.</source>
+        <translation>Verrouillé par {name}. Reconnectez-vous pour afficher le mur.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../csu_wall/gui/main_window.py" line="104"/>
+        <source>csu-wall — video wall</source>
+        <translation>csu-wall — mur d&apos;images</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/main_window.py" line="116"/>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/main_window.py" line="139"/>
+        <source>DEMO — fictitious site, no real camera</source>
+        <translation>DÉMO — site fictif, aucune caméra réelle</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/main_window.py" line="154"/>
+        <source>Snapshot saved: {path}</source>
+        <translation>Capture enregistrée : {path}</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/main_window.py" line="163"/>
+        <source>Operator: {name}</source>
+        <translation>Opérateur : {name}</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="42"/>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="44"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="46"/>
+        <source>&amp;View</source>
+        <translation>&amp;Affichage</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="48"/>
+        <source>&amp;Search a camera</source>
+        <translation>&amp;Rechercher une caméra</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="50"/>
+        <source>Keyboard on the &amp;wall</source>
+        <translation>Clavier sur le &amp;mur</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="52"/>
+        <source>&amp;Next layout</source>
+        <translation>Disposition &amp;suivante</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="54"/>
+        <source>&amp;Previous layout</source>
+        <translation>Disposition &amp;précédente</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="56"/>
+        <source>&amp;Full screen</source>
+        <translation>&amp;Plein écran</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="60"/>
+        <source>Wall on &amp;another screen</source>
+        <translation>Mur sur un &amp;autre écran</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="66"/>
+        <source>&amp;Tile</source>
+        <translation>&amp;Vignette</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="70"/>
+        <source>Zoom &amp;in</source>
+        <translation>&amp;Zoomer</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="72"/>
+        <source>Zoom &amp;out</source>
+        <translation>&amp;Dézoomer</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="74"/>
+        <source>&amp;Whole picture</source>
+        <translation>&amp;Image entière</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="77"/>
+        <source>&amp;Snapshot</source>
+        <translation>&amp;Capture</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="80"/>
+        <source>&amp;Tour of the commune&apos;s cameras here</source>
+        <translation>&amp;Ronde des caméras de la commune ici</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="84"/>
+        <source>&amp;Empty the tile</source>
+        <translation>&amp;Vider la vignette</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="87"/>
+        <source>Tile &amp;menu</source>
+        <translation>&amp;Menu de la vignette</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="97"/>
+        <source>&amp;Layouts</source>
+        <translation>&amp;Dispositions</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="105"/>
+        <source>T&amp;ours</source>
+        <translation>&amp;Rondes</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="107"/>
+        <source>Tour of the &amp;layout tabs</source>
+        <translation>Ronde des &amp;onglets de disposition</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="109"/>
+        <source>&amp;Saved tours</source>
+        <translation>Rondes &amp;enregistrées</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="115"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="116"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Raccourcis clavier</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="121"/>
+        <source>&amp;Maximise / restore</source>
+        <translation>&amp;Agrandir / rétablir</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="130"/>
+        <source>S&amp;top every tour</source>
+        <translation>&amp;Arrêter toutes les rondes</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/main_window.py" line="326"/>
+        <source>{commune} (not habilitated)</source>
+        <translation>{commune} (non habilité)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/main_window.py" line="374"/>
+        <source>Saved layouts cannot be read now.</source>
+        <translation>Les dispositions enregistrées sont illisibles pour l&apos;instant.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/main_window.py" line="402"/>
+        <source>No camera has the number {n}.</source>
+        <translation>Aucune caméra ne porte le numéro {n}.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/main_window.py" line="409"/>
+        <source>Camera no. {digits}…</source>
+        <translation>Caméra n° {digits}…</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_extras.py" line="224"/>
+        <source>Only one screen is connected</source>
+        <translation>Un seul écran est branché</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_extras.py" line="230"/>
+        <source>Wall on {screen}</source>
+        <translation>Mur sur {screen}</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_extras.py" line="263"/>
+        <source>Tour « {name} » started.</source>
+        <translation>Ronde « {name} » lancée.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_extras.py" line="275"/>
+        <source>A tour needs at least two cameras.</source>
+        <translation>Une ronde demande au moins deux caméras.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_extras.py" line="279"/>
+        <source>Tour of {commune}</source>
+        <translation>Ronde de {commune}</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_extras.py" line="289"/>
+        <source>A layout tour needs at least two saved layouts.</source>
+        <translation>Une ronde de dispositions demande au moins deux dispositions enregistrées.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_extras.py" line="293"/>
+        <source>Tour of the layouts</source>
+        <translation>Ronde des dispositions</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_extras.py" line="334"/>
+        <source>No saved tour</source>
+        <translation>Aucune ronde enregistrée</translation>
+    </message>
+</context>
+<context>
+    <name>ScreenWall</name>
+    <message>
+        <location filename="../../csu_wall/gui/screens.py" line="49"/>
+        <source>csu-wall — screen {name}</source>
+        <translation>csu-wall — écran {name}</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../csu_wall/gui/sign_in.py" line="38"/>
+        <source>csu-wall — sign in</source>
+        <translation>csu-wall — connexion</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/sign_in.py" line="39"/>
+        <source>Sign in to open the video wall</source>
+        <translation>Connectez-vous pour ouvrir le mur d&apos;images</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/sign_in.py" line="52"/>
+        <source>No account? Ask the administrator (csu-wall user add).</source>
+        <translation>Pas de compte ? Demandez-le à l&apos;administrateur (csu-wall user add).</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/sign_in.py" line="54"/>
+        <source>Sign in</source>
+        <translation>Se connecter</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/sign_in.py" line="64"/>
+        <source>Login</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/sign_in.py" line="65"/>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+</context>
+<context>
+    <name>SiteErrorsDialog</name>
+    <message>
+        <location filename="../../csu_wall/gui/first_run.py" line="31"/>
+        <source>Site file refused</source>
+        <translation>Fichier de site refusé</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/first_run.py" line="34"/>
+        <source>The site file {file} was not applied: correct the {count} problem(s) below, then apply it again.</source>
+        <translation>Le fichier de site {file} n&apos;a pas été appliqué : corrigez le ou les {count} problème(s) ci-dessous, puis appliquez-le de nouveau.</translation>
+    </message>
+</context>
+<context>
+    <name>SnapshotTaker</name>
+    <message>
+        <location filename="../../csu_wall/gui/tile_actions.py" line="56"/>
+        <source>No camera in this tile: nothing to photograph.</source>
+        <translation>Aucune caméra dans cette vignette : rien à capturer.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tile_actions.py" line="98"/>
+        <source>The snapshot could not be saved: check the free space of the data folder.</source>
+        <translation>La capture n&apos;a pas pu être enregistrée : vérifiez la place libre du dossier de données.</translation>
+    </message>
+</context>
+<context>
+    <name>TileWidget</name>
+    <message>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="40"/>
+        <source>connecting…</source>
+        <translation>connexion…</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="42"/>
+        <source>live</source>
+        <translation>en direct</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="44"/>
+        <source>stream frozen</source>
+        <translation>flux figé</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="46"/>
+        <source>lost — reconnecting…</source>
+        <translation>perdu — reconnexion…</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="48"/>
+        <source>credentials refused</source>
+        <translation>identifiants refusés</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="50"/>
+        <source>unreachable</source>
+        <translation>injoignable</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="52"/>
+        <source>not habilitated</source>
+        <translation>non habilité</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="54"/>
+        <source>paused</source>
+        <translation>en pause</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tile.py" line="260"/>
+        <source>{seconds} s ago</source>
+        <translation>il y a {seconds} s</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="76"/>
+        <source>Drop a camera here</source>
+        <translation>Déposez une caméra ici</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="80"/>
+        <source>{name} (tour)</source>
+        <translation>{name} (ronde)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="89"/>
+        <source>zoom</source>
+        <translation>zoom</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="65"/>
+        <source>pause</source>
+        <translation>pause</translation>
+    </message>
+</context>
+<context>
+    <name>WallWidget</name>
+    <message>
+        <location filename="../../csu_wall/gui/wall.py" line="196"/>
+        <source>Grid {rows}×{cols}</source>
+        <translation>Grille {rows}×{cols}</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/wall.py" line="223"/>
+        <source>{camera} in tile {n}</source>
+        <translation>{camera} en case {n}</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/wall.py" line="233"/>
+        <source>Tile {n} emptied</source>
+        <translation>Case {n} vidée</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/wall.py" line="243"/>
+        <source>Tiles {a} and {b} swapped</source>
+        <translation>Cases {a} et {b} échangées</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/wall.py" line="265"/>
+        <source>{count} camera(s) added</source>
+        <translation>{count} caméra(s) ajoutée(s)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/wall.py" line="267"/>
+        <source>No empty tile left: empty one or choose a larger grid.</source>
+        <translation>Plus aucune vignette libre : videz-en une ou choisissez une grille plus grande.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/wall.py" line="431"/>
+        <source>This camera cannot be opened. See the log or call commune IT.</source>
+        <translation>Impossible d&apos;ouvrir cette caméra. Consultez le journal ou appelez le service informatique de la commune.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/wall.py" line="500"/>
+        <source>{live} of {total} tiles live</source>
+        <translation>{live} tuile(s) en direct sur {total}</translation>
     </message>
 </context>
 </TS>

@@ -138,3 +138,14 @@ def test_cli_options_parse() -> None:
     add_arguments(parser)
     args = parser.parse_args(["--quick", "--json-out", "x.jsonl", "--rtsp-server", "s.py"])
     assert args.quick and args.json_out == Path("x.jsonl") and args.rtsp_server == Path("s.py")
+
+
+def test_quick_plan_searches_the_capacity_finely_within_its_budget() -> None:
+    from csu_wall.benchmark.cli import Plan
+
+    quick = Plan(quick=True, window=None)
+    assert quick.budget_s <= 80  # the whole quick run stays under 90 s
+    assert quick.resolution <= 0.1 and quick.capacity_probes >= 5
+    assert quick.capacity_growth <= 1.3  # steps of at most 30 % from the first guess
+    # the capacity probes fit in about half the budget even at 150 streams
+    assert quick.capacity_probes * quick.probe_cost(150) < 0.75 * quick.budget_s

@@ -66,7 +66,7 @@ def test_double_click_in_tree_opens_camera_in_focused_tile(
     window.show()
     target = window.wall.tiles[6]
     qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
-    assert window.wall.focused_tile is target and target.selected
+    assert window.wall.focused_tile() is target and target.selected
     camera = service.site.cameras[-1]  # another commune than the one on the wall
     tree = window.tree
     tree.search.setText(camera.id)

@@ -83,3 +83,28 @@ def test_run_gui_with_site_asks_for_sign_in_first(
     launcher = _Launcher(make_wall_service, has_site=True)
     assert run_gui(launcher, demo=False, screenshot=None, quit_after=0.5) == 0
     assert launcher.calls == []
+
+
+def test_run_gui_passes_the_launchers_wall_extras_to_the_window(
+    qapp: QApplication, make_wall_service: WallFactory, tmp_path: Path
+) -> None:
+    """Issue 4: layouts, screens and tours reach the window through ``wall_extras``; the
+    wall's state lands in the database when the app stops (and is restored at the next)."""
+    from csu_wall.core.sitefile import load_demo_site
+    from csu_wall.services.screens import ScreenService
+    from tests.gui._wall_desk import open_wall_db
+
+    db = open_wall_db(tmp_path / "db.sqlite3", load_demo_site())
+    screens = ScreenService(db, workstation="pupitre-9")
+
+    class _WithExtras(_Launcher):
+        def wall_extras(self, service: WallService) -> dict[str, object]:
+            return {"screens": screens, "data_dir": tmp_path}
+
+    launcher = _WithExtras(make_wall_service, has_site=False)
+    assert run_gui(launcher, demo=True, screenshot=None, quit_after=1.0, language="en") == 0
+    state = screens.load_wall_state()
+    assert state["version"] == 1 and state["locked"] is False
+    walls = state["walls"]
+    assert isinstance(walls, dict) and len(walls["main"]["layout"]["cameras"]) == 16
+    db.close()

@@ -48,6 +48,40 @@ def test_registry_picks_the_driver_by_family(tmp_path: Path) -> None:
     assert isinstance(driver_for(REC, clip_dir=tmp_path), GenericRtspDriver)
     demo = Recorder(id="d", commune_id="c", driver="demo", host="127.0.0.1")
     assert isinstance(driver_for(demo, clip_dir=tmp_path), DemoDriver)
-    hik = Recorder(id="h", commune_id="c", driver="hikvision", host="10.0.0.1")
-    with pytest.raises(RecorderNotSupported, match="pas encore"):
-        driver_for(hik, clip_dir=tmp_path)
+    odd = Recorder(id="h", commune_id="c", driver="uniview", host="10.0.0.1")
+    with pytest.raises(RecorderNotSupported, match="inconnu"):
+        driver_for(odd, clip_dir=tmp_path)
+
+
+def test_generic_rtsp_has_the_whole_port_and_says_what_it_cannot_do(
+        silent_rtsp_server) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime, timezone
+
+    drv = GenericRtspDriver(REC)
+    cam = _cam()
+    for call in (drv.list_cameras, lambda: drv.snapshot(cam),
+                 lambda: drv.playback_source(cam, datetime.now(timezone.utc))):
+        with pytest.raises(RecorderNotSupported, match="pilote « rtsp »"):
+            call()
+    assert drv.clock_offset() is None
+    up = Recorder(id="up", commune_id="c", driver="rtsp", host="127.0.0.1",
+                  rtsp_port=silent_rtsp_server.port)
+    assert GenericRtspDriver(up).health().reachable
+    silent_rtsp_server.sock.close()
+    down = GenericRtspDriver(up, timeout=0.5).health()
+    assert not down.reachable and "ne répond pas" in down.detail
+
+
+def test_the_demo_driver_has_the_whole_port(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    demo = DemoDriver(Recorder(id="d", commune_id="c", driver="demo", host="127.0.0.1"),
+                      tmp_path)
+    cam = _cam()
+    assert demo.snapshot(cam).startswith(b"\xff\xd8")
+    assert demo.clock_offset() == 0.0 and demo.health().reachable
+    start = datetime(2026, 10, 25, 1, 0, tzinfo=timezone.utc)
+    play = demo.playback_source(cam, start, speed=4.0)
+    assert play.kind is SourceKind.FILE and play.playback_start == start and play.speed == 4.0
+    with pytest.raises(RecorderNotSupported):
+        demo.list_cameras()

@@ -21,6 +21,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -76,6 +77,16 @@ class RtspServer:
     def resume(self, mount: str) -> None:
         """The mount sends again, from the next keyframe of its clip."""
         self._command(f"resume {mount}")
+
+    def playback_requests(self) -> list[dict[str, Any]]:
+        """What the playback mounts understood of each request (start/end epoch s, scale)."""
+        assert self._proc.stdin is not None
+        self._proc.stdin.write(b"requests\n")
+        self._proc.stdin.flush()
+        answer = self._read_line(REPLY_DEADLINE_S)
+        if not answer.startswith("OK "):
+            raise RuntimeError(f"RTSP server refused 'requests': {answer}")
+        return list(json.loads(answer[3:]))
 
     def freeze(self) -> None:
         """SIGSTOP the server: sockets stay open, nothing at all is sent."""
@@ -203,6 +214,13 @@ def _server_spec(name: str, spec: MountSpec, clips: ClipMaker) -> dict[str, Any]
     user_pass = spec.pop("auth", None)
     if user_pass:
         out["auth"] = {"user": user_pass[0], "password": user_pass[1]}
+    if kind == "playback":
+        # A recorded clip served by time (tests/rtsp/playback.py); ``path`` is made by the test
+        # (tests/rtsp/timecode.py), ``start`` the epoch seconds of its first frame.
+        out.update(kind="playback", path=str(spec["path"]), start=float(spec["start"]),
+                   shape=spec.get("shape", "hikvision"), tz=spec.get("tz", "Europe/Paris"),
+                   path_in_url=spec.get("path_in_url", name))
+        return out
     if kind == "testsrc":
         out.update(kind="testsrc", width=spec.get("width", 640), height=spec.get("height", 360),
                    pattern=spec.get("pattern", "ball"))
@@ -305,3 +323,41 @@ def refused_rtsp_url() -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     yield f"rtsp://127.0.0.1:{sock.getsockname()[1]}/stream"
     sock.close()
+
+
+# --- recorded video by time (playback) ------------------------------------------------------
+
+# A minute of recording across the end of summer time in Paris: 02:59:30 CEST (00:59:30Z) to
+# 02:00:30 CET (01:00:30Z); 25 fps, one IDR per second, each frame's UTC time in its pixels.
+RECORDED_START = datetime(2026, 10, 25, 0, 59, 30, tzinfo=timezone.utc)
+RECORDED_SECONDS = 60
+RECORDED_FPS = 25
+RECORDED_GOP = 25
+PLAYBACK_MOUNTS = {
+    "hik": {"shape": "hikvision", "path_in_url": "Streaming/tracks/101"},
+    "dahua": {"shape": "dahua", "path_in_url": "cam/playback"},
+    "onvif": {"shape": "onvif", "path_in_url": "onvif/replay/rec1"},
+}
+
+
+@pytest.fixture(scope="session")
+def recorded_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.rtsp.timecode import make_timecoded_clip
+
+    return make_timecoded_clip(tmp_path_factory.mktemp("recorded") / "recorded.h264",
+                               RECORDED_START, RECORDED_SECONDS, fps=RECORDED_FPS,
+                               gop=RECORDED_GOP)
+
+
+@pytest.fixture()
+def playback_server(rtsp_server: Callable[..., RtspServer], recorded_clip: Path) -> RtspServer:
+    """One server with the three playback shapes: ``/Streaming/tracks/101?starttime=``
+    (Hikvision, UTC), ``/cam/playback?channel=1&starttime=`` (Dahua, Paris local time) and
+    ``/onvif/replay/rec1`` (ONVIF replay: ``Require: onvif-replay``, ``Range: clock=``); and
+    ``/live``, a looped clip standing for the camera's live stream."""
+    mounts = {name: {"kind": "playback", "path": recorded_clip, "fps": RECORDED_FPS,
+                     "start": RECORDED_START.timestamp(), **extra}
+              for name, extra in PLAYBACK_MOUNTS.items()}
+    mounts["live"] = {"kind": "file", "width": 320, "height": 192, "seconds": 2.0,
+                      "gop": 25, "label": "LIVE"}
+    return rtsp_server(mounts)

@@ -14,10 +14,13 @@ The config file (written by tests/rtsp/fixture.py, mode 0600, removed once READY
 
 Kinds: ``file`` loops an Annex-B file paced in real time (the fixture also makes its
 resolution-change and garbage files, which are served the same way); ``testsrc`` encodes
-``videotestsrc`` with x264.
+``videotestsrc`` with x264; ``playback`` serves a recorded clip by time (see playback.py:
+the start comes from the URL's ``starttime=`` or from ``Range: clock=``, one media per client,
+PAUSE/PLAY and ``Scale:``/``Speed:`` honoured).
 
 stdout carries only the protocol: ``READY <port> <pid>`` once listening, then one reply per
-command read on stdin (``stop <mount>``, ``resume <mount>``, ``ping``, ``quit``): ``OK ...`` or
+command read on stdin (``stop <mount>``, ``resume <mount>``, ``ping``, ``requests``
+(the playback requests understood so far, as JSON), ``quit``): ``OK ...`` or
 ``ERR ...``. EOF on stdin stops the server. Logs go to stderr.
 """
 
@@ -34,6 +37,7 @@ import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
+import playback  # noqa: E402  (tests/rtsp/playback.py, next to this script)
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 _H264_CAPS = "video/x-h264,stream-format=byte-stream,alignment=au"
@@ -119,7 +123,7 @@ class Mount:
         self.lock = threading.Lock()
         self.valves: list[Gst.Element] = []
         self.aus: list[tuple[bytes, bool]] = []
-        if self.kind == "file":
+        if self.kind in ("file", "playback"):
             with open(spec["path"], "rb") as f:
                 self.aus = access_units(f.read())
             if not self.aus or not self.aus[0][1]:
@@ -286,12 +290,16 @@ def build_server(config: dict, port: int) -> tuple[GstRtspServer.RTSPServer, dic
 
     mounts: dict[str, Mount] = {}
     points = server.get_mount_points()
+    replay = playback.Replay(server)
     for name, spec in mount_specs.items():
         mount = Mount(name, spec)
-        factory = GstRtspServer.RTSPMediaFactory()
-        factory.set_launch(mount.launch())
-        factory.set_shared(True)
-        factory.connect("media-configure", mount.on_media_configure)
+        if mount.kind == "playback":
+            factory = replay.factory(mount, mount.launch())
+        else:
+            factory = GstRtspServer.RTSPMediaFactory()
+            factory.set_launch(mount.launch())
+            factory.set_shared(True)
+            factory.connect("media-configure", mount.on_media_configure)
         if creds:
             if spec.get("auth"):
                 roles = [f"mount-{name}"]
@@ -301,12 +309,14 @@ def build_server(config: dict, port: int) -> tuple[GstRtspServer.RTSPServer, dic
                 roles = ["anonymous", *creds]
             for role in roles:
                 _allow(factory, role)
-        points.add_factory(f"/{name}", factory)
+        points.add_factory(f"/{spec.get('path_in_url', name)}", factory)
         mounts[name] = mount
+    server.replay = replay  # type: ignore[attr-defined]
     return server, mounts
 
 
-def control_loop(mounts: dict[str, Mount], loop: GLib.MainLoop) -> None:
+def control_loop(mounts: dict[str, Mount], loop: GLib.MainLoop,
+                 replay: playback.Replay | None = None) -> None:
     """Reads commands on stdin; EOF (the test process went away) stops the server."""
     for line in sys.stdin:
         words = line.split()
@@ -315,6 +325,8 @@ def control_loop(mounts: dict[str, Mount], loop: GLib.MainLoop) -> None:
         cmd, args = words[0], words[1:]
         if cmd == "ping":
             reply("OK ping")
+        elif cmd == "requests":
+            reply("OK " + json.dumps(replay.requests if replay else []))
         elif cmd == "quit":
             reply("OK quit")
             break
@@ -343,7 +355,8 @@ def main() -> int:
     if server.attach(None) == 0:
         log("cannot listen")
         return 1
-    threading.Thread(target=control_loop, args=(mounts, loop), daemon=True).start()
+    threading.Thread(target=control_loop, args=(mounts, loop, server.replay),
+                     daemon=True).start()
     reply(f"READY {server.get_bound_port()} {os.getpid()}")
     log(f"listening on 127.0.0.1:{server.get_bound_port()}, mounts: {', '.join(mounts)}")
     loop.run()

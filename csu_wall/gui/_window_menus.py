@@ -1,0 +1,134 @@
+"""The main window's menu bar: File, View, Tile, Layouts, Tours, Help. Each action takes its
+key from the keymap (gui/keymap.py), so the menus, the shortcuts and the help list agree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from csu_wall.gui._resources import icon
+from csu_wall.gui.keymap import binding
+
+if TYPE_CHECKING:
+    from csu_wall.gui.main_window import MainWindow
+
+
+
+def _action(w: MainWindow, key: str, text: str, slot: Callable[[], object], *,
+            icon_name: str | None = None, on_wall: bool = False) -> QAction:
+    action = QAction(text, w)
+    action.setObjectName(f"{key}Action")
+    keys = binding(key).keys
+    if keys:
+        action.setShortcut(QKeySequence(keys))
+    if icon_name:
+        action.setIcon(icon(icon_name))
+    if on_wall:  # keys that mean something else in the search field or the tree
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        w.wall.addAction(action)
+    else:
+        w.addAction(action)
+    action.triggered.connect(slot)
+    w.actions_by_key[key] = action
+    return action
+
+
+def build_menus(w: MainWindow) -> None:
+    """The menu bar; every action also carries its key from the keymap."""
+    bar = w.menuBar()
+    w.file_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&File"))
+    w.file_menu.addAction(_action(
+        w, "quit", QCoreApplication.translate("MainWindow", "&Quit"), w.close))
+
+    view = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
+    for key, text, slot in (
+        ("search", QCoreApplication.translate("MainWindow", "&Search a camera"),
+         w._focus_search),
+        ("wall_focus", QCoreApplication.translate("MainWindow", "Keyboard on the &wall"),
+         w.focus_wall),
+        ("next_layout", QCoreApplication.translate("MainWindow", "&Next layout"),
+         lambda: w.tabs.step(1)),
+        ("previous_layout", QCoreApplication.translate("MainWindow", "&Previous layout"),
+         lambda: w.tabs.step(-1)),
+        ("full_screen", QCoreApplication.translate("MainWindow", "&Full screen"),
+         w.toggle_full_screen),
+    ):
+        view.addAction(_action(w, key, text, slot))
+    w.screens_menu = view.addMenu(icon("screen"), QCoreApplication.translate(
+        "MainWindow", "Wall on &another screen"))
+    w.screens_menu.aboutToShow.connect(w.extras._fill_screens_menu)
+    view.addSeparator()
+    w.view_menu = view
+
+    tile = bar.addMenu(QCoreApplication.translate("MainWindow", "&Tile"))
+    wall = w.wall
+    w._builtin_tile_actions = [
+        _maximise_action(w),
+        _action(w, "zoom_in", QCoreApplication.translate("MainWindow", "Zoom &in"),
+                lambda: w._zoom(1.25), on_wall=True),
+        _action(w, "zoom_out", QCoreApplication.translate("MainWindow", "Zoom &out"),
+                lambda: w._zoom(0.8), on_wall=True),
+        _action(w, "zoom_reset", QCoreApplication.translate("MainWindow", "&Whole picture"),
+                lambda: wall.focused_tile().set_view(None), on_wall=True),
+        None,
+        _action(w, "snapshot", QCoreApplication.translate("MainWindow", "&Snapshot"),
+                lambda: w.snapshots.take(wall.focused_tile()),
+                icon_name="snapshot", on_wall=True),
+        _action(w, "tile_tour", QCoreApplication.translate(
+                    "MainWindow", "&Tour of the commune's cameras here"),
+                w.toggle_tile_tour, icon_name="tour"),
+        None,
+        _action(w, "close_tile", QCoreApplication.translate("MainWindow", "&Empty the tile"),
+                lambda: wall.close_tile(wall.focused_tile().tile_id), on_wall=True),
+    ]
+    _action(w, "tile_menu", QCoreApplication.translate("MainWindow", "Tile &menu"),
+            w._popup_focused_menu, on_wall=True)
+    for action in w._builtin_tile_actions:
+        if action is None:
+            tile.addSeparator()
+        else:
+            tile.addAction(action)
+    tile.addSeparator()  # then the actions other features register
+    w.tile_menu = tile
+
+    w.layout_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Layouts"))
+    if w.edit is not None:
+        edit = w.edit
+        for act in (edit.edit_action, edit.new_action, edit.undo_action, edit.redo_action,
+                    edit.save_action, edit.save_private_action, edit.history_action):
+            w.layout_menu.addAction(act)
+            w.addAction(act)
+
+    tours = bar.addMenu(QCoreApplication.translate("MainWindow", "T&ours"))
+    tours.addAction(w.actions_by_key["tile_tour"])
+    tours.addAction(_action(w, "layout_tour", QCoreApplication.translate(
+        "MainWindow", "Tour of the &layout tabs"), w.toggle_layout_tour, icon_name="tour"))
+    w.saved_tours_menu = tours.addMenu(QCoreApplication.translate("MainWindow",
+                                                                  "&Saved tours"))
+    w.saved_tours_menu.aboutToShow.connect(w.extras._fill_tours_menu)
+    tours.addAction(_stop_tours_action(w))
+    w.tours_menu = tours
+
+    help_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Help"))
+    help_menu.addAction(_action(w, "help_keys", QCoreApplication.translate(
+        "MainWindow", "&Keyboard shortcuts"), w.show_keymap, icon_name="keyboard"))
+
+
+def _maximise_action(w: MainWindow) -> QAction:
+    action = QAction(icon("maximise"), QCoreApplication.translate(
+        "MainWindow", "&Maximise / restore"), w)
+    action.setObjectName("maximiseAction")
+    action.triggered.connect(lambda: w.wall.toggle_maximise())
+    w.actions_by_key["maximise"] = action
+    return action
+
+
+def _stop_tours_action(w: MainWindow) -> QAction:
+    action = QAction(QCoreApplication.translate("MainWindow", "S&top every tour"), w)
+    action.setObjectName("stopToursAction")
+    action.triggered.connect(w.stop_tours)
+    w.actions_by_key["stop_tours"] = action
+    return action

@@ -1,0 +1,304 @@
+"""The quick bookmark dialog (one key on the focused tile) and the bookmark edit dialog.
+
+The operator is told a bookmark is saved only once :meth:`BookmarkApi.create` has returned:
+the service commits its transaction before returning, so a confirmed bookmark survives a crash.
+Times are UTC inside and shown in Europe/Paris.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csu_wall.core.errors import CsuWallError
+from csu_wall.core.model import Camera
+from csu_wall.core.shifts import Bookmark, BookmarkFilter, BookmarkStatus, Severity
+
+log = logging.getLogger(__name__)
+
+PARIS = ZoneInfo("Europe/Paris")
+NOTE_MAX = 4000  # characters: a note is a few lines, not a statement
+
+
+class BookmarkApi(Protocol):
+    """What the GUI uses of :class:`csu_wall.services.bookmarks.BookmarkService`."""
+
+    def categories(self) -> list[str]: ...
+
+    def create(self, camera: Camera, at_utc: datetime, *, category: str, severity: Severity,
+               note: str = ..., pre_seconds: int = ..., post_seconds: int = ...,
+               shift_id: int | None, snapshot_png: bytes | None) -> Bookmark: ...
+
+    def update(self, bookmark_id: int, *, category: str | None = ...,
+               severity: Severity | None = ..., note: str | None = ...,
+               status: BookmarkStatus | None = ...) -> Bookmark: ...
+
+    def mark_judicial(self, bookmark_id: int, reference: str) -> Bookmark: ...
+
+    def get(self, bookmark_id: int) -> Bookmark: ...
+
+    def search(self, flt: BookmarkFilter) -> list[Bookmark]: ...
+
+
+def local_text(when: datetime) -> str:
+    """A UTC time as the operator reads it: Europe/Paris, day first."""
+    return when.astimezone(PARIS).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def severity_label(severity: Severity) -> str:
+    translate = QCoreApplication.translate
+    return {
+        Severity.LOW: translate("BookmarkLabels", "low"),
+        Severity.MEDIUM: translate("BookmarkLabels", "medium"),
+        Severity.HIGH: translate("BookmarkLabels", "high"),
+        Severity.CRITICAL: translate("BookmarkLabels", "critical"),
+    }[severity]
+
+
+def status_label(status: BookmarkStatus) -> str:
+    translate = QCoreApplication.translate
+    return {
+        BookmarkStatus.OPEN: translate("BookmarkLabels", "open"),
+        BookmarkStatus.FOLLOWED_UP: translate("BookmarkLabels", "followed up"),
+        BookmarkStatus.CLOSED: translate("BookmarkLabels", "closed"),
+    }[status]
+
+
+def _fill_categories(box: QComboBox, categories: Sequence[str], current: str | None) -> None:
+    for name in categories:
+        box.addItem(name, name)
+    if current is not None and box.findData(current) < 0:
+        box.addItem(current, current)  # a category removed from the list since: kept as is
+    if current is not None:
+        box.setCurrentIndex(box.findData(current))
+
+
+def _fill_severities(box: QComboBox, current: Severity) -> None:
+    for severity in Severity:
+        box.addItem(severity_label(severity), severity.value)
+    box.setCurrentIndex(box.findData(current.value))
+
+
+class BookmarkDialog(QDialog):
+    """Category, severity, note, pre/post seconds for one camera at one time."""
+
+    sig_bookmark_created = Signal(object)  # Bookmark, once committed
+
+    def __init__(self, service: BookmarkApi, camera: Camera, at_utc: datetime, *,
+                 commune_name: str, shift_id: int | None, snapshot_png: bytes | None,
+                 snapshot_pending: bool = False, playback: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bookmarkDialog")
+        self.setWindowTitle(self.tr("Bookmark an incident"))
+        self._service = service
+        self.camera = camera
+        self.at_utc = at_utc
+        self.shift_id = shift_id
+        self.snapshot_png = snapshot_png
+        self.bookmark: Bookmark | None = None
+        when = (self.tr("recorded video at {time}") if playback
+                else self.tr("now, {time}")).format(time=local_text(at_utc))
+        header = QLabel(self.tr("{camera} — {commune}\n{when}").format(
+            camera=camera.name, commune=commune_name, when=when))
+        header.setObjectName("bookmarkHeader")
+        self.snapshot_pending = snapshot_pending
+        self.snapshot_source = "displayed" if snapshot_png else ""  # or "snapshot" (full res)
+        self.snapshot_label = QLabel()
+        self.snapshot_label.setObjectName("bookmarkSnapshot")
+        self.snapshot_label.setWordWrap(True)
+        self.category_box = QComboBox()
+        self.category_box.setObjectName("bookmarkCategory")
+        _fill_categories(self.category_box, service.categories(), None)
+        self.severity_box = QComboBox()
+        self.severity_box.setObjectName("bookmarkSeverity")
+        _fill_severities(self.severity_box, Severity.MEDIUM)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setObjectName("bookmarkNote")
+        self.note_edit.setPlaceholderText(self.tr("What happened, who was told…"))
+        self.pre_spin = QSpinBox()
+        self.pre_spin.setRange(0, 600)
+        self.pre_spin.setValue(10)
+        self.pre_spin.setSuffix(self.tr(" s before"))
+        self.post_spin = QSpinBox()
+        self.post_spin.setRange(0, 3600)
+        self.post_spin.setValue(30)
+        self.post_spin.setSuffix(self.tr(" s after"))
+        self.error_label = QLabel()
+        self.error_label.setObjectName("bookmarkError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #e06060;")
+        self.error_label.hide()
+        buttons = QDialogButtonBox()
+        self.save_button = QPushButton(self.tr("Save the bookmark"))
+        self.save_button.setObjectName("bookmarkSave")
+        self.save_button.setDefault(True)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        self.save_button.clicked.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Category"), self.category_box)
+        form.addRow(self.tr("Severity"), self.severity_box)
+        form.addRow(self.tr("Note"), self.note_edit)
+        form.addRow(self.tr("Keep"), self.pre_spin)
+        form.addRow("", self.post_spin)
+        layout = QVBoxLayout(self)
+        layout.addWidget(header)
+        layout.addWidget(self.snapshot_label)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(440)
+        self.note_edit.setFocus()
+        self._show_snapshot_state()
+
+    def set_snapshot(self, png: bytes | None) -> None:
+        """The full-resolution snapshot arrived (None: it failed, the tile's frame stays)."""
+        if png is not None:
+            self.snapshot_png = png
+            self.snapshot_source = "snapshot"
+        self.snapshot_pending = False
+        self._show_snapshot_state()
+
+    def _show_snapshot_state(self) -> None:
+        # Saving waits for the snapshot (3 s at most): the image is part of the record.
+        self.save_button.setEnabled(not self.snapshot_pending)
+        if self.snapshot_pending:
+            text = self.tr("Taking the snapshot at full resolution…")
+        elif self.snapshot_source == "snapshot":
+            text = self.tr("A full-resolution snapshot (masks applied) is kept with the "
+                           "bookmark.")
+        elif self.snapshot_png:
+            text = self.tr("The image shown on the tile (masks applied) is kept with the "
+                           "bookmark.")
+        else:
+            text = self.tr("No image available now: the bookmark is saved without a "
+                           "snapshot.")
+        self.snapshot_label.setText(text)
+
+    def save(self) -> Bookmark | None:
+        """Create the bookmark; the dialog closes only once it is committed."""
+        if self.snapshot_pending:
+            return None
+        note = self.note_edit.toPlainText().strip()[:NOTE_MAX]
+        try:
+            bookmark = self._service.create(
+                self.camera, self.at_utc, category=str(self.category_box.currentData()),
+                severity=Severity(int(self.severity_box.currentData())), note=note,
+                pre_seconds=self.pre_spin.value(), post_seconds=self.post_spin.value(),
+                shift_id=self.shift_id, snapshot_png=self.snapshot_png)
+        except (CsuWallError, ValueError) as exc:  # refused: the service's French sentence
+            self._show_error(str(exc))
+            return None
+        except Exception:  # storage failure: nothing was confirmed, the operator may retry
+            log.exception("bookmark of %s not saved", self.camera.id)
+            self._show_error(self.tr("The bookmark was NOT saved: the database cannot be "
+                                     "written. Try again, or call IT support."))
+            return None
+        self.bookmark = bookmark
+        self.sig_bookmark_created.emit(bookmark)
+        self.accept()
+        return bookmark
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+
+class BookmarkEditDialog(QDialog):
+    """Change a bookmark's category, severity, status and note; mark it for a judicial
+    procedure with its reference (then kept past the retention period)."""
+
+    sig_bookmark_changed = Signal(object)  # Bookmark
+
+    def __init__(self, service: BookmarkApi, bookmark: Bookmark, *, title: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bookmarkEditDialog")
+        self.setWindowTitle(self.tr("Bookmark n°{id}").format(id=bookmark.id))
+        self._service = service
+        self.bookmark = bookmark
+        self.category_box = QComboBox()
+        _fill_categories(self.category_box, service.categories(), bookmark.category)
+        self.severity_box = QComboBox()
+        _fill_severities(self.severity_box, bookmark.severity)
+        self.status_box = QComboBox()
+        for status in BookmarkStatus:
+            self.status_box.addItem(status_label(status), status.value)
+        self.status_box.setCurrentIndex(self.status_box.findData(bookmark.status.value))
+        self.note_edit = QPlainTextEdit(bookmark.note)
+        self.judicial_edit = QLineEdit(bookmark.judicial_ref or "")
+        self.judicial_edit.setObjectName("judicialRef")
+        self.judicial_edit.setMaxLength(120)
+        self.judicial_edit.setPlaceholderText(self.tr("procedure reference (e.g. PV number)"))
+        if bookmark.judicial_ref:
+            self.judicial_edit.setReadOnly(True)  # kept for the procedure: not undone here
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #e06060;")
+        self.error_label.hide()
+        buttons = QDialogButtonBox()
+        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button.setObjectName("bookmarkEditSave")
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        self.save_button.clicked.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("Category"), self.category_box)
+        form.addRow(self.tr("Severity"), self.severity_box)
+        form.addRow(self.tr("Status"), self.status_box)
+        form.addRow(self.tr("Note"), self.note_edit)
+        form.addRow(self.tr("Judicial procedure"), self.judicial_edit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(title))
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(440)
+
+    def save(self) -> Bookmark | None:
+        old = self.bookmark
+        try:
+            new = self._service.update(
+                old.id, category=str(self.category_box.currentData()),
+                severity=Severity(int(self.severity_box.currentData())),
+                note=self.note_edit.toPlainText().strip()[:NOTE_MAX],
+                status=BookmarkStatus(str(self.status_box.currentData())))
+            reference = self.judicial_edit.text().strip()
+            if reference and reference != (old.judicial_ref or ""):
+                new = self._service.mark_judicial(old.id, reference)
+        except (CsuWallError, ValueError) as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return None
+        except Exception:
+            log.exception("bookmark %s not updated", old.id)
+            self.error_label.setText(self.tr("The change was NOT saved: the database cannot "
+                                             "be written. Try again, or call IT support."))
+            self.error_label.show()
+            return None
+        self.bookmark = new
+        self.sig_bookmark_changed.emit(new)
+        self.accept()
+        return new

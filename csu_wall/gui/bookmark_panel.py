@@ -1,0 +1,347 @@
+"""The bookmark panel: list, search and filter bookmarks, edit, close, open one.
+
+The list comes from :meth:`BookmarkApi.search`, which returns only bookmarks of communes the
+operator is habilitated for; the commune filter offers only those communes too. Opening a
+bookmark asks the ``open_at`` callback to replay the camera from ``pre_seconds`` before the
+bookmarked time; the callback answers None when it replays, or the French reason why it opened
+the live camera instead, which the panel shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csu_wall.core.errors import CsuWallError
+from csu_wall.core.model import Site
+from csu_wall.core.shifts import Bookmark, BookmarkFilter, BookmarkStatus
+from csu_wall.gui.bookmark_dialog import (
+    PARIS,
+    BookmarkApi,
+    BookmarkEditDialog,
+    local_text,
+    severity_label,
+    status_label,
+)
+from csu_wall.storage import bookmark_repo, shift_repo
+
+log = logging.getLogger(__name__)
+
+# camera_id, start (aware UTC) -> None when replaying, else why the live camera was opened.
+OpenAt = Callable[[str, datetime], "str | None"]
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+REFRESH_TOPICS = frozenset({bookmark_repo.TOPIC, shift_repo.TOPIC, shift_repo.HANDOVER_TOPIC})
+REFRESH_DELAY_MS = 100  # a burst of changes (a purge, a handover) costs one search
+
+
+class BookmarkPanel(QWidget):
+    sig_bookmark_changed = Signal(object)  # Bookmark (edited or closed here)
+    _sig_change = Signal(str, str)  # topic, key: from the change feed's thread
+
+    def __init__(self, service: BookmarkApi, site: Site, *, open_at: OpenAt,
+                 may_view: Callable[[str], bool], current_shift: Callable[[], int | None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bookmarkPanel")
+        self._service = service
+        self._site = site
+        self._open_at = open_at
+        self._current_shift = current_shift
+        self._shown: list[Bookmark] = []
+        self._known_shifts: set[int] = set()
+        self.edit_dialog: BookmarkEditDialog | None = None
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("Search notes, categories, references"))
+        self.commune_box = QComboBox()
+        self.commune_box.addItem(self.tr("All communes"), None)
+        for commune in site.attached_communes():
+            if may_view(commune.id):  # a commune one is not habilitated for is not offered
+                self.commune_box.addItem(commune.name, commune.id)
+        self.camera_box = QComboBox()
+        self.category_box = QComboBox()
+        self.category_box.addItem(self.tr("All categories"), None)
+        for name in service.categories():
+            self.category_box.addItem(name, name)
+        self.status_box = QComboBox()
+        self.status_box.addItem(self.tr("All statuses"), None)
+        for status in BookmarkStatus:
+            self.status_box.addItem(status_label(status), status.value)
+        self.shift_box = QComboBox()
+        self.from_check = QCheckBox(self.tr("From"))
+        self.from_edit = _paris_edit(-12)
+        self.to_check = QCheckBox(self.tr("To"))
+        self.to_edit = _paris_edit(0)
+        self._fill_cameras()
+        self._fill_shifts()
+
+        self.table = QTableWidget(0, 9)
+        self.table.setObjectName("bookmarkTable")
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Time"), self.tr("Commune"), self.tr("Camera"), self.tr("Category"),
+            self.tr("Severity"), self.tr("Status"), self.tr("Note"), self.tr("Shift"),
+            self.tr("Judicial ref.")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.open_button = QPushButton(self.tr("Open"))
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.close_button = QPushButton(self.tr("Close"))
+        self.open_button.clicked.connect(self.open_selected)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.close_button.clicked.connect(self.close_selected)
+        self.info_label = QLabel()
+        self.info_label.setObjectName("bookmarkPanelInfo")
+        self.info_label.setWordWrap(True)
+
+        filters = QGridLayout()
+        filters.addWidget(self.search_edit, 0, 0, 1, 2)
+        filters.addWidget(self.commune_box, 1, 0)
+        filters.addWidget(self.camera_box, 1, 1)
+        filters.addWidget(self.category_box, 2, 0)
+        filters.addWidget(self.status_box, 2, 1)
+        filters.addWidget(self.shift_box, 3, 0, 1, 2)
+        filters.addWidget(self.from_check, 4, 0)
+        filters.addWidget(self.from_edit, 4, 1)
+        filters.addWidget(self.to_check, 5, 0)
+        filters.addWidget(self.to_edit, 5, 1)
+        buttons = QHBoxLayout()
+        for button in (self.open_button, self.edit_button, self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.info_label)
+
+        self.search_edit.textChanged.connect(self.refresh)
+        self.commune_box.currentIndexChanged.connect(self._on_commune)
+        for box in (self.camera_box, self.category_box, self.status_box, self.shift_box):
+            box.currentIndexChanged.connect(self.refresh)
+        for check in (self.from_check, self.to_check):
+            check.toggled.connect(self.refresh)
+        for edit in (self.from_edit, self.to_edit):
+            edit.dateTimeChanged.connect(self.refresh)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._sig_change.connect(self._on_change, Qt.ConnectionType.QueuedConnection)
+        self.refresh()
+
+    def notify_change(self, topic: str, key: str) -> None:
+        """A ``ChangeFeed`` callback, safe from any thread: another workstation (or this
+        one) changed a bookmark or a shift; the list is searched again shortly after."""
+        self._sig_change.emit(topic, key)
+
+    def _on_change(self, topic: str, _key: str) -> None:
+        if topic in REFRESH_TOPICS and not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    # -- filters ---------------------------------------------------------------------------
+
+    def current_filter(self) -> BookmarkFilter:
+        status = self.status_box.currentData()
+        shift = self.shift_box.currentData()
+        return BookmarkFilter(
+            commune_id=self.commune_box.currentData(),
+            camera_id=self.camera_box.currentData(),
+            category=self.category_box.currentData(),
+            status=BookmarkStatus(status) if status else None,
+            shift_id=int(shift) if shift is not None else None,
+            start_utc=_utc(self.from_edit) if self.from_check.isChecked() else None,
+            end_utc=_utc(self.to_edit) if self.to_check.isChecked() else None,
+            text=self.search_edit.text().strip())
+
+    def refresh(self) -> None:
+        """Search again with the filters shown (also called when another workstation
+        changed a bookmark)."""
+        try:
+            found = self._service.search(self.current_filter())
+        except Exception:
+            log.exception("bookmark search failed")
+            self.info_label.setText(self.tr("Bookmarks cannot be read now (database "
+                                            "unreachable); the list shown may be out of date."))
+            return
+        selected = self.selected()
+        self._shown = sorted(found, key=lambda b: b.at_utc, reverse=True)
+        new_shifts = {b.shift_id for b in found if b.shift_id is not None} - self._known_shifts
+        if new_shifts:
+            self._known_shifts |= new_shifts
+            self._fill_shifts()
+        self.table.setRowCount(len(self._shown))
+        for row, bookmark in enumerate(self._shown):
+            self._fill_row(row, bookmark)
+            if selected is not None and bookmark.id == selected.id:
+                self.table.selectRow(row)
+
+    def set_time_range(self, start_utc: datetime | None, end_utc: datetime | None) -> None:
+        """Filter on a time range (None: no bound on that side)."""
+        for check, edit, when in ((self.from_check, self.from_edit, start_utc),
+                                  (self.to_check, self.to_edit, end_utc)):
+            if when is not None:
+                set_paris_time(edit, when)
+            check.setChecked(when is not None)
+        self.refresh()
+
+    def shown(self) -> list[Bookmark]:
+        """The bookmarks listed now, newest first."""
+        return list(self._shown)
+
+    def _fill_row(self, row: int, b: Bookmark) -> None:
+        camera_name, commune_name = b.camera_id, b.commune_id
+        try:
+            camera_name = self._site.camera(b.camera_id).name
+            commune_name = self._site.commune(b.commune_id).name
+        except KeyError:  # removed from the site since: the ids still say which it was
+            pass
+        cells = [local_text(b.at_utc), commune_name, camera_name, b.category,
+                 severity_label(b.severity), status_label(b.status), b.note.replace("\n", " "),
+                 str(b.shift_id) if b.shift_id is not None else "", b.judicial_ref or ""]
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setData(ID_ROLE, b.id)
+            self.table.setItem(row, column, item)
+
+    def _on_commune(self) -> None:
+        self._fill_cameras()
+        self.refresh()
+
+    def _fill_cameras(self) -> None:
+        commune_id = self.commune_box.currentData()
+        self.camera_box.blockSignals(True)
+        self.camera_box.clear()
+        self.camera_box.addItem(self.tr("All cameras"), None)
+        if commune_id is not None:  # a commune first: a site has hundreds of cameras
+            for camera in self._site.cameras_of(str(commune_id)):
+                self.camera_box.addItem(camera.name, camera.id)
+        self.camera_box.blockSignals(False)
+
+    def _fill_shifts(self) -> None:
+        current = self.shift_box.currentData()
+        self.shift_box.blockSignals(True)
+        self.shift_box.clear()
+        self.shift_box.addItem(self.tr("All shifts"), None)
+        ours = self._current_shift()
+        for shift_id in sorted(self._known_shifts | ({ours} if ours else set()), reverse=True):
+            label = (self.tr("Current shift (n°{id})") if shift_id == ours
+                     else self.tr("Shift n°{id}")).format(id=shift_id)
+            self.shift_box.addItem(label, shift_id)
+        index = self.shift_box.findData(current)
+        self.shift_box.setCurrentIndex(max(index, 0))
+        self.shift_box.blockSignals(False)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def selected(self) -> Bookmark | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows or rows[0].row() >= len(self._shown):
+            return None
+        return self._shown[rows[0].row()]
+
+    def select(self, bookmark_id: int) -> None:
+        for row, bookmark in enumerate(self._shown):
+            if bookmark.id == bookmark_id:
+                self.table.selectRow(row)
+                return
+        raise KeyError(bookmark_id)
+
+    def open_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            self.info_label.setText(self.tr("Choose a bookmark in the list first."))
+            return
+        try:
+            bookmark = self._service.get(chosen.id)  # habilitation checked again, now
+        except (CsuWallError, LookupError) as exc:  # refused (audited), or purged since
+            self.info_label.setText(str(exc))
+            return
+        start = bookmark.at_utc - timedelta(seconds=bookmark.pre_seconds)
+        reason = self._open_at(bookmark.camera_id, start)
+        if reason is None:
+            self.info_label.setText(self.tr("Replaying the camera from {time}.").format(
+                time=local_text(start)))
+        else:
+            self.info_label.setText(self.tr("Live image opened instead of the recording: "
+                                            "{reason}").format(reason=reason))
+
+    def edit_selected(self) -> BookmarkEditDialog | None:
+        bookmark = self.selected()
+        if bookmark is None:
+            self.info_label.setText(self.tr("Choose a bookmark in the list first."))
+            return None
+        title = self.tr("{time} — {category}").format(time=local_text(bookmark.at_utc),
+                                                        category=bookmark.category)
+        dialog = BookmarkEditDialog(self._service, bookmark, title=title, parent=self)
+        dialog.sig_bookmark_changed.connect(self._changed)
+        self.edit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def close_selected(self) -> Bookmark | None:
+        bookmark = self.selected()
+        if bookmark is None:
+            self.info_label.setText(self.tr("Choose a bookmark in the list first."))
+            return None
+        try:
+            closed = self._service.update(bookmark.id, status=BookmarkStatus.CLOSED)
+        except Exception as exc:
+            log.exception("closing bookmark %s failed", bookmark.id)
+            self.info_label.setText(str(exc) if isinstance(exc, CsuWallError) else self.tr(
+                "The bookmark was NOT closed: the database cannot be written."))
+            return None
+        self._changed(closed)
+        return closed
+
+    def _changed(self, bookmark: Bookmark) -> None:
+        self.info_label.setText(self.tr("Bookmark n°{id} saved ({status}).").format(
+            id=bookmark.id, status=status_label(bookmark.status)))
+        self.sig_bookmark_changed.emit(bookmark)
+        self.refresh()
+
+
+def _paris_edit(hours_from_now: int) -> QDateTimeEdit:
+    """A date-time field showing Europe/Paris wall-clock time, whatever the system zone."""
+    edit = QDateTimeEdit()
+    edit.setDisplayFormat("dd/MM/yyyy HH:mm")
+    edit.setCalendarPopup(True)
+    set_paris_time(edit, datetime.now(UTC) + timedelta(hours=hours_from_now))
+    return edit
+
+
+def set_paris_time(edit: QDateTimeEdit, when_utc: datetime) -> None:
+    local = when_utc.astimezone(PARIS)
+    edit.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
+                               QTime(local.hour, local.minute, local.second)))
+
+
+def _utc(edit: QDateTimeEdit) -> datetime:
+    """The field's wall-clock time read as Europe/Paris, in UTC."""
+    value = edit.dateTime()
+    date, time = value.date(), value.time()
+    local = datetime(date.year(), date.month(), date.day(), time.hour(), time.minute(),
+                     time.second(), tzinfo=PARIS)
+    return local.astimezone(UTC)

@@ -1,0 +1,238 @@
+"""The shift handover: the outgoing operator writes notes, previews the report and hands over
+(the shift closes, the report is saved and exported as HTML, PDF and CSV); the incoming
+operator ticks each open item before taking the wall (the acknowledgment is recorded)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csu_wall.core.errors import CsuWallError
+from csu_wall.core.model import Site
+from csu_wall.core.security import Operator
+from csu_wall.core.shifts import HandoverReport, Shift
+from csu_wall.gui.bookmark_dialog import PARIS, local_text
+from csu_wall.gui.report_pdf import html_to_pdf
+from csu_wall.gui.shift_dialogs import ShiftApi
+from csu_wall.services.handover_report import bookmarks_csv, to_html
+from csu_wall.storage.paths import ensure_private_dir
+
+log = logging.getLogger(__name__)
+
+NOTES_MAX = 20000
+
+
+@dataclass(frozen=True)
+class HandoverFiles:
+    html: Path
+    pdf: Path
+    csv: Path
+
+
+def export_report(report: HandoverReport, site: Site, directory: Path) -> HandoverFiles:
+    """Write the report as HTML, PDF (Qt printing) and the CSV of its bookmarks into
+    ``directory`` (private: the report names cameras and incidents)."""
+    ensure_private_dir(directory)
+    stamp = report.generated_utc.astimezone(PARIS).strftime("%Y%m%d-%H%M%S")
+    base = directory / f"releve-{report.shift.id}-{stamp}"
+    html = to_html(report, site)
+    html_path = base.with_suffix(".html")
+    html_path.write_text(html, encoding="utf-8")
+    pdf_path = html_to_pdf(html, base.with_suffix(".pdf"),
+                           title=f"Relève — poste {report.shift.workstation}")
+    csv_path = base.with_suffix(".csv")
+    # newline="": the CSV writer chose its own line ends; BOM so spreadsheets read UTF-8.
+    with csv_path.open("w", encoding="utf-8-sig", newline="") as out:
+        out.write(bookmarks_csv(report.bookmarks, site))
+    return HandoverFiles(html_path, pdf_path, csv_path)
+
+
+class HandoverDialog(QDialog):
+    """Notes, preview, and the one button that closes the shift with its handover."""
+
+    sig_handed_over = Signal(object, object)  # HandoverReport (saved), HandoverFiles | None
+
+    def __init__(self, shifts: ShiftApi, site: Site, *, export_dir: Path,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("handoverDialog")
+        self.setWindowTitle(self.tr("Shift handover"))
+        self._shifts = shifts
+        self._site = site
+        self._export_dir = export_dir
+        self.report: HandoverReport | None = None
+        self.files: HandoverFiles | None = None
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setObjectName("handoverNotes")
+        self.notes_edit.setPlaceholderText(self.tr(
+            "Notes for the next operator: what is in progress, who was called, what to "
+            "watch. Each line becomes an item they must acknowledge."))
+        self.preview = QTextBrowser()
+        self.preview.setObjectName("handoverPreview")
+        self.preview.setOpenLinks(False)
+        self.preview_button = QPushButton(self.tr("Preview the report"))
+        self.preview_button.clicked.connect(self.show_preview)
+        self.handover_button = QPushButton(self.tr("Hand over and close the shift"))
+        self.handover_button.setObjectName("handoverButton")
+        self.handover_button.clicked.connect(self.hand_over)
+        cancel = QPushButton(self.tr("Cancel"))
+        cancel.clicked.connect(self.reject)
+        self.info_label = QLabel()
+        self.info_label.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.preview_button)
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.handover_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Notes for the next operator")))
+        layout.addWidget(self.notes_edit, 1)
+        layout.addWidget(QLabel(self.tr("Report")))
+        layout.addWidget(self.preview, 2)
+        layout.addWidget(self.info_label)
+        layout.addLayout(buttons)
+        self.resize(760, 720)
+
+    def notes(self) -> str:
+        return self.notes_edit.toPlainText().strip()[:NOTES_MAX]
+
+    def show_preview(self) -> HandoverReport | None:
+        try:
+            report = self._shifts.prepare_handover(self.notes())
+        except (CsuWallError, ValueError) as exc:
+            self.info_label.setText(str(exc))
+            return None
+        self.preview.setHtml(to_html(report, self._site))
+        return report
+
+    def hand_over(self) -> HandoverReport | None:
+        """Close the shift with its handover (saved first), then export the files."""
+        try:
+            saved = self._shifts.close_with_handover(self._shifts.prepare_handover(self.notes()))
+        except (CsuWallError, ValueError) as exc:
+            self.info_label.setText(str(exc))
+            return None
+        except Exception:
+            log.exception("handover not saved")
+            self.info_label.setText(self.tr("The handover was NOT saved and the shift is still "
+                                            "open: the database cannot be written. Try again, "
+                                            "or call IT support."))
+            return None
+        self.report = saved
+        self.preview.setHtml(to_html(saved, self._site))
+        try:
+            self.files = export_report(saved, self._site, self._export_dir)
+        except Exception:  # the handover itself is saved: only the copies are missing
+            log.exception("handover files not written to %s", self._export_dir)
+            self.info_label.setText(self.tr(
+                "Handover saved, but the report files could not be written to {dir}. The "
+                "report stays available in the database.").format(dir=self._export_dir))
+        self.sig_handed_over.emit(saved, self.files)
+        self.accept()
+        return saved
+
+
+class HandoverAckDialog(QDialog):
+    """The incoming operator ticks each open item; only then can they take the wall."""
+
+    sig_acknowledged = Signal(object)  # Shift opened for the incoming operator
+
+    def __init__(self, shifts: ShiftApi, report: HandoverReport, operator: Operator, *,
+                 site: Site, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("handoverAckDialog")
+        self.setWindowTitle(self.tr("Handover to acknowledge"))
+        self._shifts = shifts
+        self._operator = operator
+        self.report = report
+        self.shift: Shift | None = None
+        shift = report.shift
+        ended = local_text(shift.ended_utc) if shift.ended_utc else "—"
+        header = QLabel(self.tr(
+            "Handover of shift n°{id} by {who} ({start} – {end}). Read it, then tick each "
+            "open item to take the wall.").format(id=shift.id, who=shift.operator_id,
+                                                  start=local_text(shift.started_utc),
+                                                  end=ended))
+        header.setWordWrap(True)
+        self.report_view = QTextBrowser()
+        self.report_view.setObjectName("handoverAckReport")
+        self.report_view.setOpenLinks(False)
+        self.report_view.setHtml(to_html(report, site))
+        self.item_boxes: dict[str, QCheckBox] = {}
+        items = QWidget()
+        column = QVBoxLayout(items)
+        for item in report.open_items:
+            box = QCheckBox(item.text)
+            box.setObjectName(f"ackItem:{item.key}")
+            box.toggled.connect(self._update_button)
+            self.item_boxes[item.key] = box
+            column.addWidget(box)
+        if not report.open_items:
+            column.addWidget(QLabel(self.tr("No open item was carried over.")))
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(items)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #e06060;")
+        self.take_button = QPushButton(self.tr("Take the wall"))
+        self.take_button.setObjectName("takeWallButton")
+        self.take_button.clicked.connect(self.acknowledge)
+        self.progress_label = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(header)
+        layout.addWidget(self.report_view, 2)
+        layout.addWidget(QLabel(self.tr("Open items")))
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.progress_label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.take_button)
+        self.resize(760, 720)
+        self._update_button()
+
+    def _update_button(self) -> None:
+        ticked = sum(box.isChecked() for box in self.item_boxes.values())
+        total = len(self.item_boxes)
+        self.take_button.setEnabled(ticked == total)
+        self.progress_label.setText(self.tr("{ticked} of {total} items acknowledged").format(
+            ticked=ticked, total=total))
+
+    def tick_all(self) -> None:
+        for box in self.item_boxes.values():
+            box.setChecked(True)
+
+    def acknowledge(self) -> Shift | None:
+        keys = [key for key, box in self.item_boxes.items() if box.isChecked()]
+        report_id = self.report.id
+        if report_id is None:  # pragma: no cover - a pending handover is always saved
+            raise ValueError("unsaved handover")
+        try:
+            shift = self._shifts.acknowledge(report_id, self._operator.id, keys)
+        except (CsuWallError, ValueError) as exc:  # an item not ticked: the service says which
+            self.error_label.setText(str(exc))
+            return None
+        except Exception:
+            log.exception("handover acknowledgment not saved")
+            self.error_label.setText(self.tr("The acknowledgment was NOT saved: the database "
+                                             "cannot be written. Try again, or call IT support."))
+            return None
+        self.shift = shift
+        self.sig_acknowledged.emit(shift)
+        self.accept()
+        return shift

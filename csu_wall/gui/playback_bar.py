@@ -1,0 +1,309 @@
+"""The playback bar: recorded video on the focused tile (issue 7, point 4).
+
+A date-time picker in Europe/Paris (UTC inside), −60 s / −10 s jumps, a timeline with the
+camera's bookmarks, play/pause, one-frame step, speed ×1/×2/×4, back to live, the time shown
+and a warning when the recorder's clock is off by more than 2 s. ``install_playback`` plugs it
+into the main window (tile action + side panel).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
+
+from PySide6.QtCore import QDateTime, QRectF, Qt, QTimer, QTimeZone, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDockWidget,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csu_wall.core.errors import CsuWallError
+from csu_wall.core.model import Camera
+from csu_wall.services.playback import SPEEDS, PlaybackService, PlaybackState, clock_message
+
+PARIS = QTimeZone(b"Europe/Paris")
+WINDOW = timedelta(minutes=10)  # the timeline spans this around the time shown
+REFRESH_MS = 250
+
+BookmarksFor = Callable[[str, datetime, datetime], "list[datetime]"]
+
+
+def to_qt(t: datetime) -> QDateTime:
+    """Aware datetime -> QDateTime in Europe/Paris (what the operator reads)."""
+    return QDateTime.fromMSecsSinceEpoch(int(round(t.timestamp() * 1000)), PARIS)
+
+
+def from_qt(q: QDateTime) -> datetime:
+    return datetime.fromtimestamp(q.toMSecsSinceEpoch() / 1000, timezone.utc)
+
+
+def paris_text(t: datetime) -> str:
+    """``25/10/2026 02:59:55 CEST``: the zone tells the two 02:xx hours apart."""
+    return to_qt(t).toString("dd/MM/yyyy HH:mm:ss t")
+
+
+class Timeline(QWidget):
+    """The time around the image shown, the camera's bookmarks as marks; a click seeks."""
+
+    sig_seek = Signal(object)  # aware UTC datetime
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("playbackTimeline")
+        self.setMinimumHeight(28)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.start: datetime | None = None
+        self.end: datetime | None = None
+        self.marker: datetime | None = None
+        self.bookmarks: list[datetime] = []
+
+    def set_span(self, start: datetime, end: datetime, marker: datetime,
+                 bookmarks: list[datetime]) -> None:
+        self.start, self.end, self.marker = start, end, marker
+        self.bookmarks = [b for b in bookmarks if start <= b <= end]
+        self.update()
+
+    def x_of(self, t: datetime) -> float:
+        if self.start is None or self.end is None:
+            return 0.0
+        span = (self.end - self.start).total_seconds() or 1.0
+        return (t - self.start).total_seconds() / span * max(1, self.width() - 1)
+
+    def time_at(self, x: float) -> datetime | None:
+        if self.start is None or self.end is None:
+            return None
+        span = (self.end - self.start).total_seconds()
+        return self.start + timedelta(seconds=span * x / max(1, self.width() - 1))
+
+    def bookmark_positions(self) -> list[float]:
+        return [self.x_of(b) for b in self.bookmarks]
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#20252b"))
+        h = self.height()
+        p.setPen(QPen(QColor("#f0b030"), 2))
+        for x in self.bookmark_positions():
+            p.drawLine(int(x), 2, int(x), h - 2)
+        if self.marker is not None and self.start is not None:
+            p.setPen(QPen(QColor("#ffffff"), 2))
+            x = self.x_of(self.marker)
+            p.drawLine(int(x), 0, int(x), h)
+        if self.start is not None and self.end is not None:
+            p.setPen(QColor("#9aa4ad"))
+            p.drawText(QRectF(4, 0, 90, h), Qt.AlignmentFlag.AlignVCenter,
+                       to_qt(self.start).toString("HH:mm"))
+            p.drawText(QRectF(self.width() - 94, 0, 90, h),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                       to_qt(self.end).toString("HH:mm"))
+        p.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        when = self.time_at(event.position().x())
+        if when is not None:
+            self.sig_seek.emit(when)
+
+
+class PlaybackBar(QWidget):
+    """Controls recorded video on one tile through :class:`PlaybackService`."""
+
+    sig_message = Signal(str, str)  # French text, level ("info" | "warning" | "error")
+
+    def __init__(self, service: PlaybackService, bookmarks_for: BookmarksFor | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("playbackBar")
+        self.service = service
+        self.bookmarks_for = bookmarks_for
+        self.tile_id: str | None = None
+        self.camera: Camera | None = None
+
+        self.camera_label = QLabel(self.tr("No tile chosen"))
+        self.when = QDateTimeEdit()
+        self.when.setObjectName("playbackWhen")
+        self.when.setTimeZone(PARIS)
+        self.when.setDisplayFormat("dd/MM/yyyy HH:mm:ss t")
+        self.when.setCalendarPopup(True)
+        self.when.setDateTime(to_qt(service.clock.now_utc() - timedelta(minutes=5)))
+        self.play_at = self._button("playbackGo", self.tr("Play from this time"), self.go)
+        self.back60 = self._button("playbackBack60", self.tr("−60 s"), lambda: self.jump(-60))
+        self.back10 = self._button("playbackBack10", self.tr("−10 s"), lambda: self.jump(-10))
+        self.pause_button = self._button("playbackPause", self.tr("Pause"), self.toggle_pause)
+        self.step_button = self._button("playbackStep", self.tr("Next frame"), self.step)
+        self.speed = QComboBox()
+        self.speed.setObjectName("playbackSpeed")
+        for s in SPEEDS:
+            self.speed.addItem(f"×{s:g}", s)
+        self.speed.activated.connect(self._speed_chosen)
+        self.live_button = self._button("playbackLive", self.tr("Back to live"), self.live)
+        self.shown_label = QLabel("")
+        self.shown_label.setObjectName("playbackShown")
+        self.clock_label = QLabel("")
+        self.clock_label.setObjectName("playbackClockWarning")
+        self.clock_label.setWordWrap(True)
+        self.clock_label.setStyleSheet("color: #f0b030;")
+        self.clock_label.hide()
+        self.timeline = Timeline()
+        self.timeline.sig_seek.connect(self.seek)
+
+        grid = QGridLayout()
+        grid.addWidget(QLabel(self.tr("Time (Paris):")), 0, 0)
+        grid.addWidget(self.when, 0, 1)
+        grid.addWidget(self.play_at, 0, 2)
+        buttons = QHBoxLayout()
+        for w in (self.back60, self.back10, self.pause_button, self.step_button, self.speed,
+                  self.live_button):
+            buttons.addWidget(w)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.camera_label)
+        layout.addLayout(grid)
+        layout.addLayout(buttons)
+        layout.addWidget(self.timeline)
+        layout.addWidget(self.shown_label)
+        layout.addWidget(self.clock_label)
+        layout.addStretch(1)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self._bookmark_span: tuple[datetime, datetime] | None = None
+        self._bookmarks: list[datetime] = []
+        self.refresh()
+
+    def _button(self, name: str, text: str, slot: Callable[[], Any]) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    # -- commands -------------------------------------------------------------------------
+
+    def set_tile(self, tile_id: str, camera: Camera | None) -> None:
+        self.tile_id, self.camera = tile_id, camera
+        self._bookmark_span = None
+        self.refresh()
+
+    def _run(self, action: Callable[[], object]) -> bool:
+        if self.tile_id is None:
+            self.sig_message.emit(self.tr("Choose a tile showing a camera first."), "error")
+            return False
+        try:
+            action()
+        except (CsuWallError, ValueError, KeyError) as exc:
+            text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            self.sig_message.emit(str(text), "error")
+            return False
+        finally:
+            self.refresh()
+        return True
+
+    def go(self) -> bool:
+        start = from_qt(self.when.dateTime())
+        speed = float(self.speed.currentData())
+        return self._run(lambda: self.service.start(self.tile_id or "", start, speed))
+
+    def seek(self, when: datetime) -> bool:
+        tile = self.tile_id or ""
+        if not self.service.is_playback(tile):
+            self.when.setDateTime(to_qt(when))
+            return self.go()
+        return self._run(lambda: self.service.seek(tile, when))
+
+    def jump(self, seconds: float) -> bool:
+        tile = self.tile_id or ""
+        if not self.service.is_playback(tile):  # from live: that long ago
+            self.when.setDateTime(to_qt(self.service.clock.now_utc()
+                                        + timedelta(seconds=seconds)))
+            return self.go()
+        return self._run(lambda: self.service.jump(tile, seconds))
+
+    def toggle_pause(self) -> bool:
+        return self._run(lambda: self.service.toggle_pause(self.tile_id or ""))
+
+    def step(self) -> bool:
+        return self._run(lambda: self.service.step(self.tile_id or ""))
+
+    def _speed_chosen(self, _index: int) -> None:
+        tile = self.tile_id or ""
+        if self.service.is_playback(tile):
+            self._run(lambda: self.service.set_speed(tile, float(self.speed.currentData())))
+
+    def live(self) -> bool:
+        return self._run(lambda: self.service.back_to_live(self.tile_id or ""))
+
+    # -- display --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        state = self.service.state(self.tile_id) if self.tile_id else None
+        playing = state is not None
+        for w in (self.pause_button, self.step_button, self.live_button):
+            w.setEnabled(playing)
+        if self.camera is not None:
+            self.camera_label.setText(self.camera.name)
+        if state is None:
+            self.shown_label.setText(self.tr("Live") if self.tile_id else "")
+            self.clock_label.hide()
+            return
+        self._show(state)
+
+    def _show(self, state: PlaybackState) -> None:
+        self.pause_button.setText(self.tr("Play") if state.paused else self.tr("Pause"))
+        self.step_button.setEnabled(state.steppable)
+        index = self.speed.findData(state.speed)
+        if index >= 0 and index != self.speed.currentIndex():
+            self.speed.setCurrentIndex(index)
+        status = self.tr("paused") if state.paused else f"×{state.speed:g}"
+        self.shown_label.setText(self.tr("Recording of {0} ({1})").format(
+            paris_text(state.shown_utc), status))
+        if state.clock_warning and state.clock_offset is not None and self.camera is not None:
+            self.clock_label.setText(clock_message(self.camera.recorder_id, state.clock_offset))
+            self.clock_label.show()
+        else:
+            self.clock_label.hide()
+        start, end = state.shown_utc - WINDOW / 2, state.shown_utc + WINDOW / 2
+        if self._bookmark_span is None or not (self._bookmark_span[0] <= state.shown_utc
+                                               <= self._bookmark_span[1] - WINDOW / 4):
+            self._bookmark_span = (start, end)
+            self._bookmarks = (self.bookmarks_for(state.camera_id, start, end)
+                               if self.bookmarks_for is not None else [])
+        self.timeline.set_span(start, end, state.shown_utc, self._bookmarks)
+
+
+class PlaybackHost(Protocol):
+    """What :func:`install_playback` needs of the main window (its extension points)."""
+
+    def register_tile_action(self, key: str, text: str, shortcut: str | None,
+                             callback: Callable[[Any], None]) -> Any: ...
+
+    def add_side_panel(self, key: str, title: str, widget: QWidget) -> QDockWidget: ...
+
+    def status_message(self, text: str, level: str = "info") -> None: ...
+
+
+def install_playback(window: PlaybackHost, service: PlaybackService,
+                     bookmarks_for: BookmarksFor | None = None) -> PlaybackBar:
+    """A "Play back" action on every tile (Ctrl+R on the focused one) opening the bar in a
+    side panel for that tile."""
+    bar = PlaybackBar(service, bookmarks_for)
+    bar.sig_message.connect(window.status_message)
+    title = bar.tr("Playback")
+    dock = window.add_side_panel("playback", title, bar)
+
+    def open_for(tile: Any) -> None:
+        bar.set_tile(tile.tile_id, tile.camera)
+        dock.show()
+        dock.raise_()
+
+    window.register_tile_action("playback", bar.tr("Play back recordings"), "Ctrl+R", open_for)
+    return bar

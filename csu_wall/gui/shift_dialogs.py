@@ -1,0 +1,152 @@
+"""Taking the wall at sign-in: open a shift, join the one open on this workstation, or — when
+the previous operator handed over — acknowledge the handover's open items first.
+
+:class:`ShiftGate` chooses which of the three applies and emits ``sig_shift_ready`` with the
+operator's shift; until then the caller keeps the wall hidden.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from csu_wall.core.errors import CsuWallError
+from csu_wall.core.model import Site
+from csu_wall.core.security import Operator
+from csu_wall.core.shifts import HandoverReport, Shift
+from csu_wall.gui.bookmark_dialog import local_text
+
+log = logging.getLogger(__name__)
+
+
+class ShiftApi(Protocol):
+    """What the GUI uses of :class:`csu_wall.services.shifts.ShiftService`."""
+
+    def current(self) -> Shift | None: ...
+
+    def open(self, operator_id: str, walls: Sequence[str]) -> Shift: ...
+
+    def join(self, shift_id: int, operator_id: str) -> Shift: ...
+
+    def prepare_handover(self, notes: str) -> HandoverReport: ...
+
+    def close_with_handover(self, report: HandoverReport) -> HandoverReport: ...
+
+    def pending_handover(self) -> HandoverReport | None: ...
+
+    def acknowledge(self, handover_id: int, operator_id: str,
+                    acked_keys: Collection[str]) -> Shift: ...
+
+
+class ShiftStartDialog(QDialog):
+    """Open a new shift, or join the one already open on this workstation."""
+
+    sig_shift_ready = Signal(object)  # Shift
+
+    def __init__(self, shifts: ShiftApi, operator: Operator, walls: Sequence[str],
+                 current: Shift | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shiftStartDialog")
+        self.setWindowTitle(self.tr("Start of shift"))
+        self._shifts = shifts
+        self._operator = operator
+        self._walls = tuple(walls)
+        self.current = current
+        self.shift: Shift | None = None
+        if current is None:
+            text = self.tr("No shift is open on this workstation. Open yours to take the "
+                           "wall ({walls}).").format(walls=", ".join(self._walls) or "—")
+            self.action_button = QPushButton(self.tr("Open a shift"))
+        else:
+            text = self.tr("A shift is open on this workstation: n°{id}, opened by {who} on "
+                           "{time}. Join it to take the wall with them.").format(
+                id=current.id, who=current.operator_id, time=local_text(current.started_utc))
+            self.action_button = QPushButton(self.tr("Join this shift"))
+        self.action_button.setObjectName("shiftStartButton")
+        self.action_button.clicked.connect(self.confirm)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #e06060;")
+        self.error_label.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Operator: {name}").format(name=operator.display_name)))
+        layout.addWidget(label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.action_button)
+        self.setMinimumWidth(420)
+
+    def confirm(self) -> Shift | None:
+        try:
+            if self.current is None:
+                shift = self._shifts.open(self._operator.id, self._walls)
+            else:
+                shift = self._shifts.join(self.current.id, self._operator.id)
+        except (CsuWallError, ValueError) as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return None
+        except Exception:
+            log.exception("shift open/join failed")
+            self.error_label.setText(self.tr("The shift could not be recorded: the database "
+                                             "cannot be written. Try again, or call IT support."))
+            self.error_label.show()
+            return None
+        self.shift = shift
+        self.sig_shift_ready.emit(shift)
+        self.accept()
+        return shift
+
+
+class ShiftGate(QObject):
+    """Shows what the operator must do before taking the wall, then emits the shift."""
+
+    sig_shift_ready = Signal(object)  # Shift
+
+    def __init__(self, shifts: ShiftApi, operator: Operator, walls: Sequence[str], *,
+                 site: Site, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._shifts = shifts
+        self._operator = operator
+        self._walls = tuple(walls)
+        self._site = site
+        self._parent = parent
+        self.dialog: QDialog | None = None  # the dialog shown now (tests drive it)
+        self.shift: Shift | None = None
+
+    def start(self) -> QDialog | None:
+        """Show the right dialog (window-modal), or emit at once when the operator already
+        belongs to this workstation's open shift. Returns the dialog shown."""
+        # Imported here: the handover dialog imports ShiftApi from this module.
+        from csu_wall.gui.handover_dialog import HandoverAckDialog
+
+        pending = self._shifts.pending_handover()
+        dialog: QDialog
+        if pending is not None:
+            ack = HandoverAckDialog(self._shifts, pending, self._operator,
+                                    site=self._site, parent=self._parent)
+            ack.sig_acknowledged.connect(self._ready)
+            dialog = ack
+        else:
+            current = self._shifts.current()
+            if current is not None and self._operator.id in (current.operator_id,
+                                                              *current.members):
+                self._ready(current)
+                return None
+            start = ShiftStartDialog(self._shifts, self._operator, self._walls, current,
+                                     parent=self._parent)
+            start.sig_shift_ready.connect(self._ready)
+            dialog = start
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _ready(self, shift: Shift) -> None:
+        self.shift = shift
+        self.dialog = None
+        self.sig_shift_ready.emit(shift)

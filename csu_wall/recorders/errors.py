@@ -1,0 +1,25 @@
+"""Recorder errors the port's four families do not name on their own.
+
+Both subclass RecorderBadAnswer so that callers knowing only the core family still catch them
+(candidates for csu_wall/core/errors.py).
+"""
+
+from __future__ import annotations
+
+from csu_wall.core.errors import RecorderBadAnswer
+
+
+class RecorderCertificateError(RecorderBadAnswer):
+    """The recorder's TLS certificate is not the pinned one, or none was approved yet.
+    Raised before any credential is sent."""
+
+
+class UnknownChannel(RecorderBadAnswer):
+    """The recorder has no such channel (camera)."""
+
+
+def unknown_channel(recorder_id: str, camera_id: str, channel: int | str) -> UnknownChannel:
+    return UnknownChannel(
+        f"L'enregistreur {recorder_id} n'a pas de canal {channel} (caméra {camera_id}) : "
+        "vérifiez le numéro de canal de la caméra dans le fichier de site, ou importez les "
+        "canaux de l'enregistreur (csu-wall site import).")

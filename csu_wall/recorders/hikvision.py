@@ -1,0 +1,90 @@
+"""Hikvision recorders (ISAPI): channels, device information and clock over HTTP, video over
+RTSP at ``/Streaming/Channels/<ch>01`` (main) and ``<ch>02`` (sub); recordings at
+``/Streaming/tracks/<ch>01?starttime=YYYYMMDDTHHMMSSZ&endtime=…``, in UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from csu_wall.core.errors import RecorderBadAnswer, RecorderNotSupported
+from csu_wall.core.model import Camera, StreamKind
+from csu_wall.core.ports import Channel, StreamSource
+from csu_wall.recorders import _xml
+from csu_wall.recorders._base import HttpDriver, as_utc, aware
+from csu_wall.recorders.errors import unknown_channel
+
+PLAYBACK_SPAN = timedelta(hours=1)  # the end a playback URL asks when the caller gives none
+_CHANNEL_LISTS = (
+    ("/ISAPI/ContentMgmt/InputProxy/channels", "InputProxyChannel"),  # NVR: IP cameras
+    ("/ISAPI/System/Video/inputs/channels", "VideoInputChannel"),  # DVR: analog inputs
+)
+
+
+def isapi_time(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+class HikvisionDriver(HttpDriver):
+    family = "hikvision"
+
+    def list_cameras(self) -> list[Channel]:
+        for path, tag in _CHANNEL_LISTS:
+            answer = self.http.get(path, "la liste des canaux")
+            if answer.status == 404:
+                continue
+            root = _xml.parse(answer.body, self.recorder.id, "la liste des canaux")
+            out = []
+            for el in root.iter(tag):
+                cid = _xml.text(el, "id")
+                if not cid.isdigit():
+                    raise RecorderBadAnswer(
+                        f"L'enregistreur {self.recorder.id} a renvoyé un canal sans numéro.")
+                out.append(Channel(cid, _xml.text(el, "name") or f"Canal {cid}",
+                                   has_recordings=True))
+            return out
+        raise RecorderNotSupported(
+            f"L'enregistreur {self.recorder.id} ne donne pas sa liste de canaux (ISAPI) : "
+            "vérifiez son pilote dans le fichier de site.")
+
+    def live_source(self, camera: Camera, stream: StreamKind) -> StreamSource:
+        custom = self.template_source(camera, stream)
+        if custom is not None:
+            return custom
+        suffix = "01" if stream is StreamKind.MAIN else "02"
+        return self.rtsp(f"/Streaming/Channels/{camera.channel}{suffix}", camera, stream)
+
+    def playback_url(self, camera: Camera, start_utc: datetime,
+                     end_utc: datetime | None = None) -> str:
+        start_utc = as_utc(start_utc)
+        end = as_utc(end_utc) if end_utc else start_utc + PLAYBACK_SPAN
+        return (f"/Streaming/tracks/{camera.channel}01?starttime={isapi_time(start_utc)}"
+                f"&endtime={isapi_time(end)}")
+
+    def playback_source(self, camera: Camera, start_utc: datetime,
+                        speed: float = 1.0) -> StreamSource:
+        return self.playback(self.playback_url(camera, start_utc), camera, start_utc, speed)
+
+    def snapshot(self, camera: Camera) -> bytes:
+        answer = self.http.get(f"/ISAPI/Streaming/channels/{camera.channel}01/picture",
+                               "l'image instantanée")
+        if answer.status == 404:
+            raise unknown_channel(self.recorder.id, camera.id, camera.channel)
+        return self.jpeg(answer, camera)
+
+    def recorder_time(self) -> datetime:
+        root = _xml.parse(self.get_ok("/ISAPI/System/time", "l'heure").body,
+                          self.recorder.id, "l'heure")
+        value = _xml.text(root, "localTime")
+        try:
+            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise RecorderBadAnswer(
+                f"L'enregistreur {self.recorder.id} a renvoyé une heure illisible.") from exc
+        return aware(when, self.recorder.timezone)
+
+    def device_info(self) -> tuple[str, str]:
+        root = _xml.parse(self.get_ok("/ISAPI/System/deviceInfo", "ses informations").body,
+                          self.recorder.id, "ses informations")
+        firmware = " ".join(v for v in (_xml.text(root, "firmwareVersion"),
+                                        _xml.text(root, "firmwareReleasedDate")) if v)
+        return _xml.text(root, "model"), firmware

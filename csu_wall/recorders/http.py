@@ -1,0 +1,269 @@
+"""The one HTTP client of the recorder drivers: digest or basic auth as the device asks, a
+timeout on every call, and TLS pinned to the site file's SHA-256 fingerprint.
+
+Order on every connection: TCP connect, TLS handshake, compare the certificate's fingerprint
+with the pin, and only then send anything; the credential is fetched only when the device
+answers 401 (the credential vault has registered it for redaction by then). Nothing here logs
+a header, a query string or a credential.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import logging
+import os
+import re
+import socket
+import ssl
+from base64 import b64encode
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from csu_wall.core.errors import (
+    RecorderAuthError,
+    RecorderBadAnswer,
+    RecorderUnreachable,
+)
+from csu_wall.core.model import Recorder
+from csu_wall.recorders.errors import RecorderCertificateError
+
+log = logging.getLogger(__name__)
+
+CredentialSource = Callable[[], "tuple[str, str] | None"]
+MAX_BODY = 16 * 1024 * 1024
+HTTPS_PORTS = frozenset({443, 8443})
+_PARAM = re.compile(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))')
+
+MSG_AUTH = ("L'enregistreur {rid} refuse l'identifiant ou le mot de passe : faites corriger ses "
+            "identifiants par l'administrateur (csu-wall credentials set {rid}).")
+MSG_FORBIDDEN = ("L'enregistreur {rid} refuse cette opération à l'utilisateur configuré : "
+                 "donnez-lui les droits nécessaires sur l'enregistreur.")
+MSG_TIMEOUT = ("L'enregistreur {rid} ne répond pas dans le délai : vérifiez qu'il est allumé et "
+               "joignable, puis réessayez.")
+MSG_UNREACHABLE = ("L'enregistreur {rid} est injoignable : vérifiez son adresse, son port HTTP "
+                   "et le réseau, puis réessayez.")
+MSG_TLS = ("La connexion chiffrée avec l'enregistreur {rid} a échoué : vérifiez son port HTTPS "
+           "et son certificat.")
+MSG_PIN = ("Le certificat de l'enregistreur {rid} n'est pas celui qui a été approuvé : "
+           "connexion interrompue avant tout envoi d'identifiants. Si l'enregistreur a changé "
+           "de certificat, faites-le approuver par un administrateur (csu-wall recorder trust "
+           "{rid}) ; sinon, signalez-le : quelqu'un peut se faire passer pour lui.")
+MSG_UNTRUSTED = ("Le certificat de l'enregistreur {rid} n'a pas encore été approuvé : un "
+                 "administrateur doit vérifier son empreinte et l'approuver (csu-wall recorder "
+                 "trust {rid}).")
+MSG_STATUS = "L'enregistreur {rid} a répondu par une erreur (HTTP {status}) à {what}."
+
+
+def uses_https(recorder: Recorder) -> bool:
+    """HTTPS when a certificate is pinned or the HTTP port is an HTTPS one (443, 8443)."""
+    return recorder.tls_pin is not None or recorder.http_port in HTTPS_PORTS
+
+
+def fingerprint(der: bytes) -> str:
+    """SHA-256 of a DER certificate as the site file writes it: ``AB:CD:…`` (32 pairs)."""
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+def _tls_context() -> ssl.SSLContext:
+    # Recorders carry self-signed certificates: the pin, not a CA, is the trust anchor.
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    return ctx
+
+
+def fetch_certificate(host: str, port: int, timeout: float = 5.0,
+                      recorder_id: str = "") -> tuple[bytes, str]:
+    """The server's certificate (DER) and its fingerprint; sends nothing but the handshake."""
+    rid = recorder_id or host
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw, \
+                _tls_context().wrap_socket(raw, server_hostname=host) as tls:
+            der = tls.getpeercert(binary_form=True)
+    except TimeoutError as exc:
+        raise RecorderUnreachable(MSG_TIMEOUT.format(rid=rid)) from exc
+    except ssl.SSLError as exc:
+        raise RecorderCertificateError(MSG_TLS.format(rid=rid)) from exc
+    except OSError as exc:
+        raise RecorderUnreachable(MSG_UNREACHABLE.format(rid=rid)) from exc
+    if not der:
+        raise RecorderCertificateError(MSG_TLS.format(rid=rid))
+    return der, fingerprint(der)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """Checks the certificate's fingerprint right after the handshake, before any byte of the
+    request (and so before any credential) is written."""
+
+    def __init__(self, host: str, port: int, timeout: float, pin: str, rid: str) -> None:
+        super().__init__(host, port, timeout=timeout, context=_tls_context())
+        self._pin = pin.upper()
+        self._rid = rid
+
+    def connect(self) -> None:
+        super().connect()
+        assert isinstance(self.sock, ssl.SSLSocket)
+        der = self.sock.getpeercert(binary_form=True) or b""
+        if fingerprint(der) != self._pin:
+            self.close()
+            log.warning("recorder %s: certificate fingerprint differs from the pin", self._rid)
+            raise RecorderCertificateError(MSG_PIN.format(rid=self._rid))
+
+
+def _challenges(headers: list[str]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for header in headers:
+        scheme, _, rest = header.strip().partition(" ")
+        params = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+                  for m in _PARAM.finditer(rest)}
+        out.setdefault(scheme.lower(), params)
+    return out
+
+
+def digest_authorization(chal: dict[str, str], user: str, password: str, method: str,
+                         uri: str, nc: int = 1, cnonce: str | None = None) -> str:
+    """RFC 7616 ``Authorization: Digest …`` (MD5, SHA-256, their -sess forms; qop=auth)."""
+    algorithm = chal.get("algorithm", "MD5")
+    name = algorithm.upper().removesuffix("-SESS")
+    if name not in ("MD5", "SHA-256"):
+        raise RecorderBadAnswer(f"Algorithme d'authentification non pris en charge : {name}.")
+
+    def h(text: str) -> str:
+        return hashlib.new(name.replace("-", "").lower(), text.encode("utf-8")).hexdigest()
+
+    realm, nonce = chal.get("realm", ""), chal.get("nonce", "")
+    cnonce = cnonce or os.urandom(8).hex()
+    ha1 = h(f"{user}:{realm}:{password}")
+    if algorithm.upper().endswith("-SESS"):
+        ha1 = h(f"{ha1}:{nonce}:{cnonce}")
+    ha2 = h(f"{method}:{uri}")
+    qops = [q.strip() for q in chal.get("qop", "").split(",") if q.strip()]
+    fields = [f'username="{user}"', f'realm="{realm}"', f'nonce="{nonce}"', f'uri="{uri}"',
+              f"algorithm={algorithm}"]
+    if "auth" in qops:
+        response = h(f"{ha1}:{nonce}:{nc:08x}:{cnonce}:auth:{ha2}")
+        fields += ["qop=auth", f"nc={nc:08x}", f'cnonce="{cnonce}"']
+    else:
+        response = h(f"{ha1}:{nonce}:{ha2}")
+    fields.append(f'response="{response}"')
+    if "opaque" in chal:
+        fields.append(f'opaque="{chal["opaque"]}"')
+    return "Digest " + ", ".join(fields)
+
+
+class RecorderHttp:
+    """GET requests to one recorder's HTTP API."""
+
+    def __init__(self, recorder: Recorder, credentials: CredentialSource | None = None, *,
+                 timeout: float = 5.0) -> None:
+        self.recorder = recorder
+        self._credentials = credentials
+        self.timeout = timeout
+        self.https = uses_https(recorder)
+
+    @property
+    def base_url(self) -> str:
+        host = self.recorder.host
+        host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        return f"{'https' if self.https else 'http'}://{host}:{self.recorder.http_port}"
+
+    def _connection(self) -> http.client.HTTPConnection:
+        rec = self.recorder
+        host = rec.host.strip("[]")
+        if not self.https:
+            return http.client.HTTPConnection(host, rec.http_port, timeout=self.timeout)
+        if rec.tls_pin is None:
+            raise RecorderCertificateError(MSG_UNTRUSTED.format(rid=rec.id))
+        return _PinnedHTTPSConnection(host, rec.http_port, self.timeout, rec.tls_pin, rec.id)
+
+    def check_certificate(self) -> None:
+        """Connect and compare the pin (nothing sent): for sources FFmpeg will open."""
+        if not self.https:
+            return
+        conn = self._connection()
+        try:
+            self._call(conn.connect)
+        finally:
+            conn.close()
+
+    def _call(self, fn: Callable[[], object]) -> object:
+        rid = self.recorder.id
+        try:
+            return fn()
+        except RecorderCertificateError:
+            raise
+        except TimeoutError as exc:
+            raise RecorderUnreachable(MSG_TIMEOUT.format(rid=rid)) from exc
+        except ssl.SSLError as exc:
+            raise RecorderCertificateError(MSG_TLS.format(rid=rid)) from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise RecorderUnreachable(MSG_UNREACHABLE.format(rid=rid)) from exc
+
+    def _once(self, path: str, authorization: str | None
+              ) -> tuple[int, str, list[str], bytes]:
+        conn = self._connection()
+        headers = {"Connection": "close", "User-Agent": "csu-wall",
+                   "Accept": "*/*"}
+        if authorization:
+            headers["Authorization"] = authorization
+
+        def run() -> tuple[int, str, list[str], bytes]:
+            try:
+                conn.request("GET", path, headers=headers)
+                resp = conn.getresponse()
+                body = resp.read(MAX_BODY)
+                return (resp.status, resp.getheader("Content-Type", "") or "",
+                        resp.msg.get_all("WWW-Authenticate") or [], body)
+            finally:
+                conn.close()
+
+        return self._call(run)  # type: ignore[return-value]
+
+    def get(self, path: str, what: str = "la requête") -> Answer:
+        """GET ``path`` (with its query). 2xx -> Answer; 404 -> Answer (the caller knows
+        what is missing); 401/403 -> RecorderAuthError; other -> RecorderBadAnswer."""
+        rid = self.recorder.id
+        status, ctype, challenges, body = self._once(path, None)
+        if status == 401:
+            status, ctype, body = self._authenticated(path, challenges)
+        if status in (401, 403):
+            log.warning("recorder %s: HTTP %d on %s", rid, status, path.split("?", 1)[0])
+            msg = MSG_AUTH if status == 401 else MSG_FORBIDDEN
+            raise RecorderAuthError(msg.format(rid=rid))
+        if status == 404 or 200 <= status < 300:
+            return Answer(status, ctype, body)
+        if status == 503:
+            raise RecorderUnreachable(MSG_TIMEOUT.format(rid=rid))
+        log.warning("recorder %s: HTTP %d on %s", rid, status, path.split("?", 1)[0])
+        raise RecorderBadAnswer(MSG_STATUS.format(rid=rid, status=status, what=what))
+
+    def _authenticated(self, path: str, headers: list[str]) -> tuple[int, str, bytes]:
+        cred = self._credentials() if self._credentials is not None else None
+        if cred is None:
+            raise RecorderAuthError(
+                f"L'enregistreur {self.recorder.id} demande un identifiant, et aucun n'est "
+                f"enregistré : csu-wall credentials set {self.recorder.id}.")
+        user, password = cred
+        chal = _challenges(headers)
+        if "digest" in chal:
+            auth = digest_authorization(chal["digest"], user, password, "GET", path)
+        elif "basic" in chal:
+            auth = "Basic " + b64encode(f"{user}:{password}".encode()).decode("ascii")
+        else:
+            raise RecorderBadAnswer(
+                f"L'enregistreur {self.recorder.id} demande une authentification inconnue.")
+        status, ctype, _chal, body = self._once(path, auth)
+        return status, ctype, body

@@ -1,0 +1,166 @@
+"""The playback bar (issue 7, point 4) with pytest-qt, over the real main window, wall service
+and loopback RTSP server: pick a Paris time, play, pause, step, speed, jump, timeline
+bookmarks, back to live, and the recorder clock warning."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from csu_wall.gui.main_window import MainWindow
+from csu_wall.gui.playback_bar import PlaybackBar, install_playback, paris_text, to_qt
+from tests.rtsp.fixture import RECORDED_SECONDS, RECORDED_START, RtspServer
+from tests.rtsp.onvif_soap import OnvifDevice, onvif_device
+from tests.rtsp.playback_env import CAMERA, FRAME, GOP, TILE, Env, at, make_env
+from tests.rtsp.timecode import read_time
+
+pytestmark = [pytest.mark.rtsp, pytest.mark.timeout(90)]
+
+BOOKMARKS = [at(20), at(50), at(-3600)]
+
+
+class Calls:
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, datetime, datetime]] = []
+
+    def __call__(self, camera_id: str, start: datetime, end: datetime) -> list[datetime]:
+        self.asked.append((camera_id, start, end))
+        return list(BOOKMARKS)
+
+
+@pytest.fixture()
+def env(tmp_path: Path, playback_server: RtspServer) -> Iterator[Env]:
+    e = make_env(tmp_path, playback_server)
+    yield e
+    e.wall.shutdown()
+    e.db.close()
+
+
+def make_bar(qtbot: QtBot, env: Env, calls: Calls | None = None) -> PlaybackBar:
+    bar = PlaybackBar(env.playback, calls)
+    qtbot.addWidget(bar)
+    bar.set_tile(TILE, CAMERA)
+    return bar
+
+
+def test_play_pause_step_speed_jump_and_live(qtbot: QtBot, env: Env) -> None:
+    calls = Calls()
+    bar = make_bar(qtbot, env, calls)
+    messages: list[tuple[str, str]] = []
+    bar.sig_message.connect(lambda text, level: messages.append((text, level)))
+    asked = at(25)  # 02:59:55 summer time
+    bar.when.setDateTime(to_qt(asked))
+    assert bar.when.text() == "25/10/2026 02:59:55 CEST"
+    qtbot.mouseClick(bar.play_at, Qt.MouseButton.LeftButton)
+    assert messages == []
+    assert abs(env.shown() - asked) <= GOP + FRAME
+
+    # the timeline shows the camera's bookmarks around the time shown
+    qtbot.waitUntil(lambda: len(bar.timeline.bookmark_positions()) == 2, timeout=5000)
+    assert calls.asked[-1][0] == CAMERA.id
+    assert "Recording of 25/10/2026 0" in bar.shown_label.text()
+
+    qtbot.mouseClick(bar.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bar.pause_button.text() == "Play", timeout=2000)
+    qtbot.wait(600)  # what was in flight settles
+    still = env.frame()
+    assert still is not None
+    before = read_time(still.image)
+    qtbot.mouseClick(bar.step_button, Qt.MouseButton.LeftButton)
+    assert read_time(env.next_frame(still).image) == before + FRAME
+
+    bar.speed.setCurrentIndex(bar.speed.findData(2.0))
+    bar.speed.activated.emit(bar.speed.currentIndex())
+    state = env.playback.state(TILE)
+    assert state is not None and state.speed == 2.0
+
+    qtbot.mouseClick(bar.pause_button, Qt.MouseButton.LeftButton)  # play again
+    env.next_frame(env.frame())
+    shown = env.playback.state(TILE).shown_utc  # type: ignore[union-attr]
+    qtbot.mouseClick(bar.back10, Qt.MouseButton.LeftButton)
+    assert abs(env.shown() - (shown - timedelta(seconds=10))) <= GOP + 12 * FRAME
+
+    qtbot.mouseClick(bar.live_button, Qt.MouseButton.LeftButton)
+    assert not env.playback.is_playback(TILE)
+    qtbot.waitUntil(lambda: bar.shown_label.text() == "Live", timeout=2000)
+    assert "playback" in env.actions()
+
+
+def test_timeline_click_seeks(qtbot: QtBot, env: Env) -> None:
+    bar = make_bar(qtbot, env)
+    bar.when.setDateTime(to_qt(at(30)))
+    assert bar.go()
+    env.next_frame(None)
+    bar.resize(600, 200)
+    bar.refresh()
+    target = at(10)
+    x = bar.timeline.x_of(target)
+    assert bar.timeline.time_at(x) is not None
+    bar.timeline.sig_seek.emit(target)
+    assert abs(env.shown() - target) <= GOP + FRAME
+
+
+def test_a_time_not_yet_recorded_is_refused_in_french(qtbot: QtBot, env: Env) -> None:
+    bar = make_bar(qtbot, env)
+    messages: list[tuple[str, str]] = []
+    bar.sig_message.connect(lambda text, level: messages.append((text, level)))
+    bar.when.setDateTime(to_qt(env.playback.clock.now_utc() + timedelta(hours=1)))
+    assert not bar.go()
+    assert messages and messages[0][1] == "error" and "pas encore enregistrée" in messages[0][0]
+
+
+def test_clock_offset_over_two_seconds_is_shown(qtbot: QtBot, tmp_path: Path,
+                                                playback_server: RtspServer) -> None:
+    end = RECORDED_START + timedelta(seconds=RECORDED_SECONDS)
+    uri = f"rtsp://127.0.0.1:{playback_server.port}/onvif/replay/rec1"
+    with onvif_device(OnvifDevice(uri, RECORDED_START, end, clock_offset=-9.0)) as device:
+        e = make_env(tmp_path, playback_server, device)
+        try:
+            bar = make_bar(qtbot, e)
+            bar.when.setDateTime(to_qt(at(40)))
+            assert bar.go()
+            assert bar.clock_label.isVisibleTo(bar)
+            # whole seconds on the wire: -8 to -10 s
+            assert re.search(r"a -(8|9|10) s d'écart", bar.clock_label.text())
+            assert "nvr" in bar.clock_label.text()
+        finally:
+            e.wall.shutdown()
+            e.db.close()
+
+
+def test_install_playback_adds_the_tile_action_and_panel(qtbot: QtBot, tmp_path: Path,
+                                                         playback_server: RtspServer) -> None:
+    e = make_env(tmp_path, playback_server, open_tile=False)
+    try:
+        window = MainWindow(e.wall, demo=False)
+        qtbot.addWidget(window)
+        bar = install_playback(window, e.playback)
+        assert "playback" in window.side_panels
+        action = window.findChild(type(window.tile_menu.actions()[0]), "tileAction-playback")
+        assert action is not None and action.shortcut().toString() == "Ctrl+R"
+        tile = window.wall.focused_tile()
+        action.trigger()
+        assert bar.tile_id == tile.tile_id
+        bar.sig_message.emit("Essai", "error")
+        assert window.last_message == ("Essai", "error")
+    finally:
+        e.wall.shutdown()
+        e.db.close()
+
+
+def test_paris_text_tells_the_two_two_oclock_hours_apart() -> None:
+    assert paris_text(at(25)) == "25/10/2026 02:59:55 CEST"
+    assert paris_text(at(35)) == "25/10/2026 02:00:05 CET"
+
+
+def test_the_bar_speaks_french(qtbot: QtBot, env: Env, french: object) -> None:
+    bar = make_bar(qtbot, env)
+    assert (bar.live_button.text(), bar.step_button.text(), bar.play_at.text()) == (
+        "Retour au direct", "Image suivante", "Lire à partir de cette heure")
+    assert bar.shown_label.text() == "Direct"

@@ -1,0 +1,320 @@
+"""A loopback HTTP(S) server speaking the recorder vendors' HTTP APIs, for the driver tests.
+
+Answers are shaped on the vendors' documented examples: Hikvision ISAPI (XML in the
+``http://www.hikvision.com/ver20/XMLSchema`` namespace), Dahua CGI (``table.…=value`` and
+``result=`` lines), Axis VAPIX (``root.…=value`` lines, ``date.cgi``), JPEG snapshots and an
+MJPEG ``multipart/x-mixed-replace`` stream. Authentication is digest (RFC 7616, MD5, qop=auth,
+checked here independently of the client's code) or basic, as configured; TLS uses a
+self-signed EC certificate made for the test (tests/recorders/tls_certs.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+import socket
+import ssl
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import cv2
+import numpy as np
+
+HIK_NS = "http://www.hikvision.com/ver20/XMLSchema"
+REALM = "csu-test"
+_PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^,\s]*))')
+
+
+def make_jpeg(label: str = "SNAP", width: int = 320, height: int = 180) -> bytes:
+    img = np.full((height, width, 3), 90, np.uint8)
+    cv2.putText(img, label, (10, height // 2), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (255, 255, 255), 2)
+    ok, data = cv2.imencode(".jpg", img)
+    assert ok
+    return bytes(data.tobytes())
+
+
+@dataclass
+class VendorConfig:
+    family: str  # "hikvision", "dahua", "axis", "mjpeg" or "snapshot"
+    user: str = "viewer"
+    password: str = "Right-Pass-1"
+    auth: str | None = "digest"  # "digest", "basic" or None
+    channels: list[tuple[int, str]] = field(default_factory=lambda: [(1, "Entrée"),
+                                                                      (2, "Parking")])
+    clock_offset: float = 0.0  # the device's clock minus the real one, seconds
+    timezone: str = "Europe/Paris"
+    mjpeg_fps: float = 10.0
+
+
+class VendorHttpServer:
+    """One vendor device on 127.0.0.1 (``port``); ``requests`` lists (path, had_auth)."""
+
+    host = "127.0.0.1"
+
+    def __init__(self, config: VendorConfig, tls: tuple[Path, Path] | None = None) -> None:
+        self.config = config
+        self.requests: list[tuple[str, bool]] = []
+        self.handshakes = 0
+        self.jpeg = make_jpeg(config.family.upper())
+        self.stop = threading.Event()
+        self._nonces: set[str] = set()
+        self._lock = threading.Lock()
+        handler = type("Handler", (_Handler,), {"server_ref": self})
+        self.httpd = ThreadingHTTPServer((self.host, 0), handler)
+        self.httpd.daemon_threads = False
+        if tls is not None:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(str(tls[0]), str(tls[1]))
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True,
+                                                do_handshake_on_connect=False)
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={
+            "poll_interval": 0.05}, name=f"vendor-http-{config.family}", daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()  # joins the request threads
+        self.thread.join(5)
+
+    # -- auth (server side, written independently of csu_wall.recorders.http) --------------
+
+    def new_nonce(self) -> str:
+        nonce = os.urandom(12).hex()
+        with self._lock:
+            self._nonces.add(nonce)
+        return nonce
+
+    def authorised(self, header: str | None, method: str, uri: str) -> bool:
+        cfg = self.config
+        if cfg.auth is None:
+            return True
+        if not header:
+            return False
+        scheme, _, rest = header.partition(" ")
+        if cfg.auth == "basic":
+            if scheme.lower() != "basic":
+                return False
+            try:
+                user, _, pw = base64.b64decode(rest).decode().partition(":")
+            except ValueError:
+                return False
+            return user == cfg.user and pw == cfg.password
+        if scheme.lower() != "digest":
+            return False
+        p = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+             for m in _PARAM.finditer(rest)}
+        with self._lock:
+            if p.get("nonce") not in self._nonces:
+                return False
+
+        def md5(s: str) -> str:
+            return hashlib.md5(s.encode()).hexdigest()
+
+        ha1 = md5(f"{p.get('username')}:{REALM}:{cfg.password}")
+        ha2 = md5(f"{method}:{p.get('uri')}")
+        want = md5(f"{ha1}:{p['nonce']}:{p.get('nc')}:{p.get('cnonce')}:auth:{ha2}")
+        return (p.get("username") == cfg.user and p.get("uri") == uri
+                and p.get("response") == want)
+
+    def device_now(self) -> datetime:
+        zone = ZoneInfo(self.config.timezone)
+        return (datetime.now(timezone.utc) + timedelta(seconds=self.config.clock_offset)
+                ).astimezone(zone)
+
+    def base(self) -> str:
+        scheme = "https" if isinstance(self.httpd.socket, ssl.SSLSocket) else "http"
+        return f"{scheme}://{self.host}:{self.port}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_ref: VendorHttpServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass  # the test reads ``requests``
+
+    def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(5)
+            try:
+                self.request.do_handshake()
+            except (ssl.SSLError, OSError):
+                self.request.close()
+                raise
+            self.server_ref.handshakes += 1
+        super().setup()
+
+    def _send(self, status: int, body: bytes, ctype: str = "text/plain",
+              extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def do_GET(self) -> None:  # noqa: N802
+        srv = self.server_ref
+        header = self.headers.get("Authorization")
+        srv.requests.append((self.path, header is not None))
+        if not srv.authorised(header, "GET", self.path):
+            if srv.config.auth == "basic":
+                challenge = f'Basic realm="{REALM}"'
+            else:
+                challenge = (f'Digest realm="{REALM}", qop="auth", nonce="{srv.new_nonce()}", '
+                             'algorithm=MD5, opaque="0a1b"')
+            self._send(401, b"Unauthorized", extra={"WWW-Authenticate": challenge})
+            return
+        routes = {"hikvision": self._hikvision, "dahua": self._dahua, "axis": self._axis,
+                  "mjpeg": self._encoder, "snapshot": self._encoder}
+        answer = routes[srv.config.family](self.path)
+        if answer is None:
+            self._send(404, b"Not Found")
+        elif isinstance(answer, str):
+            self._mjpeg()
+        else:
+            body, ctype = answer
+            self._send(200, body, ctype)
+
+    # -- Hikvision ISAPI --------------------------------------------------------------------
+
+    def _hikvision(self, path: str) -> tuple[bytes, str] | str | None:
+        srv = self.server_ref
+        xml = "application/xml; charset=UTF-8"
+        if path == "/ISAPI/ContentMgmt/InputProxy/channels":
+            items = "".join(
+                f'<InputProxyChannel version="2.0"><id>{n}</id><name>{name}</name>'
+                "<sourceInputPortDescriptor><proxyProtocol>HIKVISION</proxyProtocol>"
+                "<addressingFormatType>ipaddress</addressingFormatType>"
+                f"<ipAddress>192.168.254.{n + 1}</ipAddress><managePortNo>8000</managePortNo>"
+                "<srcInputPort>1</srcInputPort><userName>admin</userName>"
+                "<streamType>auto</streamType></sourceInputPortDescriptor>"
+                "<enableAnr>false</enableAnr></InputProxyChannel>"
+                for n, name in srv.config.channels)
+            return (f'<?xml version="1.0" encoding="UTF-8"?><InputProxyChannelList version="2.0" '
+                    f'xmlns="{HIK_NS}">{items}</InputProxyChannelList>').encode(), xml
+        if path == "/ISAPI/System/deviceInfo":
+            return (f'<?xml version="1.0" encoding="UTF-8"?><DeviceInfo version="2.0" '
+                    f'xmlns="{HIK_NS}"><deviceName>Network Video Recorder</deviceName>'
+                    "<deviceID>48443030-3637-3534-3837-c42f90d7a8e4</deviceID>"
+                    "<model>DS-7608NI-K2</model><serialNumber>DS-7608NI-K20820190101</serialNumber>"
+                    "<macAddress>c4:2f:90:d7:a8:e4</macAddress>"
+                    "<firmwareVersion>V4.30.085</firmwareVersion>"
+                    "<firmwareReleasedDate>build 200916</firmwareReleasedDate>"
+                    "<deviceType>NVR</deviceType></DeviceInfo>").encode(), xml
+        if path == "/ISAPI/System/time":
+            local = srv.device_now().replace(microsecond=0).isoformat()
+            return (f'<?xml version="1.0" encoding="UTF-8"?><Time version="2.0" '
+                    f'xmlns="{HIK_NS}"><timeMode>NTP</timeMode><localTime>{local}</localTime>'
+                    "<timeZone>CST-1:00:00DST-2:00:00,M3.5.0/02:00:00,M10.5.0/03:00:00"
+                    "</timeZone></Time>").encode(), xml
+        m = re.fullmatch(r"/ISAPI/Streaming/channels/(\d+)01/picture", path)
+        if m and int(m.group(1)) in dict(srv.config.channels):
+            return srv.jpeg, "image/jpeg"
+        return None
+
+    # -- Dahua CGI --------------------------------------------------------------------------
+
+    def _dahua(self, path: str) -> tuple[bytes, str] | str | None:
+        srv = self.server_ref
+        if path == "/cgi-bin/configManager.cgi?action=getConfig&name=ChannelTitle":
+            lines = [f"table.ChannelTitle[{n - 1}].Name={name}" for n, name in srv.config.channels]
+            return ("\r\n".join(lines) + "\r\n").encode(), "text/plain;charset=utf-8"
+        if path == "/cgi-bin/global.cgi?action=getCurrentTime":
+            now = srv.device_now().strftime("%Y-%m-%d %H:%M:%S")
+            return f"result={now}\r\n".encode(), "text/plain"
+        if path == "/cgi-bin/magicBox.cgi?action=getDeviceType":
+            return b"type=DHI-NVR4104HS-P-4KS2\r\n", "text/plain"
+        if path == "/cgi-bin/magicBox.cgi?action=getSoftwareVersion":
+            return b"version=4.001.0000000.0.R,build:2020-06-15\r\n", "text/plain"
+        m = re.fullmatch(r"/cgi-bin/snapshot\.cgi\?channel=(\d+)", path)
+        if m and int(m.group(1)) in dict(srv.config.channels):
+            return srv.jpeg, "image/jpeg"
+        return None
+
+    # -- Axis VAPIX -------------------------------------------------------------------------
+
+    def _axis(self, path: str) -> tuple[bytes, str] | str | None:
+        srv = self.server_ref
+        if path == "/axis-cgi/param.cgi?action=list&group=root.Image":
+            lines = []
+            for n, name in srv.config.channels:
+                lines += [f"root.Image.I{n - 1}.Enabled=yes", f"root.Image.I{n - 1}.Name={name}",
+                          f"root.Image.I{n - 1}.Appearance.Resolution=1280x720"]
+            return ("\n".join(lines) + "\n").encode(), "text/plain"
+        if path == "/axis-cgi/param.cgi?action=list&group=root.Brand":
+            return (b"root.Brand.Brand=AXIS\nroot.Brand.ProdFullName=AXIS P7304 Video Encoder\n"
+                    b"root.Brand.ProdNbr=P7304\n"), "text/plain"
+        if path == "/axis-cgi/param.cgi?action=list&group=root.Properties.Firmware":
+            return b"root.Properties.Firmware.Version=5.51.7.4\n", "text/plain"
+        if path == "/axis-cgi/date.cgi?action=get":
+            now = srv.device_now()
+            months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+            text = f"{months[now.month - 1]} {now.day:02d}, {now.year} {now:%H:%M:%S}\r\n"
+            return text.encode(), "text/plain"
+        m = re.fullmatch(r"/axis-cgi/jpg/image\.cgi\?camera=(\d+)", path)
+        if m:
+            if int(m.group(1)) in dict(srv.config.channels):
+                return srv.jpeg, "image/jpeg"
+            return b"Error: Invalid camera", "text/plain"
+        return None
+
+    # -- old encoders: MJPEG and snapshots --------------------------------------------------
+
+    def _mjpeg(self) -> None:
+        srv = self.server_ref
+        self.send_response(200)
+        self.send_header("Content-Type", "multipart/x-mixed-replace;boundary=myboundary")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        period = 1.0 / srv.config.mjpeg_fps
+        try:
+            while not srv.stop.is_set():
+                self.wfile.write(b"--myboundary\r\nContent-Type: image/jpeg\r\n"
+                                 + f"Content-Length: {len(srv.jpeg)}\r\n\r\n".encode()
+                                 + srv.jpeg + b"\r\n")
+                self.wfile.flush()
+                time.sleep(period)
+        except OSError:
+            pass  # the client went away
+
+    def _encoder(self, path: str) -> tuple[bytes, str] | str | None:
+        srv = self.server_ref
+        known = dict(srv.config.channels)
+        m = re.fullmatch(r"/snapshot(\d+)\.jpg", path)
+        if m and int(m.group(1)) in known:
+            return srv.jpeg, "image/jpeg"
+        m = re.fullmatch(r"/video(\d+)\.mjpg", path)
+        if m and int(m.group(1)) in known:
+            return "mjpeg"
+        if path == "/":
+            return b"<html>encoder</html>", "text/html"
+        return None
+
+
+class SilentHttpServer:
+    """Accepts TCP connections and never answers (a hung recorder)."""
+
+    host = "127.0.0.1"
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind((self.host, 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+
+    def close(self) -> None:
+        self.sock.close()
