@@ -21,6 +21,13 @@ APT_PACKAGES=(
   dbus dbus-x11 gnome-keyring
   postgresql
   ffmpeg
+  poppler-utils  # pdftotext: the handover PDF is checked in the tests
+  iproute2  # network namespaces for the ONVIF camera simulator
+  libxtst6  # real drags under Xvfb (XTEST)
+  binutils  # objdump/ldd for the .deb dependency scan (PyInstaller too)
+  debootstrap  # the clean Debian chroot the .deb is installed into
+  wixl msitools osslsigncode openssl  # the Windows MSI, its tables, its signature
+  wine wine64  # the MSI's silent install/upgrade/uninstall (where wine runs)
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -38,5 +45,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
+# ipycam (an ONVIF Profile S camera simulator, tests only) declares the GUI build of OpenCV,
+# which would replace opencv-python-headless and bring its own Qt: installed without its
+# dependencies (those it uses at run time are already here).
+.venv/bin/python -m pip install -q --no-deps 'ipycam>=1.3'
 if [ -x packaging/build_translations.sh ]; then bash packaging/build_translations.sh; fi
 echo "csu-wall setup: ready (.venv)"
