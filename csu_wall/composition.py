@@ -12,32 +12,51 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from csu_wall.core.audit import AuditSink
 from csu_wall.core.errors import AccessDenied, SiteFileError, StorageError
 from csu_wall.core.frames import TileState
 from csu_wall.core.model import Recorder, Site
 from csu_wall.core.security import Habilitation, Operator, Role
+from csu_wall.core.shifts import HandoverReport
 from csu_wall.media.engine import MediaEngine
 from csu_wall.media.redact import redact
 from csu_wall.recorders.registry import driver_for
+from csu_wall.services._poller import PollingThread
 from csu_wall.services.access import AccessGate
 from csu_wall.services.auth import AuthService
+from csu_wall.services.bookmarks import BookmarkService
 from csu_wall.services.communes import CommuneWatcher
+from csu_wall.services.credentials_admin import CredentialAdmin
+from csu_wall.services.db_health import DatabaseHealth
 from csu_wall.services.habilitations import HabilitationWatcher
+from csu_wall.services.layouts import LayoutService
 from csu_wall.services.logs import setup_logging
+from csu_wall.services.playback import PlaybackService
+from csu_wall.services.screens import ScreenService
+from csu_wall.services.shifts import ShiftService
+from csu_wall.services.tours import TourService
 from csu_wall.services.vault import CredentialVault
 from csu_wall.services.wall import StateFanout, WallService
 from csu_wall.storage import paths as storage_paths
 from csu_wall.storage.audit import DbAuditLog
 from csu_wall.storage.audit_spool import SPOOL_FILE, SpoolingAuditLog
+from csu_wall.storage.changes import ChangeFeed
 from csu_wall.storage.db import Database
 from csu_wall.storage.operators import ensure_operator, habilitations_of
 from csu_wall.storage.settings import SettingsError, load_settings
+from csu_wall.storage.site_key import SiteKey, load_site_key
 from csu_wall.storage.site_key import audit_log as site_key_audit_log
-from csu_wall.storage.site_key import load_site_key
 from csu_wall.storage.site_repo import apply_site, load_site
 
+if TYPE_CHECKING:  # Qt is loaded only when a window opens, never for a command line
+    from csu_wall.gui.features import InstalledFeatures
+    from csu_wall.gui.main_window import MainWindow
+
 log = logging.getLogger(__name__)
+
+RETENTION_INTERVAL_S = 3600.0  # bookmarks past their retention are purged hourly (and at start)
 
 OnState = Callable[[str, int, TileState, str], None]
 
@@ -104,6 +123,48 @@ def apply_site_file(paths: Paths, file: Path, *, applied_by: str) -> list[str]:
     return []
 
 
+@dataclass
+class WallFeatures:
+    """The services a wall's window needs besides the wall itself (issues 4–7), and the
+    threads that run for it; stopped with the wall, before its database closes."""
+
+    site: Site
+    layouts: LayoutService
+    tours: TourService
+    screens: ScreenService
+    playback: PlaybackService
+    health: DatabaseHealth
+    feed: ChangeFeed
+    listeners: list[Callable[[str, str], None]]
+    shifts: ShiftService | None = None
+    bookmarks: BookmarkService | None = None
+    credentials: CredentialAdmin | None = None
+    retention: _Periodic | None = None
+
+    def on_change(self, topic: str, key: str) -> None:
+        for listener in list(self.listeners):
+            listener(topic, key)
+
+    def stop(self) -> None:
+        self.feed.stop()
+        self.health.stop()
+        if self.retention is not None:
+            self.retention.stop()
+
+
+class _Periodic(PollingThread):
+    """Runs ``job`` now and then every ``interval`` seconds (bookmark retention)."""
+
+    thread_name = "csu-retention"
+
+    def __init__(self, job: Callable[[], object], interval: float) -> None:
+        super().__init__(interval)
+        self._job = job
+
+    def poll(self) -> object:
+        return self._job()
+
+
 class AppLauncher:
     """What the GUI needs to start: implements csu_wall.gui.runner.Launcher."""
 
@@ -111,6 +172,7 @@ class AppLauncher:
         self.paths = paths
         self.workstation = workstation
         self._auth: AuthService | None = None
+        self._features: dict[int, WallFeatures] = {}  # by id() of the wall service
 
     def auth(self) -> AuthService:
         """This workstation's sign-in state, over its own connection to the database."""
@@ -195,13 +257,14 @@ class AppLauncher:
         access = AccessGate(site, operator, habilitations, audit, workstation=self.workstation)
         vault = CredentialVault(db, access, lambda: key)
         clip_dir = self.paths.cache_dir / "demo-clips"
-
-        def drivers(recorder: Recorder):  # type: ignore[no-untyped-def]
-            return driver_for(recorder, clip_dir=clip_dir)
-
         events = StateFanout()
         if on_state is not None:
             events.add(on_state)
+
+        def drivers(recorder: Recorder):  # type: ignore[no-untyped-def]
+            # The vault also serves the drivers' own HTTP/ONVIF calls (channel lists, replay).
+            return driver_for(recorder, clip_dir=clip_dir, credentials=vault)
+
         engine = MediaEngine(on_state=events, credentials=vault)
         wall = WallService(site, access, engine, drivers, demo=demo, state_events=events)
         communes = CommuneWatcher(db, wall, cache_dir=self.paths.cache_dir)
@@ -211,5 +274,68 @@ class AppLauncher:
             watcher = HabilitationWatcher(db, access, wall)
             watcher.start()
             wall.on_shutdown(watcher.stop)  # before the database closes
+        self._features[id(wall)] = self._build_features(db, site, operator, audit, access,
+                                                        wall, key, demo=demo)
+        wall.on_shutdown(lambda: self._stop_features(id(wall)))
         wall.on_shutdown(db.close)
         return wall
+
+    def _build_features(self, db: Database, site: Site, operator: Operator, audit: AuditSink,
+                        access: AccessGate, wall: WallService, key: SiteKey | None, *,
+                        demo: bool) -> WallFeatures:
+        ws = self.workstation
+        health = DatabaseHealth(db, spool=audit if isinstance(audit, SpoolingAuditLog) else None)
+        listeners: list[Callable[[str, str], None]] = []
+        features = WallFeatures(
+            site=site,
+            layouts=LayoutService(db, audit, operator=operator, workstation=ws),
+            tours=TourService(db, audit, operator=operator, workstation=ws),
+            screens=ScreenService(db, workstation=ws),
+            playback=PlaybackService(wall),
+            health=health,
+            feed=ChangeFeed(db, lambda topic, k: features.on_change(topic, k)),
+            listeners=listeners,
+        )
+        if not demo:  # the demo has no shifts; its operator exists only in the demo database
+            features.shifts = ShiftService(db, audit, workstation=ws, access=access)
+            bookmarks = BookmarkService(db, audit, access, workstation=ws)
+            features.bookmarks = bookmarks
+            features.retention = _Periodic(bookmarks.purge_expired, RETENTION_INTERVAL_S)
+            features.retention.start()
+            features.credentials = CredentialAdmin(db, audit, site, operator=operator,
+                                                   workstation=ws, site_key=lambda: key)
+        health.start()
+        features.feed.start()
+        return features
+
+    def _stop_features(self, wall_id: int) -> None:
+        features = self._features.pop(wall_id, None)
+        if features is not None:
+            features.stop()
+
+    def wall_extras(self, service: WallService) -> dict[str, object]:
+        """MainWindow's keyword arguments for this wall: layouts, tours, screens, data dir."""
+        features = self._features.get(id(service))
+        if features is None:
+            return {}
+        return {"layouts": features.layouts, "tours": features.tours,
+                "screens": features.screens, "data_dir": self.paths.data_dir}
+
+    def decorate_window(self, window: MainWindow, service: WallService, *,
+                        on_handed_over: Callable[[HandoverReport], None] | None = None,
+                        ) -> InstalledFeatures | None:
+        """Playback, shifts and bookmarks, the database banner, the credentials screen and
+        the change feed, on the window that shows ``service``."""
+        from csu_wall.gui.features import install_features
+
+        features = self._features.get(id(service))
+        if features is None:
+            return None
+        installed = install_features(
+            window, site=features.site, data_dir=self.paths.data_dir,
+            playback=features.playback, shifts=features.shifts, bookmarks=features.bookmarks,
+            credentials=features.credentials, health=features.health,
+            on_handed_over=on_handed_over)
+        if installed.on_change is not None:
+            features.listeners.append(installed.on_change)
+        return installed

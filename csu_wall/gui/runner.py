@@ -112,7 +112,18 @@ class _Session:
         options = extras(service) if callable(extras) else {}
         window = MainWindow(service, demo=demo, bridge=self.bridge, **options)
         RevocationView(window.wall, self.bridge)
+        # Playback, shifts and bookmarks, database banner, credentials, other workstations'
+        # changes (issues 5–7): installed by the launcher when it has them.
+        decorate = getattr(self.launcher, "decorate_window", None)
+        if callable(decorate):
+            decorate(window, service, on_handed_over=self._after_handover)
         self._replace(window)
+
+    def _after_handover(self, _report: object) -> None:
+        """The outgoing operator handed over: the wall locks until the next one signs in
+        (through the lock screen's handover), who then acknowledges the open items."""
+        if self.lock is not None:
+            self.lock.lock(explicit=True)
 
     def _replace(self, window: QWidget) -> None:
         old = self.window

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.layout import Cell, Grid, Layout, LayoutError, LayoutVersion
+from csu_wall.storage.changes import publish
 from csu_wall.storage.db import Database, new_id
 from csu_wall.storage.schema import cameras
 from csu_wall.storage.schema_wall import layout_versions, layouts
@@ -38,6 +39,9 @@ class StaleLayout(CsuWallError):
     def __init__(self, current: StoredLayout | None) -> None:
         super().__init__("stale layout version" if current else "layout deleted")
         self.current = current
+
+
+TOPIC = "layout"  # change-feed topic of layouts (storage.changes)
 
 
 def layout_doc(layout: Layout) -> dict[str, Any]:
@@ -92,6 +96,7 @@ def create_layout(db: Database, layout: Layout, *, by: str, at: datetime, change
         )
         layout_id = new_id(result)
         _add_version(conn, layout_id, 1, doc, by=by, at=at, change=change)
+        publish(conn, TOPIC, str(layout_id))  # other workstations refresh their tab bars
     return replace(layout, id=layout_id, version=1)
 
 
@@ -117,6 +122,7 @@ def update_layout(db: Database, layout: Layout, *, by: str, at: datetime, change
             current = _stored(conn, layout.id)
             raise StaleLayout(current)
         _add_version(conn, layout.id, new_version, doc, by=by, at=at, change=change)
+        publish(conn, TOPIC, str(layout.id))
     return replace(layout, version=new_version)
 
 
@@ -150,7 +156,10 @@ def delete_layout(db: Database, layout_id: int) -> bool:
     """Remove a layout and its history (cascade); False if it was already gone."""
     with db.write() as conn:
         conn.execute(delete(layout_versions).where(layout_versions.c.layout_id == layout_id))
-        return conn.execute(delete(layouts).where(layouts.c.id == layout_id)).rowcount == 1
+        gone = conn.execute(delete(layouts).where(layouts.c.id == layout_id)).rowcount == 1
+        if gone:
+            publish(conn, TOPIC, str(layout_id))
+        return gone
 
 
 def versions(db: Database, layout_id: int) -> list[LayoutVersion]:
