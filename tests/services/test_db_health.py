@@ -71,3 +71,27 @@ def test_spool_is_replayed_when_the_database_answers(tmp_path: Path) -> None:
     assert status.reachable and status.pending_audit == 0
     assert [r.entry.camera_id for r in entries(db, limit=None)] == ["c1"]
     db.close()
+
+
+def test_postgresql_stopped_mid_shift_then_back(tmp_path: Path, private_pg) -> None:  # type: ignore[no-untyped-def]
+    """A real server stopped and started again: the outage is reported with the audit records
+    waiting on this workstation, then the spool is replayed and the banner clears."""
+    from csu_wall.storage.db import upgrade
+
+    upgrade(private_pg.url)
+    db = Database.open(private_pg.url)
+    spool = SpoolingAuditLog(DbAuditLog(db), tmp_path / "audit-spool.jsonl", workstation="p")
+    health = DatabaseHealth(db, spool=spool)
+    seen: list[DbStatus] = []
+    health.add_listener(seen.append)
+    assert health.poll().reachable
+    private_pg.stop()
+    assert spool.append(AuditEntry(T0, "p", "alice", AuditAction.LIVE_VIEW, "t", "c1")) < 0
+    down = health.poll()
+    assert not down.reachable and down.pending_audit == 1
+    private_pg.start()
+    back = health.poll()
+    assert back.reachable and back.pending_audit == 0
+    assert [s.reachable for s in seen] == [False, True]
+    assert [r.entry.camera_id for r in entries(db, limit=None)] == ["c1"]
+    db.close()
