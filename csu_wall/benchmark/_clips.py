@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
 import numpy as np
 
-FPS = 25
-GOP = 50
+from csu_wall.recorders import clips
+from csu_wall.recorders.clips import FPS, GOP, encode_h264
 
 
 @dataclass(frozen=True)
@@ -56,28 +55,11 @@ def _frames(width: int, height: int, n: int, seed: int) -> list[np.ndarray]:
 
 
 def encode_clip(path: Path, width: int, height: int, seconds: float, seed: int) -> Path:
-    """Write one MP4 clip; returns its path."""
+    """Write one MP4 clip (atomically); returns its path. Encoder threads as x264 likes:
+    ``bench --quick`` encodes its clips within its time budget."""
     n = max(int(round(seconds * FPS)), 1)
-    with av.open(str(path), mode="w") as container:
-        stream = container.add_stream("libx264", rate=FPS)
-        stream.width = width
-        stream.height = height
-        stream.pix_fmt = "yuv420p"
-        stream.options = {
-            "preset": "ultrafast",
-            "bf": "0",
-            "g": str(GOP),
-            "keyint_min": str(GOP),
-            "sc_threshold": "0",
-            "crf": "26",
-        }
-        for img in _frames(width, height, n, seed):
-            frame = av.VideoFrame.from_ndarray(img, format="bgr24")
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
+    return encode_h264(path, _frames(width, height, n, seed), width, height, fps=FPS, gop=GOP,
+                       fmt="mp4", crf=26, threads=0)
 
 
 def ensure_clips(folder: Path, spec: ClipSpec) -> list[Path]:
@@ -87,23 +69,13 @@ def ensure_clips(folder: Path, spec: ClipSpec) -> list[Path]:
     for index in range(spec.count):
         path = folder / f"clip-{spec.label}-{spec.seconds:g}s-{index}.mp4"
         if not path.exists() or path.stat().st_size == 0:
-            tmp = path.with_suffix(".part.mp4")
-            encode_clip(tmp, spec.width, spec.height, spec.seconds, seed=1000 + index)
-            tmp.replace(path)
+            encode_clip(path, spec.width, spec.height, spec.seconds, seed=1000 + index)
         paths.append(path)
     return paths
 
 
 def to_annexb(src: Path, dst: Path) -> Path:
-    """Remux an MP4 clip to an Annex-B elementary stream (what the RTSP test server serves)."""
+    """Remux an MP4 clip to an Annex-B elementary stream (reused when already there)."""
     if dst.exists() and dst.stat().st_size:
         return dst
-    with av.open(str(src)) as inp, av.open(str(dst), mode="w", format="h264") as out:
-        in_stream = inp.streams.video[0]
-        out_stream = out.add_stream_from_template(in_stream)
-        for packet in inp.demux(in_stream):
-            if packet.dts is None:
-                continue
-            packet.stream = out_stream
-            out.mux(packet)
-    return dst
+    return clips.to_annexb(src, dst)

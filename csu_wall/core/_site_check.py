@@ -198,6 +198,11 @@ class SiteChecker:
         self._unique("camera", out.cameras, "number", "numéro d'appel")
         for i, rec in enumerate(out.recorders):
             self._known_commune(("recorder", i, "commune"), rec, communes)
+            if rec.get("scheme") == "http" and rec.get("tls_pin"):
+                self.error(("recorder", i, "scheme"),
+                           "un certificat est épinglé (tls_pin) mais scheme vaut \"http\" : "
+                           "mettez scheme = \"https\", ou retirez tls_pin si l'enregistreur "
+                           "n'a pas de HTTPS")
         policy = out.site.get("mask_policy", "warn")
         channels: dict[tuple[str, int], int] = {}
         for i, cam in enumerate(out.cameras):

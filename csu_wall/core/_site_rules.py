@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-KNOWN_DRIVERS = frozenset({"rtsp", "onvif", "hikvision", "dahua", "axis", "mjpeg", "demo"})
+KNOWN_DRIVERS = frozenset({"rtsp", "onvif", "hikvision", "dahua", "axis", "mjpeg", "snapshot",
+                           "demo"})
+SCHEMES = ("http", "https")
 MASK_POLICIES = ("warn", "strict")
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -152,6 +154,13 @@ def check_tls_pin(value: str) -> str | None:
             "séparés par « : » (ex. \"AB:CD:…:EF\")")
 
 
+def check_scheme(value: str) -> str | None:
+    if value in SCHEMES:
+        return None
+    return (f"protocole inconnu « {value} » : \"http\" ou \"https\" attendu (\"https\" pour "
+            "un enregistreur dont le certificat est épinglé par tls_pin)")
+
+
 def check_username(value: str) -> str | None:
     if not value.strip():
         return "ne doit pas être vide (retirez la clé s'il n'y a pas d'utilisateur)"
@@ -218,6 +227,7 @@ RECORDER = {
     "rtsp_port": _PORT,
     "http_port": _PORT,
     "timezone": Field(str, False, check_timezone, '"Europe/Paris"'),
+    "scheme": Field(str, False, check_scheme, '"https"'),
     "tls_pin": Field(str, False, check_tls_pin, '"AB:CD:…"'),
     "session_cap": Field(int, False, check_at_least_one, "64"),
     "username": Field(str, False, check_username, '"viewer"'),

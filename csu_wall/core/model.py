@@ -29,7 +29,7 @@ class Commune:
 class Recorder:
     id: str
     commune_id: str
-    driver: str  # "rtsp", "onvif", "hikvision", "dahua", "axis", "mjpeg", "demo"
+    driver: str  # "rtsp", "onvif", "hikvision", "dahua", "axis", "mjpeg", "snapshot", "demo"
     host: str
     rtsp_port: int = 554
     http_port: int = 80
@@ -37,6 +37,9 @@ class Recorder:
     tls_pin: str | None = None  # sha256 fingerprint "AA:BB:..." of the recorder's certificate
     session_cap: int = 32  # concurrent streaming sessions the recorder accepts
     username: str | None = None  # a user name may be in the site file; a password never
+    # The HTTP API's (and MJPEG/snapshot encoders') scheme: "http" or "https". A pinned
+    # certificate always means HTTPS (never a silent downgrade); the port means nothing.
+    scheme: str = "http"
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,14 @@ it into the database. Format::
     [[recorder]]              # one block per recorder (NVR)
     id = "tcg-nvr1"           # required, unique
     commune = "tourcoing"     # required: a commune id
-    driver = "hikvision"      # required: rtsp onvif hikvision dahua axis mjpeg demo
+    driver = "hikvision"      # required: rtsp onvif hikvision dahua axis mjpeg snapshot demo
     host = "10.1.2.3"         # required: host name or IP address, nothing else
     rtsp_port = 554           # optional (554), 1..65535
     http_port = 80            # optional (80), 1..65535
     timezone = "Europe/Paris" # optional (Europe/Paris), IANA name
+    scheme = "https"          # optional ("http"): "http" or "https" for the HTTP API
     tls_pin = "AB:CD:…"       # optional: SHA-256 of the certificate, 32 hex pairs with ':'
+                              # (a pinned recorder is always spoken to over HTTPS)
     session_cap = 64          # optional (32), at least 1
     username = "viewer"       # optional; a PASSWORD IS NEVER ALLOWED in this file
 
@@ -167,7 +169,8 @@ def _build(c: Checked) -> Site:
     recorders = []
     for d in c.recorders:
         extra: dict[str, Any] = {k: d[k] for k in ("rtsp_port", "http_port", "timezone",
-                                                   "session_cap", "username") if k in d}
+                                                   "session_cap", "username", "scheme")
+                                 if k in d}
         pin = d.get("tls_pin")
         recorders.append(Recorder(d["id"], d["commune"], d["driver"], d["host"],
                                   tls_pin=pin.upper() if pin else None, **extra))
@@ -220,6 +223,7 @@ def dump_site(site: Site, header: str = "") -> str:
                 f"driver = {_s(r.driver)}", f"host = {_s(r.host)}",
                 f"rtsp_port = {r.rtsp_port}", f"http_port = {r.http_port}",
                 f"timezone = {_s(r.timezone)}", f"session_cap = {r.session_cap}"]
+        out += [f"scheme = {_s(r.scheme)}"] if r.scheme != "http" else []
         out += [f"tls_pin = {_s(r.tls_pin)}"] if r.tls_pin else []
         out += [f"username = {_s(r.username)}"] if r.username else []
         out.append("")

@@ -66,51 +66,70 @@ def rung_text(stream: TileStream) -> str:
     return label
 
 
-def paint_overlay(tile: TileWidget, painter: QPainter) -> None:
-        metrics = painter.fontMetrics()
-        line = metrics.height() + 6
-        translate = QCoreApplication.translate
-        if tile.camera is None:
-            painter.setPen(_HINT_ON if tile._drop_hover else QColor(120, 130, 145))
-            painter.drawText(tile.rect(), Qt.AlignmentFlag.AlignCenter,
-                             translate("TileWidget", "Drop a camera here"))
-        else:
-            name = tile.camera.name
-            if tile._touring:
-                name = translate("TileWidget", "{name} (tour)").format(name=name)
-            name_rect = QRect(4, 4, min(metrics.horizontalAdvance(name) + 12,
-                                        tile.width() - 8), line)
-            painter.fillRect(name_rect, _PLATE)
-            painter.setPen(QColor(235, 238, 245))
-            painter.drawText(name_rect.adjusted(6, 0, -6, 0),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
-        badges = " ".join(b for b in (
-            tile._rung,
-            translate("TileWidget", "zoom") if tile.view is not None else "") if b)
-        if badges:
-            width = metrics.horizontalAdvance(badges) + 12
-            rect = QRect(tile.width() - width - 4, 4, width, line)
-            painter.fillRect(rect, _PLATE)
-            painter.setPen(_BADGE)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, badges)
-        status = tile.shown_status()
-        age = tile.age_text()
-        bottom = " · ".join(t for t in (status, age) if t)
-        if bottom:
-            width = min(metrics.horizontalAdvance(bottom) + 12, tile.width() - 8)
-            rect = QRect(4, tile.height() - line - 4, width, line)
-            painter.fillRect(rect, _PLATE)
-            colour = _STATE_COLOURS[TileState.STALLED if tile.stale else tile.state]
-            painter.setPen(colour)
-            painter.drawText(rect.adjusted(6, 0, -6, 0),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, bottom)
-        if tile.state in _EXPLAINED and tile.detail:
-            painter.setPen(QColor(220, 200, 200))
-            painter.drawText(tile.rect().adjusted(12, line + 8, -12, -line - 8),
-                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, tile.detail)
-        if tile._drop_hover:
-            painter.setPen(QPen(_HINT_ON, 2, Qt.PenStyle.DashLine))
-            painter.drawRect(tile.rect().adjusted(3, 3, -4, -4))
-        if tile._selected:
-            painter.setPen(QPen(_FOCUS, 3))
-            painter.drawRect(tile.rect().adjusted(1, 1, -2, -2))
+def paint_overlay(tile: TileWidget, painter: QPainter) -> list[QRect]:
+    """Paint the overlay; returns the rectangles it painted (the tile blends only those)."""
+    painted: list[QRect] = []
+    metrics = painter.fontMetrics()
+    line = metrics.height() + 6
+    translate = QCoreApplication.translate
+    if tile.camera is None:
+        painter.setPen(_HINT_ON if tile._drop_hover else QColor(120, 130, 145))
+        painted.append(painter.drawText(
+            tile.rect(), Qt.AlignmentFlag.AlignCenter,
+            translate("TileWidget", "Drop a camera here")).adjusted(-2, -2, 2, 2))
+    else:
+        name = tile.camera.name
+        if tile._touring:
+            name = translate("TileWidget", "{name} (tour)").format(name=name)
+        name_rect = QRect(4, 4, min(metrics.horizontalAdvance(name) + 12,
+                                    tile.width() - 8), line)
+        painter.fillRect(name_rect, _PLATE)
+        painted.append(name_rect)
+        painter.setPen(QColor(235, 238, 245))
+        painter.drawText(name_rect.adjusted(6, 0, -6, 0),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+    badges = " ".join(b for b in (
+        tile._rung,
+        translate("TileWidget", "zoom") if tile.view is not None else "") if b)
+    if badges:
+        width = metrics.horizontalAdvance(badges) + 12
+        rect = QRect(tile.width() - width - 4, 4, width, line)
+        painter.fillRect(rect, _PLATE)
+        painted.append(rect)
+        painter.setPen(_BADGE)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, badges)
+    status = tile.shown_status()
+    age = tile.age_text()
+    bottom = " · ".join(t for t in (status, age) if t)
+    if bottom:
+        width = min(metrics.horizontalAdvance(bottom) + 12, tile.width() - 8)
+        rect = QRect(4, tile.height() - line - 4, width, line)
+        painter.fillRect(rect, _PLATE)
+        painted.append(rect)
+        colour = _STATE_COLOURS[TileState.STALLED if tile.stale else tile.state]
+        painter.setPen(colour)
+        painter.drawText(rect.adjusted(6, 0, -6, 0),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, bottom)
+    if tile.state in _EXPLAINED and tile.detail:
+        painter.setPen(QColor(220, 200, 200))
+        painted.append(painter.drawText(
+            tile.rect().adjusted(12, line + 8, -12, -line - 8),
+            Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+            tile.detail).adjusted(-2, -2, 2, 2))
+    if tile._drop_hover:
+        painter.setPen(QPen(_HINT_ON, 2, Qt.PenStyle.DashLine))
+        painter.drawRect(tile.rect().adjusted(3, 3, -4, -4))
+        painted += _frame_edges(tile.rect(), 6)
+    if tile._selected:
+        painter.setPen(QPen(_FOCUS, 3))
+        painter.drawRect(tile.rect().adjusted(1, 1, -2, -2))
+        painted += _frame_edges(tile.rect(), 4)
+    return painted
+
+
+def _frame_edges(rect: QRect, width: int) -> list[QRect]:
+    """The four strips a frame drawn ``width`` px inside ``rect`` covers."""
+    return [QRect(rect.left(), rect.top(), rect.width(), width),
+            QRect(rect.left(), rect.bottom() - width + 1, rect.width(), width),
+            QRect(rect.left(), rect.top(), width, rect.height()),
+            QRect(rect.right() - width + 1, rect.top(), width, rect.height())]

@@ -11,10 +11,10 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from csu_wall.gui._resources import icon
 from csu_wall.gui.keymap import binding
+from csu_wall.gui.tour_editor import show_tour_manager
 
 if TYPE_CHECKING:
     from csu_wall.gui.main_window import MainWindow
-
 
 
 def _action(w: MainWindow, key: str, text: str, slot: Callable[[], object], *,
@@ -109,6 +109,8 @@ def build_menus(w: MainWindow) -> None:
     w.saved_tours_menu = tours.addMenu(QCoreApplication.translate("MainWindow",
                                                                   "&Saved tours"))
     w.saved_tours_menu.aboutToShow.connect(w.extras._fill_tours_menu)
+    tours.addAction(_action(w, "edit_tours", QCoreApplication.translate(
+        "MainWindow", "&Edit tours…"), lambda: show_tour_manager(w), icon_name="tour"))
     tours.addAction(_stop_tours_action(w))
     w.tours_menu = tours
 

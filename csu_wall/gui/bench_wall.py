@@ -59,6 +59,7 @@ def run(seconds: float, warmup: float, clips: Path | None, grid_name: str) -> di
             return 1
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    costs = _time_tile_methods()
     site = load_demo_site()
     operator = Operator("bench", "Banc d'essai", demo=True)
     start = datetime(2020, 1, 1, tzinfo=UTC)
@@ -117,6 +118,8 @@ def run(seconds: float, warmup: float, clips: Path | None, grid_name: str) -> di
     drag_timer.setInterval(DRAG_EVERY_MS)
     drag_timer.timeout.connect(drag)
     painted_before = sum(wall.frames_painted().values())
+    for entry in costs.values():
+        entry[:] = [0.0, 0]
     live_at_start = live()
     began = time.perf_counter()
     last[0] = began
@@ -127,6 +130,8 @@ def run(seconds: float, warmup: float, clips: Path | None, grid_name: str) -> di
     drag_timer.stop()
     elapsed = time.perf_counter() - began
     painted = sum(wall.frames_painted().values()) - painted_before
+    measured = {name: list(entry) for name, entry in costs.items()}
+    _untime_tile_methods()
     window.close()
     app.processEvents()
     ordered = sorted(lags) or [0.0]
@@ -139,7 +144,49 @@ def run(seconds: float, warmup: float, clips: Path | None, grid_name: str) -> di
         "seconds": round(elapsed, 1), "swaps": swaps[0], "probes": len(lags),
         "lag_p50_ms": pct(0.50), "lag_p99_ms": pct(0.99), "lag_max_ms": round(ordered[-1], 1),
         "frames_painted_per_s": round(painted / elapsed, 1), "cpus": os.cpu_count(),
+        # GUI-thread cost of the render loop: mean µs per TileWidget.pull / paintEvent call,
+        # and ms per second of both together (the wrappers add ~0.3 µs per call, A and B alike)
+        "pull_us": _mean_us(measured["pull"]), "paint_us": _mean_us(measured["paint"]),
+        "render_ms_per_s": round((measured["pull"][0] + measured["paint"][0]) * 1000 / elapsed,
+                                 1),
     }
+
+
+_ORIGINALS: dict[str, object] = {}
+
+
+def _time_tile_methods() -> dict[str, list[float]]:
+    """Wrap TileWidget.pull and paintEvent (class level, before any tile exists) with timers."""
+    from csu_wall.gui.tile import TileWidget
+
+    costs: dict[str, list[float]] = {"pull": [0.0, 0], "paint": [0.0, 0]}
+    for name, attr in (("pull", "pull"), ("paint", "paintEvent")):
+        original = getattr(TileWidget, attr)
+        _ORIGINALS[attr] = original
+
+        def timed(self: object, *args: object, _f: object = original,
+                  _c: list[float] = costs[name]) -> object:
+            began = time.perf_counter()
+            try:
+                return _f(self, *args)  # type: ignore[operator]
+            finally:
+                _c[0] += time.perf_counter() - began
+                _c[1] += 1
+
+        setattr(TileWidget, attr, timed)
+    return costs
+
+
+def _untime_tile_methods() -> None:
+    from csu_wall.gui.tile import TileWidget
+
+    for attr, original in _ORIGINALS.items():
+        setattr(TileWidget, attr, original)
+    _ORIGINALS.clear()
+
+
+def _mean_us(entry: list[float]) -> float:
+    return round(entry[0] / entry[1] * 1e6, 2) if entry[1] else 0.0
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction
 
 from csu_wall.core.errors import CsuWallError
@@ -88,12 +88,14 @@ def install_features(
         tile = window.wall.focused_tile()
         window.wall.open_in_tile(tile.tile_id, camera_id)
         if playback is None:
-            return window.tr("Recorded video is not available here: the live camera is shown.")
+            return QCoreApplication.translate(
+                "WallFeatures", "Recorded video is not available here: the live camera is shown.")
         try:
             playback.start(tile.tile_id, start_utc)
         except (CsuWallError, KeyError, ValueError) as exc:
-            return window.tr("Recorded video unavailable ({reason}): the live camera is "
-                             "shown.").format(reason=str(exc))
+            return QCoreApplication.translate(
+                "WallFeatures", "Recorded video unavailable ({reason}): the live camera is shown."
+            ).format(reason=str(exc))
         return None
 
     def shown_time(tile: TileWidget) -> datetime | None:
@@ -113,8 +115,9 @@ def install_features(
 
 
 def _credentials_menu(window: MainWindow, admin: CredentialAdmin) -> QAction:
-    menu = window.menuBar().addMenu(window.tr("&Administration"))
-    action = menu.addAction(window.tr("Recorder &credentials…"))
+    menu = window.menuBar().addMenu(
+        QCoreApplication.translate("WallFeatures", "&Administration"))
+    action = menu.addAction(QCoreApplication.translate("WallFeatures", "Recorder &credentials…"))
     action.setObjectName("actionRecorderCredentials")
 
     def open_dialog() -> None:

@@ -8,6 +8,7 @@ at once).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, Signal
@@ -20,6 +21,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+# Key names in the labels, named on screen as Qt's own translation names them (context
+# "QShortcut" of qtbase_<lang>.qm: Maj, Entrée, Échap, Suppr, Page suiv…), like the shortcuts
+# that QKeySequence.toString(NativeText) shows for the keys other features register.
+_KEY_WORDS = re.compile(r"\b(Ctrl|Shift|Alt|Meta|Enter|Return|Esc|Del|PgDown|PgUp|Backspace"
+                        r"|Space|Tab|Home|End|Ins)\b")
 
 CALL_UP_DELAY_MS = 1500  # a lone digit waits this long for more digits before picking a tab
 
@@ -78,6 +85,8 @@ KEYMAP: tuple[KeyBinding, ...] = (
                QT_TRANSLATE_NOOP("Keymap", "Tour the commune's cameras on the focused tile")),
     KeyBinding("layout_tour", "Ctrl+Shift+T", "Ctrl+Shift+T",
                QT_TRANSLATE_NOOP("Keymap", "Start or stop a tour of the layout tabs")),
+    KeyBinding("edit_tours", "Ctrl+Shift+R", "Ctrl+Shift+R",
+               QT_TRANSLATE_NOOP("Keymap", "Create, edit or delete saved tours")),
     KeyBinding("edit_mode", "Ctrl+E", "Ctrl+E",
                QT_TRANSLATE_NOOP("Keymap", "Edit mode: build and save layouts")),
     KeyBinding("save_layout", "Ctrl+S", "Ctrl+S",
@@ -99,6 +108,11 @@ KEYMAP: tuple[KeyBinding, ...] = (
     KeyBinding("quit", "Ctrl+Q", "Ctrl+Q",
                QT_TRANSLATE_NOOP("Keymap", "Quit")),
 )
+
+
+def native_keys(label: str) -> str:
+    """``label`` with its key names translated by Qt's own catalogue (unchanged without it)."""
+    return _KEY_WORDS.sub(lambda m: QCoreApplication.translate("QShortcut", m.group(1)), label)
 
 
 def binding(action: str) -> KeyBinding:
@@ -178,7 +192,7 @@ class KeymapDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("keymapDialog")
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
-        rows = [(b.label, b.translated()) for b in KEYMAP] + extra
+        rows = [(native_keys(b.label), b.translated()) for b in KEYMAP] + extra
         self.table = QTableWidget(len(rows), 2, self)
         self.table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Action")])
         for row, (keys, text) in enumerate(rows):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from csu_wall.core.frames import TileState
 from csu_wall.core.security import Operator
+from csu_wall.gui._qt_translations import install_qt_translations
 from csu_wall.gui._resources import style_sheet, translation_file
 from csu_wall.gui.bridge import StateBridge
 from csu_wall.gui.first_run import FirstRunWindow
@@ -61,6 +62,7 @@ def install_translator(app: QCoreApplication, language: str | None) -> QTranslat
                     path)
         return None
     app.installTranslator(translator)
+    install_qt_translations(app, lang)  # Qt's own strings: key names, standard buttons
     return translator
 
 

@@ -16,15 +16,16 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QWidget
 
 from csu_wall.core.errors import AccessDenied
 from csu_wall.core.frames import TileState
 from csu_wall.core.layout import Grid, Layout
-from csu_wall.core.model import StreamKind
-from csu_wall.gui._wall_state import layout_from_state, layout_state
+from csu_wall.gui._wall_input import WallInput
+from csu_wall.gui._wall_maximise import WallMaximise
+from csu_wall.gui._wall_render import MARGIN, SPACING, WallRender
 from csu_wall.gui.bridge import StateBridge
 from csu_wall.gui.tile import TileWidget
 
@@ -33,15 +34,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+__all__ = ["MARGIN", "RENDER_INTERVAL_MS", "SPACING", "WallWidget"]
+
 RENDER_INTERVAL_MS = 20
-MARGIN = 2
-SPACING = 2
 _FALLBACK_SIZE = (640, 360)  # before the first layout; the tile's resizeEvent corrects it
-_ARROWS = {Qt.Key.Key_Left: (0, -1), Qt.Key.Key_Right: (0, 1),
-           Qt.Key.Key_Up: (-1, 0), Qt.Key.Key_Down: (1, 0)}
 
 
-class WallWidget(QWidget):
+class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
+    """Keys and mouse: _wall_input.WallInput; maximise and crash-restore state:
+    _wall_maximise.WallMaximise; tile geometry and render loop: _wall_render.WallRender."""
+
     # camera_id, TileState value: lets the camera tree show a status icon per camera
     sig_camera_state_changed = Signal(str, str)
     focus_changed = Signal(str)  # tile_id of the newly focused tile (extension point)
@@ -131,24 +133,6 @@ class WallWidget(QWidget):
             tile.set_selected(True)
             self.focus_changed.emit(tile_id)
             self.sig_wall_changed.emit()
-
-    def move_focus(self, d_row: int, d_col: int) -> None:
-        """Arrow keys: the neighbouring cell in that direction (spans respected)."""
-        grid = self._layout.grid
-        cell = grid.cells[self.cell_of(self._focused.tile_id)]
-        row = cell.row + (cell.row_span if d_row > 0 else -1 if d_row < 0 else 0)
-        col = cell.col + (cell.col_span if d_col > 0 else -1 if d_col < 0 else 0)
-        index = grid.cell_at(row, col)
-        if index is not None:
-            self.set_focused_tile(self._cells[index].tile_id)
-
-    def swap_with_neighbour(self, d_row: int, d_col: int) -> None:
-        """Ctrl+arrows: the focused tile trades places with its neighbour (focus follows)."""
-        focused = self._focused
-        self.move_focus(d_row, d_col)
-        if self._focused is not focused:
-            self.swap(focused.tile_id, self._focused.tile_id)
-            self.set_focused_tile(focused.tile_id)
 
     # -- layouts ---------------------------------------------------------------------------
 
@@ -270,78 +254,6 @@ class WallWidget(QWidget):
     def drop_commune(self, tile_id: str, commune_id: str) -> None:
         self.fill_empty([c.id for c in self.service.cameras_of(commune_id)], tile_id)
 
-    # -- maximise --------------------------------------------------------------------------
-
-    @property
-    def maximised(self) -> TileWidget | None:
-        return self._maximised
-
-    def toggle_maximise(self, tile_id: str | None = None) -> None:
-        tile = self.tile(tile_id) if tile_id is not None else self._focused
-        if self._maximised is tile:
-            self.restore()
-        else:
-            self.maximise(tile.tile_id)
-
-    def maximise(self, tile_id: str) -> None:
-        """The tile takes the whole wall and asks for the camera's main stream."""
-        self.restore()
-        tile = self.tile(tile_id)
-        self._maximised = tile
-        self.set_focused_tile(tile_id)
-        self._relayout()
-        stream = tile.stream
-        if stream is not None:
-            stream.set_priority(maximised=True)
-            if stream.kind is not StreamKind.MAIN:
-                self._switch(tile, StreamKind.MAIN)
-        self.sig_wall_changed.emit()
-
-    def restore(self) -> None:
-        tile = self._maximised
-        if tile is None:
-            return
-        self._maximised = None
-        self._relayout()
-        stream = tile.stream
-        if stream is not None:
-            stream.set_priority(maximised=False)
-            if stream.kind is StreamKind.MAIN or stream.pending_kind is StreamKind.MAIN:
-                self._switch(tile, StreamKind.SUB)
-        self.sig_wall_changed.emit()
-
-    def _switch(self, tile: TileWidget, kind: StreamKind) -> None:
-        switch = getattr(self.service, "set_tile_stream", None)
-        if switch is None:
-            return
-        try:
-            switch(tile.tile_id, kind)
-        except Exception:  # the tile keeps the stream it has; the reason is in the log
-            log.exception("stream switch of %s to %s failed", tile.tile_id, kind)
-
-    # -- crash restore ---------------------------------------------------------------------
-
-    def wall_state(self) -> dict[str, object]:
-        maximised = self._maximised
-        return {
-            "layout": layout_state(self._layout),
-            "focused": self.cell_of(self._focused.tile_id),
-            "maximised": self.cell_of(maximised.tile_id) if maximised is not None else None,
-        }
-
-    def restore_wall_state(self, state: dict[str, object]) -> bool:
-        layout = layout_from_state(state.get("layout"))
-        if layout is None:
-            return False
-        self.set_layout(layout)
-        focused = state.get("focused")
-        if isinstance(focused, int) and 0 <= focused < len(self._cells):
-            self.set_focused_tile(self._cells[focused].tile_id)
-        maximised = state.get("maximised")
-        if isinstance(maximised, int) and 0 <= maximised < len(self._cells):
-            self.maximise(self._cells[maximised].tile_id)
-        return True
-
     def stop(self) -> None:
         """Stop the render loop (the window is closing)."""
         self._timer.stop()
@@ -351,22 +263,6 @@ class WallWidget(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._relayout()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if key in _ARROWS and mods == Qt.KeyboardModifier.NoModifier:
-            self.sig_interacted.emit(self._focused.tile_id)
-            self.move_focus(*_ARROWS[Qt.Key(key)])
-        elif key in _ARROWS and mods == Qt.KeyboardModifier.ControlModifier:
-            self.sig_interacted.emit(self._focused.tile_id)
-            self.swap_with_neighbour(*_ARROWS[Qt.Key(key)])
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.toggle_maximise()
-        elif key == Qt.Key.Key_Escape and self._maximised is not None:
-            self.restore()
-        else:
-            super().keyPressEvent(event)
 
     # -- internals -------------------------------------------------------------------------
 
@@ -383,29 +279,6 @@ class WallWidget(QWidget):
             tile.sig_interacted.connect(self.sig_interacted)
             tile.hide()
             self._pool.append(tile)
-
-    def _on_clicked(self, tile_id: str) -> None:
-        self.set_focused_tile(tile_id)
-        self.setFocus(Qt.FocusReason.MouseFocusReason)
-
-    def _on_drag_released(self, tile_id: str, global_pos: QPoint) -> None:
-        """A tile dragged with the mouse and released over another tile: swap them (or,
-        over a tile of another wall window, show the camera there too)."""
-        local = self.mapFromGlobal(global_pos)
-        for tile in self._cells:
-            if tile.isVisible() and tile.geometry().contains(local):
-                if tile.tile_id != tile_id:
-                    self.swap(tile_id, tile.tile_id)
-                return
-        target = QApplication.widgetAt(global_pos)
-        while target is not None and not isinstance(target, TileWidget):
-            target = target.parentWidget()
-        if target is None or target.tile_id == tile_id:
-            return
-        source = self.tile(tile_id)
-        other = target.parentWidget()
-        if isinstance(other, WallWidget) and source.camera is not None:
-            other.open_in_tile(target.tile_id, source.camera.id)
 
     def _set_camera(self, tile: TileWidget, camera_id: str | None) -> None:
         self._layout = self._layout.with_camera(self.cell_of(tile.tile_id), camera_id)
@@ -438,63 +311,6 @@ class WallWidget(QWidget):
     def _close(self, tile: TileWidget) -> None:
         self.service.close_tile(tile.tile_id)
         tile.clear()
-
-    def _relayout(self) -> None:
-        width = self.width() - 2 * MARGIN
-        height = self.height() - 2 * MARGIN
-        maximised = self._maximised
-        if maximised is not None:
-            for tile in self._pool:
-                tile.setVisible(tile is maximised)
-            maximised.setGeometry(MARGIN, MARGIN, width, height)
-            return
-        grid = self._layout.grid
-        xs = [MARGIN + round(c * (width + SPACING) / grid.cols) for c in range(grid.cols + 1)]
-        ys = [MARGIN + round(r * (height + SPACING) / grid.rows) for r in range(grid.rows + 1)]
-        in_use = set()
-        for tile, cell in zip(self._cells, grid.cells, strict=True):
-            x0, y0 = xs[cell.col], ys[cell.row]
-            x1 = xs[cell.col + cell.col_span] - SPACING
-            y1 = ys[cell.row + cell.row_span] - SPACING
-            tile.setGeometry(QRect(x0, y0, max(1, x1 - x0), max(1, y1 - y0)))
-            tile.show()
-            in_use.add(id(tile))
-        for tile in self._pool:
-            if id(tile) not in in_use:
-                tile.hide()
-
-    # -- render loop -----------------------------------------------------------------------
-
-    def _on_tick(self) -> None:
-        self.ticks += 1
-        visible = self.isVisible() and not self.window().isMinimized()
-        if visible != self._shown:
-            self._shown = visible
-        now = self._clock()
-        for tile in self._pool:
-            tile_visible = visible and tile.isVisible()
-            tile.set_stream_visible(tile_visible)  # hidden tiles cost no decoding
-            if tile_visible:
-                tile.pull(now)
-
-    def _on_tile_state(self, tile_id: str, generation: int, state: str, detail: str) -> None:
-        tile = next((t for t in self._pool if t.tile_id == tile_id), None)
-        if tile is None:
-            return  # another wall's tile
-        try:
-            value = TileState(state)
-        except ValueError:
-            log.warning("unknown tile state %r", state)
-            return
-        if tile.apply_state(generation, value, detail) and tile.camera is not None:
-            self.sig_camera_state_changed.emit(tile.camera.id, value.value)
-
-    def frames_painted(self) -> dict[str, int]:
-        """Distinct frames painted per tile (tests, status bar)."""
-        return {t.tile_id: t.frames_painted for t in self._cells}
-
-    def live_count(self) -> int:
-        return sum(1 for t in self._cells if t.state is TileState.LIVE and not t.stale)
 
     def tr_status(self) -> str:
         return self.tr("{live} of {total} tiles live").format(

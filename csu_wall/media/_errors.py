@@ -47,6 +47,12 @@ def is_auth_failure(exc: BaseException) -> bool:
             or "401 unauthorized" in text or "401 unauthorised" in text)
 
 
+def is_terminal(exc: BaseException) -> bool:
+    """An error no retry can cure until the site changes (e.g. the recorders' certificate
+    errors, which media cannot import: they say so with a ``terminal`` attribute)."""
+    return getattr(exc, "terminal", False) is True
+
+
 def translate(exc: BaseException, *, timed_out: bool = False) -> CsuWallError:
     """Map any exception raised by PyAV while opening or reading a stream to
     RecorderAuthError, RecorderUnreachable or StreamError (French message).

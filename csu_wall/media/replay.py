@@ -20,7 +20,6 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 import av
 
@@ -47,26 +46,8 @@ def clock_range(start_utc: datetime) -> str:
     return "clock=" + t.strftime("%Y%m%dT%H%M%S") + f".{t.microsecond // 1000:03d}Z-"
 
 
-def hikvision_time(t: datetime) -> str:
-    """Hikvision ``starttime=``: UTC, ``20261025T005950Z``."""
-    return t.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-
-
-def dahua_time(t: datetime, tz: str) -> str:
-    """Dahua ``starttime=``: the recorder's local wall time, ``2026_10_25_02_59_50``. In the
-    hour repeated when summer time ends the text is ambiguous: the recorder reads the first
-    occurrence, and an end not after its start as the second (see :func:`parse_dahua_time`)."""
-    return t.astimezone(ZoneInfo(tz)).strftime("%Y_%m_%d_%H_%M_%S")
-
-
-def parse_dahua_time(text: str, tz: str, *, after: datetime | None = None) -> datetime:
-    """Back to aware UTC; ``after``: the interval's start, so an end in the repeated hour that
-    would come before it is read as the second occurrence."""
-    local = datetime.strptime(text, "%Y_%m_%d_%H_%M_%S").replace(tzinfo=ZoneInfo(tz))
-    utc = local.astimezone(timezone.utc)
-    if after is not None and utc <= after:
-        utc = local.replace(fold=1).astimezone(timezone.utc)
-    return utc
+# The vendors' URL times (Hikvision's ISAPI UTC, Dahua's local wall time) are the drivers'
+# business: csu_wall.recorders.hikvision.isapi_time and csu_wall.recorders.dahua, one each.
 
 
 # -- control ----------------------------------------------------------------------------------

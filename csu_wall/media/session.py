@@ -39,6 +39,8 @@ DETAIL_STALLED = ("Le flux ne reçoit plus d'images depuis {s:.0f} s : reconnexi
 DETAIL_ENDED = "Le flux s'est arrêté : reconnexion automatique en cours."
 DETAIL_FILE_END = "Fin de la vidéo."
 DETAIL_RETRY = " Nouvelle tentative dans {s:.0f} s."
+NO_RECONNECT = {"reconnect": "0", "reconnect_streamed": "0", "reconnect_at_eof": "0",
+                "reconnect_on_network_error": "0", "multiple_requests": "0", "seekable": "0"}
 
 
 class StreamSession:
@@ -124,6 +126,9 @@ class StreamSession:
 
     def _loop(self) -> None:
         prepared = self.source.prepare is None
+        # A file's prepare (encode the demo clip) runs once; a network source's (the TLS pin
+        # check) before EVERY connection, so a certificate swapped between two is caught.
+        once = self.source.kind is SourceKind.FILE
         self._state(TileState.CONNECTING, DETAIL_CONNECTING)
         while not self.stopped:
             if self._gate is not None and not self._gate.enter(
@@ -135,7 +140,7 @@ class StreamSession:
             try:
                 if not prepared:
                     self.source.prepare()  # type: ignore[misc]
-                    prepared = True
+                    prepared = once
                 container = self._open()
             except Exception as exc:
                 if self.stopped:
@@ -169,6 +174,12 @@ class StreamSession:
         """Report a failed connection; False when it is terminal (wrong credentials)."""
         log.warning("tile %s: cannot open %s: %s", self.tile_id, redact(self.source.url),
                     _errors.describe(exc))
+        if _errors.is_terminal(err):
+            # A wrong or unapproved certificate: no retry until the site changes (the session
+            # ends; a new site opens new sessions). Not the gate's business: the recorder's
+            # credentials are not in question, and none was sent.
+            self._state(TileState.UNAUTHORISED, str(err))
+            return False
         if isinstance(err, RecorderAuthError):
             self._state(TileState.UNAUTHORISED, str(err))
             if self._gate is None:
@@ -238,6 +249,10 @@ class StreamSession:
         options.setdefault("analyzeduration", "500000")
         if src.kind is SourceKind.RTSP:
             options.setdefault("rtsp_transport", src.transport or "tcp")
+        if src.tls_pin is not None and src.kind is SourceKind.HTTP:
+            # FFmpeg cannot pin: it must open no connection of its own (reconnect, seek),
+            # each one goes through this loop and the source's pin check (prepare).
+            options.update(NO_RECONNECT)
         self.probes += 1
         return av.open(self._url(), mode="r", format=fmt, options=options,
                        timeout=(self.open_timeout, self.read_timeout))

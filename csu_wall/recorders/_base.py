@@ -57,6 +57,16 @@ def fill_template(recorder: Recorder, camera: Camera, template: str, scheme: str
     return f"{scheme}://{bracket(recorder.host)}:{port}{filled}"
 
 
+def health_of(device_info: Callable[[], tuple[str, str]], answered: str) -> RecorderHealth:
+    """``health()`` of any driver from its ``device_info()`` (model, firmware)."""
+    try:
+        model, firmware = device_info()
+    except RecorderError as exc:
+        # Reachable when it answered at all (refused credentials, odd answer).
+        return RecorderHealth(not isinstance(exc, RecorderUnreachable), detail=str(exc))
+    return RecorderHealth(True, model=model, firmware=firmware, detail=answered)
+
+
 def as_utc(when: datetime) -> datetime:
     """An aware instant in UTC. Arithmetic must happen in UTC: ``+ timedelta`` on a
     Europe/Paris datetime adds wall-clock time and is an hour off across a DST change."""
@@ -151,13 +161,7 @@ class HttpDriver:
         return "", ""
 
     def health(self) -> RecorderHealth:
-        try:
-            model, firmware = self.device_info()
-        except RecorderError as exc:
-            # Reachable when it answered at all (refused credentials, odd answer).
-            return RecorderHealth(not isinstance(exc, RecorderUnreachable), detail=str(exc))
-        return RecorderHealth(True, model=model, firmware=firmware,
-                              detail=f"L'enregistreur {self.recorder.id} répond.")
+        return health_of(self.device_info, f"L'enregistreur {self.recorder.id} répond.")
 
     def not_supported_playback(self) -> RecorderNotSupported:
         return RecorderNotSupported(

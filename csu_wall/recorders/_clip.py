@@ -7,17 +7,15 @@ differ visibly everywhere in the tile and two cameras never look alike.
 
 from __future__ import annotations
 
-import os
 import unicodedata
 import zlib
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 
-FPS = 25
-GOP = 50  # 2 s: the keyframe-only mode then decodes 1 frame in 50
+from csu_wall.recorders.clips import FPS, GOP, encode_h264  # GOP 2 s: keyframe-only = 1 in 50
+
 SECONDS = 5
 
 
@@ -98,31 +96,8 @@ def _text(img: np.ndarray, text: str, org: tuple[int, int], size: float, thick: 
 
 def encode_clip(path: Path, camera_id: str, name: str, width: int, height: int,
                 seconds: int = SECONDS) -> None:
-    """Encode the clip to ``path`` (MP4, H.264 yuv420p, no B-frames), atomically: written under
-    a temporary name in the same folder, then renamed."""
+    """Encode the clip to ``path`` (MP4, H.264 yuv420p, no B-frames), atomically."""
     width -= width % 2
     height -= height % 2
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        with av.open(str(tmp), mode="w", format="mp4") as out:
-            stream = out.add_stream("libx264", rate=FPS)
-            stream.width = width
-            stream.height = height
-            stream.pix_fmt = "yuv420p"
-            stream.codec_context.gop_size = GOP
-            stream.codec_context.max_b_frames = 0
-            stream.codec_context.thread_count = 1
-            stream.options = {"preset": "ultrafast", "bf": "0", "keyint": str(GOP),
-                              "min-keyint": str(GOP), "scenecut": "0"}
-            for i, img in enumerate(render_frames(camera_id, name, width, height, FPS * seconds)):
-                frame = av.VideoFrame.from_ndarray(img, format="bgr24")
-                frame.pts = i
-                for packet in stream.encode(frame):
-                    out.mux(packet)
-            for packet in stream.encode(None):
-                out.mux(packet)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    encode_h264(path, render_frames(camera_id, name, width, height, FPS * seconds),
+                width, height, fps=FPS, gop=GOP, fmt="mp4")

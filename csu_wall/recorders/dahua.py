@@ -40,6 +40,23 @@ def _wall(when: datetime, zone: ZoneInfo) -> datetime:
     return when.astimezone(timezone.utc).astimezone(zone)
 
 
+def dahua_time(t: datetime, tz: str) -> str:
+    """One instant as Dahua writes it: the recorder's wall time, ``2026_10_25_02_59_50``. In
+    the hour repeated when summer time ends the text is ambiguous (see :func:`dahua_range`
+    and :func:`parse_dahua_time`). The one conversion of csu-wall (media has none)."""
+    return _wall(t, ZoneInfo(tz)).strftime(_FMT)
+
+
+def parse_dahua_time(text: str, tz: str, *, after: datetime | None = None) -> datetime:
+    """Back to aware UTC; ``after``: the interval's start, so an end in the repeated hour that
+    would come before it is read as the second occurrence."""
+    local = datetime.strptime(text, _FMT).replace(tzinfo=ZoneInfo(tz))
+    utc = local.astimezone(timezone.utc)
+    if after is not None and utc <= after:
+        utc = local.replace(fold=1).astimezone(timezone.utc)
+    return utc
+
+
 def dahua_range(start_utc: datetime, end_utc: datetime, tz_name: str) -> tuple[str, str]:
     """The ``starttime`` and ``endtime`` values for an interval given in UTC."""
     zone = ZoneInfo(tz_name)
@@ -53,7 +70,7 @@ def dahua_range(start_utc: datetime, end_utc: datetime, tz_name: str) -> tuple[s
         while _is_repeated(_wall(probe, zone).replace(tzinfo=None), zone):
             probe += timedelta(minutes=1)
         end = _wall(probe, zone)
-    return start.strftime(_FMT), end.strftime(_FMT)
+    return dahua_time(start, tz_name), dahua_time(end, tz_name)
 
 
 def _is_repeated(naive: datetime, zone: ZoneInfo) -> bool:

@@ -11,7 +11,16 @@ from csu_wall.core.errors import RecorderBadAnswer
 
 class RecorderCertificateError(RecorderBadAnswer):
     """The recorder's TLS certificate is not the pinned one, or none was approved yet.
-    Raised before any credential is sent."""
+    Raised before any credential is sent.
+
+    ``terminal`` (read by media's sessions without importing this module): a wrong or
+    unapproved certificate is not retried until the site changes (an administrator approves
+    the new one, ``csu-wall recorder trust ID``); a failed handshake (``terminal=False``) is.
+    """
+
+    def __init__(self, message: str, *, terminal: bool = True) -> None:
+        super().__init__(message)
+        self.terminal = terminal
 
 
 class UnknownChannel(RecorderBadAnswer):

@@ -21,6 +21,7 @@ _CHANNEL_LISTS = (
 
 
 def isapi_time(when: datetime) -> str:
+    """Hikvision ``starttime=``: UTC, ``20261025T005950Z``."""
     return when.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 

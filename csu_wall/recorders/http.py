@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 
 CredentialSource = Callable[[], "tuple[str, str] | None"]
 MAX_BODY = 16 * 1024 * 1024
-HTTPS_PORTS = frozenset({443, 8443})
 _PARAM = re.compile(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))')
 
 MSG_AUTH = ("L'enregistreur {rid} refuse l'identifiant ou le mot de passe : faites corriger ses "
@@ -56,8 +55,9 @@ MSG_STATUS = "L'enregistreur {rid} a répondu par une erreur (HTTP {status}) à 
 
 
 def uses_https(recorder: Recorder) -> bool:
-    """HTTPS when a certificate is pinned or the HTTP port is an HTTPS one (443, 8443)."""
-    return recorder.tls_pin is not None or recorder.http_port in HTTPS_PORTS
+    """The site file's ``scheme``; a pinned certificate means HTTPS whatever it says (the
+    site check refuses the contradiction; a store that lost the scheme must not downgrade)."""
+    return recorder.scheme == "https" or recorder.tls_pin is not None
 
 
 def fingerprint(der: bytes) -> str:
@@ -86,11 +86,11 @@ def fetch_certificate(host: str, port: int, timeout: float = 5.0,
     except TimeoutError as exc:
         raise RecorderUnreachable(MSG_TIMEOUT.format(rid=rid)) from exc
     except ssl.SSLError as exc:
-        raise RecorderCertificateError(MSG_TLS.format(rid=rid)) from exc
+        raise RecorderCertificateError(MSG_TLS.format(rid=rid), terminal=False) from exc
     except OSError as exc:
         raise RecorderUnreachable(MSG_UNREACHABLE.format(rid=rid)) from exc
     if not der:
-        raise RecorderCertificateError(MSG_TLS.format(rid=rid))
+        raise RecorderCertificateError(MSG_TLS.format(rid=rid), terminal=False)
     return der, fingerprint(der)
 
 
@@ -208,7 +208,7 @@ class RecorderHttp:
         except TimeoutError as exc:
             raise RecorderUnreachable(MSG_TIMEOUT.format(rid=rid)) from exc
         except ssl.SSLError as exc:
-            raise RecorderCertificateError(MSG_TLS.format(rid=rid)) from exc
+            raise RecorderCertificateError(MSG_TLS.format(rid=rid), terminal=False) from exc
         except (OSError, http.client.HTTPException) as exc:
             raise RecorderUnreachable(MSG_UNREACHABLE.format(rid=rid)) from exc
 

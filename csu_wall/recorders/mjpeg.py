@@ -1,11 +1,13 @@
 """Older analog encoders over HTTP (``driver = "mjpeg"``): an MJPEG stream that FFmpeg opens,
 or, when the profile's path is a JPEG (``….jpg`` / ``….jpeg``), snapshots polled at the
 profile's ``fps`` (1 per second by default). A ``driver = "snapshot"`` recorder is read as
-snapshots whatever its paths (the site file does not accept that name yet).
+snapshots whatever its paths.
 
 The profile ``path`` is a URL template (``/video{channel}.mjpg``, ``/snapshot{channel}.jpg``
-or ``http://{host}:{http_port}/…``). Over HTTPS the certificate is compared with the pin in the
-reader thread before FFmpeg or the poller connects (``prepare``): FFmpeg cannot pin."""
+or ``http://{host}:{http_port}/…``; https when the recorder's ``scheme`` says so or a pin is
+set). Over HTTPS the certificate is compared with the pin in the reader thread before EVERY
+connection FFmpeg or the poller makes (``prepare``; media turns FFmpeg's own reconnections
+off): FFmpeg cannot pin. A wrong certificate is terminal for the tile."""
 
 from __future__ import annotations
 

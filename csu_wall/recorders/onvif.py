@@ -21,14 +21,21 @@ from csu_wall.core.errors import (
     RecorderAuthError,
     RecorderBadAnswer,
     RecorderError,
-    RecorderNotSupported,
     RecorderUnreachable,
 )
 from csu_wall.core.model import Camera, Recorder, StreamKind
 from csu_wall.core.ports import Channel, RecorderHealth, SourceKind, StreamSource
-from csu_wall.recorders._base import Credentials, Now, credential_ref, utc_now
+from csu_wall.recorders._base import (
+    Credentials,
+    Now,
+    as_utc,
+    credential_ref,
+    health_of,
+    utc_now,
+)
 from csu_wall.recorders.errors import unknown_channel
 from csu_wall.recorders.http import RecorderHttp
+from csu_wall.recorders.onvif_replay import OnvifReplay
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -48,7 +55,8 @@ def strip_userinfo(url: str) -> str:
 
 
 class OnvifDriver:
-    """RecorderDriver for ``driver = "onvif"`` devices (Profile S; replay is H7b's)."""
+    """RecorderDriver for ``driver = "onvif"`` devices: Profile S (onvif-zeep-async) for
+    live, snapshots and the clock; Profile G replay through :class:`OnvifReplay`."""
 
     def __init__(self, recorder: Recorder, credentials: Credentials | None = None, *,
                  timeout: float = 8.0, now: Now = utc_now) -> None:
@@ -59,6 +67,7 @@ class OnvifDriver:
         self._lock = threading.Lock()
         self._uris: dict[tuple[int, StreamKind, str], str] = {}
         self._sources: list[list[OnvifProfile]] | None = None
+        self._replay: OnvifReplay | None = None
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -178,11 +187,20 @@ class OnvifDriver:
                             transport=profile.transport or "tcp",
                             credential_ref=credential_ref(self.recorder))
 
+    def replay(self) -> OnvifReplay:
+        """The device's Profile G client (its service addresses are asked once)."""
+        with self._lock:
+            if self._replay is None:
+                self._replay = OnvifReplay(self.recorder, self._credentials,
+                                           timeout=self.timeout, now=self._now)
+            return self._replay
+
     def playback_source(self, camera: Camera, start_utc: datetime,
                         speed: float = 1.0) -> StreamSource:
-        raise RecorderNotSupported(
-            f"La relecture ONVIF (profil G) de l'appareil {self.recorder.id} n'est pas "
-            "disponible dans ce pilote.")
+        """The camera's recording (FindRecordings) at its replay URI (GetReplayUri), played
+        from ``start_utc`` by our RTSP client (``Require: onvif-replay``, ``Range: clock=``).
+        A device without Profile G raises RecorderNotSupported (French)."""
+        return self.replay().playback_source(camera, as_utc(start_utc), speed)
 
     def snapshot_uri(self, camera: Camera) -> str:
         return self._uri(camera, StreamKind.SUB, "snapshot")
@@ -231,9 +249,4 @@ class OnvifDriver:
         return self._run(ask)
 
     def health(self) -> RecorderHealth:
-        try:
-            model, firmware = self.device_info()
-        except RecorderError as exc:
-            return RecorderHealth(not isinstance(exc, RecorderUnreachable), detail=str(exc))
-        return RecorderHealth(True, model=model, firmware=firmware,
-                              detail=f"L'appareil ONVIF {self.recorder.id} répond.")
+        return health_of(self.device_info, f"L'appareil ONVIF {self.recorder.id} répond.")

@@ -157,147 +157,152 @@
 <context>
     <name>Keymap</name>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="44"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="51"/>
         <source>Move the focus to the neighbouring tile</source>
         <translation>Passer à la vignette voisine</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="46"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="53"/>
         <source>Swap the focused tile with its neighbour</source>
         <translation>Échanger la vignette active avec sa voisine</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="48"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="55"/>
         <source>Maximise the focused tile, or restore it</source>
         <translation>Agrandir la vignette active, ou la rétablir</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="50"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="57"/>
         <source>Restore the maximised tile</source>
         <translation>Rétablir la vignette agrandie</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="52"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="59"/>
         <source>Call up a camera by its number into the focused tile</source>
         <translation>Appeler une caméra par son numéro dans la vignette active</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="54"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="61"/>
         <source>Show layout tab 1 to 9</source>
         <translation>Afficher l&apos;onglet de disposition 1 à 9</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="56"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="63"/>
         <source>Next layout tab</source>
         <translation>Onglet de disposition suivant</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="58"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="65"/>
         <source>Previous layout tab</source>
         <translation>Onglet de disposition précédent</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="60"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="67"/>
         <source>Bookmark the focused tile (bookmark feature)</source>
         <translation>Poser un signet sur la vignette active (fonction signets)</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="62"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="69"/>
         <source>Empty the focused tile</source>
         <translation>Vider la vignette active</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="64"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="71"/>
         <source>Zoom into the focused tile (also the mouse wheel)</source>
         <translation>Zoomer dans la vignette active (aussi à la molette)</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="66"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="73"/>
         <source>Zoom out of the focused tile</source>
         <translation>Dézoomer la vignette active</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="68"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="75"/>
         <source>Show the whole picture again</source>
         <translation>Revenir à l&apos;image entière</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="70"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="77"/>
         <source>Snapshot of the focused tile (PNG, masks applied)</source>
         <translation>Capture de la vignette active (PNG, masques appliqués)</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="72"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="79"/>
         <source>Menu of the focused tile</source>
         <translation>Menu de la vignette active</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="74"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="81"/>
         <source>Search a camera, a commune or an id</source>
         <translation>Rechercher une caméra, une commune ou un identifiant</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="76"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="83"/>
         <source>Put the keyboard on the wall</source>
         <translation>Donner le clavier au mur</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="78"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="85"/>
         <source>Tour the commune&apos;s cameras on the focused tile</source>
         <translation>Ronde des caméras de la commune dans la vignette active</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="80"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="87"/>
         <source>Start or stop a tour of the layout tabs</source>
         <translation>Lancer ou arrêter la ronde des onglets de disposition</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="82"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="89"/>
+        <source>Create, edit or delete saved tours</source>
+        <translation>Créer, modifier ou supprimer les rondes enregistrées</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/keymap.py" line="91"/>
         <source>Edit mode: build and save layouts</source>
         <translation>Mode édition : composer et enregistrer des dispositions</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="84"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="93"/>
         <source>Save the layout (edit mode)</source>
         <translation>Enregistrer la disposition (mode édition)</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="86"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="95"/>
         <source>Save as a private layout (edit mode)</source>
         <translation>Enregistrer comme disposition personnelle (mode édition)</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="88"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="97"/>
         <source>Undo the last unsaved edit</source>
         <translation>Annuler la dernière modification non enregistrée</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="90"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="99"/>
         <source>Redo the edit undone</source>
         <translation>Rétablir la modification annulée</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="92"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="101"/>
         <source>History of the layout: restore a version</source>
         <translation>Historique de la disposition : restaurer une version</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="94"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="103"/>
         <source>Full screen</source>
         <translation>Plein écran</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="96"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="105"/>
         <source>Lock the workstation</source>
         <translation>Verrouiller le poste</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="98"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="107"/>
         <source>This list of keys</source>
         <translation>Cette liste de touches</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="100"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="109"/>
         <source>Quit</source>
         <translation>Quitter</translation>
     </message>
@@ -305,17 +310,17 @@
 <context>
     <name>KeymapDialog</name>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="180"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="194"/>
         <source>Keyboard shortcuts</source>
         <translation>Raccourcis clavier</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="183"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="197"/>
         <source>Keys</source>
         <translation>Touches</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/keymap.py" line="183"/>
+        <location filename="../../csu_wall/gui/keymap.py" line="197"/>
         <source>Action</source>
         <translation>Action</translation>
     </message>
@@ -392,27 +397,27 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="104"/>
+        <location filename="../../csu_wall/gui/main_window.py" line="107"/>
         <source>csu-wall — video wall</source>
         <translation>csu-wall — mur d&apos;images</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="116"/>
+        <location filename="../../csu_wall/gui/main_window.py" line="119"/>
         <source>Commune</source>
         <translation>Commune</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="139"/>
+        <location filename="../../csu_wall/gui/main_window.py" line="142"/>
         <source>DEMO — fictitious site, no real camera</source>
         <translation>DÉMO — site fictif, aucune caméra réelle</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="154"/>
+        <location filename="../../csu_wall/gui/main_window.py" line="157"/>
         <source>Snapshot saved: {path}</source>
         <translation>Capture enregistrée : {path}</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="163"/>
+        <location filename="../../csu_wall/gui/main_window.py" line="166"/>
         <source>Operator: {name}</source>
         <translation>Opérateur : {name}</translation>
     </message>
@@ -522,42 +527,47 @@
         <translation>Rondes &amp;enregistrées</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/_window_menus.py" line="115"/>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="112"/>
+        <source>&amp;Edit tours…</source>
+        <translation>&amp;Gérer les rondes…</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="117"/>
         <source>&amp;Help</source>
         <translation>&amp;Aide</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/_window_menus.py" line="116"/>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="118"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Raccourcis clavier</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/_window_menus.py" line="121"/>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="123"/>
         <source>&amp;Maximise / restore</source>
         <translation>&amp;Agrandir / rétablir</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/_window_menus.py" line="130"/>
+        <location filename="../../csu_wall/gui/_window_menus.py" line="132"/>
         <source>S&amp;top every tour</source>
         <translation>&amp;Arrêter toutes les rondes</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="326"/>
+        <location filename="../../csu_wall/gui/main_window.py" line="200"/>
         <source>{commune} (not habilitated)</source>
         <translation>{commune} (non habilité)</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="374"/>
+        <location filename="../../csu_wall/gui/main_window.py" line="248"/>
         <source>Saved layouts cannot be read now.</source>
         <translation>Les dispositions enregistrées sont illisibles pour l&apos;instant.</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="402"/>
+        <location filename="../../csu_wall/gui/main_window.py" line="276"/>
         <source>No camera has the number {n}.</source>
         <translation>Aucune caméra ne porte le numéro {n}.</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/main_window.py" line="409"/>
+        <location filename="../../csu_wall/gui/main_window.py" line="283"/>
         <source>Camera no. {digits}…</source>
         <translation>Caméra n° {digits}…</translation>
     </message>
@@ -600,6 +610,11 @@
         <location filename="../../csu_wall/gui/_window_extras.py" line="334"/>
         <source>No saved tour</source>
         <translation>Aucune ronde enregistrée</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="296"/>
+        <source>Tours are saved in the database: none is connected.</source>
+        <translation>Les rondes sont enregistrées dans la base de données, et aucune base n&apos;est connectée.</translation>
     </message>
 </context>
 <context>
@@ -712,22 +727,22 @@
         <translation>en pause</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/tile.py" line="260"/>
+        <location filename="../../csu_wall/gui/tile.py" line="222"/>
         <source>{seconds} s ago</source>
         <translation>il y a {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/_tile_overlay.py" line="76"/>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="79"/>
         <source>Drop a camera here</source>
         <translation>Déposez une caméra ici</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/_tile_overlay.py" line="80"/>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="83"/>
         <source>{name} (tour)</source>
         <translation>{name} (ronde)</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/_tile_overlay.py" line="89"/>
+        <location filename="../../csu_wall/gui/_tile_overlay.py" line="93"/>
         <source>zoom</source>
         <translation>zoom</translation>
     </message>
@@ -738,46 +753,182 @@
     </message>
 </context>
 <context>
+    <name>TourEditDialog</name>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="54"/>
+        <source>New tour</source>
+        <translation>Nouvelle ronde</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="54"/>
+        <source>Edit the tour</source>
+        <translation>Modifier la ronde</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="62"/>
+        <source>One tile cycles through cameras</source>
+        <translation>Une vignette fait défiler des caméras</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="63"/>
+        <source>The wall cycles through layouts</source>
+        <translation>Le mur fait défiler des dispositions</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="67"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="69"/>
+        <source>Shared with every operator (supervisors)</source>
+        <translation>Partagée avec tous les opérateurs (superviseurs)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="85"/>
+        <source>&amp;Name</source>
+        <translation>&amp;Nom</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="86"/>
+        <source>&amp;Kind</source>
+        <translation>&amp;Type</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="87"/>
+        <source>&amp;Dwell per step</source>
+        <translation>D&amp;urée par étape</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="90"/>
+        <source>&amp;Available</source>
+        <translation>&amp;Disponibles</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="91"/>
+        <source>S&amp;teps, in order</source>
+        <translation>Étapes, dans l&apos;&amp;ordre</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="98"/>
+        <source>&amp;Add →</source>
+        <translation>&amp;Ajouter →</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="99"/>
+        <source>← &amp;Remove</source>
+        <translation>← &amp;Retirer</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="100"/>
+        <source>&amp;Up</source>
+        <translation>&amp;Monter</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="101"/>
+        <source>Do&amp;wn</source>
+        <translation>Desc&amp;endre</translation>
+    </message>
+</context>
+<context>
+    <name>TourManagerDialog</name>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="188"/>
+        <source>Saved tours</source>
+        <translation>Rondes enregistrées</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="202"/>
+        <source>&amp;New…</source>
+        <translation>&amp;Nouvelle…</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="203"/>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Modifier…</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="204"/>
+        <source>&amp;Delete</source>
+        <translation>&amp;Supprimer</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="205"/>
+        <source>&amp;Play</source>
+        <translation>&amp;Lancer</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="222"/>
+        <source>shared</source>
+        <translation>partagée</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="222"/>
+        <source>private</source>
+        <translation>personnelle</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="223"/>
+        <source>tile</source>
+        <translation>vignette</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="223"/>
+        <source>layouts</source>
+        <translation>dispositions</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="224"/>
+        <source>{name} — {kind}, {count} step(s), {dwell} s, {scope}</source>
+        <translation>{name} — {kind}, {count} étape(s), {dwell} s, {scope}</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="264"/>
+        <source>Tour « {name} » deleted.</source>
+        <translation>Ronde « {name} » supprimée.</translation>
+    </message>
+</context>
+<context>
     <name>WallWidget</name>
     <message>
-        <location filename="../../csu_wall/gui/wall.py" line="196"/>
+        <location filename="../../csu_wall/gui/wall.py" line="180"/>
         <source>Grid {rows}×{cols}</source>
         <translation>Grille {rows}×{cols}</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/wall.py" line="223"/>
+        <location filename="../../csu_wall/gui/wall.py" line="207"/>
         <source>{camera} in tile {n}</source>
         <translation>{camera} en case {n}</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/wall.py" line="233"/>
+        <location filename="../../csu_wall/gui/wall.py" line="217"/>
         <source>Tile {n} emptied</source>
         <translation>Case {n} vidée</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/wall.py" line="243"/>
+        <location filename="../../csu_wall/gui/wall.py" line="227"/>
         <source>Tiles {a} and {b} swapped</source>
         <translation>Cases {a} et {b} échangées</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/wall.py" line="265"/>
+        <location filename="../../csu_wall/gui/wall.py" line="249"/>
         <source>{count} camera(s) added</source>
         <translation>{count} caméra(s) ajoutée(s)</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/wall.py" line="267"/>
+        <location filename="../../csu_wall/gui/wall.py" line="251"/>
         <source>No empty tile left: empty one or choose a larger grid.</source>
         <translation>Plus aucune vignette libre : videz-en une ou choisissez une grille plus grande.</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/wall.py" line="431"/>
+        <location filename="../../csu_wall/gui/wall.py" line="304"/>
         <source>This camera cannot be opened. See the log or call commune IT.</source>
         <translation>Impossible d&apos;ouvrir cette caméra. Consultez le journal ou appelez le service informatique de la commune.</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/wall.py" line="500"/>
+        <location filename="../../csu_wall/gui/wall.py" line="316"/>
         <source>{live} of {total} tiles live</source>
-        <translation>{live} tuile(s) en direct sur {total}</translation>
+        <translation>{live} vignette(s) en direct sur {total}</translation>
     </message>
 </context>
 </TS>

@@ -96,4 +96,27 @@
         <translation>{n} enregistrement(s) d'audit en attente sur ce poste.</translation>
     </message>
 </context>
+<context>
+    <name>WallFeatures</name>
+    <message>
+        <location filename="../../csu_wall/gui/features.py" line="91" />
+        <source>Recorded video is not available here: the live camera is shown.</source>
+        <translation>La vidéo enregistrée n'est pas disponible sur ce poste : la caméra est affichée en direct.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/features.py" line="96" />
+        <source>Recorded video unavailable ({reason}): the live camera is shown.</source>
+        <translation>Vidéo enregistrée indisponible ({reason}) : la caméra est affichée en direct.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/features.py" line="119" />
+        <source>&amp;Administration</source>
+        <translation>&amp;Administration</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/features.py" line="120" />
+        <source>Recorder &amp;credentials…</source>
+        <translation>&amp;Identifiants des enregistreurs…</translation>
+    </message>
+</context>
 </TS>

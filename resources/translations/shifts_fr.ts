@@ -83,7 +83,7 @@
     <message>
         <location filename="../../csu_wall/gui/bookmark_dialog.py" line="192"/>
         <source>The image shown on the tile (masks applied) is kept with the bookmark.</source>
-        <translation>L'image affichée dans la tuile (masques appliqués) est conservée avec le signet.</translation>
+        <translation>L'image affichée dans la vignette (masques appliqués) est conservée avec le signet.</translation>
     </message>
     <message>
         <location filename="../../csu_wall/gui/bookmark_dialog.py" line="195"/>
@@ -463,7 +463,7 @@
     <message>
         <location filename="../../csu_wall/gui/shift_features.py" line="125"/>
         <source>No camera on this tile: choose the tile showing the incident.</source>
-        <translation>Aucune caméra sur cette tuile : choisissez la tuile qui montre l'incident.</translation>
+        <translation>Aucune caméra dans cette vignette : choisissez la vignette qui montre l'incident.</translation>
     </message>
     <message>
         <location filename="../../csu_wall/gui/shift_features.py" line="129"/>

@@ -62,10 +62,12 @@ def test_overloaded_wall_paints_the_age_of_every_old_frame_and_stays_responsive(
         spin(4.0)  # the ladder steps tiles down
         probe.record(True)
         checked = honest = 0
+        stepped = False  # the ladder may step down then back up within the window
         end = time.monotonic() + 6.0
         while time.monotonic() < end:
             spin(0.05)
             now = time.monotonic()
+            stepped = stepped or any(t.rung != "SD" for t in tiles)
             for tile in tiles:
                 frame = tile._frame
                 if frame is None:
@@ -83,7 +85,7 @@ def test_overloaded_wall_paints_the_age_of_every_old_frame_and_stays_responsive(
               f"rungs {rungs}; load {engine.controller.last_load}")
         assert checked > 1000
         assert probe.p99() < 250, "GUI event loop held up"  # 5× the benchmark's 50 ms
-        assert any(r != "SD" for r in rungs), "the ladder did not step any tile down"
+        assert stepped, "the ladder did not step any tile down"
     finally:
         probe.stop()
         wall.stop()

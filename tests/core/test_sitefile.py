@@ -96,7 +96,35 @@ def test_valid_file_round_trip_through_dump() -> None:
 
 
 def test_known_drivers() -> None:
-    assert KNOWN_DRIVERS == {"rtsp", "onvif", "hikvision", "dahua", "axis", "mjpeg", "demo"}
+    assert KNOWN_DRIVERS == {"rtsp", "onvif", "hikvision", "dahua", "axis", "mjpeg",
+                             "snapshot", "demo"}
+
+
+def test_snapshot_driver_accepted() -> None:
+    site, _ = parse_site_text(mutate('driver = "hikvision"', 'driver = "snapshot"'),
+                              "site.toml")
+    assert site.recorder("tcg-nvr1").driver == "snapshot"
+
+
+def test_scheme_https_parsed_and_dumped() -> None:
+    text = mutate('http_port = 80\n', 'http_port = 443\nscheme = "https"\n')
+    site, _ = parse_site_text(text, "site.toml")
+    rec = site.recorder("tcg-nvr1")
+    assert rec.scheme == "https" and rec.http_port == 443
+    assert parse_site_text(dump_site(site), "dumped.toml")[0] == site
+    assert EXPECTED.recorder("tcg-nvr1").scheme == "http"  # the default
+
+
+def test_bad_scheme_rejected() -> None:
+    issue = only_error(mutate('http_port = 80\n', 'http_port = 80\nscheme = "ftp"\n'),
+                       "recorder[1].scheme", 23)
+    assert "protocole inconnu « ftp »" in issue.message and '"https"' in issue.message
+
+
+def test_pinned_recorder_over_plain_http_rejected() -> None:
+    issue = only_error(mutate('http_port = 80\n', 'http_port = 80\nscheme = "http"\n'),
+                       "recorder[1].scheme", 23)
+    assert "tls_pin" in issue.message and 'scheme = "https"' in issue.message
 
 
 def test_site_file_hash_is_sha256_of_bytes() -> None:

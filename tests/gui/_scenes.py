@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from csu_wall.core.audit import AuditEntry, AuditSink
 from csu_wall.core.frames import TileState
@@ -123,6 +123,53 @@ def scene_screens(out: Path) -> dict[str, object]:
     return found
 
 
+def scene_drag_screens(out: Path) -> dict[str, object]:
+    """Two offscreen screens: a tile of the main wall (screen 1) dragged with the mouse and
+    released over a tile of the wall window on screen 2 shows its camera there too; and back:
+    a tile of screen 2 released over the main wall."""
+    screens = QGuiApplication.screens()
+    first = window(out)
+    first.move(screens[0].geometry().topLeft())
+    first.show()
+    other = first.open_screen_wall(screens[1], Layout("Écran 2", Grid.preset("2×2"),
+                                                      (None,) * 4))
+    source = first.wall.tiles[0]
+    wait_until(lambda: source.frames_painted >= 1 and source.camera is not None, 60_000)
+    target = other.wall.tiles[3]
+    found: dict[str, object] = {
+        "screens": [s.name() for s in screens], "other_on": other.screen().name(),
+        "source_camera": source.camera.id if source.camera else None,
+        "target_before": target.camera.id if target.camera else None,
+    }
+    _mouse_drag(source, target)
+    wait_until(lambda: target.camera is not None, 5_000)
+    found["target_after"] = target.camera.id if target.camera else None
+    found["source_after"] = source.camera.id if source.camera else None
+    found["other_layout"] = list(other.wall.layout_value.cameras)
+    wait_until(lambda: target.frames_painted >= 1, 60_000)
+    found["target_painted"] = target.frames_painted
+    back = first.wall.tiles[5]
+    found["back_before"] = back.camera.id if back.camera else None
+    _mouse_drag(target, back)
+    wait_until(lambda: back.camera is not None and back.camera.id == found["source_camera"],
+               5_000)
+    found["back_after"] = back.camera.id if back.camera else None
+    first.close()
+    return found
+
+
+def _mouse_drag(source: QWidget, target: QWidget) -> None:
+    """Press in the middle of ``source``, move in steps, release over ``target``'s middle."""
+    begin = QPoint(source.width() // 2, source.height() // 2)
+    end = source.mapFromGlobal(target.mapToGlobal(QPoint(target.width() // 2,
+                                                         target.height() // 2)))
+    QTest.mousePress(source, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, begin)
+    for step in range(1, 9):
+        QTest.mouseMove(source, begin + (end - begin) * step / 8)
+    QTest.mouseRelease(source, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    QTest.qWait(50)
+
+
 def _live_count(win: MainWindow) -> int:
     return sum(1 for t in win.wall.tiles if t.state is TileState.LIVE and t.frames_painted > 2)
 
@@ -216,7 +263,8 @@ def main() -> int:
     name, out = sys.argv[1], Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
-    scene = {"screens": scene_screens, "xvfb": scene_xvfb}[name]
+    scene = {"screens": scene_screens, "xvfb": scene_xvfb,
+             "drag_screens": scene_drag_screens}[name]
     found = scene(out)
     print("SCENE " + json.dumps(found), flush=True)
     app.processEvents()

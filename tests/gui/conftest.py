@@ -105,3 +105,15 @@ def french(qapp: QApplication) -> Iterator[QTranslator]:
     QCoreApplication.installTranslator(translator)
     yield translator
     QCoreApplication.removeTranslator(translator)
+
+
+@pytest.fixture()
+def french_qt(french: QTranslator, qapp: QApplication) -> Iterator[QTranslator]:
+    """The French UI with Qt's own French too (key names, standard buttons), as the runner
+    installs it."""
+    from csu_wall.gui._qt_translations import install_qt_translations
+
+    translator = install_qt_translations(qapp, "fr")
+    assert translator is not None, "PySide6 ships qtbase_fr.qm"
+    yield translator
+    QCoreApplication.removeTranslator(translator)

@@ -57,3 +57,23 @@ def test_point6_wall_on_a_second_screen_full_screen_frameless_high_dpi_and_resto
     assert found["restored"] and found["restored_on"] == "WALL-B"
     assert found["restored_fullscreen"]
     assert found["restored_cameras"] == [found["camera"], None, None, None]
+
+
+def test_point6_dragging_a_tile_onto_another_screens_wall_shows_the_camera_there(
+    tmp_path: Path, clip_dir: Path
+) -> None:
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps(TWO_SCREENS))
+    found = run_scene("drag_screens", tmp_path / "work", {
+        "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
+        "CSU_TEST_CLIPS": str(clip_dir),
+    })
+    assert found["screens"] == ["WALL-A", "WALL-B"] and found["other_on"] == "WALL-B"
+    camera = found["source_camera"]
+    assert camera is not None and found["target_before"] is None
+    # released over screen B's wall: the camera plays there too, and stays on screen A
+    assert found["target_after"] == camera and found["source_after"] == camera
+    assert found["other_layout"] == [None, None, None, camera]
+    assert isinstance(found["target_painted"], int) and found["target_painted"] >= 1
+    # and back: a tile of screen B released over the main wall
+    assert found["back_before"] != camera and found["back_after"] == camera

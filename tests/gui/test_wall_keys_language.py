@@ -61,3 +61,19 @@ def test_point7_french_ui_is_complete(
     assert window.actions_by_key["snapshot"].text() == "&Capture"
     assert window.tree.search.placeholderText().startswith("Rechercher")
     window.close()
+
+
+def test_point7_f1_names_the_keys_in_french_with_qt_own_translation(
+    qtbot: QtBot, make_wall_service: WallFactory, french_qt: object
+) -> None:
+    window = open_window(qtbot, make_wall_service, None)
+    window.register_tile_action("bookmark", "Signet", "Ctrl+Shift+B", lambda t: None)
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    rows = dict(window.keymap_dialog.rows())
+    assert rows["Entrée"] == "Agrandir la vignette active, ou la rétablir"
+    assert "Échap" in rows and "Suppr" in rows and "Ctrl+Maj+T" in rows
+    assert "Ctrl+Page suiv" in rows and "Maj+F10" in rows
+    assert rows["Ctrl+Maj+B"] == "Signet"  # another feature's key, named by Qt alike
+    assert not any(re.search(r"\b(Shift|Enter|Esc|Del)\b", keys) for keys in rows)
+    window.keymap_dialog.close()
+    window.close()

@@ -14,7 +14,9 @@ import pytest
 from csu_wall.core.frames import Frame
 from csu_wall.core.ports import SourceKind, StreamSource
 from csu_wall.media.engine import MediaEngine
-from csu_wall.media.replay import clock_range, dahua_time, hikvision_time, parse_dahua_time
+from csu_wall.media.replay import clock_range
+from csu_wall.recorders.dahua import dahua_time, parse_dahua_time
+from csu_wall.recorders.hikvision import isapi_time as hikvision_time
 from tests.media.helpers import RECORDER, wait_until
 from tests.rtsp.fixture import RECORDED_FPS, RECORDED_GOP, RtspServer
 from tests.rtsp.timecode import read_time

@@ -15,6 +15,7 @@ from csu_wall.recorders.http import (
     digest_authorization,
     fetch_certificate,
     fingerprint,
+    uses_https,
 )
 from tests.recorders.conftest import Certs, Start
 from tests.recorders.vendor_http import SilentHttpServer
@@ -100,8 +101,17 @@ def test_a_wrong_certificate_aborts_before_any_credential_is_sent(
 def test_https_without_a_pin_is_refused_until_an_administrator_trusts_it(
         vendor_server: Start) -> None:
     srv = vendor_server("hikvision", tls="good")
-    rec = Recorder("nvr-t", "c", "hikvision", "127.0.0.1", http_port=443)
+    rec = Recorder("nvr-t", "c", "hikvision", "127.0.0.1", http_port=srv.port, scheme="https")
     calls = Calls()
-    with pytest.raises(RecorderCertificateError, match="recorder trust nvr-t"):
+    with pytest.raises(RecorderCertificateError, match="recorder trust nvr-t") as info:
         RecorderHttp(rec, calls).get(PATH)
-    assert calls.n == 0 and srv.handshakes == 0
+    assert info.value.terminal
+    assert calls.n == 0 and srv.handshakes == 0 and srv.requests == []
+
+
+def test_the_scheme_not_the_port_chooses_https() -> None:
+    assert not uses_https(Recorder("n", "c", "hikvision", "h", http_port=443))
+    assert uses_https(Recorder("n", "c", "hikvision", "h", http_port=80, scheme="https"))
+    assert uses_https(Recorder("n", "c", "hikvision", "h", tls_pin="AB"))  # never downgraded
+    assert RecorderHttp(Recorder("n", "c", "axis", "h", http_port=8443)).base_url == (
+        "http://h:8443")

@@ -142,7 +142,7 @@ def test_each_family_plays_live_and_bad_cases_say_why(
         assert _wait(lambda: quiet.state is TileState.UNREACHABLE, 20), quiet.detail
         assert "ne répond pas" in quiet.detail
         assert _wait(lambda: "certificat" in fake.detail, 20), (fake.state, fake.detail)
-        assert fake.state is TileState.LOST and "approuvé" in fake.detail
+        assert fake.state is TileState.UNAUTHORISED and "approuvé" in fake.detail
         assert impostor.requests == []  # the impostor never saw a request, nor a password
         assert _wait(lambda: unknown.state is TileState.UNREACHABLE, 20), unknown.detail
         assert "n'existe pas" in unknown.detail

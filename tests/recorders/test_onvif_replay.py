@@ -17,8 +17,9 @@ from csu_wall.core.errors import (
     RecorderUnreachable,
 )
 from csu_wall.core.model import Camera, Recorder
-from csu_wall.core.ports import SourceKind
+from csu_wall.core.ports import SourceKind, StreamSource
 from csu_wall.media.engine import MediaEngine
+from csu_wall.recorders.onvif import OnvifDriver
 from csu_wall.recorders.onvif_replay import OnvifReplay
 from tests.media.helpers import wait_until
 from tests.rtsp.fixture import (
@@ -97,12 +98,8 @@ def test_clock_offset_of_a_device_whose_clock_is_off(device: OnvifDevice) -> Non
     assert offset is not None and 5.5 <= offset <= 8.5  # whole seconds on the wire
 
 
-@pytest.mark.rtsp
-def test_replay_uri_plays_from_the_asked_time_on_the_real_server(
-            device: OnvifDevice, playback_server: RtspServer) -> None:
-    device.replay_uri = f"rtsp://127.0.0.1:{playback_server.port}/onvif/replay/rec1"
-    asked = datetime(2026, 10, 25, 0, 59, 57, tzinfo=timezone.utc)  # 02:59:57 CEST
-    source = replay(device).playback_source(CAMERA, asked)
+def assert_first_frame_near(source: StreamSource, asked: datetime) -> None:
+    """Play ``source`` through the media engine: its first frame shows ``asked`` within a GOP."""
     engine = MediaEngine(workers=1, ladder=False, credentials=lambda ref: ("admin", "secret"))
     try:
         handle = engine.open("t1", source, size=(320, 192))
@@ -113,3 +110,34 @@ def test_replay_uri_plays_from_the_asked_time_on_the_real_server(
     assert frame is not None
     shown = read_time(frame.image)
     assert abs((shown - asked).total_seconds()) <= (RECORDED_GOP + 1) / RECORDED_FPS
+
+
+@pytest.mark.rtsp
+def test_replay_uri_plays_from_the_asked_time_on_the_real_server(
+            device: OnvifDevice, playback_server: RtspServer) -> None:
+    device.replay_uri = f"rtsp://127.0.0.1:{playback_server.port}/onvif/replay/rec1"
+    asked = datetime(2026, 10, 25, 0, 59, 57, tzinfo=timezone.utc)  # 02:59:57 CEST
+    source = replay(device).playback_source(CAMERA, asked)
+    assert_first_frame_near(source, asked)
+
+
+@pytest.mark.rtsp
+def test_onvif_driver_playback_source_plays_recorded_video(
+            device: OnvifDevice, playback_server: RtspServer) -> None:
+    """The driver's playback_source (not the Profile G client alone): FindRecordings and
+    GetReplayUri on the SOAP device, then the first frame shown is within one GOP of the asked
+    time, across the autumn change (02:59:58 CEST), on the real RTSP server."""
+    device.replay_uri = f"rtsp://127.0.0.1:{playback_server.port}/onvif/replay/rec1"
+    driver = OnvifDriver(recorder(device.port), lambda ref: ("admin", "secret"), timeout=3)
+    asked = datetime(2026, 10, 25, 0, 59, 58, tzinfo=timezone.utc)
+    source = driver.playback_source(CAMERA, asked, 1.0)
+    assert source.kind is SourceKind.RTSP_REPLAY and source.playback_start == asked
+    assert {"FindRecordings", "GetReplayUri"} <= set(device.calls)
+    assert_first_frame_near(source, asked)
+
+
+def test_onvif_driver_without_profile_g_says_so(device: OnvifDevice) -> None:
+    device.profile_g = False
+    driver = OnvifDriver(recorder(device.port), lambda ref: ("admin", "secret"), timeout=3)
+    with pytest.raises(RecorderNotSupported, match="profil G"):
+        driver.playback_source(CAMERA, RECORDED_START)

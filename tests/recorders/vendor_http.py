@@ -64,6 +64,7 @@ class VendorHttpServer:
         self.handshakes = 0
         self.jpeg = make_jpeg(config.family.upper())
         self.stop = threading.Event()
+        self.cut = threading.Event()  # set: open MJPEG streams end (the client reconnects)
         self._nonces: set[str] = set()
         self._lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"server_ref": self})
@@ -78,6 +79,11 @@ class VendorHttpServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={
             "poll_interval": 0.05}, name=f"vendor-http-{config.family}", daemon=True)
         self.thread.start()
+
+    def serve_certificate(self, cert: tuple[Path, Path]) -> None:
+        """From the next handshake on, present ``cert`` (an impostor taking the address)."""
+        context = self.httpd.socket.context  # type: ignore[attr-defined]
+        context.load_cert_chain(str(cert[0]), str(cert[1]))
 
     def close(self) -> None:
         self.stop.set()
@@ -282,7 +288,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         period = 1.0 / srv.config.mjpeg_fps
         try:
-            while not srv.stop.is_set():
+            while not srv.stop.is_set() and not srv.cut.is_set():
                 self.wfile.write(b"--myboundary\r\nContent-Type: image/jpeg\r\n"
                                  + f"Content-Length: {len(srv.jpeg)}\r\n\r\n".encode()
                                  + srv.jpeg + b"\r\n")

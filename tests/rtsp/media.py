@@ -1,4 +1,5 @@
-"""Real H.264 for the tests, encoded with PyAV's libx264 (runs in the venv, not in the server).
+"""Real H.264 for the tests, encoded by csu_wall.recorders.clips (runs in the venv, not in the
+server).
 
 Clips are Annex-B elementary streams (``.h264``) that tests/rtsp/server.py loops: every IDR
 carries its SPS/PPS (libx264 repeats the headers when the muxer wants no global header), no
@@ -10,9 +11,11 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
+
+from csu_wall.recorders import clips
+from csu_wall.recorders.clips import encode_h264
 
 
 def _frame(i: int, width: int, height: int, fps: int, label: str) -> np.ndarray:
@@ -43,33 +46,9 @@ def _frame(i: int, width: int, height: int, fps: int, label: str) -> np.ndarray:
 def make_clip(path: str | Path, width: int, height: int, seconds: float, fps: int = 25,
               gop: int = 50, label: str = "CAM 1") -> Path:
     """Encode ``seconds`` of moving content as an Annex-B H.264 file; returns ``path``."""
-    if width % 2 or height % 2:
-        raise ValueError("width and height must be even (yuv420p)")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    with av.open(str(tmp), mode="w", format="h264") as out:
-        stream = out.add_stream("libx264", rate=fps)
-        stream.width = width
-        stream.height = height
-        stream.pix_fmt = "yuv420p"
-        stream.codec_context.gop_size = gop
-        stream.codec_context.max_b_frames = 0
-        # One thread: one slice per frame, and the encoder stays light on a 2-core machine.
-        stream.codec_context.thread_count = 1
-        stream.options = {
-            "preset": "ultrafast", "tune": "zerolatency", "profile": "baseline",
-            "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0",
-        }
-        for i in range(int(round(seconds * fps))):
-            frame = av.VideoFrame.from_ndarray(_frame(i, width, height, fps, label), format="rgb24")
-            frame.pts = i
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    tmp.replace(path)
-    return path
+    frames = (_frame(i, width, height, fps, label) for i in range(int(round(seconds * fps))))
+    return encode_h264(path, frames, width, height, fps=fps, gop=gop, fmt="h264",
+                       pixel_format="rgb24", low_latency=True)
 
 
 def concat_clips(path: str | Path, parts: list[Path]) -> Path:
@@ -128,13 +107,4 @@ def corrupt_clip(path: str | Path, src: str | Path, every: int = 7, seed: int = 
 
 def to_annexb(path: str | Path, src: str | Path) -> Path:
     """Remux an H.264 file (e.g. .mp4) to an Annex-B elementary stream, without re-encoding."""
-    path = Path(path)
-    with av.open(str(src)) as inp, av.open(str(path), mode="w", format="h264") as out:
-        in_stream = inp.streams.video[0]
-        out_stream = out.add_stream_from_template(in_stream)
-        for packet in inp.demux(in_stream):
-            if packet.dts is None:
-                continue
-            packet.stream = out_stream
-            out.mux(packet)
-    return path
+    return clips.to_annexb(src, path)

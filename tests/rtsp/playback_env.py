@@ -13,7 +13,7 @@ from csu_wall.core.model import Camera, Commune, Recorder, Site, StreamKind, Str
 from csu_wall.core.ports import Channel, RecorderHealth, SourceKind, StreamSource
 from csu_wall.core.security import Habilitation, Operator
 from csu_wall.media.engine import MediaEngine
-from csu_wall.media.replay import hikvision_time
+from csu_wall.recorders.hikvision import isapi_time as hikvision_time
 from csu_wall.recorders.onvif_replay import OnvifReplay
 from csu_wall.services.access import AccessGate
 from csu_wall.services.playback import PlaybackService

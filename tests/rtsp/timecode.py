@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import av
 import numpy as np
+
+from csu_wall.recorders.clips import encode_h264
 
 WIDTH, HEIGHT = 320, 192
 BLOCKS_PER_ROW = 20
@@ -42,27 +43,10 @@ def make_timecoded_clip(path: str | Path, start: datetime, seconds: float, fps: 
     path = Path(path)
     if path.exists():
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
     base = int(start.timestamp())
-    tmp = path.with_name(path.name + ".part")
-    with av.open(str(tmp), mode="w", format="h264") as out:
-        stream = out.add_stream("libx264", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
-        stream.codec_context.gop_size = gop
-        stream.codec_context.max_b_frames = 0
-        stream.codec_context.thread_count = 1
-        stream.options = {"preset": "ultrafast", "tune": "zerolatency", "profile": "baseline",
-                          "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0"}
-        for i in range(int(round(seconds * fps))):
-            sec, n = divmod(i, fps)
-            frame = av.VideoFrame.from_ndarray(draw(base + sec, n, i), format="rgb24")
-            frame.pts = i
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    tmp.replace(path)
-    return path
+    frames = (draw(base + i // fps, i % fps, i) for i in range(int(round(seconds * fps))))
+    return encode_h264(path, frames, WIDTH, HEIGHT, fps=fps, gop=gop, fmt="h264",
+                       pixel_format="rgb24", low_latency=True)
 
 
 def read_time(image: np.ndarray, fps: int = 25) -> datetime:

@@ -5,7 +5,9 @@
   end. Skips, saying why, when PostgreSQL is not installed.
 - ``pg_url`` (test): a fresh database on that server, dropped after the test.
 - ``PrivatePostgres``: a cluster of its own (initdb in a temporary directory, a free port, run as
-  the postgres user under ``timeout``) that a test may stop and start again.
+  the postgres user under ``timeout``) that a test may stop and start again;
+  ``private_postgres()`` starts one for a fixture of any scope (the ``private_pg`` fixture,
+  module fixtures wanting an empty database: ``server.create_database("csu")``).
 
 Register with ``pytest_plugins = ["tests.storage.pg"]``.
 """
@@ -22,6 +24,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -97,11 +100,12 @@ def free_port() -> int:
 class PrivatePostgres:
     """A PostgreSQL cluster only this test uses: it may be stopped and started at will."""
 
-    def __init__(self, *, timeout_s: int = 300) -> None:
+    def __init__(self, *, timeout_s: int = 300, fsync: bool = True) -> None:
         binaries = pg_bin()
         assert binaries is not None
         self._bin = binaries
         self._timeout = timeout_s
+        self._fsync = fsync  # off for tests that never crash the server: faster
         # Under /tmp, not pytest's root-only tmp_path: the postgres user must reach it.
         self.dir = Path(tempfile.mkdtemp(prefix="csu-pg-", dir="/tmp"))
         shutil.chown(self.dir, "postgres", "postgres")
@@ -132,7 +136,8 @@ class PrivatePostgres:
         self._proc = subprocess.Popen(
             ["timeout", str(self._timeout), "runuser", "-u", "postgres", "--",
              str(self._bin / "postgres"), "-D", str(self.data), "-p", str(self.port),
-             "-k", str(self.dir), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=on"],
+             "-k", str(self.dir), "-c", "listen_addresses=127.0.0.1",
+             "-c", f"fsync={'on' if self._fsync else 'off'}"],
             stdout=log, stderr=log)
         log.close()
         deadline = time.monotonic() + 60
@@ -148,6 +153,14 @@ class PrivatePostgres:
                 pass
             time.sleep(0.1)
         raise RuntimeError("private PostgreSQL did not start within 60 s")
+
+    def create_database(self, name: str) -> str:
+        """An empty database ``name`` (owned by postgres); its URL."""
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url.rsplit("/", 1)[0] + f"/{name}"
 
     def _ready(self) -> bool:
         done = subprocess.run(["timeout", "10", str(self._bin / "pg_isready"), "-h",
@@ -171,14 +184,23 @@ class PrivatePostgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-@pytest.fixture
-def private_pg() -> Iterator[PrivatePostgres]:
+@contextmanager
+def private_postgres(*, fsync: bool = True) -> Iterator[PrivatePostgres]:
+    """A started private cluster, closed (stopped, removed) on exit; skips, saying why, when
+    PostgreSQL cannot run here."""
     reason = skip_reason()
     if reason:
         pytest.skip(reason)
-    server = PrivatePostgres()
-    server.start()
+    pytest.importorskip("psycopg")
+    server = PrivatePostgres(fsync=fsync)
     try:
+        server.start()
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture
+def private_pg() -> Iterator[PrivatePostgres]:
+    with private_postgres() as server:
+        yield server

@@ -20,7 +20,7 @@ from csu_wall.storage.site_repo import apply_site
 from csu_wall.storage.tables import metadata
 from tests.services.auth_helpers import NOW
 from tests.services.wall_helpers import ADMIN, SUPERVISOR, TCG1, desk
-from tests.storage.pg_server import postgresql_server
+from tests.storage.pg import private_postgres
 from tests.storage.sites import make_site
 
 WALL_TABLES = {"layouts", "layout_versions", "tours", "screen_assignments", "wall_state"}
@@ -29,7 +29,8 @@ WALL_TABLES = {"layouts", "layout_versions", "tours", "screen_assignments", "wal
 @pytest.fixture(scope="module")
 def pg() -> Iterator[Database]:
     """The database migrated up to 0004 only (later revisions belong to other issues)."""
-    with postgresql_server() as url:
+    with private_postgres(fsync=False) as server:
+        url = server.create_database("csu")
         engine = make_engine(to_url(url))
         cfg = db_module._alembic_config()
         with engine.connect() as connection:

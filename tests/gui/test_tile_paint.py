@@ -1,0 +1,58 @@
+"""Issue 4, wall repaint cost: a tile blends only the parts of its overlay that hold something
+(the same picture as blending the whole overlay), and a pull that finds no new frame does no
+work beyond reading the mailbox."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, QRect
+from pytestqt.qtbot import QtBot
+
+from csu_wall.core.frames import TileState
+from csu_wall.gui.tile import TileWidget
+from tests.gui._helpers import grab_array
+from tests.gui._wall_desk import FIRST_FRAMES_MS, open_window
+from tests.gui.conftest import WallFactory
+
+
+def _whole_overlay(tile: TileWidget) -> None:
+    overlay = tile._overlay
+    assert overlay is not None
+    tile._overlay_parts = ((QPoint(0, 0), QRect(0, 0, overlay.width(), overlay.height())),)
+
+
+def test_live_tile_blends_only_its_plates_and_looks_the_same(
+    qtbot: QtBot, make_wall_service: WallFactory
+) -> None:
+    window = open_window(qtbot, make_wall_service, None)
+    wall = window.wall
+    tile = wall.tiles[0]
+    qtbot.waitUntil(lambda: tile.frames_painted >= 1 and tile.state is TileState.LIVE,
+                    timeout=FIRST_FRAMES_MS)
+    wall._timer.stop()  # the picture holds still while the two ways are compared
+    wall.set_focused_tile(tile.tile_id)
+    parts = grab_array(tile)
+    area = sum(src.width() * src.height() for _, src in tile._overlay_parts)
+    dpr = tile.devicePixelRatioF()
+    assert 0 < area < 0.5 * tile.width() * tile.height() * dpr * dpr  # plates + focus edges
+    _whole_overlay(tile)
+    assert np.array_equal(parts, grab_array(tile))
+    window.close()
+
+
+def test_empty_tile_blends_its_drop_hint_only_and_idle_pull_does_nothing(
+    qtbot: QtBot, make_wall_service: WallFactory
+) -> None:
+    window = open_window(qtbot, make_wall_service, None)
+    wall = window.wall
+    tile = wall.tiles[3]
+    wall.close_tile(tile.tile_id)
+    wall._timer.stop()
+    assert tile.camera is None and tile.stream is None
+    assert tile.pull(1e9) is False and tile._age_s is None  # nothing plays: nothing to do
+    hint = grab_array(tile)
+    (part,) = tile._overlay_parts
+    assert part[1].width() < tile.width() and part[1].height() < tile.height()
+    _whole_overlay(tile)
+    assert np.array_equal(hint, grab_array(tile))
+    window.close()
