@@ -62,7 +62,6 @@ def install_translator(app: QCoreApplication, language: str | None) -> QTranslat
                     path)
         return None
     app.installTranslator(translator)
-    install_qt_translations(app, lang)  # Qt's own strings: key names, standard buttons
     return translator
 
 
@@ -172,6 +171,8 @@ def run_gui(
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("csu-wall")
     translator = install_translator(app, language)
+    qt_translator = (install_qt_translations(app, language)  # key names, standard buttons
+                     if translator is not None else None)
     app.setStyleSheet(style_sheet())
     session = _Session(launcher)
     app.aboutToQuit.connect(session.shutdown)
@@ -183,8 +184,9 @@ def run_gui(
     finally:
         session.shutdown()
         app.aboutToQuit.disconnect(session.shutdown)
-        if translator is not None:
-            app.removeTranslator(translator)
+        for installed in (translator, qt_translator):
+            if installed is not None:
+                app.removeTranslator(installed)
         # Closing the last window posted a Quit event the finished loop never handled; handled
         # later, it would make every future event loop of this process return at once (tests
         # run the GUI in-process, and the caller may show a dialog after us).
