@@ -42,8 +42,10 @@ class StreamSource:
     speed: float = 1.0
     poll_hz: float = 0.0  # SNAPSHOT sources: polls per second
     tls_pin: str | None = None  # sha256 fingerprint the server certificate must have
-    # Called once in the session's reader thread before opening (e.g. the demo driver
-    # encodes its clip there, never on the GUI thread). Excluded from equality.
+    # Called in the session's reader thread before opening — once for a file (the demo
+    # driver encodes its clip there, never on the GUI thread), before EVERY connection for a
+    # network source (an HTTPS recorder's certificate pin is checked again each time).
+    # Excluded from equality.
     prepare: Callable[[], None] | None = field(default=None, compare=False, repr=False)
 
 

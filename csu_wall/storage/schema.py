@@ -86,6 +86,7 @@ recorders = Table(
     Column("timezone", String(64), nullable=False),
     Column("tls_pin", String(128), nullable=True),
     Column("session_cap", Integer, nullable=False),
+    Column("scheme", String(8), nullable=False, server_default="http"),  # of the HTTP API
     Column("username", String(255), nullable=True),
     Column("position", Integer, nullable=False),
 )

@@ -133,3 +133,14 @@ def test_apply_500_cameras_under_one_second(db: Database) -> None:
     second = time.perf_counter() - start
     assert load_site(db) == moved
     assert first < 1.0 and second < 1.0, (first, second)
+
+
+def test_recorder_scheme_and_pin_are_kept(db: Database) -> None:
+    """An HTTPS recorder read back from the database still speaks HTTPS (migration 0006)."""
+    site = make_site()
+    https = dataclasses.replace(site.recorders[0], scheme="https", tls_pin="AB:" * 31 + "CD")
+    site = dataclasses.replace(site, recorders=(https, *site.recorders[1:]))
+    apply_site(db, site, file_name="s.toml", sha256="0" * 64, applied_by="it")
+    loaded = load_site(db)
+    assert loaded is not None and loaded.recorders[0].scheme == "https"
+    assert loaded.recorders[0].tls_pin == https.tls_pin and loaded.recorders[1].scheme == "http"
