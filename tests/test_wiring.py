@@ -54,8 +54,10 @@ def test_signed_in_wall_gets_every_feature(qtbot: QtBot, tmp_path: Path) -> None
     assert window.findChild(DbBanner) is not None
     dialog = installed.shifts.gate.dialog  # no shift yet: the wall waits for one
     assert dialog is not None and not window.wall.isVisible()
-    dialog.confirm()  # type: ignore[attr-defined]
+    shift = dialog.confirm()  # type: ignore[attr-defined]
     qtbot.waitUntil(window.wall.isVisible, timeout=5000)
+    assert shift is not None and shift.walls[0] == "mur principal"
+    assert shift.operator_id == "chef" and shift.workstation == "poste-1"
 
     other_db = Database.open(db_file)
     try:

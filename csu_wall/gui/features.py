@@ -105,13 +105,25 @@ def install_features(
     if shifts is not None and bookmarks is not None:
         out.shifts = install_shift_features(
             window, shifts=shifts, bookmarks=bookmarks, site=site, data_dir=data_dir,
-            open_at=open_at, shown_time=shown_time, on_handed_over=on_handed_over)
+            walls=_walls(window), open_at=open_at, shown_time=shown_time,
+            on_handed_over=on_handed_over)
     if health is not None:
         out.banner = install_db_banner(window, health)
     if credentials is not None and credentials.allowed:
         out.credentials_action = _credentials_menu(window, credentials)
     out.on_change = _change_listener(window, out.shifts)
     return out
+
+
+def _walls(window: MainWindow) -> tuple[str, ...]:
+    """What the shift records as its walls: the main window and each screen's wall."""
+    names = ["mur principal"]
+    if window.screen_service is not None:
+        try:
+            names += [f"écran {a.screen}" for a in window.screen_service.load()]
+        except CsuWallError as exc:
+            log.warning("screen assignments unreadable: %s", type(exc).__name__)
+    return tuple(names)
 
 
 def _credentials_menu(window: MainWindow, admin: CredentialAdmin) -> QAction:
