@@ -7,6 +7,8 @@ converted with the zone's offset *at that instant*, so an interval across a dayl
 change keeps its true length. In the autumn the hour 02:00–03:00 happens twice and the URL
 cannot tell which; an end falling in the repeated hour is pushed to its end (03:00) so the
 recorder never sees an end before the start and plays at least the asked interval.
+A start in the second pass of that hour cannot be written at all: it is refused
+(RecorderNotSupported, French) rather than played an hour early.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from csu_wall.core.errors import RecorderBadAnswer
+from csu_wall.core.errors import RecorderBadAnswer, RecorderNotSupported
 from csu_wall.core.model import Camera, StreamKind
 from csu_wall.core.ports import Channel, StreamSource
 from csu_wall.recorders._base import HttpDriver, as_utc, aware
@@ -108,6 +110,15 @@ class DahuaDriver(HttpDriver):
     def playback_url(self, camera: Camera, start_utc: datetime,
                      end_utc: datetime | None = None) -> str:
         start_utc = as_utc(start_utc)
+        local = _wall(start_utc, ZoneInfo(self.recorder.timezone))
+        if local.fold == 1:
+            # The second pass of the repeated hour: the recorder would read the text as the
+            # first one and show video an hour early under the asked time. Refuse instead.
+            raise RecorderNotSupported(
+                f"L'enregistreur {self.recorder.id} (Dahua) compte en heure locale et ne "
+                f"distingue pas les deux passages de {local:%H:%M:%S} au retour à l'heure "
+                "d'hiver : il montrerait la vidéo d'une heure plus tôt. Choisissez un moment "
+                "hors de cette heure répétée, ou relisez sur le logiciel de l'enregistreur.")
         end_utc = as_utc(end_utc) if end_utc else start_utc + PLAYBACK_SPAN
         start, end = dahua_range(start_utc, end_utc, self.recorder.timezone)
         return f"/cam/playback?channel={camera.channel}&starttime={start}&endtime={end}"
