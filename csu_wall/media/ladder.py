@@ -77,6 +77,10 @@ class _State:
     last_up: float = float("-inf")
     calm_since: float | None = None
     calm_needed: float = 0.0
+    # Tiles raised per climb: 1 after a climb that brought overload back, doubled after each
+    # climb that held (slow start): 64 tiles sent down together by one burst (every camera's
+    # keyframe at once, measured over RTSP at start-up) come back in 6 climbs, not 64.
+    climb_batch: int = 1
 
 
 class OverloadLadder:
@@ -113,6 +117,7 @@ class OverloadLadder:
             if now - s.last_up < c.probe_window:  # the last climb brought the overload
                 s.calm_needed = min(c.max_calm, 2 * s.calm_needed)
                 s.last_up = float("-inf")
+                s.climb_batch = 1
             if now - s.last_down >= c.down_dwell:
                 severe = load.dropped_per_s > c.drop_high or load.lag_s > 2 * c.lag_high
                 steps = max(1, len(tiles) // 4) if severe else 1
@@ -121,13 +126,19 @@ class OverloadLadder:
         elif self.calm(load):
             if s.calm_since is None:
                 s.calm_since = now
-            if (now - s.calm_since >= s.calm_needed and now - s.last_down >= s.calm_needed
-                    and self._step_up(tiles)):
+            ready = now - s.calm_since >= s.calm_needed and now - s.last_down >= s.calm_needed
+            if ready and s.last_up != float("-inf"):  # the previous climb held until now
+                batch = min(max(1, len(tiles)), 2 * s.climb_batch)
+            else:
+                batch = s.climb_batch
+            if ready and self._step_up(tiles, batch):
+                s.climb_batch = batch
                 s.last_up = now
                 s.calm_since = now  # the next climb needs its own calm period
             elif s.last_up != float("-inf") and now - s.last_up >= c.probe_window:
                 s.calm_needed = max(c.calm_for, s.calm_needed / 2)  # the climb held
                 s.last_up = float("-inf")
+                s.climb_batch = 1  # all the way up: the next descent starts afresh
         else:
             s.calm_since = None
         return {t.tile_id: self._rung(t) for t in tiles}
@@ -149,13 +160,15 @@ class OverloadLadder:
         self._s.caps[t.tile_id] = Rung(self._rung(t) - 1)
         return True
 
-    def _step_up(self, tiles: list[TilePriority]) -> bool:
+    def _step_up(self, tiles: list[TilePriority], count: int = 1) -> bool:
+        """Raise ``count`` distinct tiles one rung each: highest priority first, then the
+        lowest rung."""
         candidates = [t for t in tiles if self._rung(t) < t.top]
         if not candidates:
             return False
         candidates.sort(key=lambda t: t.tile_id)
         candidates.sort(key=lambda t: (tuple(-r for r in t.rank), self._rung(t)))
-        t = candidates[0]
-        up = Rung(self._rung(t) + 1)
-        self._s.caps[t.tile_id] = Rung.HQ if up >= t.top else up
+        for t in candidates[:count]:
+            up = Rung(self._rung(t) + 1)
+            self._s.caps[t.tile_id] = Rung.HQ if up >= t.top else up
         return True
