@@ -86,7 +86,7 @@ class WindowActions(_Base):
     # -- extension points ------------------------------------------------------------------
 
     def register_tile_action(self, key: str, text: str, shortcut: str | None,
-                             callback: Callable[[TileWidget], None]) -> QAction:
+                             callback: Callable[[TileWidget], object]) -> QAction:
         """Add an action to every tile's context menu (and the Tile menu), with a keyboard
         shortcut acting on the focused tile. Registering a key again replaces it."""
         old = self._tile_actions.pop(key, None)

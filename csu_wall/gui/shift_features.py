@@ -11,11 +11,10 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
 
 from csu_wall.core.model import Site
 from csu_wall.core.ports import Clock, SystemClock
@@ -67,9 +66,9 @@ class ShiftFeatures(QObject):
         self.panel = BookmarkPanel(
             bookmarks, site, open_at=self._open_at, may_view=window.service.may_view,
             current_shift=lambda: self.shift.id if self.shift is not None else None)
-        self.dock = _add_side_panel(window, "bookmarks", self.tr("Bookmarks"), self.panel)
-        self.bookmark_action = _register_tile_action(
-            window, "bookmark", self.tr("Bookmark"), "Ctrl+B", self.bookmark_tile)
+        self.dock = window.add_side_panel("bookmarks", self.tr("Bookmarks"), self.panel)
+        self.bookmark_action = window.register_tile_action(
+            "bookmark", self.tr("Bookmark"), "Ctrl+B", self.bookmark_tile)
         menu = window.menuBar().addMenu(self.tr("&Handover"))
         menu.setObjectName("handoverMenu")
         self.handover_action = QAction(self.tr("Hand over the shift…"), window)
@@ -113,7 +112,7 @@ class ShiftFeatures(QObject):
     # -- bookmarks --------------------------------------------------------------------------
 
     def bookmark_focused(self) -> BookmarkDialog | None:
-        return self.bookmark_tile(focused_tile(self.window))
+        return self.bookmark_tile(self.window.wall.focused_tile())
 
     def bookmark_tile(self, tile: TileWidget) -> BookmarkDialog | None:
         """Open the quick bookmark dialog for what ``tile`` shows now (or plays back)."""
@@ -222,36 +221,3 @@ def install_shift_features(
     if start:
         features.start_shift()
     return features
-
-
-def focused_tile(window: MainWindow) -> TileWidget:
-    focused: Any = window.wall.focused_tile  # a method in the layouts contract, a property before
-    return focused() if callable(focused) else focused  # type: ignore[no-any-return]
-
-
-def _register_tile_action(window: MainWindow, key: str, text: str, shortcut: str,
-                          callback: Callable[[TileWidget], object]) -> QAction:
-    register = getattr(window, "register_tile_action", None)
-    if callable(register):
-        action: QAction = register(key, text, shortcut, callback)
-        return action
-    # Until the wall's extension point exists: a window action on the focused tile.
-    action = QAction(text, window)
-    action.setObjectName(f"tileAction:{key}")
-    action.setShortcut(QKeySequence(shortcut))
-    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    action.triggered.connect(lambda: callback(focused_tile(window)))
-    window.addAction(action)
-    return action
-
-
-def _add_side_panel(window: MainWindow, key: str, title: str, widget: QWidget) -> QDockWidget:
-    add = getattr(window, "add_side_panel", None)
-    if callable(add):
-        dock: QDockWidget = add(key, title, widget)
-        return dock
-    dock = QDockWidget(title, window)
-    dock.setObjectName(f"sidePanel:{key}")
-    dock.setWidget(widget)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    return dock

@@ -296,9 +296,8 @@ def show_tour_manager(w: MainWindow) -> TourManagerDialog | None:
         w.status_message(QCoreApplication.translate(
             "MainWindow", "Tours are saved in the database: none is connected."), "warning")
         return None
-    # the operator the services act for (TourService keeps it private; LayoutService shows it)
-    operator = w.layouts.operator if w.layouts is not None else w.service.operator
-    dialog = TourManagerDialog(service, lambda: tour_choices(w), operator.id, w.play_tour, w)
+    dialog = TourManagerDialog(service, lambda: tour_choices(w), service.operator.id,
+                               w.play_tour, w)
     dialog.open()
     w.tour_manager = dialog
     return dialog

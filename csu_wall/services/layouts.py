@@ -17,29 +17,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import cast
 
-from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
-from csu_wall.core.errors import AccessDenied, CsuWallError
+from csu_wall.core.audit import AuditAction, AuditEntry
+from csu_wall.core.errors import CsuWallError
 from csu_wall.core.layout import Grid, Layout, LayoutVersion
-from csu_wall.core.ports import Clock, SystemClock
-from csu_wall.core.security import Operator, Role
 from csu_wall.services._layout_diff import describe_changes, describe_new
+from csu_wall.services._owned import Owned, OwnedItemService
 from csu_wall.services.layout_editor import LayoutEditor
 from csu_wall.storage import layout_repo as repo
-from csu_wall.storage.db import Database
 
 log = logging.getLogger(__name__)
 
 __all__ = ["LayoutConflict", "LayoutEditor", "LayoutNotFound", "LayoutService"]
 
-EDITORS = (Role.SUPERVISOR, Role.ADMINISTRATOR)
-SHARED_DENIED = (
-    "Seuls les superviseurs et les administrateurs peuvent modifier les dispositions "
-    "partagées. Enregistrez vos changements comme disposition personnelle."
-)
-OTHERS_DENIED = (
-    "Cette disposition personnelle appartient à un autre opérateur : enregistrez-en une copie."
-)
 
 
 class LayoutNotFound(CsuWallError, LookupError):
@@ -57,28 +48,15 @@ class LayoutConflict(CsuWallError):
         self.theirs = theirs
 
 
-class LayoutService:
-    def __init__(
-        self,
-        db: Database,
-        audit: AuditSink,
-        *,
-        operator: Operator,
-        workstation: str,
-        clock: Clock | None = None,
-    ) -> None:
-        self._db = db
-        self._audit = audit
-        self._operator = operator
-        self._workstation = workstation
-        self._clock = clock or SystemClock()
-
-    @property
-    def operator(self) -> Operator:
-        return self._operator
-
-    def can_edit_shared(self) -> bool:
-        return Role(self._operator.role) in EDITORS
+class LayoutService(OwnedItemService):
+    shared_denied = (
+        "Seuls les superviseurs et les administrateurs peuvent modifier les dispositions "
+        "partagées. Enregistrez vos changements comme disposition personnelle."
+    )
+    others_denied = (
+        "Cette disposition personnelle appartient à un autre opérateur : enregistrez-en une "
+        "copie."
+    )
 
     def new_layout(self, name: str, grid: Grid | str, *, commune_id: str | None = None,
                    shared: bool | None = None) -> Layout:
@@ -162,9 +140,6 @@ class LayoutService:
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _may_see(self, layout: Layout) -> bool:
-        return layout.shared or layout.owner == self._operator.id
-
     def _visible(self, layout_id: int) -> repo.StoredLayout:
         stored = repo.get_layout(self._db, layout_id)
         if stored is None or not self._may_see(stored.layout):
@@ -174,32 +149,16 @@ class LayoutService:
             )
         return stored
 
-    def _check_may_edit(self, new: Layout, old: Layout | None) -> None:
-        for layout in (old, new):
-            if layout is None:
-                continue
-            if layout.shared and not self.can_edit_shared():
-                self._deny(layout, SHARED_DENIED)
-            if not layout.shared and layout.owner != self._operator.id:
-                self._deny(layout, OTHERS_DENIED)
-
-    def _deny(self, layout: Layout, message: str) -> None:
-        self._audit.append(self._entry(AuditAction.DENIED, layout, AuditAction.LAYOUT_CHANGE.value))
-        raise AccessDenied(message)
-
     def _record(self, layout: Layout, detail: str, what: str) -> None:
         entry = self._entry(AuditAction.LAYOUT_CHANGE, layout, detail)
         self._audit.append(replace(entry, extra={**entry.extra, "change": what}))
 
-    def _entry(self, action: AuditAction, layout: Layout, detail: str) -> AuditEntry:
+    def _entry(self, action: AuditAction, item: Owned, detail: str) -> AuditEntry:
+        layout = cast(Layout, item)
         extra = {"layout": layout.name, "shared": "oui" if layout.shared else "non"}
         if layout.id is not None:
             extra["layout_id"] = str(layout.id)
-        return AuditEntry(
-            ts_utc=self._clock.now_utc(), workstation=self._workstation,
-            operator_id=self._operator.id, action=action, commune_id=layout.commune_id,
-            detail=detail, extra=extra,
-        )
+        return self._audit_entry(action, detail, extra, layout.commune_id)
 
     def _conflict(self, mine: Layout, theirs: repo.StoredLayout | None) -> LayoutConflict:
         if theirs is None:

@@ -12,34 +12,22 @@ the tile shows « non habilité » for that step; the access gate decides, not t
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
-from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
-from csu_wall.core.errors import AccessDenied
+from csu_wall.core.audit import AuditAction, AuditEntry
 from csu_wall.core.layout import Tour
-from csu_wall.core.ports import Clock, SystemClock
-from csu_wall.core.security import Operator, Role
-from csu_wall.services.layouts import EDITORS, LayoutNotFound
+from csu_wall.core.ports import Clock
+from csu_wall.services._owned import Owned, OwnedItemService
+from csu_wall.services.layouts import LayoutNotFound
 from csu_wall.storage import tour_repo
-from csu_wall.storage.db import Database
 
 RESUME_AFTER = 30.0  # seconds without interaction before a tour the operator touched goes on
 
 
-class TourService:
-    def __init__(
-        self,
-        db: Database,
-        audit: AuditSink,
-        *,
-        operator: Operator,
-        workstation: str,
-        clock: Clock | None = None,
-    ) -> None:
-        self._db = db
-        self._audit = audit
-        self._operator = operator
-        self._workstation = workstation
-        self._clock = clock or SystemClock()
+class TourService(OwnedItemService):
+    shared_denied = ("Seuls les superviseurs et les administrateurs peuvent modifier les rondes "
+                     "partagées. Enregistrez-la comme ronde personnelle.")
+    others_denied = "Cette ronde personnelle appartient à un autre opérateur."
 
     def list_tours(self) -> list[Tour]:
         """Shared tours and this operator's private ones, by name."""
@@ -47,7 +35,7 @@ class TourService:
 
     def get(self, tour_id: int) -> Tour:
         tour = tour_repo.get_tour(self._db, tour_id)
-        if tour is None or not (tour.owner is None or tour.owner == self._operator.id):
+        if tour is None or not self._may_see(tour):
             raise LayoutNotFound(f"La ronde n° {tour_id} n'existe plus ou ne vous est pas "
                                  "accessible.")
         return tour
@@ -72,31 +60,15 @@ class TourService:
         self._record(tour, f"suppression de la ronde « {tour.name} »")
         tour_repo.delete_tour(self._db, tour_id)
 
-    def _check_may_edit(self, new: Tour, old: Tour | None) -> None:
-        for tour in (old, new):
-            if tour is None:
-                continue
-            if tour.owner is None and Role(self._operator.role) not in EDITORS:
-                self._deny(tour, "Seuls les superviseurs et les administrateurs peuvent modifier "
-                                 "les rondes partagées. Enregistrez-la comme ronde personnelle.")
-            if tour.owner is not None and tour.owner != self._operator.id:
-                self._deny(tour, "Cette ronde personnelle appartient à un autre opérateur.")
-
-    def _deny(self, tour: Tour, message: str) -> None:
-        self._audit.append(self._entry(AuditAction.DENIED, tour, AuditAction.LAYOUT_CHANGE.value))
-        raise AccessDenied(message)
-
     def _record(self, tour: Tour, detail: str) -> None:
         self._audit.append(self._entry(AuditAction.LAYOUT_CHANGE, tour, detail))
 
-    def _entry(self, action: AuditAction, tour: Tour, detail: str) -> AuditEntry:
+    def _entry(self, action: AuditAction, item: Owned, detail: str) -> AuditEntry:
+        tour = cast(Tour, item)
         extra = {"tour": tour.name, "kind": tour.kind.value, "items": ",".join(tour.items)}
         if tour.id is not None:
             extra["tour_id"] = str(tour.id)
-        return AuditEntry(
-            ts_utc=self._clock.now_utc(), workstation=self._workstation,
-            operator_id=self._operator.id, action=action, detail=detail, extra=extra,
-        )
+        return self._audit_entry(action, detail, extra)
 
 
 class TourRunner:

@@ -12,7 +12,7 @@ from csu_wall.core.audit import AuditAction
 from csu_wall.core.shifts import BookmarkFilter
 from csu_wall.gui.bookmark_dialog import BookmarkDialog
 from csu_wall.gui.shift_dialogs import ShiftStartDialog
-from csu_wall.gui.shift_features import focused_tile, install_shift_features
+from csu_wall.gui.shift_features import install_shift_features
 from csu_wall.storage.audit import entries
 from tests.gui._shift_env import ShiftEnv, shift_env  # noqa: F401
 
@@ -73,7 +73,7 @@ def test_bookmark_needs_a_shift_and_a_camera(
     start = features.gate.dialog
     assert isinstance(start, ShiftStartDialog)
     start.confirm()
-    tile = focused_tile(window)
+    tile = window.wall.focused_tile()
     window.wall.close_tile(tile.tile_id)
     assert tile.camera is None
     assert features.bookmark_tile(tile) is None

@@ -25,7 +25,7 @@ from csu_wall.core.shifts import Bookmark, Severity
 from csu_wall.gui.handover_dialog import HandoverAckDialog
 from csu_wall.gui.main_window import MainWindow
 from csu_wall.gui.shift_dialogs import ShiftStartDialog
-from csu_wall.gui.shift_features import ShiftFeatures, focused_tile, install_shift_features
+from csu_wall.gui.shift_features import ShiftFeatures, install_shift_features
 from csu_wall.gui.sign_in import SignInDialog
 from csu_wall.gui.tile import TileWidget
 from csu_wall.services.auth import AuthService
@@ -68,7 +68,7 @@ def _open_window(qtbot: QtBot, env: ShiftEnv, operator: Operator) -> tuple[MainW
 def _bookmark(qtbot: QtBot, window: MainWindow, features: ShiftFeatures, tile: TileWidget, *,
               by_key: bool, category: str, note: str) -> Bookmark:
     qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)  # the operator focuses the tile
-    assert focused_tile(window) is tile
+    assert window.wall.focused_tile() is tile
     qtbot.waitUntil(lambda: tile.stream is not None and tile.stream.latest() is not None,
                     timeout=FRAME_TIMEOUT_MS)
     before = features.bookmark_dialog
