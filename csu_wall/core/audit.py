@@ -36,6 +36,11 @@ class AuditAction(str, Enum):
     HANDOVER_ACK = "handover_ack"
     CHANNEL_IMPORT = "channel_import"
     CERT_TRUST = "cert_trust"  # an administrator confirmed a recorder's certificate
+    # An on-screen interval (docs/DESIGN.md, "What a view is"): from the first frame of a
+    # camera shown to an operator until it is no longer visible. ``extra["interval"]`` pairs
+    # the two records; maximise, quality switches and reconnections inside it write nothing.
+    ON_SCREEN_START = "on_screen_start"
+    ON_SCREEN_END = "on_screen_end"
 
 
 @dataclass(frozen=True)
