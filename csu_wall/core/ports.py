@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Protocol
 
 from csu_wall.core.model import Camera, Recorder, StreamKind
+from csu_wall.core.replay import ReplayControl
 
 
 class SourceKind(str, Enum):
@@ -47,6 +48,9 @@ class StreamSource:
     # network source (an HTTPS recorder's certificate pin is checked again each time).
     # Excluded from equality.
     prepare: Callable[[], None] | None = field(default=None, compare=False, repr=False)
+    # RTSP_REPLAY sources: the playback service's control of the running reader (pause, step,
+    # speed, time shown). None: the reader makes its own, from ``playback_start``/``speed``.
+    replay: ReplayControl | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

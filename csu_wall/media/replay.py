@@ -2,17 +2,16 @@
 
 The session's reader thread runs :class:`ReplayReader`: RTSP PLAY with the headers the
 recorder wants (ONVIF replay: ``Require: onvif-replay`` and ``Range: clock=``; speed:
-``Scale:``), H.264 access units handed to the decoder pool. A :class:`ReplayControl` (found
-through the source's ``options["csu-control"]``) lets the playback service pause (RTSP PAUSE),
-step one frame, change speed and read the time shown, without reconnecting.
+``Scale:``), H.264 access units handed to the decoder pool. The source's
+:class:`~csu_wall.core.replay.ReplayControl` (``StreamSource.replay``) lets the playback service
+pause (RTSP PAUSE), step one frame, change speed and read the time shown, without reconnecting.
 
 Options of an RTSP_REPLAY source: ``onvif=1`` (ONVIF replay headers, start from
-``playback_start``), ``csu-control=<token>``; the speed is ``source.speed``.
+``playback_start``); the speed is ``source.speed``.
 """
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -24,18 +23,15 @@ from fractions import Fraction
 import av
 
 from csu_wall.core.ports import StreamSource
+from csu_wall.core.replay import ReplayControl
 from csu_wall.media.decode import DecoderSpec
 from csu_wall.media.pool import StreamDecoder
 from csu_wall.media.redact import register_secret
 from csu_wall.media.rtsp_client import AccessUnit, RtspClient
 
-CONTROL_OPTION = "csu-control"
 KEEPALIVE_S = 20.0  # s between GET_PARAMETERs while paused (RTSP sessions time out at 60 s)
 HOLD_S = 20.0  # s of video kept while paused before the recorder is paused (RTSP PAUSE)
 _TIME_BASE = Fraction(1, 90000)
-_controls: dict[str, ReplayControl] = {}
-_ids = itertools.count(1)
-_lock = threading.Lock()
 
 
 # -- the recorders' time formats ---------------------------------------------------------------
@@ -48,72 +44,6 @@ def clock_range(start_utc: datetime) -> str:
 
 # The vendors' URL times (Hikvision's ISAPI UTC, Dahua's local wall time) are the drivers'
 # business: csu_wall.recorders.hikvision.isapi_time and csu_wall.recorders.dahua, one each.
-
-
-# -- control ----------------------------------------------------------------------------------
-
-class ReplayControl:
-    """Shared by the playback service (any thread) and the reader thread."""
-
-    def __init__(self, start_utc: datetime, speed: float = 1.0) -> None:
-        self.token = f"r{next(_ids)}"
-        self._lock = threading.Lock()
-        self._paused = False
-        self._steps = 0
-        self._speed = speed
-        self._speed_dirty = False
-        self.requested = start_utc
-        self.shown: datetime | None = None  # media time of the last access unit handed on
-        self.frames = 0
-        with _lock:
-            _controls[self.token] = self
-
-    def release(self) -> None:
-        with _lock:
-            _controls.pop(self.token, None)
-
-    def pause(self) -> None:
-        with self._lock:
-            self._paused = True
-
-    def resume(self) -> None:
-        with self._lock:
-            self._paused, self._steps = False, 0
-
-    def step(self, frames: int = 1) -> None:
-        with self._lock:
-            self._paused = True
-            self._steps += frames
-
-    def set_speed(self, speed: float) -> None:
-        with self._lock:
-            self._speed, self._speed_dirty = speed, True
-
-    @property
-    def paused(self) -> bool:
-        return self._paused
-
-    @property
-    def speed(self) -> float:
-        return self._speed
-
-    def _take(self) -> tuple[bool, bool, float | None]:
-        """(paused, may hand on one access unit now, new speed to request)."""
-        with self._lock:
-            speed = self._speed if self._speed_dirty else None
-            self._speed_dirty = False
-            if not self._paused:
-                return False, True, speed
-            if self._steps > 0:
-                self._steps -= 1
-                return True, True, speed
-            return True, False, speed
-
-
-def control_of(source: StreamSource) -> ReplayControl | None:
-    token = source.options.get(CONTROL_OPTION)
-    with _lock:
-        return _controls.get(token) if token else None
 
 
 # -- the readers the session runs instead of FFmpeg ---------------------------------------------
@@ -174,7 +104,7 @@ class ReplayReader(PacketReader):
         always = {"Require": "onvif-replay"} if self.onvif else {}
         self.client = RtspClient(source.url, timeout=open_timeout, credentials=credentials,
                                  stop=stop, always=always)
-        self.control = control_of(source) or ReplayControl(
+        self.control = source.replay or ReplayControl(
             source.playback_start or datetime.now(timezone.utc), source.speed)
         self._held: deque[AccessUnit] = deque()
         self._remote_paused = False
@@ -223,7 +153,7 @@ class ReplayReader(PacketReader):
         last_rx = time.monotonic()
         eof = False
         while not self.stop.is_set():
-            paused, may_push, speed = control._take()
+            paused, may_push, speed = control.take()
             if speed is not None:
                 self._rescale(speed, decoder)
                 anchor, last_rx, eof = None, time.monotonic(), False

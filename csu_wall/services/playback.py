@@ -17,8 +17,8 @@ from datetime import datetime, timedelta, timezone
 from csu_wall.core.audit import AuditAction
 from csu_wall.core.model import Camera, StreamKind
 from csu_wall.core.ports import Clock, RecorderDriver, SourceKind, StreamSource, SystemClock
+from csu_wall.core.replay import ReplayControl
 from csu_wall.media.engine import TileStream
-from csu_wall.media.replay import CONTROL_OPTION, ReplayControl
 from csu_wall.services.wall import WallService
 
 log = logging.getLogger(__name__)
@@ -130,12 +130,9 @@ class PlaybackService:
             control = ReplayControl(start_utc, speed)
             if paused:
                 control.step(1)  # one image, then still
-            source = replace(source, kind=SourceKind.RTSP_REPLAY,
-                             options={**source.options, CONTROL_OPTION: control.token})
+            source = replace(source, kind=SourceKind.RTSP_REPLAY, replay=control)
         with self._lock:
-            old = self._plays.pop(tile_id, None)
-        if old is not None and old.control is not None:
-            old.control.release()
+            self._plays.pop(tile_id, None)
         handle = self._open(tile_id, camera, source)
         if paused and control is None:
             handle.set_paused(True)
@@ -218,8 +215,6 @@ class PlaybackService:
             play = self._plays.pop(tile_id, None)
         if play is None:
             raise KeyError(f"tile {tile_id} is not playing a recording")
-        if play.control is not None:
-            play.control.release()
         handle = self.wall.engine.tile(tile_id)
         size = handle.size if handle is not None else (640, 360)
         return self.wall.open_camera(tile_id, play.camera.id, size)
@@ -227,9 +222,7 @@ class PlaybackService:
     def forget(self, tile_id: str) -> None:
         """The tile was closed or given another camera elsewhere."""
         with self._lock:
-            play = self._plays.pop(tile_id, None)
-        if play is not None and play.control is not None:
-            play.control.release()
+            self._plays.pop(tile_id, None)
 
     # -- internals ------------------------------------------------------------------------
 

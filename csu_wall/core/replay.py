@@ -1,0 +1,62 @@
+"""The replay control: what the playback service asks of a running recorded-video reader.
+
+A plain value with a lock, carried by the stream request itself (``StreamSource.replay``):
+the playback service (any thread) pauses, steps, changes speed and reads the time shown; the
+reader thread (csu_wall.media.replay) carries it out without reconnecting.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+
+class ReplayControl:
+    """Shared by the playback service (any thread) and the reader thread."""
+
+    def __init__(self, start_utc: datetime, speed: float = 1.0) -> None:
+        self._lock = threading.Lock()
+        self._paused = False
+        self._steps = 0
+        self._speed = speed
+        self._speed_dirty = False
+        self.requested = start_utc
+        self.shown: datetime | None = None  # media time of the last access unit shown
+        self.frames = 0
+
+    def pause(self) -> None:
+        with self._lock:
+            self._paused = True
+
+    def resume(self) -> None:
+        with self._lock:
+            self._paused, self._steps = False, 0
+
+    def step(self, frames: int = 1) -> None:
+        with self._lock:
+            self._paused = True
+            self._steps += frames
+
+    def set_speed(self, speed: float) -> None:
+        with self._lock:
+            self._speed, self._speed_dirty = speed, True
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    def take(self) -> tuple[bool, bool, float | None]:
+        """For the reader: (paused, may hand on one access unit now, new speed to request)."""
+        with self._lock:
+            speed = self._speed if self._speed_dirty else None
+            self._speed_dirty = False
+            if not self._paused:
+                return False, True, speed
+            if self._steps > 0:
+                self._steps -= 1
+                return True, True, speed
+            return True, False, speed
