@@ -8,12 +8,14 @@ Times are UTC inside and shown in Europe/Paris.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -91,10 +93,57 @@ def _fill_categories(box: QComboBox, categories: Sequence[str], current: str | N
         box.setCurrentIndex(box.findData(current))
 
 
-def _fill_severities(box: QComboBox, current: Severity) -> None:
+def _fill_severities(box: QComboBox, current: Severity | None) -> None:
     for severity in Severity:
         box.addItem(severity_label(severity), severity.value)
-    box.setCurrentIndex(box.findData(current.value))
+    box.setCurrentIndex(-1 if current is None else box.findData(current.value))
+
+
+class _QuickChoice(QObject):
+    """Keyboard choice in a closed combo box: digit N takes the N-th item, a letter the next
+    item starting with it (accents ignored); then the focus moves on to ``next_widget``."""
+
+    def __init__(self, box: QComboBox, next_widget: QWidget) -> None:
+        super().__init__(box)
+        self._box = box
+        self._next = next_widget
+        box.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        text = event.text()
+        index = _quick_index(self._box, text)
+        if index is None:
+            return False
+        self._box.setCurrentIndex(index)
+        self._next.setFocus(Qt.FocusReason.TabFocusReason)
+        return True
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text.casefold())
+                   if not unicodedata.combining(c))
+
+
+def _quick_index(box: QComboBox, text: str) -> int | None:
+    if len(text) != 1:
+        return None
+    if text.isdigit():
+        index = int(text) - 1
+        return index if 0 <= index < box.count() else None
+    if not text.isalpha():
+        return None
+    key = _fold(text)
+    count = box.count()
+    start = box.currentIndex() + 1
+    for step in range(count):
+        index = (start + step) % count
+        if _fold(box.itemText(index)).startswith(key):
+            return index
+    return None
 
 
 class BookmarkDialog(QDialog):
@@ -125,12 +174,16 @@ class BookmarkDialog(QDialog):
         self.snapshot_label = QLabel()
         self.snapshot_label.setObjectName("bookmarkSnapshot")
         self.snapshot_label.setWordWrap(True)
+        # Never preset: the operator chooses both (a default would record a fight by mistake).
         self.category_box = QComboBox()
         self.category_box.setObjectName("bookmarkCategory")
         _fill_categories(self.category_box, service.categories(), None)
+        self.category_box.setCurrentIndex(-1)
+        self.category_box.setPlaceholderText(self.tr("choose: 1–9 or first letter"))
         self.severity_box = QComboBox()
         self.severity_box.setObjectName("bookmarkSeverity")
-        _fill_severities(self.severity_box, Severity.MEDIUM)
+        _fill_severities(self.severity_box, None)
+        self.severity_box.setPlaceholderText(self.tr("choose: 1–4 or first letter"))
         self.note_edit = QPlainTextEdit()
         self.note_edit.setObjectName("bookmarkNote")
         self.note_edit.setPlaceholderText(self.tr("What happened, who was told…"))
@@ -169,7 +222,14 @@ class BookmarkDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
-        self.note_edit.setFocus()
+        # Keyboard: a digit or a first letter in each box, Ctrl+Enter saves from the note.
+        _QuickChoice(self.category_box, self.severity_box)
+        _QuickChoice(self.severity_box, self.note_edit)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.save)
+        self.setTabOrder(self.category_box, self.severity_box)
+        self.setTabOrder(self.severity_box, self.note_edit)
+        self.category_box.setFocus()
         self._show_snapshot_state()
 
     def set_snapshot(self, png: bytes | None) -> None:
@@ -199,6 +259,13 @@ class BookmarkDialog(QDialog):
     def save(self) -> Bookmark | None:
         """Create the bookmark; the dialog closes only once it is committed."""
         if self.snapshot_pending:
+            return None
+        if self.category_box.currentIndex() < 0 or self.severity_box.currentIndex() < 0:
+            missing = self.category_box if self.category_box.currentIndex() < 0 \
+                else self.severity_box
+            self._show_error(self.tr("Choose a category and a severity: the bookmark is not "
+                                     "saved without them."))
+            missing.setFocus()
             return None
         note = self.note_edit.toPlainText().strip()[:NOTE_MAX]
         try:

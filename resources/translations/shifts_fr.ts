@@ -95,6 +95,18 @@
         <source>The bookmark was NOT saved: the database cannot be written. Try again, or call IT support.</source>
         <translation>Le signet n'a PAS été enregistré : la base de données ne peut pas être écrite. Réessayez, ou appelez le support informatique.</translation>
     </message>
+    <message>
+        <source>choose: 1–9 or first letter</source>
+        <translation>à choisir : 1 à 9 ou initiale</translation>
+    </message>
+    <message>
+        <source>choose: 1–4 or first letter</source>
+        <translation>à choisir : 1 à 4 ou initiale</translation>
+    </message>
+    <message>
+        <source>Choose a category and a severity: the bookmark is not saved without them.</source>
+        <translation>Choisissez une catégorie et une gravité : le signet n'est pas enregistré sans elles.</translation>
+    </message>
 </context>
 <context>
     <name>BookmarkEditDialog</name>

@@ -93,6 +93,8 @@ def test_bookmark_dialog_confirms_only_what_was_committed(
     refused.show()
     created: list[object] = []
     refused.sig_bookmark_created.connect(created.append)
+    refused.category_box.setCurrentIndex(0)
+    refused.severity_box.setCurrentIndex(1)
     qtbot.keyClicks(refused.note_edit, "should not be saved")
     qtbot.mouseClick(refused.save_button, Qt.MouseButton.LeftButton)
     assert refused.isVisible() and refused.bookmark is None and created == []
@@ -106,6 +108,8 @@ def test_bookmark_dialog_confirms_only_what_was_committed(
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.category_box.count() == len(allowed.categories())
+    dialog.category_box.setCurrentIndex(0)
+    dialog.severity_box.setCurrentIndex(1)
     dialog.pre_spin.setValue(20)
     dialog.post_spin.setValue(60)
     with qtbot.waitSignal(dialog.sig_bookmark_created) as blocker:
@@ -135,6 +139,8 @@ def test_bookmark_dialog_waits_for_the_snapshot_and_keeps_the_tile_frame_if_it_f
     assert (dialog.snapshot_png, dialog.snapshot_source) == (shown_frame, "displayed")
     dialog.set_snapshot(b"\x89PNG full")
     assert dialog.snapshot_source == "snapshot"
+    dialog.category_box.setCurrentIndex(0)
+    dialog.severity_box.setCurrentIndex(1)
     saved = dialog.save()
     assert saved is not None and saved.has_snapshot
     assert service.snapshot(saved.id) == b"\x89PNG full"
