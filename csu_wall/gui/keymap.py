@@ -115,6 +115,10 @@ def native_keys(label: str) -> str:
     return _KEY_WORDS.sub(lambda m: QCoreApplication.translate("QShortcut", m.group(1)), label)
 
 
+def _normal_keys(keys: str) -> str:
+    return "".join(keys.split()).casefold()
+
+
 def binding(action: str) -> KeyBinding:
     for b in KEYMAP:
         if b.action == action:
@@ -192,20 +196,30 @@ class KeymapDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("keymapDialog")
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
-        rows = [(native_keys(b.label), b.translated()) for b in KEYMAP] + extra
+        rows = [(native_keys(b.label), b.translated()) for b in KEYMAP]
+        # A feature's own shortcut already in the table (Ctrl+B of the bookmark feature) is
+        # listed once, with the table's wording.
+        listed = {_normal_keys(keys) for keys, _ in rows}
+        rows += [(keys, text) for keys, text in extra if _normal_keys(keys) not in listed]
         self.table = QTableWidget(len(rows), 2, self)
         self.table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Action")])
         for row, (keys, text) in enumerate(rows):
             self.table.setItem(row, 0, QTableWidgetItem(keys))
             self.table.setItem(row, 1, QTableWidgetItem(text))
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)  # never cut
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(640, 560)
+        self.table.resizeColumnsToContents()
+        wanted = (self.table.columnWidth(0) + self.table.horizontalHeader().sectionSizeHint(1)
+                  + 60)
+        self.resize(max(640, min(wanted, 1100)), 600)
 
     def rows(self) -> list[tuple[str, str]]:
         out = []

@@ -40,8 +40,12 @@ def test_point7_every_keymap_shortcut_is_an_action_of_the_window_and_f1_lists_th
     rows = dialog.rows()
     assert dialog.windowTitle() == "Raccourcis clavier"
     assert ("Enter", "Agrandir la vignette active, ou la rétablir") in rows
-    assert ("Ctrl+B", "Signet") in rows  # registered by another feature, listed too
-    assert len(rows) == len(KEYMAP) + 1
+    # Ctrl+B, registered by the bookmark feature, is in the table already: listed once.
+    assert [keys for keys, _ in rows].count("Ctrl+B") == 1
+    assert len(rows) == len(KEYMAP)
+    metrics = dialog.table.fontMetrics()
+    for keys, _ in rows:  # the key column is never cut
+        assert dialog.table.columnWidth(0) >= metrics.horizontalAdvance(keys) + 8, keys
     dialog.close()
     window.close()
 
