@@ -38,8 +38,8 @@ class DbBanner(QLabel):
         text = self.tr("Database unreachable since {since}: open views keep playing, new "
                        "openings wait for it to come back.").format(since=since)
         if status.pending_audit:
-            text += " " + self.tr("{n} audit record(s) waiting on this workstation.").format(
-                n=status.pending_audit)
+            text += " " + self.tr("%n audit record(s) waiting on this workstation.", "",
+                                  status.pending_audit)
         return text
 
 

@@ -31,9 +31,9 @@ class SiteErrorsDialog(QDialog):
         self.setWindowTitle(self.tr("Site file refused"))
         self.resize(760, 420)
         intro = QLabel(self.tr(
-            "The site file {file} was not applied: correct the {count} problem(s) below, "
-            "then apply it again."
-        ).format(file=path.name, count=len(errors)))
+            "The site file {file} was not applied: correct the %n problem(s) below, "
+            "then apply it again.", "", len(errors)
+        ).format(file=path.name))
         intro.setWordWrap(True)
         self.text = QPlainTextEdit("\n".join(errors))
         self.text.setReadOnly(True)

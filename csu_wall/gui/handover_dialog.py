@@ -210,8 +210,8 @@ class HandoverAckDialog(QDialog):
         ticked = sum(box.isChecked() for box in self.item_boxes.values())
         total = len(self.item_boxes)
         self.take_button.setEnabled(ticked == total)
-        self.progress_label.setText(self.tr("{ticked} of {total} items acknowledged").format(
-            ticked=ticked, total=total))
+        self.progress_label.setText(self.tr("%n of {total} items acknowledged", "", ticked).format(
+            total=total))
 
     def tick_all(self) -> None:
         for box in self.item_boxes.values():

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from PySide6.QtCore import QDateTime, QRectF, Qt, QTimer, QTimeZone, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QRectF, Qt, QTimer, QTimeZone, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -297,7 +297,7 @@ def install_playback(window: PlaybackHost, service: PlaybackService,
     side panel for that tile."""
     bar = PlaybackBar(service, bookmarks_for)
     bar.sig_message.connect(window.status_message)
-    title = bar.tr("Playback")
+    title = QCoreApplication.translate("PlaybackBar", "Playback")
     dock = window.add_side_panel("playback", title, bar)
 
     def open_for(tile: Any) -> None:
@@ -305,5 +305,6 @@ def install_playback(window: PlaybackHost, service: PlaybackService,
         dock.show()
         dock.raise_()
 
-    window.register_tile_action("playback", bar.tr("Play back recordings"), "Ctrl+R", open_for)
+    window.register_tile_action("playback", QCoreApplication.translate(
+        "PlaybackBar", "Play back recordings"), "Ctrl+R", open_for)
     return bar

@@ -221,8 +221,9 @@ class TourManagerDialog(QDialog):
         for tour in self.service.list_tours():
             scope = self.tr("shared") if tour.owner is None else self.tr("private")
             kind = self.tr("tile") if tour.kind is TourKind.TILE else self.tr("layouts")
-            text = self.tr("{name} — {kind}, {count} step(s), {dwell} s, {scope}").format(
-                name=tour.name, kind=kind, count=len(tour.items),
+            text = self.tr("{name} — {kind}, %n step(s), {dwell} s, {scope}", "",
+                           len(tour.items)).format(
+                name=tour.name, kind=kind,
                 dwell=f"{tour.dwell_seconds:g}", scope=scope)
             entry = QListWidgetItem(text)
             entry.setData(_ITEM, tour)

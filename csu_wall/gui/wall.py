@@ -246,7 +246,7 @@ class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
                 self._set_camera(tile, camera_id)
                 placed += 1
         if placed:
-            self.sig_edited.emit(self.tr("{count} camera(s) added").format(count=placed))
+            self.sig_edited.emit(self.tr("%n camera(s) added", "", placed))
         elif todo:
             self.sig_message.emit(self.tr("No empty tile left: empty one or choose a larger grid."))
         return placed
@@ -313,6 +313,6 @@ class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
         tile.clear()
 
     def tr_status(self) -> str:
-        return self.tr("{live} of {total} tiles live").format(
-            live=self.live_count(), total=len(self._cells)
+        return self.tr("%n of {total} tiles live", "", self.live_count()).format(
+            total=len(self._cells)
         )

@@ -665,10 +665,12 @@
         <source>Site file refused</source>
         <translation>Fichier de site refusé</translation>
     </message>
-    <message>
-        <location filename="../../csu_wall/gui/first_run.py" line="34"/>
-        <source>The site file {file} was not applied: correct the {count} problem(s) below, then apply it again.</source>
-        <translation>Le fichier de site {file} n&apos;a pas été appliqué : corrigez le ou les {count} problème(s) ci-dessous, puis appliquez-le de nouveau.</translation>
+    <message numerus="yes">
+        <source>The site file {file} was not applied: correct the %n problem(s) below, then apply it again.</source>
+        <translation>
+            <numerusform>Le fichier de site {file} n'a pas été appliqué : corrigez le problème ci-dessous, puis appliquez-le de nouveau.</numerusform>
+            <numerusform>Le fichier de site {file} n'a pas été appliqué : corrigez les %n problèmes ci-dessous, puis appliquez-le de nouveau.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -878,14 +880,16 @@
         <translation>dispositions</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/tour_editor.py" line="224"/>
-        <source>{name} — {kind}, {count} step(s), {dwell} s, {scope}</source>
-        <translation>{name} — {kind}, {count} étape(s), {dwell} s, {scope}</translation>
-    </message>
-    <message>
         <location filename="../../csu_wall/gui/tour_editor.py" line="264"/>
         <source>Tour « {name} » deleted.</source>
         <translation>Ronde « {name} » supprimée.</translation>
+    </message>
+    <message numerus="yes">
+        <source>{name} — {kind}, %n step(s), {dwell} s, {scope}</source>
+        <translation>
+            <numerusform>{name} — {kind}, %n étape, {dwell} s, {scope}</numerusform>
+            <numerusform>{name} — {kind}, %n étapes, {dwell} s, {scope}</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -911,11 +915,6 @@
         <translation>Cases {a} et {b} échangées</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/wall.py" line="249"/>
-        <source>{count} camera(s) added</source>
-        <translation>{count} caméra(s) ajoutée(s)</translation>
-    </message>
-    <message>
         <location filename="../../csu_wall/gui/wall.py" line="251"/>
         <source>No empty tile left: empty one or choose a larger grid.</source>
         <translation>Plus aucune vignette libre : videz-en une ou choisissez une grille plus grande.</translation>
@@ -925,10 +924,19 @@
         <source>This camera cannot be opened. See the log or call commune IT.</source>
         <translation>Impossible d&apos;ouvrir cette caméra. Consultez le journal ou appelez le service informatique de la commune.</translation>
     </message>
-    <message>
-        <location filename="../../csu_wall/gui/wall.py" line="316"/>
-        <source>{live} of {total} tiles live</source>
-        <translation>{live} vignette(s) en direct sur {total}</translation>
+    <message numerus="yes">
+        <source>%n camera(s) added</source>
+        <translation>
+            <numerusform>%n caméra ajoutée</numerusform>
+            <numerusform>%n caméras ajoutées</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of {total} tiles live</source>
+        <translation>
+            <numerusform>%n vignette en direct sur {total}</numerusform>
+            <numerusform>%n vignettes en direct sur {total}</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

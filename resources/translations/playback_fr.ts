@@ -69,16 +69,11 @@
         <source>Recording of {0} ({1})</source>
         <translation>Enregistrement du {0} ({1})</translation>
     </message>
-</context>
-<context>
-    <name>bar</name>
     <message>
-        <location filename="../../csu_wall/gui/playback_bar.py" line="300"/>
         <source>Playback</source>
         <translation>Relecture</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/playback_bar.py" line="308"/>
         <source>Play back recordings</source>
         <translation>Relire les enregistrements</translation>
     </message>

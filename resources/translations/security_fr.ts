@@ -90,10 +90,12 @@
         <source>Database unreachable since {since}: open views keep playing, new openings wait for it to come back.</source>
         <translation>Base de données injoignable depuis {since} : les vues ouvertes continuent, les nouvelles ouvertures attendent son retour.</translation>
     </message>
-    <message>
-        <location filename="../../csu_wall/gui/db_banner.py" line="41" />
-        <source>{n} audit record(s) waiting on this workstation.</source>
-        <translation>{n} enregistrement(s) d'audit en attente sur ce poste.</translation>
+    <message numerus="yes">
+        <source>%n audit record(s) waiting on this workstation.</source>
+        <translation>
+            <numerusform>%n enregistrement d'audit en attente sur ce poste.</numerusform>
+            <numerusform>%n enregistrements d'audit en attente sur ce poste.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

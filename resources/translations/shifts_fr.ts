@@ -377,14 +377,16 @@
         <translation>Points ouverts</translation>
     </message>
     <message>
-        <location filename="../../csu_wall/gui/handover_dialog.py" line="213"/>
-        <source>{ticked} of {total} items acknowledged</source>
-        <translation>{ticked} point(s) acquitté(s) sur {total}</translation>
-    </message>
-    <message>
         <location filename="../../csu_wall/gui/handover_dialog.py" line="232"/>
         <source>The acknowledgment was NOT saved: the database cannot be written. Try again, or call IT support.</source>
         <translation>L'acquittement n'a PAS été enregistré : la base de données ne peut pas être écrite. Réessayez, ou appelez le support informatique.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of {total} items acknowledged</source>
+        <translation>
+            <numerusform>%n point acquitté sur {total}</numerusform>
+            <numerusform>%n points acquittés sur {total}</numerusform>
+        </translation>
     </message>
 </context>
 <context>

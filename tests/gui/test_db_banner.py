@@ -40,4 +40,4 @@ def test_banner_in_french(qtbot: QtBot, french: object) -> None:
     qtbot.addWidget(banner)
     banner.show_status(DbStatus(False, datetime(2026, 3, 1, 8, 0, tzinfo=UTC), pending_audit=2))
     assert banner.text().startswith("Base de données injoignable depuis ")
-    assert "2 enregistrement(s) d'audit en attente" in banner.text()
+    assert "2 enregistrements d'audit en attente" in banner.text()
