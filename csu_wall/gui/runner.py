@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+import qasync
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -180,7 +183,7 @@ def run_gui(
         session.start(demo)
         if quit_after is not None:
             QTimer.singleShot(int(quit_after * 1000), lambda: session.finish(screenshot))
-        code = app.exec()
+        code = _exec(app)
     finally:
         session.shutdown()
         app.aboutToQuit.disconnect(session.shutdown)
@@ -192,3 +195,37 @@ def run_gui(
         # run the GUI in-process, and the caller may show a dialog after us).
         QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
     return int(code)
+
+
+def _exec(app: QApplication) -> int:
+    """Qt's event loop as the asyncio loop (qasync): recorder calls are coroutines awaited on
+    the GUI thread while their blocking part runs on the recorder executor. A loop already
+    running here (a test's) is used as it is."""
+    running = asyncio._get_running_loop()
+    if isinstance(running, qasync.QEventLoop):
+        return int(app.exec())
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        return int(loop.run_forever())
+    finally:
+        _cancel_pending(app, loop)
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+def _cancel_pending(app: QApplication, loop: asyncio.AbstractEventLoop,
+                    grace_s: float = 1.0) -> None:
+    """Cancel what the operator left waiting (a playback search, say) and let the tasks see
+    it: the recorder calls they awaited are abandoned, never waited for."""
+    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in tasks:
+        task.cancel()
+    asyncio.events._set_running_loop(loop)  # the tasks' last steps run on this loop
+    try:
+        deadline = loop.time() + grace_s
+        while any(not t.done() for t in tasks) and loop.time() < deadline:
+            app.processEvents()
+            time.sleep(0.005)
+    finally:
+        asyncio.events._set_running_loop(None)

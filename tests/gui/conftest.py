@@ -24,6 +24,7 @@ from csu_wall.gui.bridge import StateBridge
 from csu_wall.media.engine import MediaEngine
 from csu_wall.services.access import AccessGate
 from csu_wall.services.wall import WallService
+from tests.gui._async_loop import qasync_loop  # noqa: F401 - the fixture, for GUI tests
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_OPERATOR = Operator("demo", "Opérateur démo", demo=True)
