@@ -167,6 +167,10 @@ def _dispatch(args: argparse.Namespace, lang: str) -> int:
                      applied_by=f"{getpass.getuser()}@{socket.gethostname()}"[:64])
         except CsuWallError as exc:  # the GUI reports an unusable database its own way
             log.warning("machine site file not provisioned: %s", exc)
+    no_display = _no_display()
+    if no_display is not None:  # Qt would abort (SIGABRT) with a misleading xcb message
+        print(no_display, file=sys.stderr)
+        return 2
     from csu_wall.gui.runner import run_gui
 
     launcher = composition.AppLauncher(ctx, workstation=socket.gethostname())
@@ -217,6 +221,52 @@ def _site_apply(ctx: object, path: Path, by: str | None) -> int:
     print(f"{path}: appliqué par {applied_by} le "
           f"{datetime.now(timezone.utc).astimezone().strftime('%d/%m/%Y %H:%M')}.")
     return 0
+
+
+def _no_display() -> str | None:
+    """Why the GUI cannot show on this Linux machine (None: it can, or Qt draws off screen)."""
+    import os
+
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if not sys.platform.startswith("linux") or (
+            platform and not platform.startswith(("xcb", "wayland"))):
+        return None  # Windows, macOS, or offscreen/vnc/eglfs… asked for explicitly
+    if os.environ.get("WAYLAND_DISPLAY") and not platform.startswith("xcb"):
+        return None
+    display = os.environ.get("DISPLAY", "")
+    if display and _x_server_answers(display):
+        return None
+    why = (f"l'écran DISPLAY={display} ne répond pas" if display
+           else "aucun écran (ni DISPLAY ni WAYLAND_DISPLAY)")
+    return (f"csu-wall : {why} : le mur d'images ne peut pas s'afficher ici.\n"
+            "  Capture sans écran : QT_QPA_PLATFORM=offscreen csu-wall --demo "
+            "--screenshot mur.png --quit-after 10\n"
+            "  Écran virtuel (Xvfb) : xvfb-run -a -s '-screen 0 1920x1080x24' csu-wall --demo\n"
+            "  Sur un poste, lancez csu-wall depuis la session graphique de l'opérateur.")
+
+
+def _x_server_answers(display: str) -> bool:
+    """An X server listens for ``display`` (":0", "unix:1", "host:10.0"), within a second."""
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".")[0]
+    if not number.isdigit():
+        return False
+    try:
+        if host in ("", "unix"):
+            path = f"/tmp/.X11-unix/X{number}"
+            for address in (path, "\0" + path):  # the file socket, or the abstract one
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                    sock.settimeout(1.0)
+                    try:
+                        sock.connect(address)
+                        return True
+                    except OSError:
+                        continue
+            return False
+        with socket.create_connection((host, 6000 + int(number)), timeout=1.0):
+            return True
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":  # pragma: no cover
