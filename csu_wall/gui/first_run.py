@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -45,6 +46,17 @@ class SiteErrorsDialog(QDialog):
         layout.addWidget(buttons)
 
 
+# What IT staff type to set a workstation up (docs/DEPLOY.md explains each step): command
+# lines, the same in every language, so not translated.
+IT_COMMANDS = (
+    "csu-wall site check site.toml",
+    'csu-wall site apply site.toml --by "DSI"',
+    "csu-wall workstation enroll --new-site",
+    'csu-wall user add jdupont --name "Jeanne Dupont"',
+    'csu-wall habilitation grant jdupont tourcoing --basis "Arrêté n° …" --by "Maire"',
+)
+
+
 class FirstRunWindow(QWidget):
     sig_demo_requested = Signal()
     sig_site_applied = Signal()
@@ -62,7 +74,7 @@ class FirstRunWindow(QWidget):
         self._pick = pick_file or _ask_site_file
         self.errors_dialog: SiteErrorsDialog | None = None
         self.setWindowTitle(self.tr("csu-wall — no site yet"))
-        self.resize(820, 420)
+        self.resize(900, 560)
         title = QLabel(self.tr("No site is configured on this workstation"))
         title.setObjectName("firstRunTitle")
         text = QLabel(self.tr(
@@ -73,6 +85,18 @@ class FirstRunWindow(QWidget):
         ))
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        it_staff = QLabel(self.tr(
+            "For IT staff: the deployment guide is docs/DEPLOY.md in the csu-wall sources "
+            "(database, workstations, recorder credentials, accounts). The commands, in a "
+            "terminal:"))
+        it_staff.setObjectName("firstRunItStaff")
+        it_staff.setWordWrap(True)
+        self.commands = QLabel("\n".join(IT_COMMANDS))
+        self.commands.setObjectName("firstRunCommands")
+        self.commands.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.commands.setFont(mono)
+        self.commands.setProperty("verbatim", True)  # command lines: never translated
         self.apply_button = QPushButton(self.tr("Apply a site file…"))
         self.apply_button.setObjectName("applySiteButton")
         self.demo_button = QPushButton(self.tr("Open the demo"))
@@ -86,7 +110,10 @@ class FirstRunWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 32, 32, 32)
         layout.addWidget(title)
-        layout.addWidget(text, 1)
+        layout.addWidget(text)
+        layout.addWidget(it_staff)
+        layout.addWidget(self.commands)
+        layout.addStretch(1)
         layout.addLayout(buttons)
 
     def choose_and_apply(self) -> None:

@@ -135,6 +135,10 @@
         <source>Site files (*.toml);;All files (*)</source>
         <translation>Fichiers de site (*.toml);;Tous les fichiers (*)</translation>
     </message>
+    <message>
+        <source>For IT staff: the deployment guide is docs/DEPLOY.md in the csu-wall sources (database, workstations, recorder credentials, accounts). The commands, in a terminal:</source>
+        <translation>Pour le service informatique : le guide de déploiement est docs/DEPLOY.md dans les sources de csu-wall (base de données, postes, identifiants des enregistreurs, comptes). Les commandes, dans un terminal :</translation>
+    </message>
 </context>
 <context>
     <name>HistoryDialog</name>

@@ -39,3 +39,27 @@ def test_first_run_window_offers_the_two_actions(qtbot: QtBot, french: object,
     with qtbot.waitSignal(window.sig_site_applied, timeout=1000):
         window.apply_button.click()
     assert applied == [site_file, site_file]
+
+
+def test_first_run_points_it_staff_to_the_deployment_guide_and_commands(
+    qtbot: QtBot, french: object
+) -> None:
+    import shlex
+
+    from PySide6.QtWidgets import QLabel
+
+    from csu_wall.app import build_parser
+    from tests.gui.conftest import REPO
+
+    window = FirstRunWindow(lambda path: [], pick_file=lambda parent: None)
+    qtbot.addWidget(window)
+    window.show()
+    shown = "\n".join(label.text() for label in window.findChildren(QLabel))
+    assert "guide de déploiement est docs/DEPLOY.md" in shown
+    assert (REPO / "docs" / "DEPLOY.md").is_file()
+    lines = window.commands.text().splitlines()
+    for needed in ("site check", "site apply", "workstation enroll", "habilitation grant"):
+        assert any(f"csu-wall {needed}" in line for line in lines), needed
+    parser = build_parser("fr")
+    for line in lines:  # each one is a command csu-wall really accepts
+        parser.parse_args(shlex.split(line)[1:])
