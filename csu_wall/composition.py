@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from csu_wall.core.audit import AuditSink
+from csu_wall.core.changes import ChangeTopic, OnChange
 from csu_wall.core.errors import AccessDenied, SiteFileError, StorageError
 from csu_wall.core.frames import TileState
 from csu_wall.core.model import Recorder, Site
@@ -135,13 +136,13 @@ class WallFeatures:
     playback: PlaybackService
     health: DatabaseHealth
     feed: ChangeFeed
-    listeners: list[Callable[[str, str], None]]
+    listeners: list[OnChange]  # the windows' change-feed listeners (RESYNC included)
     shifts: ShiftService | None = None
     bookmarks: BookmarkService | None = None
     credentials: CredentialAdmin | None = None
     retention: _Periodic | None = None
 
-    def on_change(self, topic: str, key: str) -> None:
+    def on_change(self, topic: ChangeTopic, key: str) -> None:
         for listener in list(self.listeners):
             listener(topic, key)
 
@@ -285,7 +286,7 @@ class AppLauncher:
                         demo: bool) -> WallFeatures:
         ws = self.workstation
         health = DatabaseHealth(db, spool=audit if isinstance(audit, SpoolingAuditLog) else None)
-        listeners: list[Callable[[str, str], None]] = []
+        listeners: list[OnChange] = []
         features = WallFeatures(
             site=site,
             layouts=LayoutService(db, audit, operator=operator, workstation=ws),

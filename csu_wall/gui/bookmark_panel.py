@@ -5,6 +5,9 @@ operator is habilitated for; the commune filter offers only those communes too. 
 bookmark asks the ``open_at`` callback to replay the camera from ``pre_seconds`` before the
 bookmarked time; the callback answers None when it replays, or the French reason why it opened
 the live camera instead, which the panel shows.
+
+Changes made elsewhere arrive through :meth:`BookmarkPanel.notify_change` (the change feed);
+after the feed reconnects (:attr:`ChangeTopic.RESYNC`) the panel reloads all it shows.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Site
 from csu_wall.core.shifts import Bookmark, BookmarkFilter, BookmarkStatus
@@ -42,7 +46,7 @@ from csu_wall.gui.bookmark_dialog import (
     severity_label,
     status_label,
 )
-from csu_wall.storage import bookmark_repo, shift_repo
+from csu_wall.services.bookmarks import CHANGE_TOPICS
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +55,12 @@ OpenAt = Callable[[str, datetime], "str | None"]
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-REFRESH_TOPICS = frozenset({bookmark_repo.TOPIC, shift_repo.TOPIC, shift_repo.HANDOVER_TOPIC})
 REFRESH_DELAY_MS = 100  # a burst of changes (a purge, a handover) costs one search
 
 
 class BookmarkPanel(QWidget):
     sig_bookmark_changed = Signal(object)  # Bookmark (edited or closed here)
-    _sig_change = Signal(str, str)  # topic, key: from the change feed's thread
+    _sig_change = Signal(object, str)  # ChangeTopic, key: from the change feed's thread
 
     def __init__(self, service: BookmarkApi, site: Site, *, open_at: OpenAt,
                  may_view: Callable[[str], bool], current_shift: Callable[[], int | None],
@@ -70,6 +73,7 @@ class BookmarkPanel(QWidget):
         self._current_shift = current_shift
         self._shown: list[Bookmark] = []
         self._known_shifts: set[int] = set()
+        self._stale_text = ""  # what the info line says while the list cannot be read
         self.edit_dialog: BookmarkEditDialog | None = None
 
         self.search_edit = QLineEdit()
@@ -81,9 +85,7 @@ class BookmarkPanel(QWidget):
                 self.commune_box.addItem(commune.name, commune.id)
         self.camera_box = QComboBox()
         self.category_box = QComboBox()
-        self.category_box.addItem(self.tr("All categories"), None)
-        for name in service.categories():
-            self.category_box.addItem(name, name)
+        self._fill_categories()
         self.status_box = QComboBox()
         self.status_box.addItem(self.tr("All statuses"), None)
         for status in BookmarkStatus:
@@ -152,14 +154,27 @@ class BookmarkPanel(QWidget):
         self._sig_change.connect(self._on_change, Qt.ConnectionType.QueuedConnection)
         self.refresh()
 
-    def notify_change(self, topic: str, key: str) -> None:
+    def notify_change(self, topic: ChangeTopic, key: str) -> None:
         """A ``ChangeFeed`` callback, safe from any thread: another workstation (or this
-        one) changed a bookmark or a shift; the list is searched again shortly after."""
+        one) changed a bookmark or a shift; the list is searched again shortly after. On
+        :attr:`ChangeTopic.RESYNC` the panel reloads everything (:meth:`resync`)."""
         self._sig_change.emit(topic, key)
 
-    def _on_change(self, topic: str, _key: str) -> None:
-        if topic in REFRESH_TOPICS and not self._refresh_timer.isActive():
+    def _on_change(self, topic: ChangeTopic, _key: str) -> None:
+        if topic is ChangeTopic.RESYNC:
+            self.resync()
+        elif topic is ChangeTopic.SETTINGS:
+            self._fill_categories()
+        elif topic in CHANGE_TOPICS and not self._refresh_timer.isActive():
             self._refresh_timer.start()
+
+    def resync(self) -> None:
+        """Reload all the panel shows from the database — the categories offered and the
+        list — keeping the filters chosen: changes made while the change feed was away
+        were never announced."""
+        self._refresh_timer.stop()
+        self._fill_categories()
+        self.refresh()
 
     # -- filters ---------------------------------------------------------------------------
 
@@ -183,9 +198,13 @@ class BookmarkPanel(QWidget):
             found = self._service.search(self.current_filter())
         except Exception:
             log.exception("bookmark search failed")
-            self.info_label.setText(self.tr("Bookmarks cannot be read now (database "
-                                            "unreachable); the list shown may be out of date."))
+            self._stale_text = self.tr("Bookmarks cannot be read now (database "
+                                       "unreachable); the list shown may be out of date.")
+            self.info_label.setText(self._stale_text)
             return
+        if self._stale_text and self.info_label.text() == self._stale_text:
+            self.info_label.clear()  # read again: the list is no longer out of date
+        self._stale_text = ""
         selected = self.selected()
         self._shown = sorted(found, key=lambda b: b.at_utc, reverse=True)
         new_shifts = {b.shift_id for b in found if b.shift_id is not None} - self._known_shifts
@@ -239,6 +258,25 @@ class BookmarkPanel(QWidget):
             for camera in self._site.cameras_of(str(commune_id)):
                 self.camera_box.addItem(camera.name, camera.id)
         self.camera_box.blockSignals(False)
+
+    def _fill_categories(self) -> None:
+        current = self.category_box.currentData()
+        try:
+            names = self._service.categories()
+        except Exception:  # database away: keep what is offered; a resync follows its return
+            log.warning("bookmark categories not read", exc_info=True)
+            if self.category_box.count():
+                return
+            names = []
+        self.category_box.blockSignals(True)
+        self.category_box.clear()
+        self.category_box.addItem(self.tr("All categories"), None)
+        for name in names:
+            self.category_box.addItem(name, name)
+        self.category_box.setCurrentIndex(max(self.category_box.findData(current), 0))
+        self.category_box.blockSignals(False)
+        if self.category_box.currentData() != current:  # the chosen one was removed
+            self.refresh()
 
     def _fill_shifts(self) -> None:
         current = self.shift_box.currentData()

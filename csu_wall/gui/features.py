@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction
 
+from csu_wall.core.changes import ChangeTopic, OnChange
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Site
 from csu_wall.core.shifts import BookmarkFilter, HandoverReport
@@ -33,14 +34,12 @@ from csu_wall.services.shifts import ShiftService
 
 log = logging.getLogger(__name__)
 
-OnChange = Callable[[str, str], None]
-LAYOUT_TOPIC = "layout"
 
 
 class _ChangeRelay(QObject):
     """Carries (topic, key) from the change feed's thread to the GUI thread."""
 
-    sig_change = Signal(str, str)
+    sig_change = Signal(object, str)  # ChangeTopic (kept typed: not converted to a str), key
 
 
 @dataclass
@@ -144,17 +143,18 @@ def _credentials_menu(window: MainWindow, admin: CredentialAdmin) -> QAction:
 def _change_listener(window: MainWindow, shifts: ShiftFeatures | None) -> OnChange:
     relay = _ChangeRelay(window)
 
-    def on_gui_thread(topic: str, key: str) -> None:
-        if topic in (LAYOUT_TOPIC, "resync"):
+    def on_gui_thread(topic: ChangeTopic, key: str) -> None:
+        # RESYNC (the feed reconnected) goes to every listener: each reloads all it shows.
+        if topic in (ChangeTopic.LAYOUT, ChangeTopic.RESYNC):
             # The tab list only: what the wall shows now stays until the operator picks a tab.
             current = window.tabs.current_layout()
             window.refresh_tabs(select_id=current.id if current is not None else None)
-        if shifts is not None and topic != LAYOUT_TOPIC:
+        if shifts is not None and topic is not ChangeTopic.LAYOUT:
             shifts.notify_change(topic, key)
 
     relay.sig_change.connect(on_gui_thread)
 
-    def post(topic: str, key: str) -> None:
+    def post(topic: ChangeTopic, key: str) -> None:
         try:
             relay.sig_change.emit(topic, key)
         except RuntimeError:  # the window is gone: the feed stops right after

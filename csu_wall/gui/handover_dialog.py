@@ -30,7 +30,7 @@ from csu_wall.gui.bookmark_dialog import PARIS, local_text
 from csu_wall.gui.report_pdf import html_to_pdf
 from csu_wall.gui.shift_dialogs import ShiftApi
 from csu_wall.services.handover_report import bookmarks_csv, to_html
-from csu_wall.storage.paths import ensure_private_dir
+from csu_wall.services.local_files import private_folder
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class HandoverFiles:
 def export_report(report: HandoverReport, site: Site, directory: Path) -> HandoverFiles:
     """Write the report as HTML, PDF (Qt printing) and the CSV of its bookmarks into
     ``directory`` (private: the report names cameras and incidents)."""
-    ensure_private_dir(directory)
+    private_folder(directory)
     stamp = report.generated_utc.astimezone(PARIS).strftime("%Y%m%d-%H%M%S")
     base = directory / f"releve-{report.shift.id}-{stamp}"
     html = to_html(report, site)

@@ -318,9 +318,9 @@ class MainWindow(WindowActions, QMainWindow):
     def _snapshot_folder(self) -> Path:
         if self.data_dir is not None:
             return self.data_dir / "snapshots"
-        from csu_wall.storage.paths import resolve_data_dir
+        from csu_wall.services.local_files import default_data_dir
 
-        return resolve_data_dir(None, demo=self.demo) / "snapshots"
+        return default_data_dir(demo=self.demo) / "snapshots"
 
     def _refresh_status(self) -> None:
         self.live_label.setText(self.wall.tr_status())

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
+from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.model import Site
 from csu_wall.core.ports import Clock, SystemClock
 from csu_wall.core.shifts import Bookmark, HandoverReport, Shift
@@ -163,10 +164,11 @@ class ShiftFeatures(QObject):
         self.panel.refresh()
         self.sig_bookmark_created.emit(bookmark)
 
-    def notify_change(self, topic: str, key: str) -> None:
+    def notify_change(self, topic: ChangeTopic, key: str) -> None:
         """Give this to ``ChangeFeed(db, features.notify_change)`` (any thread): bookmarks
-        and shifts changed on another workstation refresh the panel. Stop the feed before
-        the window closes."""
+        and shifts changed on another workstation refresh the panel, and a reconnection of
+        the feed (``ChangeTopic.RESYNC``) reloads it. Stop the feed before the window
+        closes."""
         self.panel.notify_change(topic, key)
 
     def open_live(self, camera_id: str, start_utc: datetime) -> str | None:

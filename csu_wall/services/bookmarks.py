@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
+from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.errors import AccessDenied
 from csu_wall.core.model import Camera
 from csu_wall.core.ports import Clock, SystemClock
@@ -27,14 +28,14 @@ from csu_wall.core.shifts import (
 )
 from csu_wall.services.access import AccessGate
 from csu_wall.storage import bookmark_repo as repo
-from csu_wall.storage import shift_repo
-from csu_wall.storage.changes import RESYNC, guarded
+from csu_wall.storage.changes import guarded
 from csu_wall.storage.db import Database
 
 MAX_RETENTION_DAYS = 30  # CSI L252-5: one month at most, unless a judicial procedure holds it
 MAX_SNAPSHOT_BYTES = 8 * 1024 * 1024
-# Change-feed topics after which a bookmark panel refreshes (so the GUI needs no storage import).
-CHANGE_TOPICS = frozenset({repo.TOPIC, shift_repo.TOPIC, shift_repo.HANDOVER_TOPIC, RESYNC})
+# Change-feed topics after which a bookmark list searches again (RESYNC reloads more: the
+# categories too).
+CHANGE_TOPICS = frozenset({ChangeTopic.BOOKMARK, ChangeTopic.SHIFT, ChangeTopic.HANDOVER})
 
 
 class BookmarkService:

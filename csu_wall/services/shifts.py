@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
+from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.model import Camera
 from csu_wall.core.ports import Clock, SystemClock
 from csu_wall.core.shifts import (
@@ -97,7 +98,7 @@ class ShiftService:
             if open_row is not None and until_utc is not None:
                 conn.execute(update(lost_cameras).where(lost_cameras.c.id == open_row)
                              .values(until_utc=until_utc))
-                publish(conn, shift_repo.TOPIC, str(shift.id))
+                publish(conn, ChangeTopic.SHIFT, str(shift.id))
             elif open_row is None:
                 shift_repo.add_lost(conn, shift.id, LostCamera(
                     camera.id, camera.name, camera.commune_id, since_utc, until_utc))

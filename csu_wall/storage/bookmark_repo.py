@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, delete, exists, insert, or_, select, update
 
+from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.shifts import Bookmark, BookmarkFilter, BookmarkStatus, Severity
 from csu_wall.storage.changes import publish
 from csu_wall.storage.db import new_id
 from csu_wall.storage.schema_shifts import bookmark_snapshots, bookmarks, shift_settings
 
-TOPIC = "bookmark"
 CATEGORIES_KEY = "bookmark_categories"
 RETENTION_KEY = "bookmark_retention_days"
 SEARCH_LIMIT = 2000  # a panel never needs more; the filter narrows further
@@ -29,13 +29,13 @@ def insert_bookmark(conn: Connection, values: dict[str, Any], snapshot_png: byte
     if snapshot_png:
         conn.execute(insert(bookmark_snapshots).values(bookmark_id=bookmark_id,
                                                        png=snapshot_png))
-    publish(conn, TOPIC, str(bookmark_id))
+    publish(conn, ChangeTopic.BOOKMARK, str(bookmark_id))
     return bookmark_id
 
 
 def update_bookmark(conn: Connection, bookmark_id: int, values: dict[str, Any]) -> None:
     conn.execute(update(bookmarks).where(bookmarks.c.id == bookmark_id).values(**values))
-    publish(conn, TOPIC, str(bookmark_id))
+    publish(conn, ChangeTopic.BOOKMARK, str(bookmark_id))
 
 
 def get_bookmark(conn: Connection, bookmark_id: int) -> Bookmark | None:
@@ -116,7 +116,7 @@ def delete_bookmark(conn: Connection, bookmark_id: int) -> None:
     conn.execute(delete(bookmark_snapshots).where(bookmark_snapshots.c.bookmark_id
                                                   == bookmark_id))
     conn.execute(delete(bookmarks).where(bookmarks.c.id == bookmark_id))
-    publish(conn, TOPIC, str(bookmark_id))
+    publish(conn, ChangeTopic.BOOKMARK, str(bookmark_id))
 
 
 def get_setting(conn: Connection, key: str) -> Any:
@@ -131,7 +131,7 @@ def set_setting(conn: Connection, key: str, value: Any) -> None:
                      .values(value=value))
     else:
         conn.execute(insert(shift_settings).values(key=key, value=value))
-    publish(conn, "settings", key)
+    publish(conn, ChangeTopic.SETTINGS, key)
 
 
 def _select() -> Select[Any]:

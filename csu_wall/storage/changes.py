@@ -5,9 +5,11 @@ the change commits (and never when it rolls back). On PostgreSQL that is ``pg_no
 :class:`ChangeFeed` LISTENs on its own connection; on SQLite it is a row in ``change_log`` and
 the feed reads only the rows after the last one it saw — never the changed tables themselves.
 
-After a lost connection the feed reports the outage (``on_status(False, message)``), reconnects
-with a back-off, then reports it is back and sends ``("resync", "")``: notifications sent while
-it was away are lost, so listeners reload what they show.
+Topics are :class:`~csu_wall.core.changes.ChangeTopic` members, in and out. After a lost
+connection the feed reports the outage (``on_status(False, message)``), reconnects with a
+back-off, then reports it is back and sends ``(ChangeTopic.RESYNC, "")``: notifications sent
+while it was away are lost (on PostgreSQL) or may have been pruned (on SQLite), so listeners
+reload what they show.
 
 ``python -m csu_wall.storage.changes --bench URL`` measures how long a bookmark takes to reach
 another workstation.
@@ -25,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, delete, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from csu_wall.core.changes import ChangeTopic, OnChange
 from csu_wall.core.errors import StorageError
 from csu_wall.core.ports import Clock, SystemClock
 from csu_wall.storage.db import Database, shown
@@ -33,11 +36,9 @@ from csu_wall.storage.schema_shifts import change_log
 log = logging.getLogger(__name__)
 
 CHANNEL = "csu_wall_changes"
-RESYNC = "resync"
 _KEEP_ROWS = 5000  # SQLite change_log rows kept; readers only need the recent tail
 _PRUNE_EVERY = 500
 
-OnChange = Callable[[str, str], None]
 OnStatus = Callable[[bool, str], None]
 
 
@@ -66,14 +67,17 @@ def guarded(db: Database, what: str) -> Iterator[None]:
         raise
 
 
-def publish(conn: Connection, topic: str, key: str, clock: Clock | None = None) -> None:
+def publish(conn: Connection, topic: ChangeTopic, key: str, clock: Clock | None = None) -> None:
     """Announce a change; call it inside the transaction that makes the change."""
+    if topic is ChangeTopic.RESYNC:
+        raise ValueError("RESYNC is sent by the change feed itself, never published")
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_notify(:ch, :payload)"),
                      {"ch": CHANNEL, "payload": f"{topic}:{key}"})
         return
     now = (clock or SystemClock()).now_utc()
-    row_id = conn.execute(insert(change_log).values(topic=topic, key=key, ts_utc=now))
+    row_id = conn.execute(insert(change_log).values(topic=topic.value, key=key,
+                                                    ts_utc=now))
     new = int(row_id.inserted_primary_key[0]) if row_id.inserted_primary_key else 0
     if new % _PRUNE_EVERY == 0:
         conn.execute(delete(change_log).where(change_log.c.id <= new - _KEEP_ROWS))
@@ -149,9 +153,10 @@ class ChangeFeed:
             if not up:
                 up = True
                 self._status(True, "")
+                self._deliver(ChangeTopic.RESYNC, "")
             for row_id, topic, key in rows:
                 self._last_id = int(row_id)
-                self._deliver(str(topic), str(key))
+                self._deliver_raw(str(topic), str(key))
 
     # -- PostgreSQL: LISTEN on a dedicated connection -------------------------------------
 
@@ -180,13 +185,13 @@ class ChangeFeed:
                     conn = self._connect_pg()
                     if not first:
                         self._status(True, "")
-                        self._deliver(RESYNC, "")
+                        self._deliver(ChangeTopic.RESYNC, "")
                     first = False
                     up = True
                     self._ready.set()
                 for note in conn.notifies(timeout=self._poll):
                     topic, _, key = note.payload.partition(":")
-                    self._deliver(topic, key)
+                    self._deliver_raw(topic, key)
                     if self._stop.is_set():
                         break
             except psycopg.Error as exc:
@@ -208,7 +213,14 @@ class ChangeFeed:
 
     # -- delivery -------------------------------------------------------------------------
 
-    def _deliver(self, topic: str, key: str) -> None:
+    def _deliver_raw(self, raw_topic: str, key: str) -> None:
+        topic = ChangeTopic.parse(raw_topic)
+        if topic is None or topic is ChangeTopic.RESYNC:  # a newer client's topic: not ours
+            log.debug("change feed: topic %r ignored", raw_topic)
+            return
+        self._deliver(topic, key)
+
+    def _deliver(self, topic: ChangeTopic, key: str) -> None:
         try:
             self._on_change(topic, key)
         except Exception:  # a listener's bug must not stop the feed

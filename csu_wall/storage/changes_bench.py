@@ -14,6 +14,7 @@ import threading
 import time
 from datetime import datetime, timezone
 
+from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.shifts import BookmarkStatus, Severity
 from csu_wall.storage import bookmark_repo
 from csu_wall.storage.changes import ChangeFeed
@@ -25,8 +26,8 @@ class _Arrivals:
         self.times: dict[str, float] = {}
         self.cond = threading.Condition()
 
-    def __call__(self, topic: str, key: str) -> None:
-        if topic == bookmark_repo.TOPIC:
+    def __call__(self, topic: ChangeTopic, key: str) -> None:
+        if topic is ChangeTopic.BOOKMARK:
             with self.cond:
                 self.times.setdefault(key, time.perf_counter())
                 self.cond.notify_all()

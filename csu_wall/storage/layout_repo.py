@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.layout import Cell, Grid, Layout, LayoutError, LayoutVersion
 from csu_wall.storage.changes import publish
@@ -39,9 +40,6 @@ class StaleLayout(CsuWallError):
     def __init__(self, current: StoredLayout | None) -> None:
         super().__init__("stale layout version" if current else "layout deleted")
         self.current = current
-
-
-TOPIC = "layout"  # change-feed topic of layouts (storage.changes)
 
 
 def layout_doc(layout: Layout) -> dict[str, Any]:
@@ -96,7 +94,7 @@ def create_layout(db: Database, layout: Layout, *, by: str, at: datetime, change
         )
         layout_id = new_id(result)
         _add_version(conn, layout_id, 1, doc, by=by, at=at, change=change)
-        publish(conn, TOPIC, str(layout_id))  # other workstations refresh their tab bars
+        publish(conn, ChangeTopic.LAYOUT, str(layout_id))  # other workstations: their tab bars
     return replace(layout, id=layout_id, version=1)
 
 
@@ -122,7 +120,7 @@ def update_layout(db: Database, layout: Layout, *, by: str, at: datetime, change
             current = _stored(conn, layout.id)
             raise StaleLayout(current)
         _add_version(conn, layout.id, new_version, doc, by=by, at=at, change=change)
-        publish(conn, TOPIC, str(layout.id))
+        publish(conn, ChangeTopic.LAYOUT, str(layout.id))
     return replace(layout, version=new_version)
 
 
@@ -158,7 +156,7 @@ def delete_layout(db: Database, layout_id: int) -> bool:
         conn.execute(delete(layout_versions).where(layout_versions.c.layout_id == layout_id))
         gone = conn.execute(delete(layouts).where(layouts.c.id == layout_id)).rowcount == 1
         if gone:
-            publish(conn, TOPIC, str(layout_id))
+            publish(conn, ChangeTopic.LAYOUT, str(layout_id))
         return gone
 
 

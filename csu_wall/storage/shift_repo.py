@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.shifts import HandoverItem, LostCamera, Shift
 from csu_wall.storage.changes import publish
 from csu_wall.storage.db import new_id
@@ -24,9 +25,6 @@ from csu_wall.storage.schema_shifts import (
     shifts,
 )
 
-TOPIC = "shift"
-HANDOVER_TOPIC = "handover"
-
 
 def insert_shift(conn: Connection, operator_id: str, workstation: str, walls: Sequence[str],
                  started_utc: datetime) -> int:
@@ -35,7 +33,7 @@ def insert_shift(conn: Connection, operator_id: str, workstation: str, walls: Se
         started_utc=started_utc, ended_utc=None)))
     conn.execute(insert(shift_members).values(shift_id=shift_id, operator_id=operator_id,
                                               joined_utc=started_utc))
-    publish(conn, TOPIC, str(shift_id))
+    publish(conn, ChangeTopic.SHIFT, str(shift_id))
     return shift_id
 
 
@@ -45,12 +43,12 @@ def add_member(conn: Connection, shift_id: int, operator_id: str, at: datetime) 
     if present is None:
         conn.execute(insert(shift_members).values(shift_id=shift_id, operator_id=operator_id,
                                                   joined_utc=at))
-        publish(conn, TOPIC, str(shift_id))
+        publish(conn, ChangeTopic.SHIFT, str(shift_id))
 
 
 def end_shift(conn: Connection, shift_id: int, at: datetime) -> None:
     conn.execute(update(shifts).where(shifts.c.id == shift_id).values(ended_utc=at))
-    publish(conn, TOPIC, str(shift_id))
+    publish(conn, ChangeTopic.SHIFT, str(shift_id))
 
 
 def get_shift(conn: Connection, shift_id: int) -> Shift | None:
@@ -69,7 +67,7 @@ def add_lost(conn: Connection, shift_id: int, lost: LostCamera) -> None:
     conn.execute(insert(lost_cameras).values(
         shift_id=shift_id, camera_id=lost.camera_id, camera_name=lost.camera_name,
         commune_id=lost.commune_id, since_utc=lost.since_utc, until_utc=lost.until_utc))
-    publish(conn, TOPIC, str(shift_id))
+    publish(conn, ChangeTopic.SHIFT, str(shift_id))
 
 
 def lost_of(conn: Connection, shift_id: int) -> list[LostCamera]:
@@ -93,7 +91,7 @@ def insert_handover(conn: Connection, *, shift_id: int, workstation: str, notes:
     conn.execute(insert(audit_anchors).values(
         head_id=audit_head_id, head_hash=audit_head, anchored_at=generated_utc,
         anchored_by=closed_by, workstation=workstation))
-    publish(conn, HANDOVER_TOPIC, str(handover_id))
+    publish(conn, ChangeTopic.HANDOVER, str(handover_id))
     return handover_id
 
 
@@ -116,7 +114,7 @@ def record_ack(conn: Connection, handover_id: int, operator_id: str, keys: Colle
                                                   operator_id=operator_id, acked_utc=at))
     conn.execute(update(handovers).where(handovers.c.id == handover_id).values(
         acknowledged_by=operator_id, acknowledged_utc=at, next_shift_id=next_shift_id))
-    publish(conn, HANDOVER_TOPIC, str(handover_id))
+    publish(conn, ChangeTopic.HANDOVER, str(handover_id))
 
 
 def acked_keys(conn: Connection, handover_id: int) -> list[str]:

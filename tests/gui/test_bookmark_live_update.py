@@ -1,5 +1,6 @@
 """A bookmark saved on another workstation appears in the panel through the real change feed
-(SQLite here: its change_log table; PostgreSQL uses LISTEN/NOTIFY behind the same API)."""
+(SQLite here: its change_log table; PostgreSQL uses LISTEN/NOTIFY behind the same API), and a
+reconnection of the feed (``ChangeTopic.RESYNC``) reloads what the panel shows."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 
 from pytestqt.qtbot import QtBot
 
+from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.shifts import Severity
 from csu_wall.gui.bookmark_panel import BookmarkPanel
 from csu_wall.services.bookmarks import BookmarkService
@@ -44,3 +46,42 @@ def test_panel_lists_another_workstations_bookmark(
         feed.stop()
         other_db.close()
     assert delay < 5.0  # measured about 0.3 s here (0.2 s poll + 0.1 s coalescing)
+
+
+def _visible_notes(panel: BookmarkPanel) -> list[str]:
+    """The note column of the rows the operator sees."""
+    table = panel.table
+    return [table.item(row, 6).text() for row in range(table.rowCount())
+            if not table.isRowHidden(row) and table.item(row, 6) is not None]
+
+
+def test_resync_reloads_the_list_and_the_categories(
+    qtbot: QtBot, shift_env: ShiftEnv  # noqa: F811
+) -> None:
+    """No feed here: what changed was never announced to the panel (the feed was away); the
+    RESYNC the feed sends when it is back is what brings it in."""
+    dupont = shift_env.account("dupont")
+    gate = shift_env.gate(dupont, BOTH)
+    panel = BookmarkPanel(shift_env.bookmarks(gate), shift_env.site, open_at=lambda c, t: None,
+                          may_view=gate.may_view, current_shift=lambda: None)
+    qtbot.addWidget(panel)
+    panel.show()
+    other_db = Database.open(shift_env.db.url)
+    try:
+        martin = shift_env.account("martin")
+        other = BookmarkService(other_db, shift_env.audit, shift_env.gate(martin, BOTH),
+                                workstation="pupitre-2")
+        other.set_categories(["intrusion", "rodéo urbain"])
+        other.create(shift_env.site.camera("rcq-003"), datetime.now(UTC),
+                     category="rodéo urbain", severity=Severity.HIGH,
+                     note="pendant la coupure", shift_id=None, snapshot_png=None)
+    finally:
+        other_db.close()
+    qtbot.wait(300)  # longer than the panel's coalescing delay: nothing may come by itself
+    assert _visible_notes(panel) == []
+    offered = [panel.category_box.itemText(i) for i in range(panel.category_box.count())]
+    assert "rodéo urbain" not in offered
+    panel.notify_change(ChangeTopic.RESYNC, "")  # as the feed does, from its own thread
+    qtbot.waitUntil(lambda: _visible_notes(panel) == ["pendant la coupure"], timeout=5_000)
+    offered = [panel.category_box.itemText(i) for i in range(panel.category_box.count())]
+    assert offered[1:] == ["intrusion", "rodéo urbain"]

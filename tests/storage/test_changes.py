@@ -1,13 +1,17 @@
-"""Issue 6 point 6 (SQLite side): the change feed reads only the new rows of change_log."""
+"""The change feed on SQLite: it reads only the new rows of change_log, and its topics are
+:class:`ChangeTopic` members in and out (a topic this version does not know is skipped)."""
 
 from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import event, func, select
+import pytest
+from sqlalchemy import event, func, insert, select
 
+from csu_wall.core.changes import ChangeTopic
 from csu_wall.storage import changes
 from csu_wall.storage.changes import ChangeFeed, publish
 from csu_wall.storage.db import Database
@@ -16,15 +20,15 @@ from csu_wall.storage.schema_shifts import change_log
 
 class Collector:
     def __init__(self) -> None:
-        self.seen: list[tuple[str, str]] = []
+        self.seen: list[tuple[ChangeTopic, str]] = []
         self._cond = threading.Condition()
 
-    def __call__(self, topic: str, key: str) -> None:
+    def __call__(self, topic: ChangeTopic, key: str) -> None:
         with self._cond:
             self.seen.append((topic, key))
             self._cond.notify_all()
 
-    def wait_for(self, n: int, timeout: float = 10.0) -> list[tuple[str, str]]:
+    def wait_for(self, n: int, timeout: float = 10.0) -> list[tuple[ChangeTopic, str]]:
         with self._cond:
             self._cond.wait_for(lambda: len(self.seen) >= n, timeout=timeout)
             return list(self.seen)
@@ -32,7 +36,7 @@ class Collector:
 
 def test_point6_sqlite_feed_reads_only_new_change_log_rows(db: Database, db_path: Path) -> None:
     with db.write() as conn:
-        publish(conn, "bookmark", "old")  # before the feed started: not delivered
+        publish(conn, ChangeTopic.BOOKMARK, "old")  # before the feed started: not delivered
     other = Database.open(db_path)  # another workstation on the same file
     statements: list[str] = []
     got = Collector()
@@ -45,17 +49,18 @@ def test_point6_sqlite_feed_reads_only_new_change_log_rows(db: Database, db_path
     event.listen(other.engine, "before_cursor_execute", record)
     try:
         with db.write() as conn:
-            publish(conn, "bookmark", "1")
-            publish(conn, "shift", "7")
+            publish(conn, ChangeTopic.BOOKMARK, "1")
+            publish(conn, ChangeTopic.SHIFT, "7")
         try:
             with db.write() as conn:
-                publish(conn, "bookmark", "rolled-back")
+                publish(conn, ChangeTopic.BOOKMARK, "rolled-back")
                 raise RuntimeError("abandon")
         except RuntimeError:
             pass
         with db.write() as conn:
-            publish(conn, "handover", "2")
-        assert got.wait_for(3) == [("bookmark", "1"), ("shift", "7"), ("handover", "2")]
+            publish(conn, ChangeTopic.HANDOVER, "2")
+        assert got.wait_for(3) == [(ChangeTopic.BOOKMARK, "1"), (ChangeTopic.SHIFT, "7"),
+                                   (ChangeTopic.HANDOVER, "2")]
     finally:
         feed.stop()
         event.remove(other.engine, "before_cursor_execute", record)
@@ -70,7 +75,7 @@ def test_point6_change_log_is_pruned(db: Database, monkeypatch) -> None:  # type
     monkeypatch.setattr(changes, "_PRUNE_EVERY", 5)
     for n in range(40):
         with db.write() as conn:
-            publish(conn, "bookmark", str(n))
+            publish(conn, ChangeTopic.BOOKMARK, str(n))
     with db.read() as conn:
         kept = conn.execute(select(func.count()).select_from(change_log)).scalar()
     assert kept is not None and kept <= 15
@@ -98,8 +103,38 @@ def test_point6_sqlite_workstations_see_each_others_bookmarks_and_shifts(
         mark = a.bookmarks("alice").create(a.camera("tcg-nvr1-001"), T0, category="rixe",
                                            severity=Severity.LOW, shift_id=shift.id,
                                            snapshot_png=None)
-        assert got.wait_for(2) == [("shift", str(shift.id)), ("bookmark", str(mark.id))]
+        assert got.wait_for(2) == [(ChangeTopic.SHIFT, str(shift.id)),
+                                   (ChangeTopic.BOOKMARK, str(mark.id))]
     finally:
         feed.stop()
         a.db.close()
         b.db.close()
+
+
+def test_topics_arrive_as_members_and_unknown_ones_are_skipped(db: Database) -> None:
+    """A newer workstation on the same database may publish a topic this one does not know:
+    it is skipped, and the ones after it still arrive, as enum members (not strings)."""
+    got = Collector()
+    feed = ChangeFeed(db, got, poll_seconds=0.02)
+    feed.start()
+    try:
+        with db.write() as conn:
+            conn.execute(insert(change_log).values(topic="camera_notes", key="9",
+                                                   ts_utc=datetime.now(UTC)))
+            conn.execute(insert(change_log).values(topic="resync", key="forged",
+                                                   ts_utc=datetime.now(UTC)))
+            publish(conn, ChangeTopic.LAYOUT, "4")
+            publish(conn, ChangeTopic.SETTINGS, "bookmark_categories")
+        seen = got.wait_for(2)
+    finally:
+        feed.stop()
+    assert seen == [(ChangeTopic.LAYOUT, "4"), (ChangeTopic.SETTINGS, "bookmark_categories")]
+    assert all(type(topic) is ChangeTopic for topic, _ in seen)
+
+
+def test_resync_is_never_published(db: Database) -> None:
+    """RESYNC means "the feed came back": only the feed sends it, to its own listeners."""
+    with pytest.raises(ValueError), db.write() as conn:
+        publish(conn, ChangeTopic.RESYNC, "")
+    with db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(change_log)).scalar() == 0

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from csu_wall import app
 from csu_wall.core.audit import AuditAction, AuditEntry
+from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.errors import SchemaVersionMismatch
 from csu_wall.core.shifts import BookmarkFilter, BookmarkStatus, Severity
 from csu_wall.storage import db as dbmod
@@ -97,7 +98,7 @@ def test_point6_two_workstations_see_each_others_bookmark_within_a_second(
 def test_point6_shift_and_bookmark_services_run_on_postgresql(pg_url: str) -> None:  # noqa: F811
     room = make_room(pg_url)
     try:
-        seen: list[tuple[str, str]] = []
+        seen: list[tuple[ChangeTopic, str]] = []
         other = Database.open(pg_url)  # the second workstation listens
         feed = ChangeFeed(other, lambda t, k: seen.append((t, k)), poll_seconds=0.05)
         feed.start()
@@ -120,11 +121,12 @@ def test_point6_shift_and_bookmark_services_run_on_postgresql(pg_url: str) -> No
             assert marks.purge_expired() == 1
             deadline = threading.Event()
             for _ in range(100):
-                if ("bookmark", str(b.id)) in seen and ("handover", str(report.id)) in seen:
+                if {(ChangeTopic.BOOKMARK, str(b.id)),
+                        (ChangeTopic.HANDOVER, str(report.id))} <= set(seen):
                     break
                 deadline.wait(0.05)
-            assert ("shift", str(shift.id)) in seen and ("bookmark", str(b.id)) in seen
-            assert ("handover", str(report.id)) in seen
+            assert {(ChangeTopic.SHIFT, str(shift.id)), (ChangeTopic.BOOKMARK, str(b.id)),
+                    (ChangeTopic.HANDOVER, str(report.id))} <= set(seen)
         finally:
             feed.stop()
             other.close()
@@ -149,8 +151,8 @@ def test_point6_outage_reported_nothing_confirmed_lost_and_saves_resume(
 
     resynced = threading.Event()
 
-    def on_change(topic: str, key: str) -> None:
-        if topic == "resync":
+    def on_change(topic: ChangeTopic, key: str) -> None:
+        if topic is ChangeTopic.RESYNC:
             resynced.set()
 
     feed = ChangeFeed(db, on_change, on_status=on_status, poll_seconds=0.05,
