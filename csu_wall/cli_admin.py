@@ -213,21 +213,45 @@ def read_new_password() -> str:
             raise accounts.AccountError("Les deux saisies diffèrent : rien n'a été changé.")
         password = first
     else:
-        password = sys.stdin.readline().rstrip("\r\n")
+        password = read_stdin_line()
     accounts.check_password_strength(password)
     return password
+
+
+def read_stdin_line() -> str:
+    """The first line of standard input, which must be UTF-8 text."""
+    if sys.stdin is None:
+        return ""
+    try:
+        return sys.stdin.readline().rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise CsuWallError("L'entrée standard n'est pas du texte UTF-8 : rien n'a été "
+                           "modifié.") from None
+
+
+# Dates a habilitation may start or end at: outside, the value is a typing mistake (and the
+# extremes of ``datetime`` overflow once converted between time zones).
+FIRST_YEAR, LAST_YEAR = 1970, 2199
 
 
 def parse_when(text: str, *, end_of_day: bool = False) -> datetime:
     """A local date or date-time as an aware datetime. A bare date as an end is inclusive:
     valid until the end of that day."""
+    invalid = f"Date « {text} » invalide : écrivez AAAA-MM-JJ ou AAAA-MM-JJTHH:MM."
     try:
         if "T" in text or " " in text.strip():
-            return datetime.fromisoformat(text.strip()).astimezone()
-        day = date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise accounts.AccountError(
-            f"Date « {text} » invalide : écrivez AAAA-MM-JJ ou AAAA-MM-JJTHH:MM.") from exc
+            when = datetime.fromisoformat(text.strip())
+            day = when.date()
+        else:
+            day = date.fromisoformat(text.strip())
+            when = None
+    except ValueError:
+        raise accounts.AccountError(invalid) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise accounts.AccountError(f"Date « {text} » hors limites : l'année doit être "
+                                    f"comprise entre {FIRST_YEAR} et {LAST_YEAR}.")
+    if when is not None:
+        return when.astimezone()
     if end_of_day:
         day += timedelta(days=1)
     return datetime.combine(day, time()).astimezone()

@@ -140,7 +140,9 @@ def read_secret(prompt: str) -> str:
             raise CsuWallError("Les deux saisies diffèrent : rien n'a été modifié.")
         value = first
     else:
-        value = (sys.stdin.readline() if sys.stdin is not None else "").rstrip("\r\n")
+        from csu_wall.cli_admin import read_stdin_line
+
+        value = read_stdin_line()
     if not value:
         raise CsuWallError("Saisie vide : rien n'a été modifié.")
     return value

@@ -105,13 +105,13 @@ def apply_site_file(paths: Paths, file: Path, *, applied_by: str) -> list[str]:
     from csu_wall.core.sitefile import site_file_hash
 
     try:
+        site, warnings = parse_site_file(file)  # size-capped: read the bytes once it passed
+    except SiteFileError as exc:
+        return [issue.format() for issue in exc.issues]
+    try:
         data = file.read_bytes()
     except OSError as exc:
         return [f"{file}:0: fichier: illisible ({exc.strerror or exc})"]
-    try:
-        site, warnings = parse_site_file(file)
-    except SiteFileError as exc:
-        return [issue.format() for issue in exc.issues]
     db = Database.open(paths.database_url, create=True)
     try:
         apply_site(db, site, file_name=str(file), sha256=site_file_hash(data),

@@ -20,18 +20,21 @@ import tomllib
 TomlPath = tuple[str | int, ...]
 
 # One alternation, tried left to right: multi-line strings before single-line ones, so that
-# '''x''' is not read as three literal strings.
+# '''x''' is not read as three literal strings. Repeats are possessive (``*+``, ``++``): with
+# an ordinary repeat of an alternation, ``re`` keeps a backtracking entry per character or
+# escape, about 370 bytes each (a 2 MB string took 734 MB); a possessive one keeps none, and
+# no token here needs to give characters back.
 _TOKEN = re.compile(
     r"""
      (?P<nl>\n)
-    |(?P<ws>[ \t\r]+)
-    |(?P<comment>\#[^\n]*)
-    |(?P<mlb>\"\"\"(?:\\[\s\S]|[^\\])*?\"{3,5})
-    |(?P<mll>'''[\s\S]*?'{3,5})
-    |(?P<bstr>"(?:\\.|[^"\\\n])*")
-    |(?P<lstr>'[^'\n]*')
+    |(?P<ws>[ \t\r]++)
+    |(?P<comment>\#[^\n]*+)
+    |(?P<mlb>\"\"\"(?:[^\\"]++|\\[\s\S]|"(?!""))*+\"{3,5})
+    |(?P<mll>'''(?:[^']++|'(?!''))*+'{3,5})
+    |(?P<bstr>"(?:[^"\\\n]++|\\.)*+")
+    |(?P<lstr>'[^'\n]*+')
     |(?P<punct>[\[\]{}=,.])
-    |(?P<bare>[^\s\[\]{}=,\#"'.]+(?:\.[^\s\[\]{}=,\#"'.]+)*)
+    |(?P<bare>[^\s\[\]{}=,\#"'.]++(?:\.[^\s\[\]{}=,\#"'.]++)*+)
     """,
     re.VERBOSE,
 )
@@ -40,15 +43,16 @@ _Token = tuple[str, str, int]  # kind, text, line
 
 
 def _tokens(text: str) -> list[_Token]:
+    """The tokens the scanner reads. Blanks, ends of line and comments are not kept (each
+    token carries its line number): a third fewer tuples in memory."""
     out: list[_Token] = []
     line = 1
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or ""
-        tok = m.group()
         if kind == "nl":
-            out.append((kind, tok, line))
             line += 1
-        elif kind != "ws":
+        elif kind not in ("ws", "comment"):
+            tok = m.group()
             out.append((kind, tok, line))
             if kind in ("mlb", "mll"):
                 line += tok.count("\n")

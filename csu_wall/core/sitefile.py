@@ -52,6 +52,7 @@ Any key named like a password (password, pass, pwd, secret, mot_de_passe…) and
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib.resources
 import json
@@ -73,8 +74,20 @@ from csu_wall.core.model import (
     StreamProfile,
 )
 
-__all__ = ["KNOWN_DRIVERS", "dump_site", "load_demo_site", "load_site", "parse_site_text",
-           "site_file_hash"]
+__all__ = ["KNOWN_DRIVERS", "MAX_DEPTH", "MAX_FILE_BYTES", "dump_site", "load_demo_site",
+           "load_site", "parse_site_text", "site_file_hash"]
+
+# A real site (500 cameras) is about 150 kB; 5 MB leaves room for 15,000 cameras and bounds
+# what a mistaken or hostile file costs to check (time and memory are linear in its size).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# Tables and lists nest 4 levels in a site file (camera > masks > polygon > point); deeper is
+# a mistake. The limit also keeps the recursive walks below Python's recursion limit.
+MAX_DEPTH = 64
+
+_OS_REASONS = {errno.ENOENT: "fichier introuvable", errno.EACCES: "accès refusé",
+               errno.EISDIR: "c'est un dossier, pas un fichier", errno.EPERM: "accès refusé",
+               errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+               errno.ENAMETOOLONG: "nom de fichier trop long"}
 
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
 # tomllib's messages, by prefix, in the operators' language.
@@ -116,10 +129,16 @@ def parse_site_text(text: str, filename: str) -> tuple[Site, list[SiteIssue]]:
     Returns the site and its warnings. The exception's ``issues`` hold the errors and the
     warnings, sorted by line.
     """
+    if len(text) > MAX_FILE_BYTES:
+        raise SiteFileError([_too_big(filename, len(text.encode("utf-8", "replace")))])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SiteFileError([_syntax_issue(exc, text, filename)]) from None
+    except RecursionError:  # tomllib recurses once per nested list or inline table
+        raise SiteFileError([_too_deep(filename, text)]) from None
+    if _depth(data) > MAX_DEPTH:
+        raise SiteFileError([_too_deep(filename, text)])
     try:
         positions = toml_positions(text)
     except (IndexError, KeyError, ValueError):
@@ -137,11 +156,18 @@ def load_site(path: Path) -> tuple[Site, list[SiteIssue]]:
     """Read, parse and validate a site file (see the module docstring for its format)."""
     name = str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
+        reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
         raise SiteFileError([SiteIssue(name, 1, "fichier", f"lecture impossible : {reason}")]
                             ) from None
+    if len(data) > MAX_FILE_BYTES:
+        try:
+            size = max(path.stat().st_size, len(data))
+        except OSError:
+            size = len(data)
+        raise SiteFileError([_too_big(name, size)])
     try:
         text = data.decode("utf-8-sig")  # Windows editors may add a BOM
     except UnicodeDecodeError as exc:
@@ -149,6 +175,32 @@ def load_site(path: Path) -> tuple[Site, list[SiteIssue]]:
         raise SiteFileError([SiteIssue(name, line, "fichier", "caractère non UTF-8 : "
                                        "enregistrez le fichier en UTF-8")]) from None
     return parse_site_text(text, name)
+
+
+def _too_big(filename: str, size: int) -> SiteIssue:
+    return SiteIssue(filename, 1, "fichier", f"fichier trop volumineux ({size / 1e6:.1f} Mo) : "
+                     f"un fichier de site fait au plus {MAX_FILE_BYTES // (1024 * 1024)} Mo")
+
+
+def _too_deep(filename: str, text: str) -> SiteIssue:
+    return SiteIssue(filename, 1, "syntaxe", f"listes ou tables imbriquées sur plus de "
+                     f"{MAX_DEPTH} niveaux : un fichier de site n'en a besoin que de 4")
+
+
+def _depth(data: Any) -> int:
+    """How deep lists and tables nest, walked without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            return level
+        if isinstance(value, dict):
+            stack.extend((v, level + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, level + 1) for v in value)
+    return deepest
 
 
 def site_file_hash(data: bytes) -> str:

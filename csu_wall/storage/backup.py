@@ -18,14 +18,15 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from csu_wall.core.errors import StorageError
-from csu_wall.storage.db import Database, shown, to_url
+from csu_wall.storage.db import existing_revision, shown, to_url
 
 PG_DUMP_TIMEOUT_S = 3600
 
 
 def backup(url_or_path: str | Path | URL, dest: Path) -> Path:
-    """Copy the database at ``url_or_path`` to ``dest``; returns ``dest``. The database is
-    opened (and its schema version checked) first: a backup is of a csu-wall database."""
+    """Copy the database at ``url_or_path`` to ``dest``; returns ``dest``. The database must
+    be a csu-wall one, of any schema version: a backup is what one takes before
+    ``db upgrade``, so an older (or newer) schema is copied as it is."""
     url = to_url(url_or_path)
     dest = Path(dest).expanduser().absolute()
     if dest.exists():
@@ -33,7 +34,7 @@ def backup(url_or_path: str | Path | URL, dest: Path) -> Path:
                            "sauvegarde n'écrase jamais un fichier.")
     if not dest.parent.is_dir():
         raise StorageError(f"Le dossier {dest.parent} n'existe pas : créez-le d'abord.")
-    Database.open(url).close()  # refuses a missing database or another schema version
+    existing_revision(url)  # refuses a missing, unreachable or foreign database
     tmp = dest.with_name(f".{dest.name}.partial")
     tmp.unlink(missing_ok=True)
     try:

@@ -18,9 +18,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from csu_wall.core.errors import SchemaVersionMismatch, StorageError
 from csu_wall.storage.paths import ensure_private_dir
@@ -34,17 +35,43 @@ _SQLITE_PRAGMAS = (
 )
 
 
+_BACKENDS = ("sqlite", "postgresql")
+_URL_HELP = ("écrivez le chemin d'un fichier SQLite, sqlite:///CHEMIN, ou "
+             "postgresql://UTILISATEUR@HÔTE:PORT/BASE")
+
+
 def to_url(url_or_path: str | Path | URL) -> URL:
-    """A SQLAlchemy URL from a URL or a file path. ``postgresql://`` means psycopg 3."""
+    """A SQLAlchemy URL from a URL or a file path. ``postgresql://`` means psycopg 3.
+
+    A value that is neither a URL of a supported database nor a plausible file name (a name
+    with ``:`` in it, say ``:::``) is refused with :class:`StorageError` rather than becoming
+    a new SQLite file of that name."""
     if isinstance(url_or_path, URL):
         return url_or_path
     text = str(url_or_path)
     if "://" not in text:
-        return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser().absolute()))
-    url = make_url(text)
+        path = Path(text).expanduser()
+        if not text.strip() or ":" in path.name or "\x00" in text:
+            raise StorageError(f"Base de données « {text} » invalide : {_URL_HELP}.")
+        return URL.create("sqlite+pysqlite", database=str(path.absolute()))
+    try:
+        url = make_url(text)
+        url.port  # noqa: B018 - parsed lazily: a port that is not a number fails here
+    except (ArgumentError, ValueError) as exc:
+        raise StorageError(f"Adresse de base de données invalide ({_redacted(text)}) : "
+                           f"{_URL_HELP}.") from exc
+    if url.get_backend_name() not in _BACKENDS:
+        raise StorageError(f"Type de base de données « {url.get_backend_name()} » non pris en "
+                           f"charge : {_URL_HELP}.")
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     return url
+
+
+def _redacted(text: str) -> str:
+    """A URL that did not parse, without what could be a password (``user:secret@``)."""
+    scheme, _, rest = text.partition("://")
+    return f"{scheme}://{rest.rsplit('@', 1)[-1]}" if "@" in rest else text
 
 
 def shown(url: URL) -> str:
@@ -84,6 +111,9 @@ def make_engine(url: URL) -> Engine:
             f"Le pilote de base de données « {url.drivername} » n'est pas installé sur ce poste "
             f"({exc.name}). Installez-le, ou utilisez la base SQLite locale."
         ) from exc
+    except (NoSuchModuleError, ArgumentError) as exc:
+        raise StorageError(
+            f"Pilote de base de données « {url.drivername} » inconnu : {_URL_HELP}.") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
@@ -119,11 +149,17 @@ def upgrade(url_or_path: str | Path | URL) -> str:
         ensure_private_dir(file.parent)
     engine = make_engine(url)
     try:
+        found = _current_revision(engine)
+        if found is not None and found not in _known_revisions():
+            raise SchemaVersionMismatch(_mismatch_message(url, found))
         cfg = _alembic_config()
         with engine.connect() as connection:
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
             connection.commit()
+    except CommandError as exc:  # alembic's own refusals (e.g. a revision it cannot find)
+        raise StorageError(f"Mise à jour de la base de données {shown(url)} impossible : "
+                           f"{exc}.") from exc
     except SQLAlchemyError as exc:
         raise StorageError(
             f"Impossible de mettre à jour la base de données {shown(url)} : "
@@ -221,6 +257,34 @@ def _is_empty(engine: Engine) -> bool:
         return not inspect(conn).get_table_names()
 
 
+def _known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def existing_revision(url_or_path: str | Path | URL) -> str:
+    """The schema revision of an existing csu-wall database, whatever it is (older, newer):
+    what ``db backup`` needs to know it copies a csu-wall database. :class:`StorageError`
+    when the database is missing, unreachable or not a csu-wall one."""
+    url = to_url(url_or_path)
+    file = _sqlite_file(url)
+    if file is not None and not file.is_file():
+        raise StorageError(f"Base de données introuvable : {file}. Vérifiez l'option --data-dir "
+                           "ou --database.")
+    engine = make_engine(url)
+    try:
+        found = _current_revision(engine)
+    except SQLAlchemyError as exc:
+        raise StorageError(
+            f"Base de données {shown(url)} inaccessible ({type(exc).__name__}). "
+            "Vérifiez l'adresse, le réseau et les droits d'accès.") from exc
+    finally:
+        engine.dispose()
+    if found is None:
+        raise StorageError(f"{shown(url)} n'est pas une base csu-wall (aucune version de "
+                           "schéma) : rien à sauvegarder.")
+    return found
+
+
 def _mismatch_message(url: URL, found: str | None) -> str:
     where = shown(url)
     if found is None:
@@ -228,8 +292,7 @@ def _mismatch_message(url: URL, found: str | None) -> str:
             f"La base de données {where} n'est pas une base csu-wall initialisée (aucune version "
             f"de schéma ; version attendue {SCHEMA_VERSION}). Lancez `csu-wall db upgrade`."
         )
-    known = {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
-    if found not in known:
+    if found not in _known_revisions():
         return (
             f"La base de données {where} est au schéma {found}, plus récent que celui de ce poste "
             f"({SCHEMA_VERSION}). Mettez csu-wall à jour sur ce poste ; `csu-wall db upgrade` "
