@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +49,12 @@ class StreamSource:
     # network source (an HTTPS recorder's certificate pin is checked again each time).
     # Excluded from equality.
     prepare: Callable[[], None] | None = field(default=None, compare=False, repr=False)
+    # Called in the session's reader thread before the first connection when the address is
+    # not known yet (an ONVIF device is asked for it: GetStreamUri): returns the URL. It may
+    # take the recorder's timeout, never on the GUI thread; the session's stop event set
+    # abandons it (the tile was closed). Excluded from equality.
+    resolve: Callable[[threading.Event], str] | None = field(default=None, compare=False,
+                                                              repr=False)
     # RTSP_REPLAY sources: the playback service's control of the running reader (pause, step,
     # speed, time shown). None: the reader makes its own, from ``playback_start``/``speed``.
     replay: ReplayControl | None = field(default=None, compare=False, repr=False)

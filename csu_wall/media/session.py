@@ -10,6 +10,7 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import av
@@ -138,6 +139,9 @@ class StreamSession:
             started = self.clock.monotonic()
             self._watching = False  # opening is bounded by the open timeout
             try:
+                if self.source.resolve is not None:  # the address, asked of the recorder here
+                    url = self.source.resolve(self.stop_event)
+                    self.source = replace(self.source, url=url, resolve=None)
                 if not prepared:
                     self.source.prepare()  # type: ignore[misc]
                     prepared = once

@@ -3,7 +3,10 @@ largest of a video source is its main stream, the smallest its sub stream), stre
 URIs, and the device clock. Camera ``channel`` N is the N-th video source of the device.
 
 The library is asynchronous; each call of this synchronous port runs its own event loop under
-a deadline. URIs are cached per driver: the wall asks for them from the GUI thread.
+a deadline, in the thread that needs the answer — never the GUI's: a live source whose address
+is not known yet carries a resolver that the media session's reader thread calls before it
+connects (``StreamSource.resolve``), and playback is fetched on the recorder executor
+(csu_wall.services.recorder_calls). URIs are cached per driver.
 """
 
 from __future__ import annotations
@@ -71,7 +74,9 @@ class OnvifDriver:
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _run(self, job: Callable[[Any], Awaitable[T]]) -> T:
+    def _run(self, job: Callable[[Any], Awaitable[T]],
+             stop: threading.Event | None = None) -> T:
+        """``job`` against the device within the timeout; ``stop`` set abandons it."""
         from onvif import ONVIFCamera  # heavy (zeep, aiohttp): only when an ONVIF device is used
 
         rec = self.recorder
@@ -87,7 +92,9 @@ class OnvifDriver:
                 await cam.close()
 
         async def bounded() -> T:
-            return await asyncio.wait_for(main(), self.timeout)
+            if stop is None:
+                return await asyncio.wait_for(main(), self.timeout)
+            return await _until_stopped(main(), stop, self.timeout, rec.id)
 
         try:
             return asyncio.run(bounded())
@@ -130,27 +137,29 @@ class OnvifDriver:
             by_source.setdefault(source, []).append(prof)
         return [sorted(v, key=lambda q: -(q.width * q.height)) for v in by_source.values()]
 
-    def profiles(self) -> list[list[OnvifProfile]]:
+    def profiles(self, stop: threading.Event | None = None) -> list[list[OnvifProfile]]:
         """Profiles grouped by video source (in device order), largest first."""
         with self._lock:
             if self._sources is None:
-                self._sources = self._run(self._profiles)
+                self._sources = self._run(self._profiles, stop)
             return self._sources
 
-    def _profile(self, camera: Camera, stream: StreamKind) -> OnvifProfile:
-        sources = self.profiles()
+    def _profile(self, camera: Camera, stream: StreamKind,
+                 stop: threading.Event | None = None) -> OnvifProfile:
+        sources = self.profiles(stop)
         if not 1 <= camera.channel <= len(sources) or not sources[camera.channel - 1]:
             raise unknown_channel(self.recorder.id, camera.id, camera.channel)
         group = sources[camera.channel - 1]
         return group[0] if stream is StreamKind.MAIN else group[-1]
 
-    def _uri(self, camera: Camera, stream: StreamKind, what: str) -> str:
+    def _uri(self, camera: Camera, stream: StreamKind, what: str,
+             stop: threading.Event | None = None) -> str:
         key = (camera.channel, stream, what)
         with self._lock:
             cached = self._uris.get(key)
         if cached is not None:
             return cached
-        token = self._profile(camera, stream).token
+        token = self._profile(camera, stream, stop).token
 
         async def ask(cam: Any) -> str:
             media = await cam.create_media_service()
@@ -162,7 +171,7 @@ class OnvifDriver:
                 answer = await media.GetSnapshotUri({"ProfileToken": token})
             return str(answer.Uri)
 
-        uri = strip_userinfo(self._run(ask))
+        uri = strip_userinfo(self._run(ask, stop))
         with self._lock:
             self._uris[key] = uri
         return uri
@@ -181,11 +190,22 @@ class OnvifDriver:
         return out
 
     def live_source(self, camera: Camera, stream: StreamKind) -> StreamSource:
+        """Never asks the device (the GUI thread calls this): the cached stream URI, or a
+        placeholder address with a resolver the session's reader thread calls (GetProfiles,
+        GetStreamUri) before it connects."""
         profile = camera.profile(stream)
-        return StreamSource(url=self._uri(camera, stream, "stream"), kind=SourceKind.RTSP,
-                            camera_id=camera.id, recorder_id=self.recorder.id, stream=stream,
+        with self._lock:
+            cached = self._uris.get((camera.channel, stream, "stream"))
+
+        def resolve(stop: threading.Event) -> str:
+            return self._uri(camera, stream, "stream", stop)
+
+        url = cached or f"onvif://{self.recorder.id}/{camera.channel}/{stream.value}"
+        return StreamSource(url=url, kind=SourceKind.RTSP, camera_id=camera.id,
+                            recorder_id=self.recorder.id, stream=stream,
                             transport=profile.transport or "tcp",
-                            credential_ref=credential_ref(self.recorder))
+                            credential_ref=credential_ref(self.recorder),
+                            resolve=None if cached else resolve)
 
     def replay(self) -> OnvifReplay:
         """The device's Profile G client (its service addresses are asked once)."""
@@ -250,3 +270,31 @@ class OnvifDriver:
 
     def health(self) -> RecorderHealth:
         return health_of(self.device_info, f"L'appareil ONVIF {self.recorder.id} répond.")
+
+
+async def _until_stopped(work: Awaitable[T], stop: threading.Event, timeout: float,
+                         rid: str) -> T:
+    """``work`` within ``timeout``, abandoned as soon as ``stop`` is set (polled every 50 ms:
+    the thread waiting is a media reader whose tile was closed)."""
+    task = asyncio.ensure_future(work)
+
+    async def stopped() -> None:
+        while not stop.is_set():
+            await asyncio.sleep(0.05)
+
+    watcher = asyncio.ensure_future(stopped())
+    try:
+        done, _ = await asyncio.wait({task, watcher}, timeout=timeout,
+                                     return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watcher.cancel()
+    if task in done:
+        return task.result()
+    task.cancel()
+    try:
+        await task
+    except (asyncio.CancelledError, Exception):
+        pass
+    if stop.is_set():
+        raise RecorderUnreachable(f"Demande à l'appareil ONVIF {rid} abandonnée.")
+    raise TimeoutError

@@ -13,8 +13,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -97,6 +99,12 @@ def _driver(host: str, password: str = PASSWORD) -> OnvifDriver:
     return OnvifDriver(rec, {"recorder:cam-onvif": (USER, password)}.get, timeout=15)
 
 
+def _resolved(source: StreamSource) -> StreamSource:
+    if source.resolve is None:
+        return source
+    return replace(source, url=source.resolve(threading.Event()), resolve=None)
+
+
 def _plays_live(source: StreamSource) -> None:
     """The stream URI the device gave plays through the media engine (point 5, ONVIF)."""
     engine = MediaEngine(workers=1, credentials={"recorder:cam-onvif": (USER, PASSWORD)}.get,
@@ -120,8 +128,8 @@ def test_onvif_profile_s_against_ipycam(ipycam: str) -> None:
     [chan] = drv.list_cameras()
     assert chan.channel == "1" and chan.main == (640, 360) and chan.sub == (320, 180)
     cam = Camera("onvif-1", "Caméra", "c", "cam-onvif", channel=1)
-    main = drv.live_source(cam, StreamKind.MAIN)
-    sub = drv.live_source(cam, StreamKind.SUB)
+    # The device is asked in the reader thread (resolve), never when the source is made.
+    main, sub = (_resolved(drv.live_source(cam, k)) for k in (StreamKind.MAIN, StreamKind.SUB))
     assert main.kind is SourceKind.RTSP and main.url.startswith(f"rtsp://{ipycam}:8554/")
     assert main.url != sub.url and "@" not in main.url
     assert main.credential_ref == "recorder:cam-onvif"
@@ -131,7 +139,8 @@ def test_onvif_profile_s_against_ipycam(ipycam: str) -> None:
     offset = drv.clock_offset()
     assert offset is not None and abs(offset) < 5
     with pytest.raises(UnknownChannel):
-        drv.live_source(Camera("x", "x", "c", "cam-onvif", channel=3), StreamKind.MAIN)
+        _resolved(drv.live_source(Camera("x", "x", "c", "cam-onvif", channel=3),
+                                  StreamKind.MAIN))
     _plays_live(sub)
     wrong = _driver(ipycam, password="Canary-Wrong-0000")
     with pytest.raises(RecorderAuthError) as info:
