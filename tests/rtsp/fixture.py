@@ -35,6 +35,9 @@ SYSTEM_PYTHON = "/usr/bin/python3"  # python3-gi is importable only from Debian'
 READY_DEADLINE_S = 20.0
 REPLY_DEADLINE_S = 5.0
 
+CLOCK_FPS = 25  # the ``clock`` mount: frames per second and frames per GOP (one IDR a second)
+CLOCK_GOP = 25
+
 Credentials = tuple[str, str]
 MountSpec = Mapping[str, Any] | str | Path
 
@@ -219,6 +222,11 @@ def _server_spec(name: str, spec: MountSpec, clips: ClipMaker) -> dict[str, Any]
         # (tests/rtsp/timecode.py), ``start`` the epoch seconds of its first frame.
         out.update(kind="playback", path=str(spec["path"]), start=float(spec["start"]),
                    shape=spec.get("shape", "hikvision"), tz=spec.get("tz", "Europe/Paris"),
+                   path_in_url=spec.get("path_in_url", name))
+        return out
+    if kind == "clock":
+        # Live video of the server's wall clock in the time code (tests/rtsp/clockface.py).
+        out.update(kind="clock", gop=spec.get("gop", CLOCK_GOP),
                    path_in_url=spec.get("path_in_url", name))
         return out
     if kind == "testsrc":

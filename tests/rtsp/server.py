@@ -14,7 +14,10 @@ The config file (written by tests/rtsp/fixture.py, mode 0600, removed once READY
 
 Kinds: ``file`` loops an Annex-B file paced in real time (the fixture also makes its
 resolution-change and garbage files, which are served the same way); ``testsrc`` encodes
-``videotestsrc`` with x264; ``playback`` serves a recorded clip by time (see playback.py:
+``videotestsrc`` with x264; ``clock`` encodes, with x264, 320×192 pictures drawn each frame
+with this server's wall clock in the time code of tests/rtsp/clockface.py (one IDR every
+``gop`` frames, 25 by default: a live camera whose pixels say when they were taken);
+``playback`` serves a recorded clip by time (see playback.py:
 the start comes from the URL's ``starttime=`` or from ``Range: clock=``, one media per client,
 PAUSE/PLAY and ``Scale:``/``Speed:`` honoured).
 
@@ -37,6 +40,7 @@ import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
+import clockface  # noqa: E402  (tests/rtsp/clockface.py, next to this script)
 import playback  # noqa: E402  (tests/rtsp/playback.py, next to this script)
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
@@ -130,6 +134,17 @@ class Mount:
                 raise ValueError(f"{name}: {spec['path']} does not start with an IDR")
 
     def launch(self) -> str:
+        if self.kind == "clock":
+            fps, gop = int(self.fps), int(self.spec.get("gop", 25))
+            caps = (f"video/x-raw,format=I420,width={clockface.WIDTH},"
+                    f"height={clockface.HEIGHT},framerate={fps}/1")
+            return (
+                f"( appsrc name=src is-live=true format=time do-timestamp=true caps={caps} "
+                f"! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} "
+                f"bframes=0 option-string=scenecut=0:min-keyint={gop} threads=1 "
+                "! video/x-h264,profile=constrained-baseline "
+                "! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+            )
         if self.kind == "testsrc":
             w, h = int(self.spec.get("width", 640)), int(self.spec.get("height", 360))
             fps = int(self.fps)
@@ -172,7 +187,9 @@ class Mount:
 
             media.connect("unprepared", forget)
             return
-        feeder = Feeder(self, bin_.get_by_name("src"))
+        feeder: Feeder | ClockFeeder = (ClockFeeder(self, bin_.get_by_name("src"))
+                                        if self.kind == "clock"
+                                        else Feeder(self, bin_.get_by_name("src")))
         media.connect("unprepared", lambda _m: feeder.stop())
         feeder.start()
 
@@ -222,6 +239,52 @@ class Feeder:
             next_t += period
             delay = next_t - time.monotonic()
             if delay < -1.0:  # far behind (machine stalled): do not burst to catch up
+                next_t = time.monotonic()
+            elif delay > 0:
+                self._halt.wait(delay)
+
+
+class ClockFeeder:
+    """Draws this server's wall clock (tests/rtsp/clockface.py) into one media's appsrc, one
+    raw picture per frame period, for x264 to encode. While the mount is stopped nothing is
+    pushed; on resume the clock simply goes on."""
+
+    def __init__(self, mount: Mount, src: Gst.Element) -> None:
+        self.mount = mount
+        self.src = src
+        self._halt = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"clock-{mount.name}",
+                                        daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._halt.set()
+
+    def _run(self) -> None:
+        fps = self.mount.fps
+        period = 1.0 / fps
+        duration = int(Gst.SECOND * period)
+        tick = 0
+        next_t = time.monotonic()
+        while not self._halt.is_set():
+            if self.mount.stopped.is_set():
+                self._halt.wait(0.02)
+                next_t = time.monotonic()
+                continue
+            now = time.time()
+            second = int(now)
+            frame_no = min(int((now - second) * fps), int(fps) - 1)
+            buf = Gst.Buffer.new_wrapped(clockface.i420_frame(second, frame_no, tick))
+            buf.duration = duration
+            ret = self.src.emit("push-buffer", buf)
+            if ret not in (Gst.FlowReturn.OK, Gst.FlowReturn.FLUSHING):
+                log(f"{self.mount.name}: push-buffer returned {ret}")
+            tick += 1
+            next_t += period
+            delay = next_t - time.monotonic()
+            if delay < -1.0:
                 next_t = time.monotonic()
             elif delay > 0:
                 self._halt.wait(delay)
