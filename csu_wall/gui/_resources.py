@@ -20,6 +20,9 @@ _STATE_ICONS = {
     TileState.UNAUTHORISED: "status-error",
     TileState.UNREACHABLE: "status-error",
     TileState.DENIED: "status-denied",
+    TileState.ENDED: "status-idle",
+    TileState.NO_RECORDING: "status-warning",
+    TileState.REFUSED: "status-error",
 }
 
 
@@ -40,7 +43,8 @@ def state_icon(state: TileState) -> QIcon:
 
 
 def style_sheet() -> str:
-    return resources.files("csu_wall.ui").joinpath("style.qss").read_text(encoding="utf-8")
+    qss = resources.files("csu_wall.ui").joinpath("style.qss").read_text(encoding="utf-8")
+    return qss.replace("@ICONS@", str(resource("icons")).replace("\\", "/"))  # url()s
 
 
 def translation_file(language: str) -> Traversable:
