@@ -20,9 +20,6 @@ _STATE_ICONS = {
     TileState.UNAUTHORISED: "status-error",
     TileState.UNREACHABLE: "status-error",
     TileState.DENIED: "status-denied",
-    TileState.ENDED: "status-idle",
-    TileState.NO_RECORDING: "status-warning",
-    TileState.REFUSED: "status-error",
 }
 
 
