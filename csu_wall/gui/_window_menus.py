@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from csu_wall.gui._resources import icon
 from csu_wall.gui.keymap import binding
+from csu_wall.gui.quit_guard import ask_before_quit
 from csu_wall.gui.tour_editor import show_tour_manager
 
 if TYPE_CHECKING:
@@ -41,7 +42,8 @@ def build_menus(w: MainWindow) -> None:
     bar = w.menuBar()
     w.file_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&File"))
     w.file_menu.addAction(_action(
-        w, "quit", QCoreApplication.translate("MainWindow", "&Quit"), w.close))
+        w, "quit", QCoreApplication.translate("MainWindow", "&Quit"),
+        lambda: ask_before_quit(w)))
 
     view = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
     for key, text, slot in (

@@ -25,6 +25,7 @@ from csu_wall.gui.bookmark_dialog import BookmarkApi, BookmarkDialog, local_text
 from csu_wall.gui.bookmark_panel import BookmarkPanel, OpenAt
 from csu_wall.gui.handover_dialog import HandoverDialog, HandoverFiles
 from csu_wall.gui.main_window import MainWindow
+from csu_wall.gui.quit_guard import set_quit_question
 from csu_wall.gui.shift_dialogs import ShiftApi, ShiftGate
 from csu_wall.gui.tile import TileWidget
 
@@ -82,6 +83,7 @@ class ShiftFeatures(QObject):
             menu.addAction(action)
         self.menu = menu
         self._set_shift(None)
+        set_quit_question(window, self._quit_question)  # Ctrl+Q asks while a shift is open
 
     # -- shift ------------------------------------------------------------------------------
 
@@ -96,6 +98,13 @@ class ShiftFeatures(QObject):
         self.panel.refresh()
         self._status(self.tr("Shift n°{id}: you have the wall.").format(id=shift.id))
         self.sig_shift_ready.emit(shift)
+
+    def _quit_question(self) -> str | None:
+        if self.shift is None:
+            return None
+        return self.tr("Shift n°{id} is still open: quitting now leaves the wall unwatched. "
+                       "Hand the shift over first (Handover menu), or quit anyway?").format(
+            id=self.shift.id)
 
     def _set_shift(self, shift: Shift | None) -> None:
         self.shift = shift

@@ -943,4 +943,19 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>QuitGuard</name>
+    <message>
+        <source>Quit csu-wall?</source>
+        <translation>Quitter csu-wall ?</translation>
+    </message>
+    <message>
+        <source>Quit anyway</source>
+        <translation>Quitter quand même</translation>
+    </message>
+    <message>
+        <source>Stay</source>
+        <translation>Rester</translation>
+    </message>
+</context>
 </TS>

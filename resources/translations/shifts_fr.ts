@@ -504,6 +504,10 @@
         <source>Shift handed over (report n°{id}, files in {dir}). The next operator signs in and acknowledges it to take the wall.</source>
         <translation>Relève passée (rapport n°{id}, fichiers dans {dir}). L'opérateur suivant se connecte et l'acquitte pour prendre le mur.</translation>
     </message>
+    <message>
+        <source>Shift n°{id} is still open: quitting now leaves the wall unwatched. Hand the shift over first (Handover menu), or quit anyway?</source>
+        <translation>La vacation n°{id} est encore ouverte : quitter maintenant laisse le mur sans surveillance. Passez d'abord la relève (menu Relève), ou quittez quand même ?</translation>
+    </message>
 </context>
 <context>
     <name>ShiftStartDialog</name>
