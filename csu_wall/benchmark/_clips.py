@@ -1,4 +1,7 @@
-"""Pre-encoded H.264 clips for the benchmark (x264 ultrafast, no B-frames, fixed GOP).
+"""Pre-encoded H.264 clips for the benchmark: no B-frames, one IDR every 50 frames, in two
+profiles. ``synthetic``: x264 ultrafast (baseline, CAVLC, no deblocking, quality-driven) —
+cheap to decode. ``camera``: what an IP camera sends (main profile, CABAC, deblocking, about
+1 Mbit/s at 640×360 and 4 Mbit/s at 1080p), costlier to decode per frame.
 
 Each clip looks a little like a street camera: a fixed textured background (cheap P-frames,
 like a static scene), a few moving blocks and a band of sensor-like noise (what makes real
@@ -22,10 +25,20 @@ class ClipSpec:
     height: int
     seconds: float
     count: int
+    profile: str = "synthetic"  # or "camera"
 
     @property
     def label(self) -> str:
         return f"{self.width}x{self.height}"
+
+
+PROFILES = ("synthetic", "camera")
+
+
+def camera_kbps(width: int, height: int) -> int:
+    """A camera's bitrate (kbit/s) for its size: 1000 at 640×360, 4000 at 1920×1080 (9× the
+    pixels for 4× the bits, as cameras' defaults go), rounded to 100."""
+    return max(100, round(10 * ((width * height) / (640 * 360)) ** 0.631) * 100)
 
 
 def _frames(width: int, height: int, n: int, seed: int) -> list[np.ndarray]:
@@ -54,12 +67,17 @@ def _frames(width: int, height: int, n: int, seed: int) -> list[np.ndarray]:
     return frames
 
 
-def encode_clip(path: Path, width: int, height: int, seconds: float, seed: int) -> Path:
+def encode_clip(path: Path, width: int, height: int, seconds: float, seed: int,
+                profile: str = "synthetic") -> Path:
     """Write one MP4 clip (atomically); returns its path. Encoder threads as x264 likes:
     ``bench --quick`` encodes its clips within its time budget."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown clip profile: {profile}")
     n = max(int(round(seconds * FPS)), 1)
+    camera = profile == "camera"
     return encode_h264(path, _frames(width, height, n, seed), width, height, fps=FPS, gop=GOP,
-                       fmt="mp4", crf=26, threads=0)
+                       fmt="mp4", crf=None if camera else 26, threads=0,
+                       camera_kbps=camera_kbps(width, height) if camera else None)
 
 
 def ensure_clips(folder: Path, spec: ClipSpec) -> list[Path]:
@@ -67,9 +85,10 @@ def ensure_clips(folder: Path, spec: ClipSpec) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for index in range(spec.count):
-        path = folder / f"clip-{spec.label}-{spec.seconds:g}s-{index}.mp4"
+        path = folder / f"clip-{spec.profile}-{spec.label}-{spec.seconds:g}s-{index}.mp4"
         if not path.exists() or path.stat().st_size == 0:
-            encode_clip(path, spec.width, spec.height, spec.seconds, seed=1000 + index)
+            encode_clip(path, spec.width, spec.height, spec.seconds, seed=1000 + index,
+                        profile=spec.profile)
         paths.append(path)
     return paths
 

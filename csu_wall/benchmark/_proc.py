@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+TILE_W, TILE_H = 240, 135  # a tile of an 8×8 wall filling 1920×1080
+
 
 def cpu_seconds() -> float:
     """User + system CPU of this process, all threads."""

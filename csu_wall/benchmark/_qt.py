@@ -14,9 +14,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from csu_wall.benchmark import _proc
 from csu_wall.benchmark._proc import percentile
 
-TILE_W, TILE_H = 240, 135
+TILE_W, TILE_H = _proc.TILE_W, _proc.TILE_H
 COLUMNS, ROWS = 8, 8
 PER_WALL = COLUMNS * ROWS
 

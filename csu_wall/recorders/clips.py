@@ -27,13 +27,16 @@ def _format_of(path: Path) -> str:
 def encode_h264(path: str | Path, frames: Iterable[np.ndarray], width: int, height: int, *,
                 fps: int = FPS, gop: int = GOP, fmt: str | None = None,
                 pixel_format: str = "bgr24", low_latency: bool = False,
-                crf: int | None = None, threads: int = 1) -> Path:
+                crf: int | None = None, threads: int = 1, camera_kbps: int | None = None
+                ) -> Path:
     """Encode ``frames`` (``height`` × ``width`` × 3 arrays in ``pixel_format``) to ``path``.
 
     ``fmt``: "mp4" or "h264" (Annex-B), by default from the suffix. ``low_latency``: baseline
     profile, zerolatency tune (one slice per frame: what an RTSP camera sends). ``crf``: x264's
     quality (its default when None). ``threads``: encoder threads (0 = x264's choice; 1 keeps
-    encoding light on a loaded 2-core machine). Returns ``path``.
+    encoding light on a loaded 2-core machine). ``camera_kbps``: encode as a camera does
+    instead (main profile, CABAC, deblocking, at about this bitrate with a camera's VBV
+    buffer of one second) rather than x264's ultrafast synthetic profile. Returns ``path``.
     """
     if width % 2 or height % 2:
         raise ValueError("width and height must be even (yuv420p)")
@@ -42,6 +45,10 @@ def encode_h264(path: str | Path, frames: Iterable[np.ndarray], width: int, heig
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     x264 = f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0"
     options: dict[str, object] = {"preset": "ultrafast", "x264-params": x264}
+    if camera_kbps is not None:
+        rate = f"bitrate={camera_kbps}:vbv-maxrate={camera_kbps}:vbv-bufsize={camera_kbps}"
+        options.update({"preset": "veryfast", "profile": "main",
+                        "x264-params": f"{x264}:cabac=1:{rate}"})
     if low_latency:
         options.update(tune="zerolatency", profile="baseline")
     if crf is not None:

@@ -129,6 +129,84 @@ def test_decode_limit_worker(clip: Path) -> None:
     assert r["frames_per_s"] > 0 and r["streams"] == pytest.approx(r["frames_per_s"] / 25, 0.01)
 
 
+def test_samework_worker_decodes_and_converts_every_frame_in_spawned_processes(
+        clip: Path) -> None:
+    r = _worker("samework", "--seconds", "0.5", "--processes", "2", "--label", "640x360",
+                str(clip))
+    assert r["kind"] == "samework" and r["processes"] == 2 and r["tile"] == [240, 135]
+    assert r["frames"] > 0 and r["frames_per_s"] > 0
+    assert r["streams"] == pytest.approx(r["frames_per_s"] / 25, 0.01)
+    assert 0.4 <= r["seconds"] < 5 and r["ms_per_frame_per_core"] > 0
+
+
+def test_camera_profile_is_main_cabac_at_a_camera_bitrate(tmp_path: Path) -> None:
+    import av
+
+    from csu_wall.benchmark._clips import camera_kbps
+
+    assert camera_kbps(640, 360) == 1000 and camera_kbps(1920, 1080) == 4000
+    cam = encode_clip(tmp_path / "cam.mp4", 640, 360, 4.0, seed=2, profile="camera")
+    synthetic = encode_clip(tmp_path / "syn.mp4", 640, 360, 4.0, seed=2)
+    with av.open(str(cam)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.profile == "Main"
+        keyframes = [i for i, p in enumerate(container.demux(stream)) if p.size and p.is_keyframe]
+    assert keyframes == [0, 50]  # GOP 50, no scene-cut IDR
+    kbps = 8 * cam.stat().st_size / 4.0 / 1000
+    assert 700 <= kbps <= 1300, kbps
+    raw = cam.read_bytes()
+    assert b"cabac=1" in raw and b"cabac=0" in synthetic.read_bytes()  # x264's own SEI
+    with av.open(str(synthetic)) as container:
+        assert container.streams.video[0].codec_context.profile != "Main"
+    with pytest.raises(ValueError):
+        encode_clip(tmp_path / "x.mp4", 64, 36, 0.1, seed=1, profile="studio")
+
+
+def test_summary_states_the_samework_ceiling_and_both_profiles(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The run's wiring, its workers replaced by canned figures: a decode-only and a
+    same-work line per profile and resolution, and the summary's new keys."""
+    import argparse
+
+    from csu_wall.benchmark import cli
+
+    asked: list[tuple[str, list[str]]] = []
+
+    def worker(self: cli.Runner, module: str, args: list[str], timeout_s: float,
+               env: dict[str, str] | None = None) -> dict[str, Any]:
+        asked.append((module, args))
+        camera = any("camera" in a for a in args)
+        if module in ("decode_limit", "samework"):
+            per = {"decode_limit": 280.0, "samework": 160.0}[module]
+            return {"kind": module, "streams": per / (2 if camera else 1)}
+        n = int(args[args.index("--streams") + 1])
+        limit = {"pipeline": 100, "naive": 30}[module]
+        return {"kind": module, "ok": n <= limit, "streams": n}
+
+    monkeypatch.setattr(cli.Runner, "worker", worker)
+    monkeypatch.setattr(cli, "ensure_clips", lambda folder, spec: [
+        folder / f"{spec.profile}-{spec.label}-{i}.mp4" for i in range(spec.count)])
+    args = argparse.Namespace(quick=True, window=None, json_out=None, clips_dir=tmp_path,
+                              rtsp_server=None, workers=0)
+    assert cli.run(args) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    ceilings = {(m, a[a.index("--label") + 1], any("camera" in x for x in a))
+                for m, a in asked if m in ("decode_limit", "samework")}
+    assert ceilings == {(m, label, camera) for m in ("decode_limit", "samework")
+                        for label in ("640x360", "1920x1080") for camera in (False, True)}
+    summary = lines[-1]
+    assert summary["kind"] == "summary"
+    assert summary["samework_streams"] == 160.0 and summary["decode_limit_streams"] == 280.0
+    assert 0 < summary["capacity_streams"] <= 100
+    assert summary["ratio_to_samework"] == round(summary["capacity_streams"] / 160, 3)
+    camera = summary["camera"]
+    assert camera["samework_streams"] == 80.0 and camera["decode_limit_streams"] == 140.0
+    assert camera["samework_1080p_streams"] == 80.0
+    assert camera["kbps"] == 1000 and camera["kbps_1080p"] == 4000
+    assert {"samework_1080p_streams", "ratio_1080p_to_samework"} <= set(summary)
+
+
 def test_cli_options_parse() -> None:
     import argparse
 
@@ -147,5 +225,6 @@ def test_quick_plan_searches_the_capacity_finely_within_its_budget() -> None:
     assert quick.budget_s <= 80  # the whole quick run stays under 90 s
     assert quick.resolution <= 0.1 and quick.capacity_probes >= 5
     assert quick.capacity_growth <= 1.3  # steps of at most 30 % from the first guess
+    assert quick.rtsp_streams == (64, 128) == Plan(quick=False, window=None).rtsp_streams
     # the capacity probes fit in about half the budget even at 150 streams
     assert quick.capacity_probes * quick.probe_cost(150) < 0.75 * quick.budget_s

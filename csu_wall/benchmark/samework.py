@@ -1,0 +1,115 @@
+"""Same-work ceiling of this machine: what the pipeline would reach if the work a tile needs
+were all that cost anything.
+
+One process per core (``multiprocessing``, spawn context: no interpreter lock shared, as
+the frozen build and Windows would start them), each decoding a clip from packets held in
+memory and converting EVERY frame to the tile's size and format (240×135 BGRA) with the
+engine's own decoder settings and :class:`~csu_wall.media.decode.Converter` — as fast as it
+can: no pacing, no reader, no GUI, no masks. Frames per second ÷ 25 = streams. The pipeline's
+capacity divided by this figure is how much of the machine the engine turns into tiles.
+
+Run as ``python -m csu_wall.benchmark.samework --seconds 3 CLIP...``; prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import time
+from multiprocessing.synchronize import Barrier
+from pathlib import Path
+from typing import Any
+
+from csu_wall.benchmark._proc import TILE_H, TILE_W, cores, emit, rounded
+from csu_wall.recorders.clips import FPS
+
+
+def _work(path: str, seconds: float, ready: Barrier, results: Any) -> None:
+    """One process: its clip's packets in memory, then decode + convert until the time is up.
+    Module level, so the spawn context can start it by name."""
+    import av
+
+    from csu_wall.media.decode import Converter, DecoderSpec, make_decoder
+
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        spec = DecoderSpec.of(stream)
+        # The clip starts on an IDR: looping its packets through one decoder is a valid stream.
+        packets = [p for p in container.demux(stream) if p.size]
+    decoder = make_decoder(spec)
+    converter = Converter()
+    ready.wait()  # every process has its packets: the clock starts now, for all together
+    usage0 = resource.getrusage(resource.RUSAGE_SELF)
+    t0 = time.monotonic()
+    stop_at = t0 + seconds
+    frames = 0
+    while time.monotonic() < stop_at:
+        for packet in packets:
+            for frame in decoder.decode(packet):
+                converter.to_bgra(frame, TILE_W, TILE_H)
+                frames += 1
+            if time.monotonic() >= stop_at:
+                break
+    wall = time.monotonic() - t0
+    usage1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (usage1.ru_utime - usage0.ru_utime) + (usage1.ru_stime - usage0.ru_stime)
+    results.put((frames, wall, cpu))
+
+
+def measure(clips: list[Path], seconds: float, processes: int) -> dict[str, Any]:
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Barrier(processes)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_work, args=(str(clips[i % len(clips)]), seconds, ready,
+                                              results),
+                         name=f"bench-samework-{i}", daemon=True)
+             for i in range(processes)]
+    for p in procs:
+        p.start()
+    got: list[tuple[int, float, float]] = []
+    try:
+        # Start-up (interpreter, PyAV, demuxing into memory) is not timed: the children
+        # start their clocks together at the barrier.
+        for _ in procs:
+            got.append(results.get(timeout=seconds + 60))
+    finally:
+        for p in procs:
+            p.join(5)
+            if p.is_alive():
+                p.kill()
+                p.join(5)
+    frames = sum(f for f, _, _ in got)
+    fps = sum(f / w for f, w, _ in got if w > 0)
+    wall = max(w for _, w, _ in got)
+    cpu = sum(c for _, _, c in got)
+    return {
+        "kind": "samework",
+        "processes": processes,
+        "cores": cores(),
+        "tile": [TILE_W, TILE_H],
+        "seconds": rounded(wall),
+        "frames": frames,
+        "frames_per_s": rounded(fps, 1),
+        "ms_per_frame_per_core": rounded(1000.0 * cpu / max(frames, 1), 3),
+        "cpu_pct": rounded(100.0 * cpu / wall, 1) if wall > 0 else None,
+        "streams": rounded(fps / FPS, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--processes", type=int, default=0, help="0: one per core")
+    parser.add_argument("--label", default="")
+    parser.add_argument("--profile", default="")
+    parser.add_argument("clips", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    result = measure(args.clips, args.seconds, args.processes or cores())
+    result.update(resolution=args.label, profile=args.profile or None)
+    emit(result)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
