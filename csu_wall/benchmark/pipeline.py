@@ -79,7 +79,7 @@ def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
         opened_at.append(time.monotonic())
         stream = engine.open(tile.tile_id + f"-w{i // PER_WALL}", source,
                              size=tile.physical_size())
-        tile.set_stream(camera, stream)
+        tile.set_feed(camera, stream)
         handles.append(stream)
     sizes = sorted({tile.physical_size() for tile in tiles})
 

@@ -18,6 +18,10 @@ class TileState(str, Enum):
     UNREACHABLE = "unreachable"
     DENIED = "denied"  # operator not habilitated: no connection was made
     PAUSED = "paused"
+    # Recorded video (the detail says when, in French):
+    ENDED = "ended"  # the end of the recording was reached (terminal)
+    NO_RECORDING = "no-recording"  # nothing recorded at this time: a gap, or outside it
+    REFUSED = "refused"  # the recorder refused the request (terminal, reason in the detail)
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,12 @@ class Frame:
     source_width: int
     source_height: int
     keyframe: bool = False
+    # The source's wall-clock time of this picture (UTC epoch seconds) when known: a
+    # recording's position, for the playback clock.
+    wallclock: float | None = None
+    # Where the picture lies inside ``image`` (x, y, w, h) when it does not fill it (fitted
+    # with its aspect kept); None: the picture fills the image.
+    fitted: tuple[int, int, int, int] | None = None
 
     @property
     def width(self) -> int:

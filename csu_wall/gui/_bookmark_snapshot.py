@@ -1,7 +1,7 @@
 """The image kept with a bookmark, as PNG.
 
 Wanted: the stream's next picture at full source resolution with privacy masks applied
-(``TileStream.snapshot``). That call blocks until a picture is decoded (up to
+(``TileFeed.snapshot``). That call blocks until a picture is decoded (up to
 :data:`SNAPSHOT_TIMEOUT_S`), so it runs on a short-lived thread of its own and reports back
 through a queued signal; meanwhile the dialog already holds the frame the tile displayed at
 the key press (tile size, masks applied too), kept if the full-resolution one fails.
@@ -20,8 +20,8 @@ from PySide6.QtGui import QImage
 from csu_wall.core.frames import Frame
 
 if TYPE_CHECKING:
+    from csu_wall.core.feed import TileFeed
     from csu_wall.gui.tile import TileWidget
-    from csu_wall.media.engine import TileStream
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,8 @@ def png_of(picture: object) -> bytes | None:
 
 def displayed_png(tile: TileWidget) -> bytes | None:
     """The frame the tile shows now (GUI thread, no wait)."""
-    stream = tile.stream
-    return png_of(stream.latest()) if stream is not None else None
+    feed = tile.feed
+    return png_of(feed.latest()) if feed is not None else None
 
 
 def _bgra_image(pixels: np.ndarray) -> QImage:
@@ -68,7 +68,7 @@ class SnapshotJob(QObject):
 
     sig_done = Signal(object)  # PNG bytes, or None when no picture came (fallback kept)
 
-    def __init__(self, stream: TileStream, name: str, parent: QObject | None = None) -> None:
+    def __init__(self, stream: TileFeed, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._stream = stream
         self.error = ""

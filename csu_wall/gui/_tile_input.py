@@ -21,8 +21,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 if TYPE_CHECKING:
     from PySide6.QtCore import Signal
 
+    from csu_wall.core.feed import TileFeed
     from csu_wall.core.model import Camera
-    from csu_wall.media.engine import TileStream
 
     _Base = QWidget
 else:
@@ -43,7 +43,7 @@ class TileInput(_Base):
     if TYPE_CHECKING:  # declared by TileWidget
         tile_id: str
         camera: Camera | None
-        stream: TileStream | None
+        feed: TileFeed | None
         view: View | None
         _press: QPoint | None
         _dragging: bool
@@ -65,7 +65,7 @@ class TileInput(_Base):
 
     def set_view(self, view: View | None) -> None:
         """Show part of the picture (normalised x, y, w, h), or all of it (None). The engine
-        crops at the source when it can (``TileStream.set_view``); otherwise the tile scales
+        crops at the source when it can (``TileFeed.set_view``); otherwise the tile scales
         the part of the frame it has."""
         if view is not None:
             x, y, w, h = view
@@ -75,9 +75,9 @@ class TileInput(_Base):
             y = min(max(0.0, y), 1.0 - h)
             view = None if w >= 0.999 and h >= 0.999 else (x, y, w, h)
         self.view = view
-        stream = self.stream
-        if stream is not None and hasattr(stream, "set_view"):
-            stream.set_view(view)
+        feed = self.feed
+        if feed is not None:
+            feed.set_view(view)
         self.update()
 
     def zoom_at(self, factor: float, anchor: QPointF) -> None:
@@ -98,7 +98,7 @@ class TileInput(_Base):
                        w, h))
 
     def _engine_crops(self) -> bool:
-        return self.stream is not None and hasattr(self.stream, "set_view")
+        return self.feed is not None
 
     # -- Qt input overrides ----------------------------------------------------------------
 

@@ -12,8 +12,8 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from csu_wall.core.frames import TileState
 
 if TYPE_CHECKING:
+    from csu_wall.core.feed import TileFeed
     from csu_wall.gui.tile import TileWidget
-    from csu_wall.media.engine import TileStream
 
 _PLATE = QColor(0, 0, 0, 200)
 _FOCUS = QColor(64, 160, 255)
@@ -29,8 +29,12 @@ _STATE_COLOURS = {
     TileState.DENIED: QColor(235, 70, 70),
     TileState.PAUSED: QColor(160, 170, 185),
     TileState.IDLE: QColor(160, 170, 185),
+    TileState.ENDED: QColor(160, 170, 185),
+    TileState.NO_RECORDING: QColor(230, 190, 70),
+    TileState.REFUSED: QColor(235, 70, 70),
 }
-_EXPLAINED = {TileState.DENIED, TileState.UNAUTHORISED, TileState.UNREACHABLE, TileState.LOST}
+_EXPLAINED = {TileState.DENIED, TileState.UNAUTHORISED, TileState.UNREACHABLE, TileState.LOST,
+              TileState.ENDED, TileState.NO_RECORDING, TileState.REFUSED}
 
 
 def status_text(state: TileState) -> str:
@@ -52,15 +56,21 @@ def status_text(state: TileState) -> str:
         return translate("TileWidget", "not habilitated")
     if state is TileState.PAUSED:
         return translate("TileWidget", "paused")
+    if state is TileState.ENDED:
+        return translate("TileWidget", "end of the recording")
+    if state is TileState.NO_RECORDING:
+        return translate("TileWidget", "no recording at this time")
+    if state is TileState.REFUSED:
+        return translate("TileWidget", "playback refused by the recorder")
     return ""
 
 
-def rung_text(stream: TileStream) -> str:
+def rung_text(feed: TileFeed) -> str:
     """HQ / SD / I / pause: what the overload ladder lets this tile decode now."""
-    rung = getattr(stream, "rung", None)
-    label = getattr(rung, "label", None)
-    if not isinstance(label, str):
+    rung = feed.rung
+    if rung is None:
         return ""
+    label = rung.label
     if label == "pause":
         return QCoreApplication.translate("TileWidget", "pause")
     return label

@@ -45,6 +45,7 @@ class TilePaint(_Base):
         _overlay_parts: tuple[tuple[QPoint, QRect], ...]
         _painted_seq: int
         _age_s: int | None
+        _resuming: bool
         _stale_at: float
         _rung: str
         _selected: bool
@@ -118,7 +119,7 @@ class TilePaint(_Base):
 
     def _overlay_state(self) -> tuple[object, ...]:
         """What the overlay depends on; compared on each paint (cheap attribute reads)."""
-        return (self.camera, self.state, self.detail, self._age_s, self._selected,
+        return (self.camera, self.state, self.detail, self._age_s, self._resuming, self._selected,
                 self._rung, self._drop_hover, self._touring, self.view is not None)
 
     def _overlay_pixmap(self) -> QPixmap:

@@ -1,4 +1,5 @@
-"""Maximise and restore a tile of the wall (main stream while maximised), and the wall's
+"""Maximise and restore a tile of the wall (the service's quality switcher gives a maximised
+tile the main stream), and the wall's
 crash-restore state (layout, focus, maximised tile). Mixed into
 :class:`~csu_wall.gui.wall.WallWidget`, which holds the state and the signals."""
 
@@ -9,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from csu_wall.core.model import StreamKind
 from csu_wall.gui._wall_state import layout_from_state, layout_state
 from csu_wall.gui.tile import TileWidget
 
@@ -63,11 +63,8 @@ class WallMaximise(_Base):
         self._maximised = tile
         self.set_focused_tile(tile_id)
         self._relayout()
-        stream = tile.stream
-        if stream is not None:
-            stream.set_priority(maximised=True)
-            if stream.kind is not StreamKind.MAIN:
-                self._switch(tile, StreamKind.MAIN)
+        if tile.feed is not None:  # the engine's quality switcher gives it the main stream
+            self.service.set_maximised(tile_id, True)
         self.sig_wall_changed.emit()
 
     def restore(self) -> None:
@@ -76,21 +73,9 @@ class WallMaximise(_Base):
             return
         self._maximised = None
         self._relayout()
-        stream = tile.stream
-        if stream is not None:
-            stream.set_priority(maximised=False)
-            if stream.kind is StreamKind.MAIN or stream.pending_kind is StreamKind.MAIN:
-                self._switch(tile, StreamKind.SUB)
+        if tile.feed is not None:
+            self.service.set_maximised(tile.tile_id, False)
         self.sig_wall_changed.emit()
-
-    def _switch(self, tile: TileWidget, kind: StreamKind) -> None:
-        switch = getattr(self.service, "set_tile_stream", None)
-        if switch is None:
-            return
-        try:
-            switch(tile.tile_id, kind)
-        except Exception:  # the tile keeps the stream it has; the reason is in the log
-            log.exception("stream switch of %s to %s failed", tile.tile_id, kind)
 
     # -- crash restore ---------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import Signal
 
     from csu_wall.core.layout import Layout
+    from csu_wall.services.wall import WallService
 
     _Base = QWidget
 else:
@@ -41,6 +42,7 @@ class WallRender(_Base):
         _pool: list[TileWidget]
         _cells: list[TileWidget]
         _maximised: TileWidget | None
+        service: WallService
         sig_camera_state_changed = Signal(str, str)
 
     def _relayout(self) -> None:
@@ -75,13 +77,30 @@ class WallRender(_Base):
         if visible != self._shown:
             self._shown = visible
         now = self._clock()
+        service = self.service  # None only in a bare wall built for benchmarks
         for tile in self._pool:
             tile_visible = visible and tile.isVisible()
-            tile.set_stream_visible(tile_visible)  # hidden tiles cost no decoding
+            tile.set_stream_visible(tile_visible, now)  # hidden tiles cost no decoding
             if tile_visible:
                 tile.pull(now)
+                # an on-screen interval (csu_wall/core/viewing.py) starts with the first
+                # frame of the camera shown, and ends when the tile leaves the screen
+                if not tile.on_screen_reported and tile.showing_frame and service is not None:
+                    tile.on_screen_reported = True
+                    service.frame_shown(tile.tile_id)
+            elif tile.on_screen_reported and service is not None:
+                tile.on_screen_reported = False
+                service.left_screen(tile.tile_id)
 
-    def _on_tile_state(self, tile_id: str, generation: int, state: str, detail: str) -> None:
+    def leave_screen(self) -> None:
+        """Every tile leaves the screen now (the wall is locked, handed over or closed),
+        without waiting for the next tick."""
+        for tile in self._pool:
+            if tile.on_screen_reported:
+                tile.on_screen_reported = False
+                self.service.left_screen(tile.tile_id)
+
+    def _on_tile_state(self, tile_id: str, state: str, detail: str) -> None:
         tile = next((t for t in self._pool if t.tile_id == tile_id), None)
         if tile is None:
             return  # another wall's tile
@@ -90,7 +109,7 @@ class WallRender(_Base):
         except ValueError:
             log.warning("unknown tile state %r", state)
             return
-        if tile.apply_state(generation, value, detail) and tile.camera is not None:
+        if tile.apply_state(value, detail) and tile.camera is not None:
             self.sig_camera_state_changed.emit(tile.camera.id, value.value)
 
     def frames_painted(self) -> dict[str, int]:

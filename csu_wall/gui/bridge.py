@@ -17,15 +17,16 @@ log = logging.getLogger(__name__)
 class StateBridge(QObject):
     """Lives in the GUI thread; ``post`` may be called from any thread."""
 
-    # tile_id, generation, TileState value, detail (French, for the operator)
-    sig_tile_state_changed = Signal(str, int, str, str)
+    # tile_id, TileState value, detail (French, for the operator); the engine reports only
+    # the states of what each tile's feed plays now (generations stay behind the feed)
+    sig_tile_state_changed = Signal(str, str, str)
 
     def post(self, tile_id: str, generation: int, state: Enum | str, detail: str = "") -> None:
         """Thread-safe: a signal emitted from a worker thread is queued to the receivers'
         thread (receivers connect with a queued connection, see ``WallWidget``)."""
         value = state.value if isinstance(state, Enum) else str(state)
         try:
-            self.sig_tile_state_changed.emit(tile_id, int(generation), value, detail or "")
+            self.sig_tile_state_changed.emit(tile_id, value, detail or "")
         except RuntimeError:
             # The bridge was deleted while the engine was still shutting down: nothing left
             # to tell, and a worker must never raise because the window is gone.

@@ -170,6 +170,7 @@ class LockController(QObject):
         wall = self.window.wall
         for tile in wall.tiles:
             tile.set_stream_visible(False)  # now, not at the next render tick
+        wall.leave_screen()  # the on-screen intervals end at the lock
         wall.hide()  # its tiles stop being visible: never painted, never decoded
         self._set_enabled(False)
         self.overlay.reset(self.auth.operator)

@@ -19,16 +19,17 @@ class RevocationView(QObject):
         self._wall = wall
         bridge.sig_tile_state_changed.connect(self._on_state, Qt.ConnectionType.QueuedConnection)
 
-    def _on_state(self, tile_id: str, generation: int, state: str, detail: str) -> None:
+    def _on_state(self, tile_id: str, state: str, detail: str) -> None:
         if state != TileState.DENIED.value:
             return
         tiles = {t.tile_id: t for t in self._wall.tiles}
         tile = tiles.get(tile_id)
         if tile is None or tile.camera is None:
             return
-        # Whether the wall's own slot ran first or not, the stream is still this generation's
-        # (it only changes the words); a state of an earlier camera is ignored.
-        if tile.stream is None or tile.generation != generation:
+        # Whether the wall's own slot ran first or not, the feed says whether it is still
+        # closed as denied (a camera opened on the tile since is not touched).
+        feed = tile.feed
+        if feed is None or feed.active or feed.state is not TileState.DENIED:
             return
         camera = tile.camera
         tile.set_denied(camera, detail)

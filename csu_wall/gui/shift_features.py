@@ -141,9 +141,8 @@ class ShiftFeatures(QObject):
         shown = self._shown_time(tile) if self._shown_time is not None else None
         at_utc = shown if shown is not None else self._clock.now_utc()
         png = displayed_png(tile)  # the picture at the key press, kept if all else fails
-        stream = tile.stream
-        job = (SnapshotJob(stream, tile.tile_id, self)
-               if stream is not None and callable(getattr(stream, "snapshot", None)) else None)
+        feed = tile.feed
+        job = SnapshotJob(feed, tile.tile_id, self) if feed is not None else None
         try:
             commune_name = self.site.commune(camera.commune_id).name
         except KeyError:

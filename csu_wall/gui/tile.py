@@ -4,6 +4,7 @@ itself: the wall's timer calls :meth:`TileWidget.pull`."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt, Signal
@@ -25,12 +26,16 @@ from csu_wall.gui._tile_overlay import paint_overlay, rung_text, status_text
 from csu_wall.gui._tile_paint import STALE_AFTER_S, TilePaint
 
 if TYPE_CHECKING:
-    from csu_wall.media.engine import TileStream
+    from csu_wall.core.feed import TileFeed
 
 __all__ = ["CAMERA_MIME", "COMMUNE_MIME", "MAX_ZOOM", "TILE_MIME", "ZOOM_STEP", "TileWidget",
            "STALE_AFTER_S", "View", "rung_text", "status_text"]
 
 RUNG_EVERY_TICKS = 10  # the ladder moves every second or so: read it every 200 ms
+# A hidden tile decodes nothing; shown again, its decoder waits for the next keyframe. Until
+# a new frame (or this long: a long GOP plus a reconnection), the last frame is "resuming",
+# not "stream frozen": the stream did not stall, the tile was off the screen.
+RESUME_GRACE_S = 6.0
 
 
 class TileWidget(TileInput, TilePaint, QWidget):
@@ -50,7 +55,9 @@ class TileWidget(TileInput, TilePaint, QWidget):
         super().__init__(parent)
         self.tile_id = tile_id
         self.camera: Camera | None = None
-        self.stream: TileStream | None = None
+        # The tile's feed while a camera plays on it (the same object for the tile's whole
+        # life: live, recording, main/sub and zoom are requests on it).
+        self.feed: TileFeed | None = None
         self.state = TileState.IDLE
         self.detail = ""
         self.frames_painted = 0  # distinct frames painted (tests and the status bar)
@@ -76,6 +83,9 @@ class TileWidget(TileInput, TilePaint, QWidget):
         self._drop_hover = False
         self._touring = False
         self._visible_sent: bool | None = None
+        self._resume_until = 0.0  # shown again after being hidden: resuming until then
+        self._resuming = False
+        self.on_screen_reported = False  # the wall told the service this tile is on screen
         self._press: QPoint | None = None  # where a left press began (drag or pan)
         self._dragging = False
         self.setAcceptDrops(True)
@@ -86,11 +96,12 @@ class TileWidget(TileInput, TilePaint, QWidget):
 
     # -- what plays here -------------------------------------------------------------------
 
-    def set_stream(self, camera: Camera, stream: TileStream) -> None:
+    def set_feed(self, camera: Camera, feed: TileFeed) -> None:
+        """A camera now plays on the tile, through its feed."""
         self.camera = camera
-        self.stream = stream
-        self.state = stream.state
-        self.detail = stream.detail
+        self.feed = feed
+        self.state = feed.state
+        self.detail = feed.detail
         self._visible_sent = None
         self.view = None
         self._reset_frame()
@@ -102,7 +113,7 @@ class TileWidget(TileInput, TilePaint, QWidget):
     def set_failed(self, camera: Camera, state: TileState, detail: str) -> None:
         """No stream could be opened; the tile says why."""
         self.camera = camera
-        self.stream = None
+        self.feed = None
         self.state = state
         self.detail = detail
         self.view = None
@@ -110,22 +121,16 @@ class TileWidget(TileInput, TilePaint, QWidget):
 
     def clear(self) -> None:
         self.camera = None
-        self.stream = None
+        self.feed = None
         self.state = TileState.IDLE
         self.detail = ""
         self.view = None
         self._reset_frame()
 
-    @property
-    def generation(self) -> int:
-        """The stream's current generation (the engine bumps it on a camera or quality
-        change); -1 when nothing plays."""
-        return self.stream.generation if self.stream is not None else -1
-
-    def apply_state(self, generation: int, state: TileState, detail: str) -> bool:
-        """A state from the bridge. States of another generation (an earlier camera or
-        quality on this tile) are ignored. Returns whether it was applied."""
-        if self.stream is None or generation != self.generation:
+    def apply_state(self, state: TileState, detail: str) -> bool:
+        """A state from the bridge (the engine reports only the states of what the feed
+        plays now). Returns whether it was applied (False: nothing plays here)."""
+        if self.feed is None:
             return False
         self.state = state
         self.detail = detail
@@ -156,9 +161,13 @@ class TileWidget(TileInput, TilePaint, QWidget):
 
     # -- render loop (called by the wall's timer, GUI thread) -------------------------------
 
-    def set_stream_visible(self, visible: bool) -> None:
-        if self.stream is not None and visible != self._visible_sent:
-            self.stream.set_visible(visible)
+    def set_stream_visible(self, visible: bool, now: float | None = None) -> None:
+        """On or off the screen (hidden tiles cost no decoding). Shown again with an old
+        frame, the tile says it resumes until a new frame comes."""
+        if self.feed is not None and visible != self._visible_sent:
+            if visible and self._visible_sent is False and self._frame is not None:
+                self._resume_until = (time.monotonic() if now is None else now) + RESUME_GRACE_S
+            self.feed.set_visible(visible)
             self._visible_sent = visible
 
     def pull(self, now: float) -> bool:
@@ -168,31 +177,31 @@ class TileWidget(TileInput, TilePaint, QWidget):
         returns at once, a playing one reads its mailbox (one lock) and compares the frame
         object; the rung is read with each new frame and every ``RUNG_EVERY_TICKS``; the age
         is worked out only once the frame has passed its stale instant."""
-        stream = self.stream
+        feed = self.feed
         frame = self._frame
-        if stream is None and frame is None:
+        if feed is None and frame is None:
             return False  # nothing plays: no age, no rung (reset by _reset_frame)
         changed = False
-        if stream is not None:
-            latest = stream.latest()
-            if (
-                latest is not None
-                and latest is not frame
-                and latest.generation == stream.generation
-                and (frame is None or latest.seq != frame.seq)
-            ):
+        if feed is not None:
+            latest = feed.latest()
+            if latest is not None and latest is not frame:
                 self._set_frame(latest)
+                self._resume_until = 0.0
                 frame = latest
                 changed = True
             self._rung_wait -= 1
             if changed or self._rung_wait <= 0:
                 self._rung_wait = RUNG_EVERY_TICKS
-                rung = rung_text(stream)
+                rung = rung_text(feed)
                 if rung != self._rung:
                     self._rung = rung
                     changed = True
         age: int | None = None
-        if frame is not None and now > self._stale_at:
+        resuming = now < self._resume_until
+        if resuming != self._resuming:
+            self._resuming = resuming
+            changed = True
+        if frame is not None and now > self._stale_at and not resuming:
             age = int(now - frame.decoded_at)
         if age != self._age_s:
             self._age_s = age
@@ -210,11 +219,36 @@ class TileWidget(TileInput, TilePaint, QWidget):
         """The rung badge painted now ("" when nothing plays)."""
         return self._rung
 
+    @property
+    def showing_frame(self) -> bool:
+        """A frame of the tile's camera is painted (on-screen intervals start there)."""
+        return self._frame is not None and self.camera is not None
+
+    @property
+    def resuming(self) -> bool:
+        """Shown again after being hidden, waiting for the next keyframe."""
+        return self._resuming
+
     def shown_status(self) -> str:
         """The status words painted now; a stale frame is never called live."""
+        if self._resuming and self.state in (TileState.LIVE, TileState.CONNECTING):
+            return QCoreApplication.translate("TileWidget", "resuming…")
         if self.state is TileState.LIVE and self.stale:
             return status_text(TileState.STALLED)
         return status_text(self.state)
+
+    def video_rect(self) -> QRect:
+        """Where the video's pixels are painted, in widget coordinates (empty: no frame)."""
+        qimage, frame = self._qimage, self._frame
+        if qimage is None or frame is None:
+            return QRect()
+        dpr = self._dpr or 1.0
+        if self.view is not None and not self._engine_crops():
+            return self.rect()
+        x, y, w, h = frame.fitted or (0, 0, qimage.width(), qimage.height())
+        rect = QRect(self._image_pos.x() + int(x / dpr), self._image_pos.y() + int(y / dpr),
+                     int(w / dpr), int(h / dpr))
+        return rect.intersected(self.rect())
 
     def age_text(self) -> str:
         if self._age_s is None:
@@ -234,14 +268,17 @@ class TileWidget(TileInput, TilePaint, QWidget):
         self._overlay_key = None
         if self._frame is not None:
             self._place_image()
-        if self.stream is not None:
-            self.stream.set_size(*self.physical_size())
+        if self.feed is not None:
+            self.feed.set_size(*self.physical_size())
 
     def _paint_overlays(self, painter: QPainter) -> list[QRect]:
         """Paint the overlay; returns the rectangles painted (widget coordinates)."""
         return paint_overlay(self, painter)
 
     def _reset_frame(self) -> None:
+        self._resume_until = 0.0
+        self._resuming = False
+        self.on_screen_reported = False
         self._frame = None
         self._qimage = None
         self._painted_seq = -1

@@ -62,12 +62,12 @@ class SnapshotTaker(QObject):
             return False
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         path = self.folder / f"{camera.id}-{stamp}.png"
-        stream = tile.stream
+        feed = tile.feed
         fallback = tile.current_image()
         grab: Callable[[], QImage | None]
-        if stream is not None and hasattr(stream, "snapshot"):
+        if feed is not None:
             def grab() -> QImage | None:
-                return bgra_image(stream.snapshot(SNAPSHOT_TIMEOUT_S).image)
+                return bgra_image(feed.snapshot(SNAPSHOT_TIMEOUT_S).image)
         else:  # no full-resolution picture from this stream: the tile's frame (masked too)
             def grab() -> QImage | None:
                 return fallback

@@ -144,7 +144,7 @@ class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
         count = len(layout.grid.cells)
         self._ensure_pool(count)
         playing = {t.camera.id: t for t in self._cells if t.camera is not None
-                   and t.stream is not None}
+                   and t.feed is not None}
         cells: list[TileWidget | None] = [None] * count
         for index, camera_id in enumerate(layout.cameras):
             if camera_id is not None and camera_id in playing:
@@ -157,12 +157,12 @@ class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
                 cells[index] = spare.pop(0)
         self._cells = [c for c in cells if c is not None]
         for tile in spare:
-            if tile.camera is not None or tile.stream is not None:
+            if tile.camera is not None or tile.feed is not None:
                 self._close(tile)
         self._layout = layout
         for tile, camera_id in zip(self._cells, layout.cameras, strict=True):
             current = tile.camera.id if tile.camera is not None else None
-            if camera_id is None and (current is not None or tile.stream is not None):
+            if camera_id is None and (current is not None or tile.feed is not None):
                 self._close(tile)
             elif camera_id is not None and (current != camera_id or tile.state is TileState.IDLE):
                 self._open(tile, camera_id)
@@ -179,15 +179,6 @@ class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
         self.set_layout(self._layout.regridded(grid))
         self.sig_edited.emit(self.tr("Grid {rows}×{cols}").format(rows=grid.rows, cols=grid.cols))
 
-    def show_commune(self, commune_id: str) -> None:
-        """The commune's first cameras on the current grid (each open is checked and audited
-        by the service; a refused one shows "non habilité" with no connection)."""
-        commune = self.service.site.commune(commune_id)
-        cameras = [c.id for c in self.service.cameras_of(commune_id)]
-        count = len(self._layout.grid.cells)
-        picked = tuple(cameras[:count]) + (None,) * max(0, count - len(cameras))
-        self.set_layout(Layout(commune.name, self._layout.grid, picked, commune_id=commune_id))
-
     # -- operator actions (edits of the layout shown) --------------------------------------
 
     def open_in_focused(self, camera_id: str) -> None:
@@ -197,7 +188,7 @@ class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
         """Show a camera in a tile (``edit=False``: a tour's step, not an edit of the
         layout for the undo list)."""
         tile = self.tile(tile_id)
-        if tile.camera is not None and tile.camera.id == camera_id and tile.stream is not None:
+        if tile.camera is not None and tile.camera.id == camera_id and tile.feed is not None:
             return
         self._open(tile, camera_id)
         self._set_camera(tile, camera_id)
@@ -293,7 +284,7 @@ class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
             return
         size = tile.physical_size() if tile.width() > 16 else _FALLBACK_SIZE
         try:
-            stream = self.service.open_camera(tile.tile_id, camera_id, size)
+            feed = self.service.open_camera(tile.tile_id, camera_id, size)
         except AccessDenied as exc:
             tile.set_denied(camera, str(exc))
             self.sig_camera_state_changed.emit(camera_id, TileState.DENIED.value)
@@ -303,10 +294,10 @@ class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
             tile.set_failed(camera, TileState.UNREACHABLE, self.tr(
                 "This camera cannot be opened. See the log or call commune IT."))
             return
-        tile.set_stream(camera, stream)
+        tile.set_feed(camera, feed)
         if not self._shown:
             tile.set_stream_visible(False)
-        self.sig_camera_state_changed.emit(camera_id, stream.state.value)
+        self.sig_camera_state_changed.emit(camera_id, feed.state.value)
 
     def _close(self, tile: TileWidget) -> None:
         self.service.close_tile(tile.tile_id)

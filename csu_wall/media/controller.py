@@ -40,7 +40,7 @@ class LadderController:
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
         self._tick_lock = threading.Lock()
-        self._seen: dict[str, TileStream] = {}
+        self._seen: dict[str, tuple[TileStream, int]] = {}  # the feed and its binding
         self._requested: dict[str, tuple[StreamKind, float]] = {}
         self._applied: dict[str, Rung] = {}  # edge-triggered: a manual setting stays
         self._last_at: float | None = None
@@ -118,16 +118,16 @@ class LadderController:
         return rungs
 
     def _track(self, tiles: list[TileStream]) -> None:
-        current = {t.tile_id: t for t in self.engine.tiles()}
+        current = {t.tile_id: (t, t.binding) for t in self.engine.tiles()}
         for tile_id in list(self._seen):
-            if current.get(tile_id) is not self._seen[tile_id]:
+            if current.get(tile_id) != self._seen[tile_id]:
                 del self._seen[tile_id]
                 self._requested.pop(tile_id, None)
                 self._applied.pop(tile_id, None)
                 self.switcher.forget(tile_id)
         for t in tiles:
             if t.tile_id not in self._seen:
-                self._seen[t.tile_id] = t
+                self._seen[t.tile_id] = (t, t.binding)
                 self.switcher.start(t.tile_id, t.kind, maximised=t.maximised)
 
     def _priority(self, t: TileStream) -> TilePriority:
@@ -146,7 +146,7 @@ class LadderController:
             if rung is not Rung.PAUSE:
                 t.set_keyframes_only(rung is Rung.I)
         wanted = StreamKind.MAIN if rung is Rung.HQ else StreamKind.SUB
-        if (t.pending_kind or t.kind) is wanted or self.engine.stream_requests is None:
+        if (t.pending_kind or t.kind) is wanted or t.choice is None:
             return None
         last = self._requested.get(t.tile_id)
         if last is not None and last[0] is wanted and now - last[1] < REQUEST_RETRY_S:
@@ -155,11 +155,16 @@ class LadderController:
         return t.tile_id, wanted
 
     def _request(self, tile_id: str, kind: StreamKind) -> None:
-        request = self.engine.stream_requests
-        if request is None:
+        """Ask the tile's stream choice (the wall service: the access gate confirms the
+        operator may still view the camera) for the other stream, then switch to it."""
+        t = self.engine.tile(tile_id)
+        choice = t.choice if t is not None else None
+        if t is None or choice is None:
             return
+        binding = t.binding
         try:
-            request(tile_id, kind)
+            source = choice.source_for(kind)
+            self.engine.switch(tile_id, source, binding=binding)
         except Exception as exc:  # refused (habilitation revoked) or no source: keep playing
             log.warning("tile %s: switch to the %s stream refused: %s", tile_id, kind.value,
                         type(exc).__name__)

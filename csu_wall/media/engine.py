@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from csu_wall.core.errors import StreamError
+from csu_wall.core.feed import Rung, StreamChoice
 from csu_wall.core.frames import Frame, TileState
 from csu_wall.core.model import PrivacyMask, StreamKind
 from csu_wall.core.ports import Clock, StreamSource, SystemClock
@@ -18,10 +19,10 @@ from csu_wall.media import _interrupt
 from csu_wall.media.backoff import Backoff
 from csu_wall.media.decode import tile_width
 from csu_wall.media.gate import RecorderGate
-from csu_wall.media.ladder import Rung
 from csu_wall.media.mailbox import Mailbox
 from csu_wall.media.masks import Masker
 from csu_wall.media.pool import DecodePool, StreamDecoder
+from csu_wall.media.quality import initial_kind
 from csu_wall.media.redact import route_ffmpeg_logs
 from csu_wall.media.session import StreamSession
 from csu_wall.media.views import MSG_SNAPSHOT_NO_STREAM, SnapshotRequest, View
@@ -29,43 +30,57 @@ from csu_wall.media.views import MSG_SNAPSHOT_NO_STREAM, SnapshotRequest, View
 log = logging.getLogger(__name__)
 
 StateCallback = Callable[[str, int, TileState, str], None]
-StreamRequest = Callable[[str, StreamKind], object]
 CLOSE_WAIT = 3.0  # s: close() never waits longer for a reader thread
 SWITCH_TIMEOUT = 15.0  # s: a quality switch with no first frame by then is abandoned
 
 
 class TileStream:
-    """The GUI's handle on one tile's stream. A quality switch keeps the handle and moves it
-    to a new generation at the instant the new stream's first frame replaces the old one's."""
+    """A tile's feed (:class:`~csu_wall.core.feed.TileFeed`): ONE object per tile id for the
+    engine's whole life. Opening another source on the tile (another camera, a recording, back
+    to live) binds the same feed to a new generation; a quality switch moves it to a new
+    generation at the instant the new stream's first frame replaces the old one's. What the
+    GUI asked of the feed (size, visibility, zoom, priority) carries over to every binding."""
 
-    def __init__(self, tile_id: str, generation: int, mailbox: Mailbox,
-                 decoder: StreamDecoder, kind: StreamKind = StreamKind.SUB,
+    def __init__(self, tile_id: str, mailbox: Mailbox, size: tuple[int, int],
                  on_change: Callable[[], None] | None = None) -> None:
         self.tile_id = tile_id
-        self._generation = generation
-        self.state = TileState.CONNECTING
+        self._generation = 0
+        self.binding = 0  # bumped by each open: what the ladder's decisions are about
+        self.state = TileState.IDLE
         self.detail = ""
-        self.kind = kind  # the stream playing now
+        self.kind = StreamKind.SUB  # the stream playing now
         self.pending_kind: StreamKind | None = None  # the stream being switched to
         self.sub_height = 0  # the sub stream's height, when known (quality switcher)
         self.priority = 0
         self.maximised = False
         self.alarmed = False
+        self.choice: StreamChoice | None = None  # asks for the other stream (live only)
+        self.masks: tuple[PrivacyMask, ...] = ()
         self._mailbox = mailbox
-        self._decoder = decoder
+        self._size = (tile_width(size[0]), max(2, int(size[1])))
+        self._size_set = False  # the GUI gave the size: it wins over the opener's guess
+        self._visible = True
+        self._view: View | None = None
+        self._decoder: StreamDecoder | None = None
         self._session: StreamSession | None = None
         self._pending: StreamSession | None = None
         self._pending_since = 0.0
-        self._retired = False
+        self._retired = True  # nothing bound yet
         self._on_change = on_change
 
     @property
     def generation(self) -> int:
+        """The engine's generation of what plays now (media-internal: the GUI never needs
+        it; tests and the engine's own bookkeeping read it)."""
         return self._generation
 
+    @property
+    def active(self) -> bool:
+        return not self._retired
+
     def latest(self) -> Frame | None:
-        """The newest frame of this stream (of this generation or, after a quality switch,
-        the newer one), or None; never blocks."""
+        """The newest frame of what plays now (of this generation or, after a quality
+        switch, the newer one), or None; never blocks."""
         if self._retired:
             return None
         generation = self._generation  # read before the frame: a switch may happen between
@@ -75,9 +90,11 @@ class TileStream:
         return frame
 
     @property
-    def rung(self) -> Rung:
+    def rung(self) -> Rung | None:
         """Where the overload ladder holds this tile now (what it really decodes)."""
         d = self._decoder
+        if d is None or self._retired:
+            return None
         if d.paused:
             return Rung.PAUSE
         if d.keyframes_only:
@@ -86,7 +103,7 @@ class TileStream:
 
     @property
     def visible(self) -> bool:
-        return self._decoder.visible
+        return self._visible
 
     def set_priority(self, *, priority: int | None = None, maximised: bool | None = None,
                      alarmed: bool | None = None) -> None:
@@ -102,23 +119,28 @@ class TileStream:
 
     def set_paused(self, paused: bool) -> None:
         """The ladder's last rung: no decoding, the last frame stays (shown with its age)."""
-        self._decoder.set_paused(paused)
+        if self._decoder is not None:
+            self._decoder.set_paused(paused)
 
     def _decoders(self) -> list[StreamDecoder]:
         pending = self._pending
-        return [self._decoder] + ([pending.decoder] if pending is not None else [])
+        current = [self._decoder] if self._decoder is not None else []
+        return current + ([pending.decoder] if pending is not None else [])
 
     def set_size(self, width: int, height: int) -> None:
         """Frames that follow come at this size (width rounded down to a multiple of 4)."""
+        self._size = (tile_width(width), max(2, int(height)))
+        self._size_set = True
         for d in self._decoders():
-            d.set_size(tile_width(width), max(2, int(height)))
+            d.set_size(*self._size)
 
     @property
     def size(self) -> tuple[int, int]:
-        return self._decoder.size
+        return self._size
 
     def set_visible(self, visible: bool) -> None:
         """A hidden tile costs no decoding; shown again, it resumes at the next keyframe."""
+        self._visible = visible
         for d in self._decoders():
             d.set_visible(visible)
 
@@ -126,21 +148,23 @@ class TileStream:
         """Digital zoom: the following frames show this part (normalised x, y, w, h) of the
         source picture, cropped in source pixels and scaled to the tile, privacy masks
         burned at source coordinates first; None shows the whole picture again."""
-        for d in self._decoders():
+        decoders = self._decoders()
+        for d in decoders:
             d.set_view(view)
+        self._view = decoders[0].view if decoders else view
 
     @property
     def view(self) -> View | None:
-        return self._decoder.view
+        return self._view
 
     def snapshot(self, timeout: float = 3.0) -> Frame:
         """The next decoded picture at full source resolution (BGRA), privacy masks applied.
         Blocks up to ``timeout`` s (call it off the GUI thread); raises :class:`StreamError`
         with a French message when the tile has no stream or no picture comes in time."""
-        if self._retired:
+        decoders = self._decoders()
+        if self._retired or not decoders:
             raise StreamError(MSG_SNAPSHOT_NO_STREAM)
         request = SnapshotRequest()
-        decoders = self._decoders()
         for d in decoders:
             d.request_snapshot(request)
         try:
@@ -157,6 +181,8 @@ class TileStream:
 
     def stats(self) -> dict[str, float]:
         d = self._decoder
+        if d is None:
+            return {}
         return {"packets_in": d.packets_in, "packets_dropped": d.packets_dropped,
                 "frames_decoded": d.frames_decoded, "frames_delivered": d.frames_delivered,
                 "decode_errors": d.decode_errors, "backlog": d.backlog(),
@@ -187,9 +213,6 @@ class MediaEngine:
         self.read_timeout = read_timeout
         self.backoff = backoff or Backoff()
         self.gate = gate or RecorderGate()  # per-recorder session cap, one-probe credentials
-        # Called (from the ladder's thread) when a tile should play another stream; the wall
-        # service answers through the access gate, then :meth:`switch`.
-        self.stream_requests: StreamRequest | None = None
         self._lock = threading.RLock()
         self._sessions: dict[str, StreamSession] = {}
         self._handles: dict[str, TileStream] = {}
@@ -202,34 +225,75 @@ class MediaEngine:
         route_ffmpeg_logs()
         _interrupt.install()
 
+    def feed(self, tile_id: str, size: tuple[int, int] = (640, 360)) -> TileStream:
+        """The tile's feed, made (idle) on first use; the same object from then on."""
+        with self._lock:
+            handle = self._handles.get(tile_id)
+            if handle is None:
+                mailbox = self._mailboxes.setdefault(tile_id, Mailbox())
+                handle = TileStream(tile_id, mailbox, size,
+                                    self.controller.poke if self.controller else None)
+                self._handles[tile_id] = handle
+            return handle
+
+    def open_live(self, tile_id: str, choice: StreamChoice, *, size: tuple[int, int],
+                  sub_height: int = 0, masks: Sequence[PrivacyMask] = ()) -> TileStream:
+        """Play a camera live on the tile: the stream (main or sub) is chosen here, from the
+        tile's size and whether it is maximised (the quality switcher), and asked of
+        ``choice``; the quality switcher and the ladder ask ``choice`` again later."""
+        handle = self.feed(tile_id, size)
+        height = handle.size[1] if handle.active else size[1]
+        kind = (StreamKind.MAIN if handle.maximised
+                else initial_kind(height, sub_height))
+        source = choice.source_for(kind)
+        handle = self.open(tile_id, source, size=size, masks=masks, choice=choice)
+        handle.sub_height = sub_height
+        return handle
+
     def open(self, tile_id: str, source: StreamSource, *, size: tuple[int, int],
-             masks: Sequence[PrivacyMask] = ()) -> TileStream:
-        """Play ``source`` on the tile, replacing what it played (new generation)."""
+             masks: Sequence[PrivacyMask] = (), choice: StreamChoice | None = None,
+             keep_view: bool = False) -> TileStream:
+        """Play ``source`` on the tile's feed, replacing what it played (new generation).
+        The feed keeps the GUI's size and visibility; the zoom is kept only when
+        ``keep_view`` (a recording of the same camera), not for another camera."""
         with self._lock:
             if self._shut:
                 raise RuntimeError("media engine is shut down")
-            self._stop(tile_id)
+            fresh = tile_id not in self._handles
+            handle = self.feed(tile_id, size)
+            self._stop_session(tile_id)
+            if fresh or not handle._size_set:
+                handle._size = (tile_width(size[0]), max(2, int(size[1])))
             generation = self._next_generation(tile_id)
-            mailbox = self._mailboxes.setdefault(tile_id, Mailbox())
-            mailbox.reset(generation)
-            handle_box: list[TileStream] = []
+            handle._mailbox.reset(generation)
             session_box: list[StreamSession] = []
 
             def first_frame() -> None:
-                self._report(handle_box[0], TileState.LIVE, "En direct.", session_box[0])
+                self._report(handle, TileState.LIVE, "En direct.", session_box[0])
 
-            decoder = StreamDecoder(self.pool, tile_id, generation, mailbox,
-                                    (tile_width(size[0]), max(2, int(size[1]))),
-                                    Masker(masks), first_frame, self.clock.monotonic)
-            handle = TileStream(tile_id, generation, mailbox, decoder, source.stream,
-                                self.controller.poke if self.controller else None)
-            handle_box.append(handle)
+            decoder = StreamDecoder(self.pool, tile_id, generation, handle._mailbox,
+                                    handle.size, Masker(masks), first_frame,
+                                    self.clock.monotonic)
+            decoder.set_visible(handle._visible)
+            if keep_view and handle._view is not None:
+                decoder.set_view(handle._view)
+            else:
+                handle._view = None
+            handle._generation = generation
+            handle.binding += 1
+            handle._decoder = decoder
+            handle.kind = source.stream
+            handle.pending_kind = None
+            handle.sub_height = 0
+            handle.choice = choice
+            handle.masks = tuple(masks)
+            handle._retired = False
             session = self._session(handle, source, decoder)
             session_box.append(session)
             handle._session = session
             self._sessions[tile_id] = session
-            self._handles[tile_id] = handle
             session.start()
+        self._report(handle, TileState.CONNECTING, "", session)
         if self.controller is not None:
             self.controller.start()
         return handle
@@ -243,7 +307,8 @@ class MediaEngine:
         self.gate.credentials_changed(recorder_id)
 
     def switch(self, tile_id: str, source: StreamSource, *,
-               masks: Sequence[PrivacyMask] = ()) -> TileStream:
+               masks: Sequence[PrivacyMask] | None = None,
+               binding: int | None = None) -> TileStream:
         """Switch the tile to another stream (main/sub) without a black frame: the old stream
         keeps feeding the tile until the new one's first frame, which replaces it at once
         (new generation: late frames of the old stream are dropped)."""
@@ -251,8 +316,10 @@ class MediaEngine:
             if self._shut:
                 raise RuntimeError("media engine is shut down")
             handle = self._handles.get(tile_id)
-            if handle is None:
+            if handle is None or not handle.active or handle._decoder is None:
                 raise KeyError(f"no stream on tile {tile_id}")
+            if binding is not None and binding != handle.binding:
+                return handle  # the tile plays something else since the request was made
             if handle._pending is not None:
                 if handle.pending_kind is source.stream:
                     return handle
@@ -266,6 +333,7 @@ class MediaEngine:
                     self._report(handle, TileState.LIVE, "En direct.", session_box[0])
 
             old = handle._decoder
+            masks = handle.masks if masks is None else tuple(masks)
             decoder = StreamDecoder(self.pool, tile_id, generation, staging, old.size,
                                     Masker(masks), first_frame, self.clock.monotonic)
             decoder.set_visible(old.visible)
@@ -290,11 +358,14 @@ class MediaEngine:
                                 handle.tile_id, handle.pending_kind)
                     self._drop_pending(handle)
 
-    def close(self, tile_id: str) -> None:
-        """Stop the tile's stream; waits at most ~3 s for its reader (a hung recorder's call
-        is interrupted within ~0.1 s)."""
+    def close(self, tile_id: str, state: TileState = TileState.IDLE, detail: str = "") -> None:
+        """Stop the tile's stream (the feed stays, idle, in ``state``); waits at most ~3 s for
+        its reader (a hung recorder's call is interrupted within ~0.1 s)."""
         with self._lock:
             thread = self._stop(tile_id)
+            handle = self._handles.get(tile_id)
+            if handle is not None:
+                handle._set_state(state, detail)
             mailbox = self._mailboxes.get(tile_id)
             if mailbox is not None:
                 mailbox.reset(self._next_generation(tile_id))
@@ -327,8 +398,9 @@ class MediaEngine:
             return self._handles.get(tile_id)
 
     def tiles(self) -> list[TileStream]:
+        """The feeds that play something now."""
         with self._lock:
-            return list(self._handles.values())
+            return [h for h in self._handles.values() if h.active]
 
     def stats(self) -> dict[str, float]:
         with self._lock:
@@ -381,12 +453,13 @@ class MediaEngine:
         """The pending stream's first frame (a worker thread): swap it in. False when the
         session is not (or no longer) a pending switch."""
         with self._lock:
-            if handle._pending is not session or self._handles.get(handle.tile_id) is not handle:
+            if handle._pending is not session or not handle.active:
                 return False
             frame = staging.latest()
             if frame is None:
                 return False
             old = self._sessions[handle.tile_id]
+            old_decoder = handle._decoder
             decoder = session.decoder
 
             def adopt() -> None:  # under the mailbox lock: readers see old or new, never none
@@ -396,7 +469,7 @@ class MediaEngine:
 
             handle._mailbox.promote(frame, adopt)
             decoder.mailbox = handle._mailbox
-            if old.decoder.paused:
+            if old_decoder is not None and old_decoder.paused:
                 decoder.set_paused(True)
             handle._session = session
             handle._pending = None
@@ -423,10 +496,18 @@ class MediaEngine:
         return None
 
     def _stop(self, tile_id: str) -> threading.Thread | None:
-        session = self._sessions.pop(tile_id, None)
-        handle = self._handles.pop(tile_id, None)
+        """The tile's feed goes idle (it stays the tile's feed)."""
+        thread = self._stop_session(tile_id)
+        handle = self._handles.get(tile_id)
         if handle is not None:
             handle._retired = True
+            handle.choice = None
+        return thread
+
+    def _stop_session(self, tile_id: str) -> threading.Thread | None:
+        session = self._sessions.pop(tile_id, None)
+        handle = self._handles.get(tile_id)
+        if handle is not None:
             self._drop_pending(handle)
         if session is None:
             return None
@@ -435,8 +516,7 @@ class MediaEngine:
     def _report(self, handle: TileStream, state: TileState, detail: str,
                 session: StreamSession) -> None:
         with self._lock:
-            current = (self._handles.get(handle.tile_id) is handle
-                       and self._sessions.get(handle.tile_id) is session)
+            current = (handle.active and self._sessions.get(handle.tile_id) is session)
             changed = current and handle._set_state(state, detail)
             generation = handle.generation
         if not changed or self.on_state is None:

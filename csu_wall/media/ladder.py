@@ -18,18 +18,10 @@ and tiles give the same rungs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import IntEnum
 
+from csu_wall.core.feed import Rung
 
-class Rung(IntEnum):
-    PAUSE = 0  # no decoding; the last frame is shown with its age
-    I = 1  # noqa: E741 - the operators' name: sub stream, keyframes only
-    SD = 2  # sub stream, every frame
-    HQ = 3  # main stream
-
-    @property
-    def label(self) -> str:
-        return {Rung.PAUSE: "pause", Rung.I: "I", Rung.SD: "SD", Rung.HQ: "HQ"}[self]
+__all__ = ["LadderConfig", "LoadSample", "OverloadLadder", "Rung", "TilePriority"]
 
 
 @dataclass(frozen=True)

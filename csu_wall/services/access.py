@@ -18,6 +18,7 @@ from csu_wall.core.errors import AccessDenied
 from csu_wall.core.model import Camera, Site
 from csu_wall.core.ports import Clock, SystemClock
 from csu_wall.core.security import Habilitation, Operator
+from csu_wall.core.viewing import INTERVAL_KEY
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,25 @@ class AccessGate:
             listener(grant)
         return grant
 
+    def confirm(self, camera: Camera) -> None:
+        """Inside an access already recorded (a quality switch, a reconnection): check the
+        habilitation still holds, write no new access record. A refusal is audited."""
+        if not self.may_view(camera.commune_id):
+            self._audit.append(self._entry(AuditAction.DENIED, camera, detail="switch"))
+            raise AccessDenied(
+                f"Accès refusé : vous n'êtes plus habilité(e) pour les images de la commune "
+                f"« {self._commune_name(camera.commune_id)} »."
+            )
+
     def record_end(self, camera: Camera) -> None:
+        """The access ended (the tile closed or was given another camera)."""
         self._audit.append(self._entry(AuditAction.LIVE_VIEW_END, camera))
+
+    def record_on_screen(self, camera: Camera, action: AuditAction, interval_id: str) -> int:
+        """One end of an on-screen interval (csu_wall/core/viewing.py)."""
+        entry = self._entry(action, camera)
+        entry.extra[INTERVAL_KEY] = interval_id
+        return self._audit.append(entry)
 
     def record(self, action: AuditAction, detail: str = "") -> int:
         return self._audit.append(

@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 from csu_wall.core.audit import AuditAction
-from csu_wall.core.model import Camera, StreamKind
+from csu_wall.core.feed import TileFeed
+from csu_wall.core.model import Camera
 from csu_wall.core.ports import Clock, RecorderDriver, SourceKind, StreamSource, SystemClock
 from csu_wall.core.replay import ReplayControl
-from csu_wall.media.engine import TileStream
 from csu_wall.services.wall import WallService
 
 log = logging.getLogger(__name__)
@@ -67,20 +67,10 @@ class PlaybackService:
     def __init__(self, wall: WallService, drivers: DriverLookup | None = None, *,
                  clock: Clock | None = None) -> None:
         self.wall = wall
-        self._drivers: DriverLookup = drivers or wall._driver
+        self._drivers: DriverLookup = drivers or wall.driver
         self.clock: Clock = clock or SystemClock()
         self._lock = threading.Lock()
         self._plays: dict[str, _Play] = {}
-        # The engine's quality switcher asks the wall for main/sub *live* streams: a tile
-        # playing a recording must not be switched back to live behind the operator's back.
-        live_requests = wall.engine.stream_requests
-
-        def stream_requests(tile_id: str, kind: StreamKind) -> object:
-            if self.is_playback(tile_id) or live_requests is None:
-                return None
-            return live_requests(tile_id, kind)
-
-        wall.engine.stream_requests = stream_requests
 
     # -- queries --------------------------------------------------------------------------
 
@@ -209,15 +199,14 @@ class PlaybackService:
             return self.state(tile_id)  # type: ignore[return-value]
         return self.start(tile_id, self._shown(play), speed, paused=play.paused)
 
-    def back_to_live(self, tile_id: str) -> TileStream:
-        """The tile's camera live again (checked and audited as a live view)."""
+    def back_to_live(self, tile_id: str) -> TileFeed:
+        """The tile's camera live again (checked and audited as a live view), on the same
+        feed: the tile shows the live picture as soon as its first frame is decoded."""
         with self._lock:
             play = self._plays.pop(tile_id, None)
         if play is None:
             raise KeyError(f"tile {tile_id} is not playing a recording")
-        handle = self.wall.engine.tile(tile_id)
-        size = handle.size if handle is not None else (640, 360)
-        return self.wall.open_camera(tile_id, play.camera.id, size)
+        return self.wall.back_to_live(tile_id)
 
     def forget(self, tile_id: str) -> None:
         """The tile was closed or given another camera elsewhere."""
@@ -233,16 +222,11 @@ class PlaybackService:
             raise KeyError(f"tile {tile_id} is not playing a recording")
         return play
 
-    def _handle(self, tile_id: str) -> TileStream:
-        handle = self.wall.engine.tile(tile_id)
-        if handle is None:
-            raise KeyError(f"no stream on tile {tile_id}")
-        return handle
+    def _handle(self, tile_id: str) -> TileFeed:
+        return self.wall.feed(tile_id)
 
-    def _open(self, tile_id: str, camera: Camera, source: StreamSource) -> TileStream:
-        handle = self.wall.engine.tile(tile_id)
-        size = handle.size if handle is not None else (640, 360)
-        return self.wall.engine.open(tile_id, source, size=size, masks=camera.masks)
+    def _open(self, tile_id: str, camera: Camera, source: StreamSource) -> TileFeed:
+        return self.wall.play(tile_id, source)
 
     @staticmethod
     def _offset(driver: RecorderDriver) -> float | None:

@@ -708,6 +708,11 @@
         <translation>flux figé</translation>
     </message>
     <message>
+        <location filename="../../csu_wall/gui/tile.py" line="230"/>
+        <source>resuming…</source>
+        <translation>reprise…</translation>
+    </message>
+    <message>
         <location filename="../../csu_wall/gui/_tile_overlay.py" line="46"/>
         <source>lost — reconnecting…</source>
         <translation>perdu — reconnexion…</translation>

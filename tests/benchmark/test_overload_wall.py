@@ -56,7 +56,7 @@ def test_overloaded_wall_paints_the_age_of_every_old_frame_and_stays_responsive(
                                   camera_id=f"c{i}", recorder_id="bench", realtime=True,
                                   loop=True)
             stream = engine.open(tile.tile_id, source, size=tile.physical_size())
-            tile.set_stream(Camera(id=f"c{i}", name=f"Caméra {i}", commune_id="x",
+            tile.set_feed(Camera(id=f"c{i}", name=f"Caméra {i}", commune_id="x",
                                    recorder_id="bench"), stream)
         probe.start()
         spin(8.0, lambda: all(t.current_image() is not None for t in tiles))

@@ -103,7 +103,7 @@ def scene_screens(out: Path) -> dict[str, object]:
     camera = first.service.site.cameras[0]
     wall_window.wall.open_in_tile(tile.tile_id, camera.id)
     wait_until(lambda: tile.frames_painted >= 1, 60_000)
-    stream = tile.stream
+    stream = tile.feed
     latest = stream.latest() if stream is not None else None
     found["frame_size"] = list(latest.image.shape[1::-1]) if latest is not None else None
     found["stream_size"] = list(stream.size) if stream else None
@@ -212,7 +212,7 @@ def scene_xvfb(out: Path) -> dict[str, object]:
     found.update(_xtest_tree_drag(win))
     wall.maximise(wall.tiles[0].tile_id)
     tile = wall.tiles[0]
-    stream = tile.stream
+    stream = tile.feed
     found["maximised_main"] = wait_until(
         lambda: stream is not None and stream.kind.value == "main" and tile.frames_painted > 2,
         60_000)

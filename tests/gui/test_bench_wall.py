@@ -18,7 +18,7 @@ from tests.gui.conftest import REPO
 def test_bench_wall_command_reports_lag_while_dragging(clip_dir: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run(
-        ["timeout", "110", sys.executable, "-m", "csu_wall.gui.bench_wall", "--grid", "3×3",
+        ["timeout", "110", sys.executable, "-m", "csu_wall.benchmark.wall_drag", "--grid", "3×3",
          "--seconds", "2", "--warmup", "60", "--clips", str(clip_dir)],
         cwd=REPO, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -61,7 +61,7 @@ def test_explicit_lock_with_ctrl_l_blanks_every_tile(qtbot: QtBot, setup, db: Da
     assert controller.locked and auth.locked
     assert controller.overlay.isVisible()
     assert not any(t.isVisible() for t in window.wall.tiles)
-    assert all(t.stream is None or t._visible_sent is False for t in window.wall.tiles)
+    assert all(t.feed is None or t._visible_sent is False for t in window.wall.tiles)
     painted = dict(window.wall.frames_painted())
     qtbot.wait(400)
     assert window.wall.frames_painted() == painted  # nothing painted while locked

@@ -69,7 +69,7 @@ def _bookmark(qtbot: QtBot, window: MainWindow, features: ShiftFeatures, tile: T
               by_key: bool, category: str, note: str) -> Bookmark:
     qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)  # the operator focuses the tile
     assert window.wall.focused_tile() is tile
-    qtbot.waitUntil(lambda: tile.stream is not None and tile.stream.latest() is not None,
+    qtbot.waitUntil(lambda: tile.feed is not None and tile.feed.latest() is not None,
                     timeout=FRAME_TIMEOUT_MS)
     before = features.bookmark_dialog
     if by_key:
@@ -134,7 +134,7 @@ def test_full_shift_walkthrough(qtbot: QtBot, shift_env: ShiftEnv) -> None:  # n
     assert all(b.has_snapshot for b in made)
     png = features.bookmarks.snapshot(made[0].id)  # type: ignore[attr-defined]
     assert png is not None
-    image, frame = QImage.fromData(png), tiles[0].stream.latest()  # type: ignore[union-attr]
+    image, frame = QImage.fromData(png), tiles[0].feed.latest()  # type: ignore[union-attr]
     assert frame is not None and not image.isNull()
     # Full source resolution, not the tile's size.
     assert (image.width(), image.height()) == (frame.source_width, frame.source_height)

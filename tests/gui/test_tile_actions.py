@@ -34,7 +34,7 @@ def test_point3_double_click_maximises_on_the_main_stream_and_escape_restores(
     wall = window.wall
     tile = wall.tiles[5]
     _live(qtbot, tile)
-    stream = tile.stream
+    stream = tile.feed
     assert stream is not None and stream.kind is StreamKind.SUB
     QTest.mouseClick(tile, Qt.MouseButton.LeftButton)
     QTest.mouseDClick(tile, Qt.MouseButton.LeftButton)
@@ -42,7 +42,7 @@ def test_point3_double_click_maximises_on_the_main_stream_and_escape_restores(
     assert tile.geometry().width() >= wall.width() - 8
     assert all(not t.isVisible() for t in wall.tiles if t is not tile)
     qtbot.waitUntil(lambda: stream.kind is StreamKind.MAIN, timeout=FIRST_FRAMES_MS)
-    assert tile.stream is stream  # same handle: no black frame, the engine switched it
+    assert tile.feed is stream  # same handle: no black frame, the engine switched it
     QTest.keyClick(wall, Qt.Key.Key_Escape)
     assert wall.maximised is None and not stream.maximised
     assert all(t.isVisible() for t in wall.tiles)
@@ -67,7 +67,7 @@ def test_point3_wheel_zooms_and_drag_pans_the_picture(
     QTest.qWait(0)
     tile.wheelEvent(wheel)
     assert tile.view is not None and abs(tile.zoom - 1.5625) < 1e-6
-    stream = tile.stream
+    stream = tile.feed
     assert stream is not None
     assert hasattr(stream, "set_view"), "the media engine crops at the source"
     assert stream.view == tile.view
@@ -92,7 +92,7 @@ def test_point3_dragging_a_tile_onto_another_swaps_them(
     qtbot.waitExposed(window)
     a, b = wall.tiles[0], wall.tiles[5]
     cam_a, cam_b = a.camera, b.camera
-    stream_a = a.stream
+    stream_a = a.feed
     # 1. a drop with the tile mime (what a drag between windows carries)
     mime = QMimeData()
     mime.setData(TILE_MIME, a.tile_id.encode())
@@ -100,7 +100,7 @@ def test_point3_dragging_a_tile_onto_another_swaps_them(
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     b.dropEvent(event)
     assert event.isAccepted()
-    assert wall.tiles[5] is a and wall.tiles[0] is b and a.stream is stream_a
+    assert wall.tiles[5] is a and wall.tiles[0] is b and a.feed is stream_a
     assert cam_a is not None and cam_b is not None
     assert wall.layout_value.cameras[5] == cam_a.id and wall.layout_value.cameras[0] == cam_b.id
     # 2. the mouse: press on one tile, move, release over the other
@@ -232,7 +232,7 @@ def test_issue3_tile_shows_its_rung_badge_and_the_age_of_an_old_frame(
     window.wall._clock = lambda: real_clock() + 9.2
     qtbot.waitUntil(lambda: tile.stale, timeout=3000)
     assert tile.age_text() == "9 s ago" and tile._overlay_state()[3] == 9
-    stream = tile.stream
+    stream = tile.feed
     assert stream is not None
     stream.set_paused(True)
     qtbot.waitUntil(lambda: tile.rung == "pause", timeout=3000)

@@ -48,7 +48,7 @@ def test_empty_tile_blends_its_drop_hint_only_and_idle_pull_does_nothing(
     tile = wall.tiles[3]
     wall.close_tile(tile.tile_id)
     wall._timer.stop()
-    assert tile.camera is None and tile.stream is None
+    assert tile.camera is None and tile.feed is None
     assert tile.pull(1e9) is False and tile._age_s is None  # nothing plays: nothing to do
     hint = grab_array(tile)
     (part,) = tile._overlay_parts

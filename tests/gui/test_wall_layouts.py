@@ -80,15 +80,15 @@ def test_point1_tile_ids_stay_with_their_stream_across_layouts(
     first = wall.tiles[0]
     camera = first.camera
     assert camera is not None
-    stream = first.stream
-    generation = first.generation
+    stream = first.feed
+    generation = engine.tile(first.tile_id).generation
     grid = Grid.preset("1+5")
     others = [c.id for c in window.service.site.cameras[-3:]]
     wall.set_layout(Layout("mixte", grid, (others[0], camera.id, others[1], None, None,
                                             others[2])))
     moved = wall.tiles[1]
     assert moved is first and moved.tile_id == "tile-00"  # the same widget, moved
-    assert moved.stream is stream and moved.generation == generation
+    assert moved.feed is stream and engine.tile("tile-00").generation == generation
     assert engine.tile("tile-00") is stream
     assert [t.camera.id if t.camera else None for t in wall.tiles] == list(
         wall.layout_value.cameras)
@@ -143,7 +143,7 @@ def test_point2_commune_dropped_on_the_wall_fills_the_empty_tiles(
     order = [4, 5, 6, 7, 8, 0, 2, 3]  # from the drop tile on, then from the top
     assert [shown[i] for i in order] == expected
     for tile in wall.tiles:
-        assert tile.camera is not None and tile.stream is not None
+        assert tile.camera is not None and tile.feed is not None
     window.close()
 
 
@@ -164,9 +164,9 @@ def test_point2_tree_drags_a_commune_and_shows_status_icons(
     qtbot.waitUntil(lambda: tree.camera_status(camera_id) == TileState.LIVE.value,
                     timeout=FIRST_FRAMES_MS)
     # lost: what the engine reports for a broken stream reaches the tree
-    window.bridge.post(first.tile_id, first.generation, TileState.LOST, "coupure")
+    window.bridge.post(first.tile_id, 0, TileState.LOST, "coupure")
     qtbot.waitUntil(lambda: tree.camera_status(camera_id) == "lost", timeout=2000)
-    window.bridge.post(first.tile_id, first.generation, TileState.UNAUTHORISED, "refus")
+    window.bridge.post(first.tile_id, 0, TileState.UNAUTHORISED, "refus")
     qtbot.waitUntil(lambda: tree.camera_status(camera_id) == "unauthorised",
                     timeout=2000)
     # detached: the commune leaves the convention (the service's site changes)

@@ -114,19 +114,31 @@ def test_masks_are_burned_into_the_delivered_frames(make_engine: Make, small_cli
     assert not (img[100:, 170:] == np.array(MASK_BGRA, np.uint8)).all()
 
 
-def test_reopening_a_tile_drops_the_old_generation(make_engine: Make, small_clip: Path,
-                                                   demo_driver: DemoDriver) -> None:
+def test_reopening_a_tile_keeps_its_feed_and_drops_the_old_source(
+        make_engine: Make, small_clip: Path, demo_driver: DemoDriver) -> None:
+    """One feed per tile: another source on the tile (another camera, a recording) plays on
+    the SAME feed object, so whoever holds it (the tile widget) sees the new frames; the old
+    source's frames and states never come out of it again."""
+    states: list[tuple[str, int, TileState, str]] = []
     engine = make_engine(workers=2)
+    engine.on_state = lambda *a: states.append(a)
     first = engine.open("t1", file_source(small_clip), size=(320, 180))
     assert wait_until(lambda: first.latest() is not None, 5)
+    old_frame = first.latest()
+    old_generation = first.generation
     second = engine.open("t1", demo_driver.live_source(camera(99), StreamKind.SUB),
                          size=(320, 180))
-    assert second.generation == first.generation + 1
-    assert first.latest() is None  # the old camera's picture never shows again
-    assert engine.tile("t1") is second
-    assert wait_until(lambda: second.latest() is not None, 10)
-    assert second.latest().generation == second.generation  # type: ignore[union-attr]
+    assert second is first and engine.tile("t1") is first
+    assert first.generation == old_generation + 1
+    assert first.latest() is not old_frame  # the old camera's picture never shows again
+    assert first.state is TileState.CONNECTING
+    assert wait_until(lambda: first.latest() is not None, 10)
+    assert first.latest().generation == first.generation  # type: ignore[union-attr]
     assert engine.stats()["sessions"] == 1
+    # after the reopen, nothing of the old generation is reported
+    reopened_at = next(i for i, s in enumerate(states)
+                       if s[1] == first.generation and s[2] is TileState.CONNECTING)
+    assert all(s[1] == first.generation for s in states[reopened_at:])
 
 
 def test_close_and_shutdown_are_fast_and_leave_no_thread(make_engine: Make,
@@ -137,7 +149,8 @@ def test_close_and_shutdown_are_fast_and_leave_no_thread(make_engine: Make,
     t0 = time.monotonic()
     engine.close("t0")
     assert time.monotonic() - t0 < 0.5
-    assert engine.tile("t0") is None and handles[0].latest() is None
+    feed = engine.tile("t0")
+    assert feed is handles[0] and not feed.active and handles[0].latest() is None
     t0 = time.monotonic()
     engine.shutdown()
     assert time.monotonic() - t0 < 1.0

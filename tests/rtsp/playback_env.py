@@ -116,7 +116,7 @@ def make_env(tmp_path: Path, server: RtspServer, device: OnvifDevice | None = No
     driver = LoopbackDriver(server, device)
     wall = WallService(SITE, gate, engine, lambda r: driver)
     if open_tile:
-        wall.open_camera(TILE, CAMERA.id, (320, 192), StreamKind.SUB)
+        wall.open_camera(TILE, CAMERA.id, (320, 192))
     return Env(PlaybackService(wall), wall, gate, db)
 
 
