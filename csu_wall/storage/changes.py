@@ -36,6 +36,13 @@ from csu_wall.storage.schema_shifts import change_log
 log = logging.getLogger(__name__)
 
 CHANNEL = "csu_wall_changes"
+# A LISTEN connection only receives: when the link dies without a reset (a cable, a VPN) this
+# end would never notice, and the server drops the session — and the notifications — once its
+# own TCP gives up. Keepalive probes every few seconds make the socket fail within about
+# 25 s (idle 10 s + 3 probes 5 s apart), so the feed reconnects and sends RESYNC; the system
+# default waits two hours before the first probe.
+_KEEPALIVE = {"keepalives": "1", "keepalives_idle": "10", "keepalives_interval": "5",
+              "keepalives_count": "3"}
 _KEEP_ROWS = 5000  # SQLite change_log rows kept; readers only need the recent tail
 _PRUNE_EVERY = 500
 
@@ -169,6 +176,8 @@ class ChangeFeed:
                             ("user", url.username), ("password", url.password)):
             if value is not None:
                 params[name] = value
+        for name, value in _KEEPALIVE.items():
+            params.setdefault(name, value)  # the site's URL may say otherwise
         conn = psycopg.connect(autocommit=True, connect_timeout=5, **params)
         conn.execute(f"LISTEN {CHANNEL}")
         return conn

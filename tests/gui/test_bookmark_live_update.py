@@ -51,8 +51,9 @@ def test_panel_lists_another_workstations_bookmark(
 def _visible_notes(panel: BookmarkPanel) -> list[str]:
     """The note column of the rows the operator sees."""
     table = panel.table
-    return [table.item(row, 6).text() for row in range(table.rowCount())
-            if not table.isRowHidden(row) and table.item(row, 6) is not None]
+    items = [table.item(row, 6) for row in range(table.rowCount())
+             if not table.isRowHidden(row)]
+    return [item.text() for item in items if item is not None]
 
 
 def test_resync_reloads_the_list_and_the_categories(

@@ -138,3 +138,30 @@ def test_resync_is_never_published(db: Database) -> None:
         publish(conn, ChangeTopic.RESYNC, "")
     with db.read() as conn:
         assert conn.execute(select(func.count()).select_from(change_log)).scalar() == 0
+
+
+def test_the_postgresql_listen_socket_probes_a_silent_link(pg_url: str) -> None:
+    """A LISTEN connection only receives, so a link that dies without a reset is found only
+    by TCP keepalive probes: the socket the feed listens on has them, at seconds, not at
+    the system's two hours (a userspace relay cannot drop packets, so the kernel's options
+    are what is checked)."""
+    import os
+    import socket
+
+    db = Database.open(pg_url, create=True)
+    try:
+        conn = ChangeFeed(db, lambda t, k: None)._connect_pg()
+        try:
+            sock = socket.socket(fileno=os.dup(conn.fileno()))
+            try:
+                assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+                idle = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)
+                interval = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL)
+                count = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT)
+            finally:
+                sock.close()
+        finally:
+            conn.close()
+    finally:
+        db.close()
+    assert idle + interval * count <= 30
