@@ -5,6 +5,7 @@ operator ticks each open item before taking the wall (the acknowledgment is reco
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,13 +45,15 @@ class HandoverFiles:
     csv: Path
 
 
-def export_report(report: HandoverReport, site: Site, directory: Path) -> HandoverFiles:
+def export_report(report: HandoverReport, site: Site, directory: Path, *,
+                  names: Mapping[str, str] | None = None) -> HandoverFiles:
     """Write the report as HTML, PDF (Qt printing) and the CSV of its bookmarks into
-    ``directory`` (private: the report names cameras and incidents)."""
+    ``directory`` (private: the report names cameras and incidents). ``names``: operators'
+    display names by login (:func:`report_names`)."""
     private_folder(directory)
     stamp = report.generated_utc.astimezone(PARIS).strftime("%Y%m%d-%H%M%S")
     base = directory / f"releve-{report.shift.id}-{stamp}"
-    html = to_html(report, site)
+    html = to_html(report, site, names)
     html_path = base.with_suffix(".html")
     html_path.write_text(html, encoding="utf-8")
     pdf_path = html_to_pdf(html, base.with_suffix(".pdf"),
@@ -60,6 +63,19 @@ def export_report(report: HandoverReport, site: Site, directory: Path) -> Handov
     with csv_path.open("w", encoding="utf-8-sig", newline="") as out:
         out.write(bookmarks_csv(report.bookmarks, site))
     return HandoverFiles(html_path, pdf_path, csv_path)
+
+
+def report_names(shifts: ShiftApi, report: HandoverReport) -> dict[str, str]:
+    """The display names of every operator the report mentions (logins if unreadable)."""
+    shift = report.shift
+    ids = {shift.operator_id, *shift.members, *(b.operator_id for b in report.bookmarks)}
+    if report.acknowledged_by:
+        ids.add(report.acknowledged_by)
+    try:
+        return shifts.operator_names(sorted(ids))
+    except Exception:  # the report is still worth showing with logins
+        log.exception("operators' names not read for the handover report")
+        return {}
 
 
 class HandoverDialog(QDialog):
@@ -117,7 +133,7 @@ class HandoverDialog(QDialog):
         except (CsuWallError, ValueError) as exc:
             self.info_label.setText(str(exc))
             return None
-        self.preview.setHtml(to_html(report, self._site))
+        self.preview.setHtml(to_html(report, self._site, report_names(self._shifts, report)))
         return report
 
     def hand_over(self) -> HandoverReport | None:
@@ -134,9 +150,10 @@ class HandoverDialog(QDialog):
                                             "or call IT support."))
             return None
         self.report = saved
-        self.preview.setHtml(to_html(saved, self._site))
+        names = report_names(self._shifts, saved)
+        self.preview.setHtml(to_html(saved, self._site, names))
         try:
-            self.files = export_report(saved, self._site, self._export_dir)
+            self.files = export_report(saved, self._site, self._export_dir, names=names)
         except Exception:  # the handover itself is saved: only the copies are missing
             log.exception("handover files not written to %s", self._export_dir)
             self.info_label.setText(self.tr(
@@ -163,16 +180,19 @@ class HandoverAckDialog(QDialog):
         self.shift: Shift | None = None
         shift = report.shift
         ended = local_text(shift.ended_utc) if shift.ended_utc else "—"
+        names = report_names(shifts, report)
         header = QLabel(self.tr(
             "Handover of shift n°{id} by {who} ({start} – {end}). Read it, then tick each "
-            "open item to take the wall.").format(id=shift.id, who=shift.operator_id,
+            "open item to take the wall.").format(id=shift.id,
+                                                  who=names.get(shift.operator_id,
+                                                                shift.operator_id),
                                                   start=local_text(shift.started_utc),
                                                   end=ended))
         header.setWordWrap(True)
         self.report_view = QTextBrowser()
         self.report_view.setObjectName("handoverAckReport")
         self.report_view.setOpenLinks(False)
-        self.report_view.setHtml(to_html(report, site))
+        self.report_view.setHtml(to_html(report, site, names))
         self.item_boxes: dict[str, QCheckBox] = {}
         items = QWidget()
         column = QVBoxLayout(items)

@@ -22,9 +22,11 @@ def html_to_pdf(html: str, path: Path, *, title: str = "") -> Path:
     writer.setResolution(PDF_DPI)
     writer.setTitle(title)
     writer.setCreator("csu-wall")
+    # No margin on the writer: QTextDocument.print_ puts its own 2 cm around the text, and
+    # the two added up left a 14 cm column on a 21 cm page (tables cut words to fit).
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
                                      QPageLayout.Orientation.Portrait,
-                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+                                     QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter))
     document = QTextDocument()
     document.setHtml(html)
     # print_ lays a copy out on the writer's page (margins included) and paints every page.

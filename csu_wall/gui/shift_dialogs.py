@@ -41,6 +41,8 @@ class ShiftApi(Protocol):
     def acknowledge(self, handover_id: int, operator_id: str,
                     acked_keys: Collection[str]) -> Shift: ...
 
+    def operator_names(self, operator_ids: Collection[str]) -> dict[str, str]: ...
+
 
 class ShiftStartDialog(QDialog):
     """Open a new shift, or join the one already open on this workstation."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -25,16 +25,24 @@ CSV_HEADER = ("n°", "date (heure de Paris)", "date UTC", "commune", "caméra", 
               "gravité", "statut", "note", "opérateur", "vacation", "référence judiciaire",
               "instantané")
 
+# Laid out for A4 portrait by Qt's rich text (QTextDocument): tables take the page's width
+# through their width attribute (Qt ignores CSS widths on tables), columns get percentages
+# wide enough for their longest word, and dates, times and headers never wrap — so no word
+# or date is ever cut ("Commun/e", "04/12/202/6").
 _STYLE = """
-body { font-family: 'DejaVu Sans', sans-serif; font-size: 10pt; color: #000; }
+body { font-family: 'DejaVu Sans', sans-serif; font-size: 10pt; color: #000;
+       background: #fff; }
 h1 { font-size: 16pt; margin-bottom: 2pt; }
 h2 { font-size: 12pt; margin-top: 14pt; border-bottom: 1px solid #444; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #888; padding: 3pt; text-align: left; vertical-align: top; }
-th { background: #ddd; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #888; padding: 3pt; text-align: left; vertical-align: top;
+         font-size: 9pt; }
+th { background: #ddd; white-space: nowrap; }
+.nowrap { white-space: nowrap; }
 .muted { color: #555; }
 .mono { font-family: 'DejaVu Sans Mono', monospace; font-size: 8pt; }
 """
+_TABLE = '<table width="100%" cellspacing="0" cellpadding="3" border="1">'
 
 
 def fr_time(value: datetime | None) -> str:
@@ -44,25 +52,32 @@ def fr_time(value: datetime | None) -> str:
     return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
 
 
-def to_html(report: HandoverReport, site: Site) -> str:
+def to_html(report: HandoverReport, site: Site, names: Mapping[str, str] | None = None) -> str:
+    """``names``: operators' display names by login (a login is shown when missing)."""
     shift = report.shift
-    members = ", ".join(shift.members) or shift.operator_id
+
+    def name(login: str) -> str:
+        return (names or {}).get(login, login)
+
+    members = ", ".join(name(m) for m in shift.members) or name(shift.operator_id)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="fr"><head><meta charset="utf-8">',
         f"<title>Relève de la vacation n° {shift.id} — {escape(site.name)}</title>",
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>Relève de la vacation n° {shift.id}</h1>",
-        f"<p class='muted'>{escape(site.name)} — poste {escape(shift.workstation)}</p>",
-        "<table>",
-        _row("Opérateur", escape(shift.operator_id)),
+        f"<p class='muted'>{escape(site.name)} — poste {escape(shift.workstation)} — "
+        "heures de Paris</p>",
+        _TABLE,
+        _row("Opérateur", escape(name(shift.operator_id))),
         _row("Opérateurs de la vacation", escape(members)),
         _row("Murs", escape(", ".join(shift.walls)) or "—"),
         _row("Début", fr_time(shift.started_utc)),
         _row("Fin", fr_time(shift.ended_utc) or "en cours"),
         _row("Rapport établi le", fr_time(report.generated_utc)),
         _row("Relève n°", str(report.id) if report.id is not None else "non enregistrée"),
-        _row("Acquittée par", escape(report.acknowledged_by or "pas encore acquittée")),
+        _row("Acquittée par", escape(name(report.acknowledged_by) if report.acknowledged_by
+                                     else "pas encore acquittée")),
         "</table>",
         f"<h2>Signets de la vacation ({len(report.bookmarks)})</h2>",
         _bookmarks_table(report.bookmarks, site),
@@ -75,14 +90,14 @@ def to_html(report: HandoverReport, site: Site) -> str:
         parts.append("<p>Aucun point ouvert.</p>")
     parts.append(f"<h2>Caméras perdues pendant la vacation ({len(report.lost_cameras)})</h2>")
     if report.lost_cameras:
-        parts.append("<table><tr><th>Caméra</th><th>Commune</th><th>Perdue à</th>"
-                     "<th>Revenue à</th></tr>")
+        parts.append(_TABLE + _header(("Caméra", 34), ("Commune", 22), ("Perdue à", 22),
+                                      ("Revenue à", 22)))
         for cam in report.lost_cameras:
             parts.append(
                 f"<tr><td>{escape(cam.camera_name)}</td>"
                 f"<td>{escape(_commune(site, cam.commune_id))}</td>"
-                f"<td>{fr_time(cam.since_utc)}</td>"
-                f"<td>{fr_time(cam.until_utc) or 'toujours perdue'}</td></tr>")
+                f"<td class='nowrap'>{fr_time(cam.since_utc)}</td>"
+                f"<td class='nowrap'>{fr_time(cam.until_utc) or 'toujours perdue'}</td></tr>")
         parts.append("</table>")
     else:
         parts.append("<p>Aucune caméra perdue.</p>")
@@ -117,13 +132,13 @@ def _bookmarks_table(bookmarks: Iterable[Bookmark], site: Site) -> str:
     rows = list(bookmarks)
     if not rows:
         return "<p>Aucun signet.</p>"
-    out = ["<table><tr><th>N°</th><th>Heure</th><th>Commune</th><th>Caméra</th>"
-           "<th>Catégorie</th><th>Gravité</th><th>Statut</th><th>Note</th></tr>"]
+    out = [_TABLE + _header(("N°", 4), ("Heure", 19), ("Commune", 12), ("Caméra", 14),
+                            ("Catégorie", 12), ("Gravité", 9), ("Statut", 8), ("Note", 22))]
     for b in rows:
         judicial = (f"<br><em>Procédure judiciaire : {escape(b.judicial_ref)}</em>"
                     if b.judicial_ref else "")
         out.append(
-            f"<tr><td>{b.id}</td><td>{fr_time(b.at_utc)}</td>"
+            f"<tr><td>{b.id}</td><td class='nowrap'>{fr_time(b.at_utc)}</td>"
             f"<td>{escape(_commune(site, b.commune_id))}</td>"
             f"<td>{escape(_camera(site, b.camera_id))}</td><td>{escape(b.category)}</td>"
             f"<td>{SEVERITY_FR[b.severity]}</td><td>{STATUS_FR[b.status]}</td>"
@@ -133,7 +148,13 @@ def _bookmarks_table(bookmarks: Iterable[Bookmark], site: Site) -> str:
 
 
 def _row(label: str, value: str) -> str:
-    return f"<tr><th>{escape(label)}</th><td>{value}</td></tr>"
+    return f"<tr><th width='30%'>{escape(label)}</th><td>{value}</td></tr>"
+
+
+def _header(*columns: tuple[str, int]) -> str:
+    """A table's header row: (title, width in % of the page)."""
+    return "<tr>" + "".join(f"<th width='{width}%'>{escape(title)}</th>"
+                            for title, width in columns) + "</tr>"
 
 
 def _commune(site: Site, commune_id: str) -> str:

@@ -32,6 +32,7 @@ from csu_wall.storage import bookmark_repo, shift_repo
 from csu_wall.storage.audit import DbAuditLog
 from csu_wall.storage.changes import guarded, publish
 from csu_wall.storage.db import Database
+from csu_wall.storage.operators import get_operator
 from csu_wall.storage.schema import audit_log
 from csu_wall.storage.schema_shifts import handovers, lost_cameras
 
@@ -177,6 +178,16 @@ class ShiftService:
             lost = shift_repo.lost_of(conn, int(row["shift_id"]))
         assert shift is not None
         return _report_of(row, shift, marks, lost)
+
+    def operator_names(self, operator_ids: Collection[str]) -> dict[str, str]:
+        """Display names for reports ("Jeanne Dupont", not "jdupont"); the login when the
+        account is unknown."""
+        names: dict[str, str] = {}
+        for operator_id in operator_ids:
+            with guarded(self._db, "noms des opérateurs non lus"):
+                operator = get_operator(self._db, operator_id)
+            names[operator_id] = operator.display_name if operator else operator_id
+        return names
 
     def acknowledge(self, handover_id: int, operator_id: str,
                     acked_keys: Collection[str]) -> Shift:
