@@ -84,6 +84,7 @@ class TileWidget(TileInput, TilePaint, QWidget):
         self._touring = False
         self._visible_sent: bool | None = None
         self._resume_until = 0.0  # shown again after being hidden: resuming until then
+        self._resume_from = 0.0  # ... since then: a frame decoded later ends the resumption
         self._resuming = False
         self.on_screen_reported = False  # the wall told the service this tile is on screen
         self._press: QPoint | None = None  # where a left press began (drag or pan)
@@ -166,7 +167,8 @@ class TileWidget(TileInput, TilePaint, QWidget):
         frame, the tile says it resumes until a new frame comes."""
         if self.feed is not None and visible != self._visible_sent:
             if visible and self._visible_sent is False and self._frame is not None:
-                self._resume_until = (time.monotonic() if now is None else now) + RESUME_GRACE_S
+                self._resume_from = time.monotonic() if now is None else now
+                self._resume_until = self._resume_from + RESUME_GRACE_S
             self.feed.set_visible(visible)
             self._visible_sent = visible
 
@@ -186,7 +188,8 @@ class TileWidget(TileInput, TilePaint, QWidget):
             latest = feed.latest()
             if latest is not None and latest is not frame:
                 self._set_frame(latest)
-                self._resume_until = 0.0
+                if latest.decoded_at >= self._resume_from:  # not one decoded before hiding
+                    self._resume_until = 0.0
                 frame = latest
                 changed = True
             self._rung_wait -= 1
