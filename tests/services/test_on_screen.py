@@ -17,13 +17,7 @@ from csu_wall.core.viewing import INTERVAL_KEY
 from csu_wall.services.wall import WallService
 from csu_wall.storage.audit import entries
 from csu_wall.storage.db import Database
-from tests.services.test_access import (  # noqa: F401 - the listener fixture
-    CountingListener,
-    habilitation,
-    listener,
-    make_site,
-    make_wall,
-)
+from tests.services.test_access import CountingListener, habilitation, make_site, make_wall
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -38,6 +32,13 @@ def db(tmp_path: Path) -> Iterator[Database]:
 def _records(db: Database) -> list[tuple[AuditAction, str, str]]:
     return [(r.entry.action, r.entry.camera_id or "", r.entry.extra.get(INTERVAL_KEY, ""))
             for r in entries(db, limit=None)]
+
+
+@pytest.fixture()
+def listener() -> Iterator[CountingListener]:
+    counting = CountingListener()
+    yield counting
+    counting.close()
 
 
 @pytest.fixture()
