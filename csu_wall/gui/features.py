@@ -86,15 +86,15 @@ def install_features(
         the bookmark's time (minus its pre-roll, given by the panel)."""
         tile = window.wall.focused_tile()
         window.wall.open_in_tile(tile.tile_id, camera_id)
-        if playback is None:
+        bar = out.playback
+        if bar is None:
             return QCoreApplication.translate(
                 "WallFeatures", "Recorded video is not available here: the live camera is shown.")
-        try:
-            playback.start(tile.tile_id, start_utc)
-        except (CsuWallError, KeyError, ValueError) as exc:
-            return QCoreApplication.translate(
-                "WallFeatures", "Recorded video unavailable ({reason}): the live camera is shown."
-            ).format(reason=str(exc))
+        # The recorder is asked without waiting for it: the playback bar says it is searching
+        # (and can cancel); a failure reaches the status bar, the live camera stays.
+        bar.set_tile(tile.tile_id, tile.camera)
+        window.side_panels["playback"].show()
+        bar.play_from(start_utc)
         return None
 
     def shown_time(tile: TileWidget) -> datetime | None:

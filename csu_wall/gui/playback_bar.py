@@ -4,11 +4,16 @@ A date-time picker in Europe/Paris (UTC inside), −60 s / −10 s jumps, a time
 camera's bookmarks, play/pause, one-frame step, speed ×1/×2/×4, back to live, the time shown
 and a warning when the recorder's clock is off by more than 2 s. ``install_playback`` plugs it
 into the main window (tile action + side panel).
+
+Asking the recorder for its recording (start, seek, jump, speed by restart) is a coroutine on
+the GUI's event loop (qasync): the recorder is asked on the recorder executor under its own
+timeout while the wall keeps playing; the bar says it is searching and offers to cancel.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
@@ -29,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Camera
+from csu_wall.gui._async import spawn
 from csu_wall.services.playback import SPEEDS, PlaybackService, PlaybackState, clock_message
 
 PARIS = QTimeZone(b"Europe/Paris")
@@ -155,6 +161,11 @@ class PlaybackBar(QWidget):
         self.clock_label.hide()
         self.timeline = Timeline()
         self.timeline.sig_seek.connect(self.seek)
+        # While the recorder is asked for its recording: what is going on, and a way out.
+        self.busy_label = QLabel(self.tr("Looking for the recording…"))
+        self.busy_label.setObjectName("playbackBusy")
+        self.cancel_button = self._button("playbackCancel", self.tr("Cancel"), self.cancel)
+        self.task: asyncio.Task[bool] | None = None  # the search under way
 
         grid = QGridLayout()
         grid.addWidget(QLabel(self.tr("Time (Paris):")), 0, 0)
@@ -168,6 +179,10 @@ class PlaybackBar(QWidget):
         layout.addWidget(self.camera_label)
         layout.addLayout(grid)
         layout.addLayout(buttons)
+        busy = QHBoxLayout()
+        busy.addWidget(self.busy_label, 1)
+        busy.addWidget(self.cancel_button)
+        layout.addLayout(busy)
         layout.addWidget(self.timeline)
         layout.addWidget(self.shown_label)
         layout.addWidget(self.clock_label)
@@ -179,6 +194,7 @@ class PlaybackBar(QWidget):
         self.timer.start()
         self._bookmark_span: tuple[datetime, datetime] | None = None
         self._bookmarks: list[datetime] = []
+        self._show_busy(False)
         self.refresh()
 
     def _button(self, name: str, text: str, slot: Callable[[], Any]) -> QPushButton:
@@ -190,6 +206,10 @@ class PlaybackBar(QWidget):
     # -- commands -------------------------------------------------------------------------
 
     def set_tile(self, tile_id: str, camera: Camera | None) -> None:
+        if tile_id != self.tile_id and self.task is not None:
+            self.task.cancel()  # a search for another tile: given up
+            self.task = None
+            self._show_busy(False)
         self.tile_id, self.camera = tile_id, camera
         self._bookmark_span = None
         self.refresh()
@@ -208,25 +228,74 @@ class PlaybackBar(QWidget):
             self.refresh()
         return True
 
-    def go(self) -> bool:
+    @property
+    def searching(self) -> bool:
+        return self.task is not None
+
+    def _search(self, request: Callable[[], Awaitable[object]]) -> asyncio.Task[bool] | None:
+        """Ask the recorder (``request``, a coroutine of the playback service) without
+        waiting for it: the newest request replaces one still under way. Returns the task
+        (its result: True when the recording plays), None when refused at once."""
+        if self.tile_id is None:
+            self.sig_message.emit(self.tr("Choose a tile showing a camera first."), "error")
+            return None
+        if self.task is not None:
+            self.task.cancel()
+        task = spawn(self._searching(request), name=f"playback-search-{self.tile_id}")
+        self.task = task
+        self._show_busy(True)
+        return task
+
+    async def _searching(self, request: Callable[[], Awaitable[object]]) -> bool:
+        try:
+            await request()
+            return True
+        except (CsuWallError, ValueError, KeyError) as exc:
+            text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            self.sig_message.emit(str(text), "error")
+            return False
+        finally:
+            if self.task is asyncio.current_task():
+                self.task = None
+                try:
+                    self._show_busy(False)
+                    self.refresh()
+                except RuntimeError:  # the bar was deleted while the recorder was asked
+                    pass
+
+    def cancel(self) -> None:
+        """The operator gave up waiting for the recorder: the tile stays as it was."""
+        task, self.task = self.task, None
+        self._show_busy(False)
+        if task is not None and task.cancel():
+            self.sig_message.emit(self.tr("Search for the recording cancelled."), "info")
+
+    def _show_busy(self, busy: bool) -> None:
+        self.busy_label.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+
+    def go(self) -> asyncio.Task[bool] | None:
         start = from_qt(self.when.dateTime())
         speed = float(self.speed.currentData())
-        return self._run(lambda: self.service.start(self.tile_id or "", start, speed))
+        tile = self.tile_id or ""
+        return self._search(lambda: self.service.start(tile, start, speed))
 
-    def seek(self, when: datetime) -> bool:
+    def play_from(self, start_utc: datetime) -> asyncio.Task[bool] | None:
+        """Recorded video of the bar's tile from ``start_utc`` (a bookmark, say)."""
+        self.when.setDateTime(to_qt(start_utc))
+        return self.go()
+
+    def seek(self, when: datetime) -> asyncio.Task[bool] | None:
         tile = self.tile_id or ""
         if not self.service.is_playback(tile):
-            self.when.setDateTime(to_qt(when))
-            return self.go()
-        return self._run(lambda: self.service.seek(tile, when))
+            return self.play_from(when)
+        return self._search(lambda: self.service.seek(tile, when))
 
-    def jump(self, seconds: float) -> bool:
+    def jump(self, seconds: float) -> asyncio.Task[bool] | None:
         tile = self.tile_id or ""
         if not self.service.is_playback(tile):  # from live: that long ago
-            self.when.setDateTime(to_qt(self.service.clock.now_utc()
-                                        + timedelta(seconds=seconds)))
-            return self.go()
-        return self._run(lambda: self.service.jump(tile, seconds))
+            return self.play_from(self.service.clock.now_utc() + timedelta(seconds=seconds))
+        return self._search(lambda: self.service.jump(tile, seconds))
 
     def toggle_pause(self) -> bool:
         return self._run(lambda: self.service.toggle_pause(self.tile_id or ""))
@@ -237,9 +306,12 @@ class PlaybackBar(QWidget):
     def _speed_chosen(self, _index: int) -> None:
         tile = self.tile_id or ""
         if self.service.is_playback(tile):
-            self._run(lambda: self.service.set_speed(tile, float(self.speed.currentData())))
+            speed = float(self.speed.currentData())
+            self._search(lambda: self.service.set_speed(tile, speed))
 
     def live(self) -> bool:
+        if self.task is not None:  # a search under way would take the tile back to playback
+            self.cancel()
         return self._run(lambda: self.service.back_to_live(self.tile_id or ""))
 
     # -- display --------------------------------------------------------------------------

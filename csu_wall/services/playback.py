@@ -8,6 +8,7 @@ act on the running session; other sources (demo files) only pause. Times are awa
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable
@@ -15,10 +16,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 from csu_wall.core.audit import AuditAction
+from csu_wall.core.errors import RecorderError
 from csu_wall.core.feed import TileFeed
 from csu_wall.core.model import Camera
 from csu_wall.core.ports import Clock, RecorderDriver, SourceKind, StreamSource, SystemClock
 from csu_wall.core.replay import ReplayControl
+from csu_wall.services.recorder_calls import recorder_call
 from csu_wall.services.wall import WallService
 
 log = logging.getLogger(__name__)
@@ -27,6 +30,8 @@ SPEEDS = (1.0, 2.0, 4.0)
 CLOCK_WARNING_S = 2.0  # a recorder clock further off than this is shown to the operator
 MSG_NO_CAMERA = "Aucune caméra sur cette vignette : ouvrez d'abord une caméra."
 MSG_FUTURE = "Cette heure n'est pas encore enregistrée : choisissez un moment passé."
+MSG_TILE_CHANGED = ("La vignette a changé de caméra pendant la recherche de l'enregistrement : "
+                    "relecture abandonnée.")
 MSG_SPEED = "Vitesse non prise en charge : choisissez ×1, ×2 ou ×4."
 MSG_CLOCK = ("L'horloge de l'enregistreur {rid} a {s:+.0f} s d'écart avec celle du poste : "
              "les heures affichées en relecture peuvent être décalées d'autant. Signalez-le au "
@@ -100,9 +105,14 @@ class PlaybackService:
 
     # -- commands -------------------------------------------------------------------------
 
-    def start(self, tile_id: str, start_utc: datetime, speed: float = 1.0, *,
-              paused: bool = False) -> PlaybackState:
-        """Switch the tile's camera to its recording at ``start_utc`` (checked, audited)."""
+    async def start(self, tile_id: str, start_utc: datetime, speed: float = 1.0, *,
+                    paused: bool = False) -> PlaybackState:
+        """Switch the tile's camera to its recording at ``start_utc`` (checked, audited).
+
+        A coroutine of the caller's loop (the GUI's, through qasync): the recorder is asked
+        for its source and clock on the recorder executor, within the recorder's own timeout
+        (RecorderUnreachable, French, past it). Cancelling abandons the request and leaves the
+        tile as it was; so does a tile given another camera meanwhile (KeyError, French)."""
         camera = self.wall.camera_on(tile_id)
         if camera is None:
             raise KeyError(MSG_NO_CAMERA)
@@ -113,8 +123,9 @@ class PlaybackService:
             raise ValueError(MSG_FUTURE)
         self.wall.access.authorise(camera, AuditAction.PLAYBACK)
         driver = self._drivers(camera.recorder_id)
-        offset = self._offset(driver)
-        source = driver.playback_source(camera, start_utc, speed)
+        offset, source = await self._fetch(driver, camera, start_utc, speed)
+        if self.wall.camera_on(tile_id) != camera:
+            raise KeyError(MSG_TILE_CHANGED)
         control: ReplayControl | None = None
         if source.kind in (SourceKind.RTSP, SourceKind.RTSP_REPLAY):
             control = ReplayControl(start_utc, speed)
@@ -134,16 +145,16 @@ class PlaybackService:
                  start_utc.isoformat(), speed)
         return self.state(tile_id)  # type: ignore[return-value]
 
-    def jump(self, tile_id: str, seconds: float) -> PlaybackState:
+    async def jump(self, tile_id: str, seconds: float) -> PlaybackState:
         """From the time shown, ``seconds`` later (negative: earlier); keeps pause and speed."""
         play = self._play(tile_id)
         target = self._shown(play) + timedelta(seconds=seconds)
-        return self.start(tile_id, min(target, self.clock.now_utc()), play.speed,
-                          paused=play.paused)
+        return await self.start(tile_id, min(target, self.clock.now_utc()), play.speed,
+                                paused=play.paused)
 
-    def seek(self, tile_id: str, when_utc: datetime) -> PlaybackState:
+    async def seek(self, tile_id: str, when_utc: datetime) -> PlaybackState:
         play = self._play(tile_id)
-        return self.start(tile_id, when_utc, play.speed, paused=play.paused)
+        return await self.start(tile_id, when_utc, play.speed, paused=play.paused)
 
     def pause(self, tile_id: str) -> None:
         play = self._play(tile_id)
@@ -187,7 +198,7 @@ class PlaybackService:
         play.paused = True
         return True
 
-    def set_speed(self, tile_id: str, speed: float) -> PlaybackState:
+    async def set_speed(self, tile_id: str, speed: float) -> PlaybackState:
         """×1, ×2 or ×4: our client asks the recorder again with ``Scale:``; other sources
         restart at the time shown."""
         if speed not in SPEEDS:
@@ -197,7 +208,7 @@ class PlaybackService:
             play.control.set_speed(speed)
             play.speed = speed
             return self.state(tile_id)  # type: ignore[return-value]
-        return self.start(tile_id, self._shown(play), speed, paused=play.paused)
+        return await self.start(tile_id, self._shown(play), speed, paused=play.paused)
 
     def back_to_live(self, tile_id: str) -> TileFeed:
         """The tile's camera live again (checked and audited as a live view), on the same
@@ -227,6 +238,21 @@ class PlaybackService:
 
     def _open(self, tile_id: str, camera: Camera, source: StreamSource) -> TileFeed:
         return self.wall.play(tile_id, source)
+
+    async def _fetch(self, driver: RecorderDriver, camera: Camera, start_utc: datetime,
+                     speed: float) -> tuple[float | None, StreamSource]:
+        """The recorder's clock offset and playback source, asked together on the recorder
+        executor, each within the recorder's timeout."""
+        offset = asyncio.ensure_future(recorder_call(driver, self._offset, driver))
+        try:
+            source = await recorder_call(driver, driver.playback_source, camera, start_utc,
+                                         speed)
+            try:
+                return await offset, source
+            except RecorderError:  # no clock in time: playback works without it
+                return None, source
+        finally:
+            offset.cancel()
 
     @staticmethod
     def _offset(driver: RecorderDriver) -> float | None:

@@ -1,9 +1,11 @@
 """The playback bar (issue 7, point 4) with pytest-qt, over the real main window, wall service
 and loopback RTSP server: pick a Paris time, play, pause, step, speed, jump, timeline
-bookmarks, back to live, and the recorder clock warning."""
+bookmarks, back to live, and the recorder clock warning. Asking the recorder is a coroutine
+on the test's qasync loop (as on the application's): the bar shows it searches and cancels."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Iterator
@@ -21,7 +23,7 @@ from tests.rtsp.onvif_soap import OnvifDevice, onvif_device
 from tests.rtsp.playback_env import CAMERA, FRAME, GOP, TILE, Env, at, make_env
 from tests.rtsp.timecode import read_time
 
-pytestmark = [pytest.mark.rtsp, pytest.mark.timeout(90)]
+pytestmark = [pytest.mark.rtsp, pytest.mark.timeout(90), pytest.mark.usefixtures("qasync_loop")]
 
 BOOKMARKS = [at(20), at(50), at(-3600)]
 
@@ -50,6 +52,17 @@ def make_bar(qtbot: QtBot, env: Env, calls: Calls | None = None) -> PlaybackBar:
     return bar
 
 
+def outcome(qtbot: QtBot, task: asyncio.Task[bool] | None, timeout_ms: int = 15000) -> bool:
+    """The search's result once the recorder answered (the GUI thread kept running)."""
+    assert task is not None
+    qtbot.waitUntil(task.done, timeout=timeout_ms)
+    return task.result()
+
+
+def settled(qtbot: QtBot, bar: PlaybackBar) -> None:
+    qtbot.waitUntil(lambda: not bar.searching, timeout=15000)
+
+
 def test_play_pause_step_speed_jump_and_live(qtbot: QtBot, env: Env) -> None:
     calls = Calls()
     bar = make_bar(qtbot, env, calls)
@@ -59,6 +72,9 @@ def test_play_pause_step_speed_jump_and_live(qtbot: QtBot, env: Env) -> None:
     bar.when.setDateTime(to_qt(asked))
     assert bar.when.text() == "25/10/2026 02:59:55 CEST"
     qtbot.mouseClick(bar.play_at, Qt.MouseButton.LeftButton)
+    assert bar.searching and bar.busy_label.isVisibleTo(bar)  # the recorder is being asked
+    settled(qtbot, bar)
+    assert not bar.busy_label.isVisibleTo(bar) and not bar.cancel_button.isVisibleTo(bar)
     assert messages == []
     assert abs(env.shown() - asked) <= GOP + FRAME
 
@@ -78,6 +94,7 @@ def test_play_pause_step_speed_jump_and_live(qtbot: QtBot, env: Env) -> None:
 
     bar.speed.setCurrentIndex(bar.speed.findData(2.0))
     bar.speed.activated.emit(bar.speed.currentIndex())
+    settled(qtbot, bar)
     state = env.playback.state(TILE)
     assert state is not None and state.speed == 2.0
 
@@ -85,6 +102,7 @@ def test_play_pause_step_speed_jump_and_live(qtbot: QtBot, env: Env) -> None:
     env.next_frame(env.frame())
     shown = env.playback.state(TILE).shown_utc  # type: ignore[union-attr]
     qtbot.mouseClick(bar.back10, Qt.MouseButton.LeftButton)
+    settled(qtbot, bar)
     assert abs(env.shown() - (shown - timedelta(seconds=10))) <= GOP + 12 * FRAME
 
     qtbot.mouseClick(bar.live_button, Qt.MouseButton.LeftButton)
@@ -96,7 +114,7 @@ def test_play_pause_step_speed_jump_and_live(qtbot: QtBot, env: Env) -> None:
 def test_timeline_click_seeks(qtbot: QtBot, env: Env) -> None:
     bar = make_bar(qtbot, env)
     bar.when.setDateTime(to_qt(at(30)))
-    assert bar.go()
+    assert outcome(qtbot, bar.go())
     env.next_frame(None)
     bar.resize(600, 200)
     bar.refresh()
@@ -104,6 +122,7 @@ def test_timeline_click_seeks(qtbot: QtBot, env: Env) -> None:
     x = bar.timeline.x_of(target)
     assert bar.timeline.time_at(x) is not None
     bar.timeline.sig_seek.emit(target)
+    settled(qtbot, bar)
     assert abs(env.shown() - target) <= GOP + FRAME
 
 
@@ -112,7 +131,7 @@ def test_a_time_not_yet_recorded_is_refused_in_french(qtbot: QtBot, env: Env) ->
     messages: list[tuple[str, str]] = []
     bar.sig_message.connect(lambda text, level: messages.append((text, level)))
     bar.when.setDateTime(to_qt(env.playback.clock.now_utc() + timedelta(hours=1)))
-    assert not bar.go()
+    assert not outcome(qtbot, bar.go())
     assert messages and messages[0][1] == "error" and "pas encore enregistrée" in messages[0][0]
 
 
@@ -126,7 +145,7 @@ def test_clock_offset_over_two_seconds_is_shown(qtbot: QtBot, tmp_path: Path,
             bar = make_bar(qtbot, e)
             bar.when.setDateTime(to_qt(at(40)))
             started = time.monotonic()
-            assert bar.go()
+            assert outcome(qtbot, bar.go())
             took = time.monotonic() - started  # bounds the clock request's round trip
             assert bar.clock_label.isVisibleTo(bar)
             measured = e.playback.clock_offset(TILE)
@@ -175,3 +194,65 @@ def test_the_bar_speaks_french(qtbot: QtBot, env: Env, french: object) -> None:
     assert (bar.live_button.text(), bar.step_button.text(), bar.play_at.text()) == (
         "Retour au direct", "Image suivante", "Lire à partir de cette heure")
     assert bar.shown_label.text() == "Direct"
+
+
+def test_a_slow_recorder_shows_the_search_and_cancel_leaves_the_tile_live(
+        qtbot: QtBot, tmp_path: Path, playback_server: RtspServer, french: object) -> None:
+    """An ONVIF recorder slow to give its replay address (tests/scenarios/_slow_onvif.py):
+    the bar says it searches, the GUI thread keeps running, Cancel gives up at once and the
+    tile stays live."""
+    from tests.scenarios._slow_onvif import SlowOnvifDevice, slow_onvif_device
+
+    end = RECORDED_START + timedelta(seconds=RECORDED_SECONDS)
+    uri = f"rtsp://127.0.0.1:{playback_server.port}/onvif/replay/rec1"
+    with slow_onvif_device(SlowOnvifDevice(uri, RECORDED_START, end, delay=30.0)) as device:
+        e = make_env(tmp_path, playback_server, device)
+        try:
+            bar = make_bar(qtbot, e)
+            messages: list[tuple[str, str]] = []
+            bar.sig_message.connect(lambda text, level: messages.append((text, level)))
+            bar.when.setDateTime(to_qt(at(20)))
+            task = bar.go()
+            assert bar.busy_label.text() == "Recherche de l'enregistrement…"
+            assert bar.cancel_button.text() == "Annuler"
+            qtbot.waitUntil(lambda: device.held == 1, timeout=10000)  # the recorder is asked
+            assert not task.done() and bar.busy_label.isVisibleTo(bar)  # type: ignore[union-attr]
+            started = time.monotonic()
+            qtbot.mouseClick(bar.cancel_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(task.done, timeout=2000)  # type: ignore[union-attr]
+            assert time.monotonic() - started < 1.0 and task.cancelled()  # type: ignore
+            assert not bar.busy_label.isVisibleTo(bar) and not bar.searching
+            assert messages[-1] == ("Recherche de l'enregistrement annulée.", "info")
+            assert not e.playback.is_playback(TILE)
+            assert e.wall.feed(TILE).state.value in ("live", "connecting")
+        finally:
+            e.wall.shutdown()
+            e.db.close()
+
+
+def test_a_recorder_past_its_timeout_is_said_in_french(
+        qtbot: QtBot, tmp_path: Path, playback_server: RtspServer) -> None:
+    from csu_wall.recorders.onvif_replay import OnvifReplay
+    from tests.scenarios._slow_onvif import SlowOnvifDevice, slow_onvif_device
+
+    end = RECORDED_START + timedelta(seconds=RECORDED_SECONDS)
+    uri = f"rtsp://127.0.0.1:{playback_server.port}/onvif/replay/rec1"
+    with slow_onvif_device(SlowOnvifDevice(uri, RECORDED_START, end, delay=3.0)) as device:
+        e = make_env(tmp_path, playback_server, device)
+        try:
+            driver = e.playback._drivers("nvr")
+            driver.timeout = 1.5  # type: ignore[attr-defined]  # the recorder's own timeout
+            assert isinstance(driver.onvif, OnvifReplay)  # type: ignore[attr-defined]
+            bar = make_bar(qtbot, e)
+            messages: list[tuple[str, str]] = []
+            bar.sig_message.connect(lambda text, level: messages.append((text, level)))
+            bar.when.setDateTime(to_qt(at(20)))
+            started = time.monotonic()
+            assert not outcome(qtbot, bar.go())
+            assert 1.4 <= time.monotonic() - started < 2.5  # the recorder's 1.5 s, not 3 s
+            text, level = messages[-1]
+            assert level == "error" and "n'a pas répondu dans le délai (2 s)" in text, text
+            assert not e.playback.is_playback(TILE)
+        finally:
+            e.wall.shutdown()
+            e.db.close()

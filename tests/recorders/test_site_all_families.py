@@ -9,6 +9,7 @@ RecorderNotSupported in French. No credential in any log, in the site file or it
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -297,14 +298,14 @@ def test_site_of_every_family_imports_shows_live_and_plays_back(
         # 3. Families without recordings say so, in French, and stay live.
         for family in ("rtsp", "axis", "mjpeg", "snapshot"):
             with pytest.raises(RecorderNotSupported, match="relecture"):
-                playback.start(family, at(27))
+                asyncio.run(playback.start(family, at(27)))
             assert not playback.is_playback(family)
             assert engine.tile(family).state is TileState.LIVE  # type: ignore[union-attr]
 
         # 4. Recorded video from 02:59:57 CEST (00:59:57Z), across the end of summer time.
         asked = at(27)
         for family in RECORDS:
-            playback.start(family, asked)
+            asyncio.run(playback.start(family, asked))
         shown = {f: read_time(first_frame(wall, f).image) for f in RECORDS}
         for family, when in shown.items():
             assert abs(when - asked) <= GOP + FRAME, (family, when, asked)
@@ -337,13 +338,13 @@ def test_site_of_every_family_imports_shows_live_and_plays_back(
         # whose URL or Range says UTC.
         inside = at(40)
         for family in ("hik", "onvif"):
-            playback.seek(family, inside)
+            asyncio.run(playback.seek(family, inside))
             when = read_time(first_frame(wall, family).image)
             assert abs(when - inside) <= GOP + FRAME, (family, when, inside)
         # Dahua's URL carries Paris wall time: "02_00_10" is read as the FIRST 02:00:10 (CEST),
         # an hour early. Refused in French rather than showing the wrong hour as the asked one.
         with pytest.raises(RecorderNotSupported, match="heure d'hiver"):
-            playback.seek("dahua", inside)
+            asyncio.run(playback.seek("dahua", inside))
         assert playback.is_playback("dahua")  # the recording already shown stays
         actions = [r.entry.action.value for r in entries(db, limit=200)]
         assert actions.count("playback") == 4 + len(RECORDS) + 3  # refusals are audited too

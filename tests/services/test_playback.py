@@ -4,6 +4,7 @@ live to recorded video at a chosen time (checked, audited), pauses, steps one fr
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -21,6 +22,9 @@ from tests.rtsp.timecode import read_time
 
 pytestmark = [pytest.mark.rtsp, pytest.mark.timeout(90)]
 
+run = asyncio.run  # the service's recorder calls are coroutines (the GUI awaits them on qasync)
+
+
 @pytest.fixture()
 def env(tmp_path: Path, playback_server: RtspServer) -> Iterator[Env]:
     e = make_env(tmp_path, playback_server)
@@ -32,7 +36,7 @@ def env(tmp_path: Path, playback_server: RtspServer) -> Iterator[Env]:
 def test_switches_a_live_tile_to_the_asked_time_and_audits_it(env: Env) -> None:
     env.next_frame(None)  # live first
     asked = at(25.5)  # 02:59:55.5 summer time
-    state = env.playback.start(TILE, asked)
+    state = run(env.playback.start(TILE, asked))
     assert state.steppable and not state.paused and state.speed == 1.0
     assert abs(env.shown() - asked) <= GOP + FRAME
     assert "playback" in env.actions()
@@ -41,19 +45,19 @@ def test_switches_a_live_tile_to_the_asked_time_and_audits_it(env: Env) -> None:
 
 def test_request_across_the_dst_change(env: Env) -> None:
     asked = at(35)  # 02:00:05 winter time: after the change
-    env.playback.start(TILE, asked)
+    run(env.playback.start(TILE, asked))
     assert abs(env.shown() - asked) <= GOP + FRAME
 
 
 def test_denied_operator_cannot_play_back(env: Env) -> None:
     env.gate.replace_habilitations([])
     with pytest.raises(AccessDenied):
-        env.playback.start(TILE, at(10))
+        run(env.playback.start(TILE, at(10)))
     assert not env.playback.is_playback(TILE)
 
 
 def test_pause_then_step_one_frame_then_resume(env: Env) -> None:
-    env.playback.start(TILE, at(5))
+    run(env.playback.start(TILE, at(5)))
     env.next_frame(None)
     env.playback.pause(TILE)
     assert env.playback.state(TILE).paused  # type: ignore[union-attr]
@@ -75,9 +79,9 @@ def test_pause_then_step_one_frame_then_resume(env: Env) -> None:
 
 
 def test_speed_x4_plays_four_times_faster(env: Env) -> None:
-    env.playback.start(TILE, at(2))
+    run(env.playback.start(TILE, at(2)))
     first = env.next_frame(None)
-    env.playback.set_speed(TILE, 4.0)
+    run(env.playback.set_speed(TILE, 4.0))
     assert env.playback.state(TILE).speed == 4.0  # type: ignore[union-attr]
     t0 = read_time(env.next_frame(first).image)
     wait_until(lambda: False, 1.5)
@@ -87,16 +91,16 @@ def test_speed_x4_plays_four_times_faster(env: Env) -> None:
 
 
 def test_jump_back_ten_seconds(env: Env) -> None:
-    env.playback.start(TILE, at(40))
+    run(env.playback.start(TILE, at(40)))
     env.next_frame(None)
     wait_until(lambda: False, 0.5)
     shown = env.playback.state(TILE).shown_utc  # type: ignore[union-attr]
-    env.playback.jump(TILE, -10)
+    run(env.playback.jump(TILE, -10))
     assert abs(env.shown() - (shown - timedelta(seconds=10))) <= GOP + 3 * FRAME
 
 
 def test_back_to_live(env: Env) -> None:
-    env.playback.start(TILE, at(5))
+    run(env.playback.start(TILE, at(5)))
     env.next_frame(None)
     handle = env.playback.back_to_live(TILE)
     assert not env.playback.is_playback(TILE)
@@ -113,7 +117,7 @@ def test_recorder_clock_offset_is_flagged_over_two_seconds(
         e = make_env(tmp_path, playback_server, device)
         try:
             asked = at(20)
-            state = e.playback.start(TILE, asked)
+            state = run(e.playback.start(TILE, asked))
             assert state.clock_warning is warned
             assert state.clock_offset is not None
             assert abs(state.clock_offset - offset) <= 1.5
