@@ -50,13 +50,14 @@ class ReplayControl:
         return self._speed
 
     def take(self) -> tuple[bool, bool, float | None]:
-        """For the reader: (paused, may hand on one access unit now, new speed to request)."""
+        """For the reader: (paused, may show one image now, new speed to request)."""
         with self._lock:
             speed = self._speed if self._speed_dirty else None
             self._speed_dirty = False
-            if not self._paused:
-                return False, True, speed
-            if self._steps > 0:
+            return self._paused, not self._paused or self._steps > 0, speed
+
+    def stepped(self) -> None:
+        """For the reader: one image was shown while paused (a step is done)."""
+        with self._lock:
+            if self._paused and self._steps > 0:
                 self._steps -= 1
-                return True, True, speed
-            return True, False, speed

@@ -20,6 +20,9 @@ _STATE_ICONS = {
     TileState.UNAUTHORISED: "status-error",
     TileState.UNREACHABLE: "status-error",
     TileState.DENIED: "status-denied",
+    TileState.ENDED: "status-idle",
+    TileState.NO_RECORDING: "status-warning",
+    TileState.REFUSED: "status-error",
 }
 
 

@@ -157,7 +157,9 @@ class StreamDecoder:
         self._on_first_frame = on_first_frame
         self._monotonic = monotonic
         self._lock = threading.Lock()
-        self._queue: deque[tuple[DecoderSpec, av.Packet, float]] = deque()
+        # (spec, packet, queued at, shown): a packet not shown is decoded (a later frame
+        # needs it) but its picture never reaches the mailbox.
+        self._queue: deque[tuple[DecoderSpec, av.Packet, float, bool]] = deque()
         self._scheduled = False
         self._closed = False
         self._size = size
@@ -268,7 +270,7 @@ class StreamDecoder:
 
     # -- reader side ------------------------------------------------------------------------
 
-    def push(self, spec: DecoderSpec, packet: av.Packet) -> None:
+    def push(self, spec: DecoderSpec, packet: av.Packet, show: bool = True) -> None:
         key = bool(packet.is_keyframe)
         with self._lock:
             self.packets_in += 1
@@ -290,7 +292,7 @@ class StreamDecoder:
                 if self._need_key:
                     self.packets_dropped += 1
                     return
-            self._queue.append((spec, packet, self._monotonic()))
+            self._queue.append((spec, packet, self._monotonic(), show))
             if self._scheduled:
                 return
             self._scheduled = True
@@ -339,7 +341,7 @@ class StreamDecoder:
         if items:
             self.pool.note_lag(self._monotonic() - items[0][2])
         last = None
-        for spec, packet, _ in items:
+        for spec, packet, _, show in items:
             if spec is not self._spec or self._ctx is None:
                 self._ctx = make_decoder(spec)
                 self._spec = spec
@@ -359,7 +361,8 @@ class StreamDecoder:
                 continue
             if frames:
                 self.frames_decoded += len(frames)
-                last = (frames[-1], packet)
+                if show:
+                    last = (frames[-1], packet)
         if last is not None and not self._closed:
             self._deliver(*last)
             if self._snaps:

@@ -19,19 +19,42 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 import av
 
+from csu_wall.core.errors import StreamError
+from csu_wall.core.frames import TileState
 from csu_wall.core.ports import StreamSource
 from csu_wall.core.replay import ReplayControl
 from csu_wall.media.decode import DecoderSpec
 from csu_wall.media.pool import StreamDecoder
 from csu_wall.media.redact import register_secret
-from csu_wall.media.rtsp_client import AccessUnit, RtspClient
+from csu_wall.media.rtsp_client import (
+    FLAG_D,
+    FLAG_E,
+    FLAG_T,
+    AccessUnit,
+    RtspClient,
+    parse_clock_range,
+)
 
 KEEPALIVE_S = 20.0  # s between GET_PARAMETERs while paused (RTSP sessions time out at 60 s)
 HOLD_S = 20.0  # s of video kept while paused before the recorder is paused (RTSP PAUSE)
 _TIME_BASE = Fraction(1, 90000)
+GAP_NOTICE_S = 3.0  # s the gap just crossed stays on the tile once the video goes on
+PARIS = ZoneInfo("Europe/Paris")
+_BELIEVABLE = 946684800.0  # 2000-01-01: a recording range before it is a placeholder
+
+DETAIL_PLAYING = "Relecture de l'enregistrement."
+DETAIL_GAP_OPEN = ("Pas d'enregistrement après {a} : la lecture reprendra à la suite de "
+                   "l'enregistrement.")
+DETAIL_GAP = "Pas d'enregistrement de {a} à {b} : lecture de la suite de l'enregistrement."
+DETAIL_END = "Fin de l'enregistrement ({a}) : choisissez une autre heure ou revenez au direct."
+DETAIL_NO_RECORDING = "Pas d'enregistrement à cette heure ({a})."
+DETAIL_AVAILABLE = "Enregistrement disponible de {a} à {b}."
+
+StateSink = Callable[[TileState, str], None]
 
 
 # -- the recorders' time formats ---------------------------------------------------------------
@@ -67,8 +90,10 @@ class PacketReader(ABC):
 
 
 def open_reader(source: StreamSource, credentials: Credentials | None, *, open_timeout: float,
-                read_timeout: float, stop: threading.Event) -> PacketReader:
-    """The reader for an RTSP_REPLAY or SNAPSHOT source, connected."""
+                read_timeout: float, stop: threading.Event,
+                on_state: StateSink | None = None) -> PacketReader:
+    """The reader for an RTSP_REPLAY or SNAPSHOT source, connected. ``on_state`` (the
+    session's) hears what a recording says on the way: a gap, its end."""
     from csu_wall.core.ports import SourceKind
     from csu_wall.media.snapshot_poll import SnapshotReader
 
@@ -83,7 +108,7 @@ def open_reader(source: StreamSource, credentials: Credentials | None, *, open_t
                                 read_timeout=read_timeout, stop=stop)
     else:
         reader = ReplayReader(source, cred, open_timeout=open_timeout,
-                              read_timeout=read_timeout, stop=stop)
+                              read_timeout=read_timeout, stop=stop, on_state=on_state)
     try:
         reader.open()
     except BaseException:
@@ -93,13 +118,21 @@ def open_reader(source: StreamSource, credentials: Credentials | None, *, open_t
 
 
 class ReplayReader(PacketReader):
-    """Opened by the session (``open``), pumped by it (``pump``), closed by it."""
+    """Opened by the session (``open``), pumped by it (``pump``), closed by it.
+
+    Exact positions: every access unit has a recorded time (the ONVIF extension's NTP time,
+    else RTP time counted from the start the PLAY reply's ``Range`` announces, else from the
+    asked time). A PLAY starts at a keyframe at or before the asked time: the units before
+    ``show_from`` are decoded but not shown, so the first image shown is the asked one, and a
+    resume, a speed change or a step never shows an image older than the one on screen."""
 
     def __init__(self, source: StreamSource, credentials: tuple[str, str] | None, *,
-                 open_timeout: float, read_timeout: float, stop: threading.Event) -> None:
+                 open_timeout: float, read_timeout: float, stop: threading.Event,
+                 on_state: StateSink | None = None) -> None:
         self.source = source
         self.read_timeout = read_timeout
         self.stop = stop
+        self.on_state = on_state
         self.onvif = source.options.get("onvif") == "1"
         always = {"Require": "onvif-replay"} if self.onvif else {}
         self.client = RtspClient(source.url, timeout=open_timeout, credentials=credentials,
@@ -109,14 +142,28 @@ class ReplayReader(PacketReader):
         self._held: deque[AccessUnit] = deque()
         self._remote_paused = False
         self._first_ts: int | None = None
+        self._base: datetime | None = None  # the time of the first unit after a PLAY
         self._keyed = False
         self._keepalive_at = time.monotonic()
+        self.show_from: datetime | None = None
+        self._asked: datetime | None = None  # the start the last PLAY asked for
+        self._range: tuple[float | None, float | None] = (None, None)  # its reply's Range
+        self._gap_from: datetime | None = None  # a declared gap (E) is being waited out
+        self._gap_notice_until: float | None = None
+        self._last_time: datetime | None = None  # of the last unit handed on
+        self._ended = False  # T flag or RTCP BYE: the server sends nothing more
+
+    # -- RTSP -----------------------------------------------------------------------------
 
     def open(self) -> None:
         self.client.connect()
         self.client.describe()
         self.client.setup()
-        self.client.play(self._play_headers(self.control.requested, self.control.speed))
+        control = self.control
+        if control.frames and control.shown is not None:  # a reconnection: go on from there
+            self._play_from(control.shown, control.speed, after=True)
+        else:
+            self._play_from(control.requested, control.speed, after=False)
 
     def close(self) -> None:
         self.client.teardown()
@@ -130,74 +177,140 @@ class ReplayReader(PacketReader):
             headers["Scale"] = f"{speed:g}"
         return headers
 
+    def _play_from(self, start: datetime, speed: float, *, after: bool) -> None:
+        """PLAY from ``start`` (ONVIF) or from where the recorder is (vendors); ``after``: the
+        image at ``start`` was shown already, show only later ones."""
+        self._held.clear()
+        self._keyed = False
+        self._first_ts, self._base = None, None
+        self._ended = False
+        self.show_from = start + timedelta(milliseconds=1) if after else start
+        headers = self._play_headers(start if self.onvif else None, speed)
+        if not headers and not self.onvif:
+            headers = {"Scale": "1"} if speed == 1.0 else headers
+        self._asked = start if self.onvif else None
+        reply = self.client.play(headers)
+        self._range = parse_clock_range(reply.header("range"))
+        if self._range[0] is not None:
+            self._base = datetime.fromtimestamp(self._range[0], timezone.utc)
+        self._remote_paused = False
+        self._check_range()
+
+    def _check_range(self) -> None:
+        """The PLAY reply's ``Range`` says where the server really plays: a time it does not
+        hold is told at once, with the recording's ends when they are believable."""
+        asked = self._asked
+        lo, hi = self._range
+        if asked is None or (lo is None and hi is None):
+            return
+        t = asked.timestamp()
+        tolerance = 1.0  # s: a server's rounding of the asked time
+        if (hi is not None and (t > hi + tolerance or hi < _BELIEVABLE)):
+            raise ReplayFinished(TileState.NO_RECORDING, no_recording_text(asked, lo, hi))
+        if lo is not None and lo > t + tolerance:  # before the recording, or in a gap
+            self._state(TileState.NO_RECORDING, DETAIL_GAP.format(
+                a=paris_hms(asked), b=paris_hms(datetime.fromtimestamp(lo, timezone.utc))))
+
+    # -- times ----------------------------------------------------------------------------
+
     def _media_time(self, au: AccessUnit) -> datetime:
         if au.ntp_utc is not None:
             return datetime.fromtimestamp(au.ntp_utc, timezone.utc)
         if self._first_ts is None:
             self._first_ts = au.rtp_ts
         elapsed = ((au.rtp_ts - self._first_ts) & 0xFFFFFFFF) / 90000.0
-        # Without ONVIF's NTP extension the first access unit is taken for the asked time
-        # (it is the IDR before it: at most one GOP early).
-        return self.control.requested + timedelta(seconds=elapsed * self.control.speed)
+        # Without ONVIF's NTP extension: from the start the PLAY reply announced, else the
+        # first access unit is taken for the asked time (the IDR before it: a GOP early).
+        base = self._base or self.control.requested
+        return base + timedelta(seconds=elapsed * self.control.speed)
+
+    def _pace(self, au: AccessUnit) -> float:
+        """Seconds of playback of ``au`` (its recorded time over the speed, or RTP time)."""
+        if au.ntp_utc is not None:
+            return au.ntp_utc / max(self.control.speed, 0.01)
+        if self._first_ts is None:
+            self._first_ts = au.rtp_ts
+        return ((au.rtp_ts - self._first_ts) & 0xFFFFFFFF) / 90000.0
+
+    def _hidden(self, au: AccessUnit) -> bool:
+        show_from = self.show_from
+        return show_from is not None and \
+            self._media_time(au) < show_from - timedelta(microseconds=500)
+
+    # -- the reader thread ----------------------------------------------------------------
+
+    def _state(self, state: TileState, detail: str) -> None:
+        if self.on_state is not None:
+            self.on_state(state, detail)
 
     def pump(self, decoder: StreamDecoder, seen: Callable[[], None]) -> str:
-        """Reads the socket into a queue and hands the queue on paced by RTP time: while
-        paused the recorder keeps sending and everything is kept, so resume and step go on
-        exactly from the image shown (an RTSP PAUSE may lose what is in flight). Past HOLD_S
-        of kept video the recorder is paused for real (RTSP PAUSE)."""
-        spec = DecoderSpec(codec="h264", extradata=None, width=0, height=0,
-                           time_base=_TIME_BASE)
+        """Reads the socket into a queue and hands the queue on paced by the recorded time:
+        while paused the recorder keeps sending and everything is kept, so a step goes on
+        exactly from the image shown. Past HOLD_S of kept video the recorder is paused for real
+        (RTSP PAUSE); a resume asks again from the image shown. The end of the recording (T
+        flag, RTCP BYE) and a time the recorder does not hold are terminal states; a declared
+        gap (E ... D) is waited out without the read timeout."""
+        self._spec = DecoderSpec(codec="h264", extradata=None, width=0, height=0,
+                                 time_base=_TIME_BASE)
         control, client, held = self.control, self.client, self._held
         decoder.new_connection()
-        anchor: tuple[float, int] | None = None  # (monotonic, rtp_ts) of the pacing
+        anchor: tuple[float, float] | None = None  # (monotonic, pace) of the pacing
         last_rx = time.monotonic()
-        eof = False
         while not self.stop.is_set():
             paused, may_push, speed = control.take()
             if speed is not None:
                 self._rescale(speed, decoder)
-                anchor, last_rx, eof = None, time.monotonic(), False
+                anchor, last_rx = None, time.monotonic()
                 continue
             if not paused and self._remote_paused:
-                self._resume()
-                last_rx = time.monotonic()
+                self._resume(decoder)
+                anchor, last_rx = None, time.monotonic()
             if paused:
                 anchor = None
+            while held and self._hidden(held[0]):
+                self._hand_on(decoder, held.popleft(), show=False)
             now = time.monotonic()
             wait = 0.05
             if held and not paused and anchor is not None:
-                due = anchor[0] + ((held[0].rtp_ts - anchor[1]) & 0xFFFFFFFF) / 90000.0
+                due = anchor[0] + self._pace(held[0]) - anchor[1]
                 wait = min(wait, max(0.0, due - now))
-            if not eof and not self._remote_paused and (wait > 0 or not held):
-                try:
-                    au = client.read_access_unit(wait if held else min(wait, 0.05))
-                except EOFError:
-                    au, eof = None, True
+            if not self._ended and not self._remote_paused and (wait > 0 or not held):
+                # A connection closed without the end said (T, BYE) is lost, not ended:
+                # EOFError goes to the session, which connects again from the image shown.
+                au = client.read_access_unit(wait if held else min(wait, 0.05))
+                if client.bye:
+                    self._ended = True
                 if au is not None:
-                    held.append(au)
                     last_rx = time.monotonic()
                     seen()
+                    if au.flags & FLAG_T:
+                        self._ended = True
                     if not self._keyed and not au.key:
-                        held.pop()  # a step must show an image: nothing before the IDR
-                        continue
+                        continue  # a step must show an image: nothing before the IDR
                     self._keyed = True
+                    held.append(au)
                     if paused and self._span() > HOLD_S:
                         client.pause()
                         self._remote_paused = True
                         self._keepalive_at = time.monotonic()
-            if self._remote_paused and time.monotonic() - self._keepalive_at > KEEPALIVE_S:
+            if (self._remote_paused or self._gap_from is not None) \
+                    and time.monotonic() - self._keepalive_at > KEEPALIVE_S:
                 client.keepalive()  # servers end idle sessions
                 self._keepalive_at = time.monotonic()
+            if self._gap_notice_until is not None and time.monotonic() > self._gap_notice_until:
+                self._gap_notice_until = None
+                self._state(TileState.LIVE, DETAIL_PLAYING)
             if not held:
                 if paused and may_push and self._remote_paused:
-                    self._resume()  # a step past what was kept
-                    self._keyed = False
-                    control.step(1)  # the step is still owed
+                    self._resume(decoder)  # a step past what was kept
                     last_rx = time.monotonic()
-                elif eof or (not self._remote_paused
-                             and time.monotonic() - last_rx > self.read_timeout):
+                elif self._ended:
+                    self._finish()
+                elif self._gap_from is not None:
+                    last_rx = time.monotonic()  # a declared gap: no read timeout
+                elif not self._remote_paused and time.monotonic() - last_rx > self.read_timeout:
                     if control.frames:
-                        return "file-end"  # the recording (or the asked interval) ended
+                        self._finish()  # the recording (or the asked interval) ended
                     raise TimeoutError("no recorded video within the read timeout")
                 continue
             if paused and not may_push:
@@ -205,45 +318,109 @@ class ReplayReader(PacketReader):
                     self.stop.wait(0.05)
                 continue
             now = time.monotonic()
+            au = held[0]
+            if self._hidden(au):
+                continue  # handed on at once, unseen, at the top of the loop
+            if au.flags & FLAG_D and self._gap_from is not None:
+                anchor = None  # after a gap: the pacing starts again
             if not paused:
-                if anchor is None or now - (anchor[0] + ((held[0].rtp_ts - anchor[1])
-                                                         & 0xFFFFFFFF) / 90000.0) > 1.0:
-                    anchor = (now, held[0].rtp_ts)  # start, or far behind: no burst
-                elif anchor[0] + ((held[0].rtp_ts - anchor[1]) & 0xFFFFFFFF) / 90000.0 > now:
+                if anchor is None or now - (anchor[0] + self._pace(au) - anchor[1]) > 1.0:
+                    anchor = (now, self._pace(au))  # start, or far behind: no burst
+                elif anchor[0] + self._pace(au) - anchor[1] > now:
                     continue  # not due yet
-            au = held.popleft()
-            packet = av.Packet(au.data)
-            if self._first_ts is None:
-                self._first_ts = au.rtp_ts
-            packet.pts = packet.dts = (au.rtp_ts - self._first_ts) & 0xFFFFFFFF
-            packet.is_keyframe = au.key
-            control.shown = self._media_time(au)
-            control.frames += 1
-            decoder.push(spec, packet)
+            self._hand_on(decoder, held.popleft(), show=True)
+            if paused:
+                control.stepped()
         return "stopped"
 
-    def _span(self) -> float:
-        held = self._held
-        return ((held[-1].rtp_ts - held[0].rtp_ts) & 0xFFFFFFFF) / 90000.0 if held else 0.0
+    def _hand_on(self, decoder: StreamDecoder, au: AccessUnit, *, show: bool) -> None:
+        packet = av.Packet(au.data)
+        if self._first_ts is None:
+            self._first_ts = au.rtp_ts
+        packet.pts = packet.dts = (au.rtp_ts - self._first_ts) & 0xFFFFFFFF
+        packet.is_keyframe = au.key
+        when = self._media_time(au)
+        if show and au.flags & FLAG_D and self._gap_from is not None:
+            self._state(TileState.NO_RECORDING, DETAIL_GAP.format(
+                a=paris_hms(self._gap_from), b=paris_hms(when)))
+            self._gap_notice_until = time.monotonic() + GAP_NOTICE_S
+            self._gap_from = None
+        decoder.push(self._spec, packet, show)
+        self._last_time = when
+        if not show:
+            return
+        self.control.shown = when
+        self.control.frames += 1
+        if au.flags & FLAG_E and not au.flags & FLAG_T:
+            self._gap_from = when
+            self._state(TileState.NO_RECORDING, DETAIL_GAP_OPEN.format(a=paris_hms(when)))
 
-    def _resume(self) -> None:
-        """PLAY after a real RTSP PAUSE (frames lost around it: wait for an IDR)."""
-        start = None
+    def _finish(self) -> None:
+        """The server sends nothing more: the end of the recording, or nothing at this time."""
+        if self.control.frames and self.control.shown is not None:
+            raise ReplayFinished(TileState.ENDED, DETAIL_END.format(
+                a=paris_hms(self.control.shown)))
+        asked = self._asked or self.control.requested
+        raise ReplayFinished(TileState.NO_RECORDING,
+                             no_recording_text(asked, *self._range))
+
+    def _span(self) -> float:
+        """Seconds of video kept to be shown (units decoded unseen do not count)."""
+        first = next((au for au in self._held if not self._hidden(au)), None)
+        if first is None:
+            return 0.0
+        return (self._media_time(self._held[-1]) - self._media_time(first)).total_seconds()
+
+    def _resume(self, decoder: StreamDecoder) -> None:
+        """PLAY after a real RTSP PAUSE: from the image shown (what was kept is asked again:
+        the recorder restarts at a keyframe, the images up to the one shown are not shown)."""
+        control = self.control
         if self.onvif:
-            start = (self._media_time(self._held[-1]) if self._held else self.control.shown)
-            if start is not None:
-                start += timedelta(seconds=1 / 90)
-        self.client.play(self._play_headers(start, self.control.speed) if start else {})
-        self._remote_paused = False
+            self._play_from(control.shown or control.requested, control.speed,
+                            after=control.shown is not None)
+        else:
+            self._keyed = False
+            self.client.play({})
+            self._remote_paused = False
+        decoder.new_connection()
 
     def _rescale(self, speed: float, decoder: StreamDecoder) -> None:
         """Same position, new speed: recorders take a PLAY with the new ``Scale:``."""
         control = self.control
-        self._held.clear()
-        self._first_ts = None
-        control.requested = control.shown or control.requested
-        self.client.play(self._play_headers(control.requested if self.onvif else None, speed)
-                         or {"Scale": "1"})
-        self._remote_paused = False
-        self._keyed = False
+        start = control.shown or control.requested
+        control.requested = start
+        self._play_from(start, speed, after=control.shown is not None)
         decoder.new_connection()
+
+
+class ReplayFinished(StreamError):
+    """The recording says no more (its end, or nothing at the asked time): terminal for the
+    session, which shows ``state`` with the message."""
+
+    terminal = True
+
+    def __init__(self, state: TileState, message: str) -> None:
+        super().__init__(message)
+        self.state = state
+
+
+def paris_hms(t: datetime) -> str:
+    """``HH:MM:SS`` in Paris time; in the hour that repeats at the October change, with its
+    UTC offset (``02:30:00 (UTC+2)``)."""
+    local = t.astimezone(PARIS)
+    naive = local.replace(tzinfo=None)
+    other = naive.replace(fold=1 - local.fold).replace(tzinfo=PARIS)
+    text = local.strftime("%H:%M:%S")
+    if other.utcoffset() != local.utcoffset():
+        hours = int((local.utcoffset() or timedelta()).total_seconds() // 3600)
+        text += f" (UTC{hours:+d})"
+    return text
+
+
+def no_recording_text(asked: datetime, lo: float | None, hi: float | None) -> str:
+    text = DETAIL_NO_RECORDING.format(a=paris_hms(asked))
+    if lo is not None and hi is not None and lo < hi and lo > _BELIEVABLE:
+        a = datetime.fromtimestamp(lo, timezone.utc)
+        b = datetime.fromtimestamp(hi, timezone.utc)
+        text += " " + DETAIL_AVAILABLE.format(a=paris_hms(a), b=paris_hms(b))
+    return text

@@ -10,6 +10,7 @@ with a deadline on every call and a stop event checked every 50 ms.
 from __future__ import annotations
 
 import base64
+import calendar
 import hashlib
 import os
 import socket
@@ -25,10 +26,17 @@ from csu_wall.core.errors import (
     RecorderNotSupported,
     RecorderUnreachable,
 )
+from csu_wall.core.frames import TileState
 
 POLL = 0.05  # s: how often a blocked call looks at the stop event
 _START = b"\x00\x00\x00\x01"
-_ONVIF_EXT = 0xABAC  # ONVIF replay RTP header extension (NTP time of the frame)
+_ONVIF_EXT = 0xABAC  # ONVIF replay RTP header extension (NTP time of the frame, flags)
+# The flags byte of that extension (ONVIF Streaming Specification, replay chapter).
+FLAG_C = 0x80  # clean point: the access unit starts at a keyframe
+FLAG_E = 0x40  # the last access unit of a contiguous section (a gap follows)
+FLAG_D = 0x20  # a discontinuity (a gap or a jump) precedes this access unit
+FLAG_T = 0x10  # the end of the recording: the last packet the server sends
+_RTCP_BYE = 203
 _NTP_EPOCH = 2208988800  # seconds from 1900 to 1970
 
 MSG_UNREACHABLE = "L'enregistreur ne répond pas : vérifiez qu'il est allumé et joignable."
@@ -37,10 +45,22 @@ MSG_AUTH = ("L'enregistreur refuse les identifiants : faites-les corriger dans "
 MSG_SCHEME = ("La relecture par RTSPS (RTSP chiffré) n'est pas prise en charge : configurez "
               "l'enregistreur en RTSP.")
 MSG_BAD = "L'enregistreur a refusé la lecture de l'enregistrement ({status})."
+MSG_REFUSED = ("L'enregistreur a refusé la demande de relecture ({status}). Aucune nouvelle "
+               "tentative : choisissez une autre heure, ou signalez-le au support.")
+MSG_NO_ONVIF = ("L'enregistreur refuse la relecture ONVIF ({status}) : la relecture de cet "
+                "enregistreur est impossible par ONVIF. Aucune nouvelle tentative.")
 
 
 class Stopped(Exception):
     """The caller's stop event was set during a blocking call."""
+
+
+class ReplayRefused(RecorderBadAnswer):
+    """The recorder answered the request with a refusal no retry cures (a 4xx other than 401,
+    or ``551`` to ONVIF replay even without ``Require``): terminal for this request."""
+
+    terminal = True
+    state = TileState.REFUSED
 
 
 @dataclass(frozen=True)
@@ -49,6 +69,7 @@ class AccessUnit:
     key: bool  # holds an IDR
     rtp_ts: int
     ntp_utc: float | None = None  # epoch s, from the ONVIF replay extension when present
+    flags: int = 0  # the extension's C/E/D/T bits (FLAG_*), over the unit's packets
 
 
 @dataclass
@@ -153,6 +174,11 @@ class RtspClient:
         self._au_ts: int | None = None
         self._au_ntp: float | None = None
         self._last_seq: int | None = None
+        self._au_flags = 0
+        self.bye = False  # an RTCP BYE came since the last PLAY: the server sends no more
+        self.tag_refused = False  # ``551`` to ``Require: onvif-replay``: asked again without
+        self._play_cseq = 0  # the CSeq of the last PLAY, and of the one before (stale video)
+        self._stale_cseq: int | None = None
 
     # -- connection -----------------------------------------------------------------------
 
@@ -207,7 +233,14 @@ class RtspClient:
         self._session = session.split(";")[0].strip()
 
     def play(self, headers: dict[str, str] | None = None) -> Response:
+        """A PLAY; video read before it was sent belongs to the previous one and is dropped,
+        video arriving before its answer is kept (servers may send it first), video still
+        marked with the previous PLAY's CSeq (ONVIF extension) is dropped when it comes."""
         self._reset_depacketiser()
+        self.rtp.clear()
+        self.bye = False
+        self._stale_cseq = self._play_cseq & 0xFF if self._play_cseq else None
+        self._play_cseq = self._cseq + 1
         return self.request("PLAY", self._aggregate(), dict(headers or {}))
 
     def pause(self) -> Response:
@@ -222,12 +255,26 @@ class RtspClient:
             if resp.status == 401 and self._cred is not None and self._auth is None:
                 self._auth = _challenge(resp.header("www-authenticate") or "")
                 resp = self._exchange(method, url, headers)
+            if resp.status == 551 and "onvif-replay" in (resp.header("unsupported") or "") \
+                    and "Require" in self.always:
+                # A server that does not declare the tag may still replay: asked once more
+                # without it (and never again on this connection).
+                self.always.pop("Require")
+                self.tag_refused = True
+                if method == "PLAY":
+                    self._play_cseq = self._cseq + 1
+                resp = self._exchange(method, url, headers)
         except (TimeoutError, EOFError) as exc:
             raise RecorderUnreachable(MSG_UNREACHABLE) from exc
+        status = f"{resp.status} {resp.reason}".strip()
         if resp.status == 401:
             raise RecorderAuthError(MSG_AUTH)
+        if self.tag_refused and resp.status >= 400:
+            raise ReplayRefused(MSG_NO_ONVIF.format(status=status))
+        if 400 <= resp.status < 500:
+            raise ReplayRefused(MSG_REFUSED.format(status=status))
         if resp.status >= 300:
-            raise RecorderBadAnswer(MSG_BAD.format(status=f"{resp.status} {resp.reason}"))
+            raise RecorderBadAnswer(MSG_BAD.format(status=status))
         return resp
 
     def _exchange(self, method: str, url: str, headers: dict[str, str]) -> Response:
@@ -238,7 +285,8 @@ class RtspClient:
             if kind == "rtp":
                 self.rtp.append(value)  # type: ignore[arg-type]
                 continue
-            assert isinstance(value, Response)
+            if not isinstance(value, Response):
+                continue  # an RTCP BYE (noted in ``bye``)
             if value.header("cseq") in (None, str(cseq)):
                 return value
 
@@ -288,6 +336,8 @@ class RtspClient:
                 if au is not None:
                     return au
                 continue
+            if self.bye:
+                return None
             try:
                 kind, value = self._message(deadline)
             except TimeoutError:
@@ -301,6 +351,7 @@ class RtspClient:
 
     def _reset_depacketiser(self) -> None:
         self._fu, self._au, self._au_ts, self._au_ntp, self._last_seq = None, [], None, None, None
+        self._au_flags = 0
 
     def _depacketise(self, pkt: bytes) -> AccessUnit | None:
         if len(pkt) < 12 or pkt[0] >> 6 != 2:
@@ -312,13 +363,18 @@ class RtspClient:
         ts = int.from_bytes(pkt[4:8], "big")
         off = 12 + 4 * cc
         ntp = None
+        flags = 0
         if pkt[0] & 0x10 and len(pkt) >= off + 4:  # header extension
             profile = int.from_bytes(pkt[off:off + 2], "big")
             words = int.from_bytes(pkt[off + 2:off + 4], "big")
-            if profile == _ONVIF_EXT and words >= 2:
+            if profile == _ONVIF_EXT and words >= 2 and len(pkt) >= off + 12:
                 secs = int.from_bytes(pkt[off + 4:off + 8], "big")
                 frac = int.from_bytes(pkt[off + 8:off + 12], "big")
                 ntp = secs - _NTP_EPOCH + frac / 2**32
+                if words >= 3 and len(pkt) >= off + 14:
+                    flags = pkt[off + 12] & 0xF0
+                    if self._stale_cseq is not None and pkt[off + 13] == self._stale_cseq:
+                        return None  # sent for the previous PLAY, still in flight
             off += 4 + 4 * words
         end = len(pkt) - (pkt[-1] if pkt[0] & 0x20 else 0)
         payload = pkt[off:end]
@@ -331,6 +387,7 @@ class RtspClient:
         self._au_ts = ts
         if ntp is not None:
             self._au_ntp = ntp
+        self._au_flags |= flags
         if payload:
             self._add_payload(payload)
         if marker and self._au:
@@ -360,12 +417,13 @@ class RtspClient:
 
     def _finish(self) -> AccessUnit:
         nals, self._au = self._au, []
+        flags, self._au_flags = self._au_flags, 0
         types = {n[0] & 0x1F for n in nals}
         key = 5 in types
         if key and 7 not in types and self.sdp is not None and self.sdp.sps_pps:
             nals = [*self.sdp.sps_pps, *nals]  # a decoder joining here needs the headers
         ts = self._au_ts or 0
-        return AccessUnit(b"".join(_START + n for n in nals), key, ts, self._au_ntp)
+        return AccessUnit(b"".join(_START + n for n in nals), key, ts, self._au_ntp, flags)
 
     # -- wire -----------------------------------------------------------------------------
 
@@ -422,7 +480,10 @@ class RtspClient:
                 del self._buf[:4 + size]
                 if channel == 0:
                     return "rtp", data
-                continue  # RTCP: ignored
+                if _is_bye(data):
+                    self.bye = True  # the server's last word on this stream
+                    return "bye", data
+                continue  # other RTCP: ignored
             head_end = self._buf.find(b"\r\n\r\n")
             if head_end < 0:
                 if len(self._buf) > 65536:
@@ -444,6 +505,43 @@ class RtspClient:
                 continue  # a request from the server (e.g. ANNOUNCE): ignored
             status = int(first[1]) if len(first) > 1 and first[1].isdigit() else 0
             return "rtsp", Response(status, first[2] if len(first) > 2 else "", headers, body)
+
+
+def _is_bye(data: bytes) -> bool:
+    """Whether an RTCP (compound) packet holds a BYE."""
+    i = 0
+    while i + 4 <= len(data):
+        if data[i + 1] == _RTCP_BYE:
+            return True
+        i += 4 + 4 * int.from_bytes(data[i + 2:i + 4], "big")
+    return False
+
+
+def parse_clock_range(value: str | None) -> tuple[float | None, float | None]:
+    """``clock=19990616T115954Z-20000101T000000.500Z`` -> (start, end) epoch seconds;
+    (None, None) when absent or not a clock range."""
+    if not value:
+        return None, None
+    text = value.strip()
+    if not text.lower().startswith("clock="):
+        return None, None
+    lo, _, hi = text[6:].split(";")[0].partition("-")
+    return _clock(lo), _clock(hi)
+
+
+def _clock(text: str) -> float | None:
+    text = text.strip().rstrip("Zz")
+    if not text:
+        return None
+    frac = 0.0
+    if "." in text:
+        text, digits = text.split(".", 1)
+        frac = float("0." + digits) if digits.isdigit() else 0.0
+    try:
+        t = time.strptime(text, "%Y%m%dT%H%M%S")
+    except ValueError:
+        return None
+    return calendar.timegm(t) + frac
 
 
 def _md5(text: str) -> str:

@@ -181,8 +181,9 @@ class StreamSession:
         if _errors.is_terminal(err):
             # A wrong or unapproved certificate: no retry until the site changes (the session
             # ends; a new site opens new sessions). Not the gate's business: the recorder's
-            # credentials are not in question, and none was sent.
-            self._state(TileState.UNAUTHORISED, str(err))
+            # credentials are not in question, and none was sent. A recorder's refusal of a
+            # replay request (its ``state``) is terminal for this request too.
+            self._state(getattr(err, "state", TileState.UNAUTHORISED), str(err))
             return False
         if isinstance(err, RecorderAuthError):
             self._state(TileState.UNAUTHORISED, str(err))
@@ -201,6 +202,10 @@ class StreamSession:
         return True
 
     def _read_failed(self, exc: BaseException) -> None:
+        if _errors.is_terminal(exc):  # e.g. the end of a recording: said, never retried
+            self._state(getattr(exc, "state", TileState.LOST), str(exc))
+            self.stop_event.set()
+            return
         silent_for = self.clock.monotonic() - self._last_packet_at
         if silent_for >= 0.9 * self.read_timeout:
             self.stalls += 1
@@ -242,7 +247,8 @@ class StreamSession:
             # What FFmpeg cannot speak: ONVIF replay / Scale (our RTSP client), JPEG polling.
             self.probes += 1
             return open_reader(src, self._credentials, open_timeout=self.open_timeout,
-                               read_timeout=self.read_timeout, stop=self.stop_event)
+                               read_timeout=self.read_timeout, stop=self.stop_event,
+                               on_state=self._state)
         options = dict(src.options)
         fmt = options.pop("f", None) or options.pop("format", None)
         if src.kind is SourceKind.FILE:

@@ -1,0 +1,284 @@
+"""Recorded video as recorders really send it, against an ONVIF replay server written from the
+ONVIF Streaming Specification (tests/rtsp/onvif_replay_server.py), not from the client:
+refusals, the end and the edges of a recording, gaps, exact positions, ``Speed:`` replies and
+video before the PLAY reply. Each test asserts the frames the tile shows (the time in their
+pixels) and the tile's state text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from csu_wall.core.frames import Frame, TileState
+from csu_wall.core.ports import SourceKind, StreamSource
+from csu_wall.core.replay import ReplayControl
+from csu_wall.media import replay as replay_module
+from csu_wall.media.engine import MediaEngine, TileStream
+from tests.media.helpers import RECORDER, StateLog, wait_until
+from tests.rtsp.fixture import RECORDED_FPS, RECORDED_SECONDS, RECORDED_START
+from tests.rtsp.onvif_replay_server import (
+    Modes,
+    ReplayServer,
+    Unit,
+    recording_from_clip,
+    replay_server,
+)
+from tests.rtsp.timecode import read_time
+
+pytestmark = pytest.mark.timeout(60)
+
+FRAME = timedelta(seconds=1 / RECORDED_FPS)
+TILE = "t1"
+LAST = RECORDED_START + timedelta(seconds=RECORDED_SECONDS) - FRAME
+HOLE = (RECORDED_START + timedelta(seconds=10), RECORDED_START + timedelta(seconds=14))
+
+
+def at(seconds: float) -> datetime:
+    return RECORDED_START + timedelta(seconds=seconds)
+
+
+@pytest.fixture(scope="module")
+def recording(recorded_clip: Path) -> list[Unit]:
+    return recording_from_clip(recorded_clip, RECORDED_START, RECORDED_FPS)
+
+
+@pytest.fixture(scope="module")
+def recording_with_hole(recorded_clip: Path) -> list[Unit]:
+    return recording_from_clip(recorded_clip, RECORDED_START, RECORDED_FPS, [HOLE])
+
+
+@pytest.fixture()
+def server(recording: list[Unit]) -> Iterator[ReplayServer]:
+    with replay_server(recording, RECORDED_FPS) as srv:
+        yield srv
+
+
+def source(srv: ReplayServer, start: datetime, speed: float = 1.0,
+           control: ReplayControl | None = None) -> StreamSource:
+    return StreamSource(url=srv.url, kind=SourceKind.RTSP_REPLAY, camera_id="cam",
+                        recorder_id=RECORDER.id, options={"onvif": "1"},
+                        playback_start=start, speed=speed, replay=control)
+
+
+@pytest.fixture()
+def engine(make_engine: Callable[..., MediaEngine]) -> MediaEngine:
+    return make_engine(ladder=False, open_timeout=3, read_timeout=1.5)
+
+
+class Shown:
+    """Every distinct frame the tile shows (polled), with the time in its pixels."""
+
+    def __init__(self, handle: TileStream) -> None:
+        self.handle = handle
+        self.frames: list[tuple[int, datetime]] = []
+
+    def poll(self) -> Frame | None:
+        frame = self.handle.latest()
+        if frame is not None and (not self.frames or frame.seq != self.frames[-1][0]):
+            self.frames.append((frame.seq, read_time(frame.image)))
+        return frame
+
+    def until(self, predicate: Callable[[], object], timeout: float = 15.0) -> bool:
+        return wait_until(lambda: (self.poll(), predicate())[1], timeout, step=0.005)
+
+    def first(self) -> datetime:
+        """The first frame shown, exactly: frames are numbered from 1 and 40 ms apart."""
+        assert self.until(lambda: self.frames), self.handle.detail
+        seq, t = self.frames[0]
+        return t - (seq - 1) * FRAME
+
+    def last(self) -> datetime:
+        return self.frames[-1][1]
+
+    def times(self) -> list[datetime]:
+        return [t for _, t in self.frames]
+
+
+def details(states: StateLog, state: TileState) -> list[str]:
+    return [c[3] for c in list(states.calls) if c[2] is state]
+
+
+def assert_never_older(times: list[datetime]) -> None:
+    assert all(b > a for a, b in zip(times, times[1:], strict=False)), times
+
+
+# -- 1. refusals are answers -----------------------------------------------------------------
+
+def test_551_to_the_tag_is_asked_again_without_require_and_plays(
+        recording: list[Unit], engine: MediaEngine, states: StateLog) -> None:
+    with replay_server(recording, RECORDED_FPS, Modes(knows_tag=False)) as srv:
+        shown = Shown(engine.open(TILE, source(srv, at(18.4)), size=(320, 192)))
+        assert shown.first() == at(18.4)
+        describes = srv.methods("DESCRIBE")
+        assert [r.header("require") for r in describes] == ["onvif-replay", None]
+        assert all(r.header("require") is None for r in srv.methods("PLAY"))
+    assert TileState.REFUSED not in states.states(TILE)
+
+
+def test_551_without_the_tag_too_is_terminal_and_explained(
+        recording: list[Unit], engine: MediaEngine, states: StateLog) -> None:
+    modes = Modes(knows_tag=False, refuse_play=551, refuse_reason="Option not supported")
+    with replay_server(recording, RECORDED_FPS, modes) as srv:
+        handle = engine.open(TILE, source(srv, at(5)), size=(320, 192))
+        assert wait_until(lambda: handle.state is TileState.REFUSED, 10), handle.detail
+        assert "refuse la relecture ONVIF" in handle.detail
+        assert "Aucune nouvelle tentative" in handle.detail
+        assert not wait_until(lambda: len(srv.methods("DESCRIBE")) > 2, 2.0)  # no loop
+    assert handle.latest() is None
+    assert TileState.LOST not in states.states(TILE)
+
+
+@pytest.mark.parametrize(("status", "reason"), [(454, "Session Not Found"),
+                                                (457, "Invalid Range"),
+                                                (459, "Aggregate Operation Not Allowed"),
+                                                (403, "Forbidden")])
+def test_4xx_to_play_is_terminal_with_the_reason(
+        recording: list[Unit], engine: MediaEngine, states: StateLog, status: int,
+        reason: str) -> None:
+    with replay_server(recording, RECORDED_FPS, Modes(refuse_play=status,
+                                                      refuse_reason=reason)) as srv:
+        handle = engine.open(TILE, source(srv, at(5)), size=(320, 192))
+        assert wait_until(lambda: handle.state is TileState.REFUSED, 10), handle.detail
+        assert f"{status} {reason}" in handle.detail
+        assert not wait_until(lambda: len(srv.methods("PLAY")) > 1, 2.0)  # asked once
+    assert {TileState.LOST, TileState.STALLED}.isdisjoint(states.states(TILE))
+
+
+# -- 2. the end and the edges of a recording --------------------------------------------------
+
+def test_time_outside_the_recording_says_no_recording_never_stalled(
+        server: ReplayServer, engine: MediaEngine, states: StateLog) -> None:
+    handle = engine.open(TILE, source(server, LAST + timedelta(hours=1)), size=(320, 192))
+    assert wait_until(lambda: handle.state is TileState.NO_RECORDING, 10), handle.detail
+    assert handle.detail.startswith("Pas d'enregistrement à cette heure")
+    assert not wait_until(lambda: len(server.methods("DESCRIBE")) > 1, 3.0)  # no reconnect
+    assert handle.latest() is None and handle.state is TileState.NO_RECORDING
+    assert {TileState.LOST, TileState.STALLED}.isdisjoint(states.states(TILE))
+
+
+@pytest.mark.parametrize("bye", [True, False], ids=["T flag and RTCP BYE", "T flag alone"])
+def test_end_of_the_recording_says_so_never_stalled(
+        recording: list[Unit], engine: MediaEngine, states: StateLog, bye: bool) -> None:
+    with replay_server(recording, RECORDED_FPS, Modes(bye_at_end=bye)) as srv:
+        handle = engine.open(TILE, source(srv, LAST - timedelta(seconds=1.5)),
+                             size=(320, 192))
+        shown = Shown(handle)
+        assert shown.until(lambda: handle.state is TileState.ENDED), handle.detail
+        assert shown.until(lambda: shown.last() == LAST, 3), shown.frames[-3:]
+        assert handle.detail.startswith("Fin de l'enregistrement (02:00:29 (UTC+1))")
+        assert shown.last() == LAST  # the last recorded frame is on screen
+        assert_never_older(shown.times())
+        assert not wait_until(lambda: len(srv.methods("DESCRIBE")) > 1, 2.5)
+    assert {TileState.LOST, TileState.STALLED}.isdisjoint(states.states(TILE))
+
+
+# -- 3. gaps ------------------------------------------------------------------------------------
+
+def test_gap_is_waited_out_and_shown_without_ending_the_replay(
+        recording_with_hole: list[Unit], engine: MediaEngine, states: StateLog) -> None:
+    """A 4 s hole (E on the last unit before, C+D on the first after), waited out in real
+    time by the server, with a read timeout of 1.5 s: the tile says so and goes on."""
+    with replay_server(recording_with_hole, RECORDED_FPS) as srv:
+        handle = engine.open(TILE, source(srv, at(8)), size=(320, 192))
+        shown = Shown(handle)
+        assert shown.until(lambda: shown.frames and shown.last() >= HOLE[1] + FRAME * 10, 20)
+        gap_open = details(states, TileState.NO_RECORDING)
+        assert gap_open[0] == ("Pas d'enregistrement après 02:59:39 (UTC+2) : la lecture "
+                               "reprendra à la suite de l'enregistrement.")
+        assert gap_open[1] == ("Pas d'enregistrement de 02:59:39 (UTC+2) à 02:59:44 (UTC+2) : "
+                               "lecture de la suite de l'enregistrement.")
+        times = shown.times()
+        assert_never_older(times)
+        assert not any(HOLE[0] <= t < HOLE[1] for t in times)
+        assert HOLE[0] - FRAME in times and HOLE[1] in times  # both edges shown
+        assert len(srv.methods("DESCRIBE")) == 1
+        assert {TileState.LOST, TileState.STALLED, TileState.ENDED}.isdisjoint(
+            states.states(TILE))
+
+
+# -- 4. exact positions ---------------------------------------------------------------------------
+
+def test_first_frame_shown_is_the_asked_one_not_the_keyframe_before(
+        server: ReplayServer, engine: MediaEngine) -> None:
+    asked = at(18.4)  # 0.4 s after a keyframe: ten frames decoded, not shown
+    shown = Shown(engine.open(TILE, source(server, asked), size=(320, 192)))
+    assert shown.first() == asked
+    assert server.plays[0]["range"].startswith("clock=20261025T005948.000Z-")  # type: ignore[union-attr]
+
+
+def test_resume_after_a_real_pause_never_shows_an_older_frame(
+        server: ReplayServer, engine: MediaEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replay_module, "HOLD_S", 0.5)  # RTSP PAUSE after 0.5 s kept
+    control = ReplayControl(at(20.2))
+    shown = Shown(engine.open(TILE, source(server, at(20.2), control=control),
+                              size=(320, 192)))
+    assert shown.until(lambda: len(shown.frames) >= 10)
+    control.pause()
+    assert wait_until(lambda: server.methods("PAUSE"), 10)
+    shown.until(lambda: False, 0.3)
+    paused_at = shown.last()
+    control.resume()
+    assert shown.until(lambda: shown.last() >= paused_at + 10 * FRAME)
+    times = shown.times()
+    assert_never_older(times)
+    after = times[times.index(paused_at) + 1]
+    assert after - paused_at <= 2 * FRAME  # no jump back to the keyframe, none forward
+    assert len(server.plays) == 2 and server.plays[1]["range"] is not None
+
+
+def test_speed_change_never_shows_an_older_frame(
+        server: ReplayServer, engine: MediaEngine) -> None:
+    control = ReplayControl(at(30.6))
+    shown = Shown(engine.open(TILE, source(server, at(30.6), control=control),
+                              size=(320, 192)))
+    assert shown.until(lambda: len(shown.frames) >= 12)
+    control.set_speed(2.0)
+    assert shown.until(lambda: len(server.plays) == 2 and shown.last() >= at(35))
+    assert_never_older(shown.times())
+    assert server.plays[1]["scale"] == "2"
+
+
+def test_step_moves_exactly_one_frame_forward(
+        server: ReplayServer, engine: MediaEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replay_module, "HOLD_S", 0.0)  # two kept, then RTSP PAUSE
+    control = ReplayControl(at(40.4))
+    control.step(1)  # one image, then still
+    shown = Shown(engine.open(TILE, source(server, at(40.4), control=control),
+                              size=(320, 192)))
+    assert shown.first() == at(40.4)
+    assert wait_until(lambda: server.methods("PAUSE"), 10)  # the recorder paused for real
+    for n in range(1, 4):
+        control.step(1)
+        assert shown.until(lambda n=n: len(shown.frames) == n + 1), shown.frames
+        assert shown.last() == at(40.4) + n * FRAME
+    shown.until(lambda: False, 0.3)
+    assert len(shown.frames) == 4  # still
+    assert len(server.plays) >= 2  # the last step went past what was kept: PLAY again
+
+
+# -- 6. what independent servers do ----------------------------------------------------------------
+
+def test_speed_reply_and_video_before_the_play_reply(
+        recording: list[Unit], engine: MediaEngine, states: StateLog) -> None:
+    """``Scale: 2`` answered ``Scale: 1.000`` + ``Speed: 2.000``, three access units sent
+    before the ``200 OK``: the asked frame is shown first and the recording runs at ×2."""
+    with replay_server(recording, RECORDED_FPS, Modes(speed_reply=True, video_first=3)) as srv:
+        handle = engine.open(TILE, source(srv, at(2.0), speed=2.0), size=(320, 192))
+        shown = Shown(handle)
+        assert shown.first() == at(2.0)
+        start = shown.last()
+        shown.until(lambda: False, 2.0)
+        advanced = (shown.last() - start).total_seconds()
+        assert 3.2 <= advanced <= 4.6, advanced
+        assert_never_older(shown.times())
+        assert srv.plays[0]["scale"] == "2"
+    assert TileState.STALLED not in states.states(TILE)
+
+
+def test_source_equality_ignores_the_control(server: ReplayServer) -> None:
+    a = source(server, at(1), control=ReplayControl(at(1)))
+    assert a == replace(a, replay=ReplayControl(at(1))) and "ReplayControl" not in repr(a)
