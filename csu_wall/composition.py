@@ -294,7 +294,8 @@ class AppLauncher:
             screens=ScreenService(db, workstation=ws),
             playback=PlaybackService(wall),
             health=health,
-            feed=ChangeFeed(db, lambda topic, k: features.on_change(topic, k)),
+            feed=ChangeFeed(db, lambda topic, k: features.on_change(topic, k),
+                            on_status=health.feed_status),  # the banner at once
             listeners=listeners,
         )
         if not demo:  # the demo has no shifts; its operator exists only in the demo database

@@ -4,7 +4,9 @@ Open tiles keep playing when the database goes away (their access was audited be
 opened); new accesses wait for the audit to be writable — locally spooled meanwhile (DESIGN §7).
 This watcher probes the database every few seconds with one cheap query, tells the GUI when
 the state changes (with a French message for the operator), and replays the spool as soon as
-the database answers again.
+the database answers again. The change feed notices a lost link at once (its connection
+breaks); :meth:`DatabaseHealth.feed_status` lets it ask for a pass then, so the banner does
+not wait for the end of the interval.
 """
 
 from __future__ import annotations
@@ -66,6 +68,12 @@ class DatabaseHealth(PollingThread):
             return True
         except SQLAlchemyError:
             return False
+
+    def feed_status(self, _up: bool, _message: str) -> None:
+        """A :class:`ChangeFeed` ``on_status`` callback: the feed's connection broke or came
+        back, so the watcher probes now, on its own thread (the feed does not wait for it).
+        The probe decides what the wall shows."""
+        self.wake()
 
     def poll(self) -> DbStatus:
         """One pass: probe, replay the spool when back, tell listeners about a change."""

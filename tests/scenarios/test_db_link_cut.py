@@ -14,8 +14,8 @@ what brings them in after the return is the change feed's ``ChangeTopic.RESYNC``
   operator doing anything.
 - ``test_the_feed_reconnects_and_every_listener_resyncs``: the same cut below the GUI: the feed
   reports the outage and the return, each listener gets RESYNC (and never the lost
-  notification), the watcher's probe follows, and a search through the relay finds the
-  bookmark.
+  notification), the database watcher follows at once although its own interval is ten
+  minutes (the feed wakes it), and a search through the relay finds the bookmark.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from csu_wall.gui.bookmark_panel import BookmarkPanel
 from csu_wall.gui.main_window import MainWindow
 from csu_wall.services.access import AccessGate
 from csu_wall.services.bookmarks import BookmarkService
-from csu_wall.services.db_health import DatabaseHealth
+from csu_wall.services.db_health import DatabaseHealth, DbStatus
 from csu_wall.services.layouts import LayoutService
 from csu_wall.storage.audit import DbAuditLog
 from csu_wall.storage.changes import ChangeFeed
@@ -175,7 +175,9 @@ def test_a_bookmark_made_during_a_cut_appears_after_the_return(
         assert NOTE not in visible_notes(panel) and not banner.isVisible()
 
         link.cut()
+        cut = time.monotonic()
         qtbot.waitUntil(banner.isVisible, timeout=BANNER_MS)
+        banner_shown = time.monotonic() - cut
         assert "Database unreachable since" in banner.text()
         made = other.bookmark(NOTE)
         shared = other.share_layout("Vue partagée pendant la coupure")
@@ -193,8 +195,8 @@ def test_a_bookmark_made_during_a_cut_appears_after_the_return(
         qtbot.waitUntil(lambda: not banner.isVisible(), timeout=BANNER_MS)
         banner_after = time.monotonic() - restored
         assert "unreachable" not in panel.info_label.text()
-        print(f"\nlink restored: bookmark row shown after {shown_after:.2f} s, "
-              f"banner gone after {banner_after:.2f} s")
+        print(f"\nlink cut: banner shown after {banner_shown:.2f} s; restored: bookmark row "
+              f"shown after {shown_after:.2f} s, banner gone after {banner_after:.2f} s")
     finally:
         window.shutdown()
         launcher.auth().sign_out()
@@ -221,38 +223,49 @@ def test_the_feed_reconnects_and_every_listener_resyncs(
         link: DbLink, other: OtherWorkstation) -> None:
     here = Database.open(link.url)
     listeners = [Listener(), Listener()]  # e.g. the bookmark panel and the tab bar
-    statuses: list[bool] = []
+    statuses: list[bool] = []  # the feed's
+    shown: list[bool] = []  # the watcher's, as the banner gets them
     status_changed = threading.Condition()
+    health = DatabaseHealth(here, interval=600.0)  # no pass of its own during the test
 
-    def on_status(up: bool, _message: str) -> None:
+    def on_status(up: bool, message: str) -> None:
         with status_changed:
             statuses.append(up)
+            status_changed.notify_all()
+        health.feed_status(up, message)  # as the composition root wires it
+
+    def on_health(status: DbStatus) -> None:
+        with status_changed:
+            shown.append(status.reachable)
             status_changed.notify_all()
 
     def fan_out(topic: ChangeTopic, key: str) -> None:
         for listener in listeners:
             listener(topic, key)
 
-    health = DatabaseHealth(here)  # polled by hand below: no thread
+    health.add_listener(on_health)
+    health.start()
     feed = ChangeFeed(here, fan_out, on_status=on_status, poll_seconds=0.05,
                       retry_seconds=0.2)
     feed.start()
     try:
         before = other.bookmark("avant la coupure")
         assert all(x.wait_for((ChangeTopic.BOOKMARK, str(before.id)), 10) for x in listeners)
-        assert health.poll().reachable
+        assert health.status.reachable
 
         link.cut()
         with status_changed:
-            assert status_changed.wait_for(lambda: False in statuses, timeout=15)
-        assert not health.poll().reachable
+            assert status_changed.wait_for(lambda: False in statuses and False in shown,
+                                           timeout=15)
+        assert not health.status.reachable
         during = other.bookmark(NOTE)
 
         link.restore()
         assert all(x.wait_for((ChangeTopic.RESYNC, ""), 15) for x in listeners)
         with status_changed:
             assert statuses[-1] is True
-        assert health.poll().reachable
+            assert status_changed.wait_for(lambda: shown[-1] is True, timeout=15)
+        assert shown == [False, True]
         # The notification of the bookmark made meanwhile never came: RESYNC is why the
         # panels find it.
         assert all((ChangeTopic.BOOKMARK, str(during.id)) not in x.got for x in listeners)
@@ -266,4 +279,5 @@ def test_the_feed_reconnects_and_every_listener_resyncs(
         assert during.id in {b.id for b in found}
     finally:
         feed.stop()
+        health.stop()
         here.close()
