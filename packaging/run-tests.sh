@@ -1,10 +1,44 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: installs what the tests need (Debian and pip
-# packages, via dev-setup.sh), builds resources, runs lint, types, import contracts and pytest.
+# The whole test suite, from a fresh clone: what running needs (dev-setup.sh), then what the
+# tests need (Debian packages of the test peers, the test tools in .venv), then lint, types,
+# import contracts and pytest. A second run only checks the setup before testing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash packaging/dev-setup.sh
+# shellcheck source=packaging/_setup_lib.sh
+source packaging/_setup_lib.sh
+
+TEST_PACKAGES=(
+  python3-gi gir1.2-gst-rtsp-server-1.0 gir1.2-gstreamer-1.0 gstreamer1.0-tools
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-rtsp gstreamer1.0-x  # RTSP server
+  xvfb xauth  # a real X server for real-window tests
+  libxtst6  # real drags under Xvfb (XTEST)
+  dbus dbus-x11 gnome-keyring  # a real OS keyring (Secret Service)
+  postgresql  # the multi-workstation tests
+  ffmpeg  # relays of pre-encoded clips into the RTSP server
+  poppler-utils  # pdftotext, pdfinfo: the handover PDF is read back
+  iproute2  # network namespaces for the ONVIF camera simulator
+  git  # the test run checks it leaves the clone's tracked files alone
+  binutils  # objdump/ldd for the .deb dependency scan (PyInstaller too)
+  debootstrap  # the clean Debian chroot the .deb is installed into
+  wixl msitools osslsigncode openssl  # the Windows MSI, its tables, its signature
+  wine wine64  # the MSI's silent install/upgrade/uninstall (where wine runs)
+)
+apt_ensure "${TEST_PACKAGES[@]}"
+venv_ensure test
+# ipycam (an ONVIF Profile S camera simulator, tests only) declares the GUI build of OpenCV,
+# which would replace opencv-python-headless and bring its own Qt: installed without its
+# dependencies (those it uses at run time are already here).
+if ! .venv/bin/python -c "import ipycam" 2>/dev/null; then
+  .venv/bin/python -m pip install -q --no-deps 'ipycam>=1.3'
+fi
+if [ "${CSU_WALL_SETUP_ONLY:-}" = "1" ]; then  # set up, test nothing (the setup's own test)
+  echo "csu-wall setup: test tools ready"
+  exit 0
+fi
 export PATH="$PWD/.venv/bin:$PATH"
+export CSU_WALL_CHECK_GIT_CLEAN=1  # tests/_git_clean.py: the run leaves tracked files alone
 export QT_QPA_PLATFORM=offscreen
 unset DISPLAY || true
 

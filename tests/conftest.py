@@ -17,7 +17,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("CSU_WALL_DATA_DIR", "/nonexistent-use-tmp_path")  # tests pass their own
 
-pytest_plugins = ["tests.rtsp.fixture", "tests.storage.pg"]
+pytest_plugins = ["tests.rtsp.fixture", "tests.storage.pg", "tests._git_clean"]
 
 # Threads that outlive tests by design (not ours).
 _IGNORED_PREFIXES = ("pytest_timeout", "QDBusConnection", "asyncio_", "ThreadPoolExecutor-")

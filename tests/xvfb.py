@@ -14,7 +14,7 @@ import pytest
 def xvfb_display() -> Iterator[str]:
     """Starts ``Xvfb`` on a free display number (``-displayfd``) and yields ``:N``."""
     if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb absent (Debian package xvfb; packaging/dev-setup.sh installs it)")
+        pytest.skip("Xvfb absent (Debian package xvfb; packaging/run-tests.sh installs it)")
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
         ["timeout", "300", "Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1920x1080x24",

@@ -1,21 +1,17 @@
 """Under a real X server (Xvfb): real drags (a tile onto another with the mouse; a camera from
 the tree onto a tile with the X server's own pointer through XTEST), and the screenshots of
-issue 4 (a 1+5 layout with live video, a maximised tile, the French UI), kept in
-resources/screenshots/."""
+issue 4 (a 1+5 layout with live video, a maximised tile, the French UI), written into the
+test's temporary folder only: packaging/screenshots.sh makes the README's copies on purpose."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.gui.conftest import REPO
 from tests.gui.test_screens_gui import run_scene
 from tests.xvfb import xvfb_display  # noqa: F401  (fixture)
-
-SHOTS = REPO / "resources" / "screenshots"
 
 
 def _varied_cells(png: Path, rows: int, cols: int) -> int:
@@ -54,9 +50,6 @@ def test_point3_real_drag_and_issue_screenshots_under_xvfb(
     assert isinstance(menus, list)
     assert {"&Fichier", "&Affichage", "&Vignette", "&Dispositions"} <= set(menus)
     shots = tmp_path / "work" / "shots"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for name in ("wall-1plus5.png", "wall-maximised.png", "wall-french.png"):
-        shutil.copyfile(shots / name, SHOTS / name)
     assert _varied_cells(shots / "wall-1plus5.png", 3, 3) >= 8  # video in every cell
     assert _varied_cells(shots / "wall-maximised.png", 2, 2) == 4  # one picture, everywhere
     assert _varied_cells(shots / "wall-french.png", 4, 4) >= 14
