@@ -2,9 +2,10 @@
 
 Wanted: the stream's next picture at full source resolution with privacy masks applied
 (``TileFeed.snapshot``). That call blocks until a picture is decoded (up to
-:data:`SNAPSHOT_TIMEOUT_S`), so it runs on a short-lived thread of its own and reports back
-through a queued signal; meanwhile the dialog already holds the frame the tile displayed at
-the key press (tile size, masks applied too), kept if the full-resolution one fails.
+:data:`SNAPSHOT_TIMEOUT_S`), so it runs on the recorder executor (widgets start no thread
+of their own) and reports back through a queued signal; meanwhile the dialog already holds the
+frame the tile displayed at the key press (tile size, masks applied too), kept if the
+full-resolution one fails.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal
 from PySide6.QtGui import QImage
 
 from csu_wall.core.frames import Frame
+from csu_wall.services.recorder_calls import executor
 
 if TYPE_CHECKING:
     from csu_wall.core.feed import TileFeed
@@ -64,23 +66,22 @@ def _bgra_image(pixels: np.ndarray) -> QImage:
 
 
 class SnapshotJob(QObject):
-    """One full-resolution snapshot taken off the GUI thread."""
+    """One full-resolution snapshot taken off the GUI thread, on the recorder executor."""
 
     sig_done = Signal(object)  # PNG bytes, or None when no picture came (fallback kept)
 
     def __init__(self, stream: TileFeed, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._stream = stream
+        self.name = name
         self.error = ""
-        self._thread = threading.Thread(target=self._run, name=f"bookmark-snapshot-{name}",
-                                        daemon=True)
+        self._finished = threading.Event()  # set once the result was handed on
 
     def start(self) -> None:
-        self._thread.start()
+        executor().submit(self._run)
 
     def wait(self, timeout: float) -> bool:
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
+        return self._finished.wait(timeout)
 
     def _run(self) -> None:
         png: bytes | None = None
@@ -88,5 +89,11 @@ class SnapshotJob(QObject):
             png = png_of(self._stream.snapshot(SNAPSHOT_TIMEOUT_S))
         except Exception as exc:  # StreamError (French) or a closed stream: keep the fallback
             self.error = str(exc)
-            log.info("full-resolution snapshot failed: %s", type(exc).__name__)
-        self.sig_done.emit(png)  # queued to the GUI thread (this object lives there)
+            log.info("full-resolution snapshot of %s failed: %s", self.name,
+                     type(exc).__name__)
+        try:
+            self.sig_done.emit(png)  # queued to the GUI thread (this object lives there)
+        except RuntimeError:
+            log.debug("bookmark snapshot dropped: its dialog is gone")
+        finally:
+            self._finished.set()

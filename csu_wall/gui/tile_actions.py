@@ -4,8 +4,8 @@ applied, PNG under the data folder) and the tile's context menu."""
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable
+from concurrent import futures
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 from csu_wall.core.audit import AuditAction
 from csu_wall.core.errors import CsuWallError
 from csu_wall.gui.tile import TileWidget
+from csu_wall.services.recorder_calls import executor
 
 if TYPE_CHECKING:
     from csu_wall.services.wall import WallService
@@ -37,7 +38,8 @@ def bgra_image(image: np.ndarray) -> QImage:
 
 class SnapshotTaker(QObject):
     """Authorises (audited as SNAPSHOT), then asks the stream for a full-resolution picture
-    off the GUI thread and writes it as PNG; the result comes back as a signal."""
+    off the GUI thread (on the recorder executor: widgets start no thread of their own) and
+    writes it as PNG; the result comes back as a queued signal."""
 
     sig_saved = Signal(str)  # path of the PNG
     sig_failed = Signal(str)  # French message
@@ -47,7 +49,7 @@ class SnapshotTaker(QObject):
         super().__init__(parent)
         self.service = service
         self.folder = folder
-        self._threads: list[threading.Thread] = []
+        self._pending: list[futures.Future[None]] = []
 
     def take(self, tile: TileWidget) -> bool:
         """Start a snapshot of the tile; False (with sig_failed) when refused at once."""
@@ -71,15 +73,12 @@ class SnapshotTaker(QObject):
         else:  # no full-resolution picture from this stream: the tile's frame (masked too)
             def grab() -> QImage | None:
                 return fallback
-        worker = threading.Thread(target=self._run, args=(grab, path),
-                                  name=f"snapshot-{tile.tile_id}", daemon=True)
-        self._threads = [t for t in self._threads if t.is_alive()] + [worker]
-        worker.start()
+        job = executor().submit(self._run, grab, path)
+        self._pending = [f for f in self._pending if not f.done()] + [job]
         return True
 
     def wait(self, timeout: float = 5.0) -> None:
-        for thread in list(self._threads):
-            thread.join(timeout)
+        futures.wait(list(self._pending), timeout)
 
     def _run(self, grab: Callable[[], QImage | None], path: Path) -> None:
         try:
