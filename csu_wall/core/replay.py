@@ -8,7 +8,10 @@ reader thread (csu_wall.media.replay) carries it out without reconnecting.
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 class ReplayControl:
@@ -61,3 +64,15 @@ class ReplayControl:
         with self._lock:
             if self._paused and self._steps > 0:
                 self._steps -= 1
+
+
+def paris_hms(t: datetime, *, date: bool = False) -> str:
+    """``HH:MM:SS`` (``JJ/MM/AAAA HH:MM:SS`` with ``date``) in Paris time; in the hour that
+    repeats at the October change, with its UTC offset (``02:30:00 (UTC+2)``)."""
+    local = t.astimezone(PARIS)
+    other = local.replace(tzinfo=None, fold=1 - local.fold).replace(tzinfo=PARIS)
+    text = local.strftime("%d/%m/%Y %H:%M:%S" if date else "%H:%M:%S")
+    if other.utcoffset() != local.utcoffset():
+        hours = int((local.utcoffset() or timedelta()).total_seconds() // 3600)
+        text += f" (UTC{hours:+d})"
+    return text

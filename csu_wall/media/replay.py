@@ -19,14 +19,13 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 import av
 
 from csu_wall.core.errors import StreamError
 from csu_wall.core.frames import TileState
 from csu_wall.core.ports import StreamSource
-from csu_wall.core.replay import ReplayControl
+from csu_wall.core.replay import ReplayControl, paris_hms
 from csu_wall.media.decode import DecoderSpec
 from csu_wall.media.pool import StreamDecoder
 from csu_wall.media.redact import register_secret
@@ -43,7 +42,6 @@ KEEPALIVE_S = 20.0  # s between GET_PARAMETERs while paused (RTSP sessions time 
 HOLD_S = 20.0  # s of video kept while paused before the recorder is paused (RTSP PAUSE)
 _TIME_BASE = Fraction(1, 90000)
 GAP_NOTICE_S = 3.0  # s the gap just crossed stays on the tile once the video goes on
-PARIS = ZoneInfo("Europe/Paris")
 _BELIEVABLE = 946684800.0  # 2000-01-01: a recording range before it is a placeholder
 
 DETAIL_PLAYING = "Relecture de l'enregistrement."
@@ -160,7 +158,8 @@ class ReplayReader(PacketReader):
         self.client.describe()
         self.client.setup()
         control = self.control
-        if control.frames and control.shown is not None:  # a reconnection: go on from there
+        if self.onvif and control.frames and control.shown is not None:
+            # A reconnection: on from the image shown (a vendor URL restarts at its own start).
             self._play_from(control.shown, control.speed, after=True)
         else:
             self._play_from(control.requested, control.speed, after=False)
@@ -402,19 +401,6 @@ class ReplayFinished(StreamError):
     def __init__(self, state: TileState, message: str) -> None:
         super().__init__(message)
         self.state = state
-
-
-def paris_hms(t: datetime) -> str:
-    """``HH:MM:SS`` in Paris time; in the hour that repeats at the October change, with its
-    UTC offset (``02:30:00 (UTC+2)``)."""
-    local = t.astimezone(PARIS)
-    naive = local.replace(tzinfo=None)
-    other = naive.replace(fold=1 - local.fold).replace(tzinfo=PARIS)
-    text = local.strftime("%H:%M:%S")
-    if other.utcoffset() != local.utcoffset():
-        hours = int((local.utcoffset() or timedelta()).total_seconds() // 3600)
-        text += f" (UTC{hours:+d})"
-    return text
 
 
 def no_recording_text(asked: datetime, lo: float | None, hi: float | None) -> str:

@@ -25,6 +25,7 @@ from csu_wall.core.errors import (
 )
 from csu_wall.core.model import Camera, Recorder
 from csu_wall.core.ports import SourceKind, StreamSource
+from csu_wall.core.replay import paris_hms
 from csu_wall.recorders._base import Credentials, Now, credential_ref, utc_now
 
 NS_DEVICE = "http://www.onvif.org/ver10/device/wsdl"
@@ -224,9 +225,7 @@ class OnvifReplay:
                         speed: float = 1.0) -> StreamSource:
         rec = self.recording_for(camera)
         if (rec.earliest and start_utc < rec.earliest) or (rec.latest and start_utc > rec.latest):
-            raise RecorderBadAnswer(
-                f"Aucun enregistrement de la caméra {camera.name} à cette heure : choisissez "
-                "un moment entre le début et la fin de l'enregistrement.")
+            raise RecorderBadAnswer(no_recording_message(camera, start_utc, rec))
         return StreamSource(url=self.replay_uri(rec.token), kind=SourceKind.RTSP_REPLAY,
                             camera_id=camera.id, recorder_id=self.recorder.id,
                             options={"onvif": "1"}, credential_ref=credential_ref(self.recorder),
@@ -248,6 +247,17 @@ class OnvifReplay:
         except ValueError:
             return None
         return (when - (before + (after - before) / 2)).total_seconds()
+
+
+def no_recording_message(camera: Camera, asked: datetime, rec: Recording) -> str:
+    """Refused before any PLAY: the asked time, and the recorded times nearest to it."""
+    text = (f"Pas d'enregistrement de la caméra {camera.name} à cette heure "
+            f"({paris_hms(asked, date=True)}).")
+    if rec.earliest and rec.latest:
+        text += (f" L'enregistrement va du {paris_hms(rec.earliest, date=True)} au "
+                 f"{paris_hms(rec.latest, date=True)} : choisissez un moment dans cet "
+                 "intervalle.")
+    return text
 
 
 def _xml(text: str) -> str:

@@ -21,7 +21,20 @@ from csu_wall.core.errors import (
     RecorderNotSupported,
     RecorderUnreachable,
 )
-from csu_wall.media.rtsp_client import RtspClient, Sdp, Stopped, parse_sdp, split_url
+from csu_wall.core.replay import paris_hms
+from csu_wall.media.rtsp_client import (
+    FLAG_C,
+    FLAG_D,
+    FLAG_E,
+    FLAG_T,
+    RtspClient,
+    Sdp,
+    Stopped,
+    _is_bye,
+    parse_clock_range,
+    parse_sdp,
+    split_url,
+)
 from tests.rtsp.fixture import RtspServer, SilentServer
 
 pytestmark = pytest.mark.timeout(60)
@@ -100,6 +113,66 @@ def test_a_lost_fragment_drops_only_that_frame() -> None:
     # The damaged frame (one slice) is dropped; the others come whole and unmerged.
     assert len(aus) == len(frames) - 1
     assert len({au.rtp_ts for au in aus}) == len(aus)
+
+
+def _onvif_rtp(seq: int, ts: int, payload: bytes, marker: bool, ntp: float, flags: int,
+               cseq: int) -> bytes:
+    """An RTP packet with the ONVIF replay extension (0xABAC, 3 words), per the spec."""
+    secs = int(ntp) + 2208988800
+    frac = int((ntp % 1) * 2**32)
+    ext = (b"\xab\xac\x00\x03" + secs.to_bytes(4, "big") + frac.to_bytes(4, "big")
+           + bytes([flags, cseq]) + b"\x00\x00")
+    return (bytes([0x90, (0x80 if marker else 0) | 96]) + seq.to_bytes(2, "big")
+            + ts.to_bytes(4, "big") + b"\x00\x00\x00\x01" + ext + payload)
+
+
+def test_onvif_extension_time_and_flags_over_an_access_unit() -> None:
+    """C and D come on the first packets, E and T on the last: the unit carries them all."""
+    nal = bytes([0x65]) + bytes(100)  # an IDR slice, sent in two FU-A fragments
+    fu1 = bytes([0x7C, 0x85]) + nal[1:51]
+    fu2 = bytes([0x7C, 0x45]) + nal[51:]
+    client = RtspClient("rtsp://127.0.0.1:9/x")
+    client.sdp = Sdp("c", "a", 96, 90000, ())
+    assert client._depacketise(_onvif_rtp(1, 900, fu1, False, 1792889970.25,
+                                          FLAG_C | FLAG_D, 3)) is None
+    au = client._depacketise(_onvif_rtp(2, 900, fu2, True, 1792889970.25,
+                                        FLAG_C | FLAG_E | FLAG_T, 3))
+    assert au is not None and au.key and au.data == b"\x00\x00\x00\x01" + nal
+    assert au.ntp_utc == pytest.approx(1792889970.25, abs=1e-6)
+    assert au.flags == FLAG_C | FLAG_D | FLAG_E | FLAG_T
+
+
+def test_video_still_marked_with_the_previous_play_is_dropped() -> None:
+    client = RtspClient("rtsp://127.0.0.1:9/x")
+    client.sdp = Sdp("c", "a", 96, 90000, ())
+    client._play_cseq, client._stale_cseq = 5, 4
+    old = _onvif_rtp(1, 0, bytes([0x41, 1, 2]), True, 1.0, 0, 4)
+    new = _onvif_rtp(2, 90, bytes([0x41, 1, 2]), True, 2.0, FLAG_D, 5)
+    assert client._depacketise(old) is None
+    au = client._depacketise(new)
+    assert au is not None and au.ntp_utc == pytest.approx(2.0)
+
+
+def test_clock_ranges_and_rtcp_bye() -> None:
+    assert parse_clock_range("clock=19990616T115954Z-") == (929534394.0, None)
+    assert parse_clock_range("clock=20261025T005948.400Z-20261025T010029.960Z") == (
+        pytest.approx(1792889988.4), pytest.approx(1792890029.96))
+    assert parse_clock_range("npt=0-") == (None, None) and parse_clock_range(None) == (None,
+                                                                                   None)
+    sr = bytes([0x80, 200, 0, 6]) + bytes(24)
+    bye = bytes([0x81, 203, 0, 1]) + bytes(4)
+    assert _is_bye(sr + bye) and not _is_bye(sr)
+
+
+def test_paris_times_say_their_offset_in_the_repeated_hour() -> None:
+    from datetime import datetime, timezone
+
+    assert paris_hms(datetime(2026, 10, 25, 0, 59, 39, tzinfo=timezone.utc)) == \
+        "02:59:39 (UTC+2)"
+    assert paris_hms(datetime(2026, 10, 25, 1, 0, 1, tzinfo=timezone.utc)) == \
+        "02:00:01 (UTC+1)"
+    assert paris_hms(datetime(2026, 10, 25, 2, 0, 1, tzinfo=timezone.utc), date=True) == \
+        "25/10/2026 03:00:01"
 
 
 def test_sdp_track_url_keeps_the_vendor_time_query() -> None:

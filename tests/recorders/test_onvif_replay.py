@@ -71,9 +71,16 @@ def test_playback_source_is_an_onvif_replay_source(device: OnvifDevice) -> None:
     assert src.credential_ref == "recorder:nvr-g" and "secret" not in repr(src)
 
 
-def test_time_outside_the_recording_is_refused_in_french(device: OnvifDevice) -> None:
-    with pytest.raises(RecorderBadAnswer, match="Aucun enregistrement"):
+def test_time_outside_the_recording_is_refused_with_the_nearest_recorded_times(
+        device: OnvifDevice) -> None:
+    """Before any PLAY, with the recording's ends (Paris time; the repeated hour of the
+    October change says its offset)."""
+    with pytest.raises(RecorderBadAnswer) as err:
         replay(device).playback_source(CAMERA, END + timedelta(hours=1))
+    assert str(err.value) == (
+        "Pas d'enregistrement de la caméra Mairie à cette heure (25/10/2026 03:00:30). "
+        "L'enregistrement va du 25/10/2026 02:59:30 (UTC+2) au 25/10/2026 02:00:30 (UTC+1) : "
+        "choisissez un moment dans cet intervalle.")
 
 
 def test_wrong_password_is_an_auth_error_without_the_password(device: OnvifDevice) -> None:
