@@ -163,8 +163,8 @@ class BookmarkPanel(QWidget):
     def _on_change(self, topic: ChangeTopic, _key: str) -> None:
         if topic is ChangeTopic.RESYNC:
             self.resync()
-        elif topic is ChangeTopic.SETTINGS:
-            self._fill_categories()
+        elif topic is ChangeTopic.SETTINGS and not self._fill_categories():
+            self.refresh()  # the category chosen is no longer offered: the filter changed
         elif topic in CHANGE_TOPICS and not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
@@ -259,14 +259,16 @@ class BookmarkPanel(QWidget):
                 self.camera_box.addItem(camera.name, camera.id)
         self.camera_box.blockSignals(False)
 
-    def _fill_categories(self) -> None:
+    def _fill_categories(self) -> bool:
+        """Offer the site's categories again; False when the one chosen is gone (the filter
+        fell back to all categories)."""
         current = self.category_box.currentData()
         try:
             names = self._service.categories()
         except Exception:  # database away: keep what is offered; a resync follows its return
             log.warning("bookmark categories not read", exc_info=True)
             if self.category_box.count():
-                return
+                return True
             names = []
         self.category_box.blockSignals(True)
         self.category_box.clear()
@@ -275,8 +277,7 @@ class BookmarkPanel(QWidget):
             self.category_box.addItem(name, name)
         self.category_box.setCurrentIndex(max(self.category_box.findData(current), 0))
         self.category_box.blockSignals(False)
-        if self.category_box.currentData() != current:  # the chosen one was removed
-            self.refresh()
+        return self.category_box.currentData() == current
 
     def _fill_shifts(self) -> None:
         current = self.shift_box.currentData()

@@ -86,3 +86,28 @@ def test_resync_reloads_the_list_and_the_categories(
     qtbot.waitUntil(lambda: _visible_notes(panel) == ["pendant la coupure"], timeout=5_000)
     offered = [panel.category_box.itemText(i) for i in range(panel.category_box.count())]
     assert offered[1:] == ["intrusion", "rodéo urbain"]
+
+
+def test_categories_changed_elsewhere_are_offered_at_once(
+    qtbot: QtBot, shift_env: ShiftEnv  # noqa: F811
+) -> None:
+    dupont = shift_env.account("dupont")
+    gate = shift_env.gate(dupont, BOTH)
+    panel = BookmarkPanel(shift_env.bookmarks(gate), shift_env.site, open_at=lambda c, t: None,
+                          may_view=gate.may_view, current_shift=lambda: None)
+    qtbot.addWidget(panel)
+    feed = ChangeFeed(shift_env.db, panel.notify_change, poll_seconds=0.05)
+    feed.start()
+    try:
+        other = BookmarkService(shift_env.db, shift_env.audit,
+                                shift_env.gate(shift_env.account("martin"), BOTH),
+                                workstation="pupitre-2")
+        other.set_categories(["intrusion", "rodéo urbain"])
+
+        def offered() -> list[str]:
+            box = panel.category_box
+            return [box.itemText(i) for i in range(1, box.count())]
+
+        qtbot.waitUntil(lambda: offered() == ["intrusion", "rodéo urbain"], timeout=5_000)
+    finally:
+        feed.stop()
