@@ -15,7 +15,6 @@ import sys
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from csu_wall.core.audit import AuditAction, AuditEntry
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.security import Role
 from csu_wall.services.habilitations import HabilitationService
@@ -112,10 +111,10 @@ def actor() -> str:
     return f"cli:{getpass.getuser()}"[:64]
 
 
-def _audit_user_change(db: Database, login: str, detail: str) -> None:
-    site_key.audit_log(db).append(AuditEntry(
-        ts_utc=datetime.now().astimezone(), workstation=_host(), operator_id=actor(),
-        action=AuditAction.USER_CHANGE, detail=f"{login} : {detail}"))
+def _audit_user_change(db: Database) -> accounts.ChangeRecord:
+    """Account changes are audited in their own transaction (refused, before anything is
+    written, on a workstation not enrolled in a keyed site)."""
+    return accounts.ChangeRecord(site_key.audit_log(db), actor(), _host())
 
 
 def _user(args: argparse.Namespace, db: Database) -> int:
@@ -129,21 +128,20 @@ def _user(args: argparse.Namespace, db: Database) -> int:
             raise accounts.AccountError(
                 f"Le compte « {login} » existe déjà (voir `csu-wall user list`).")
         password = read_new_password()
-        _audit_user_change(db, login, f"création (rôle {args.role})")
-        accounts.create_account(db, login, args.name, Role(args.role), password, hasher=hasher)
+        accounts.create_account(db, login, args.name, Role(args.role), password, hasher=hasher,
+                                record=_audit_user_change(db))
         print(f"Compte « {login} » créé ({args.role}).")
     else:
         if accounts.get_account(db, login) is None:
             raise accounts.AccountError(f"Aucun compte « {login} » (voir `csu-wall user list`).")
         if sub == "passwd":
             password = read_new_password()
-            _audit_user_change(db, login, "nouveau mot de passe")
-            accounts.set_password(db, login, password, hasher=hasher)
+            accounts.set_password(db, login, password, hasher=hasher,
+                                  record=_audit_user_change(db))
             print(f"Mot de passe de « {login} » changé.")
         else:
             disabled = sub == "disable"
-            _audit_user_change(db, login, "désactivation" if disabled else "réactivation")
-            accounts.set_disabled(db, login, disabled)
+            accounts.set_disabled(db, login, disabled, record=_audit_user_change(db))
             print(f"Compte « {login} » {'désactivé' if disabled else 'réactivé'}.")
     if not accounts.has_active_administrator(db):
         print("Attention : aucun compte administrateur actif "

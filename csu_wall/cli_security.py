@@ -55,6 +55,10 @@ _TEXT: dict[str, dict[str, str]] = {
                "en": "verify the log's chain (exit 1 when tampered)"},
     "anchor": {"fr": "enregistrer la tête de chaîne actuelle (détecte une fin tronquée)",
                "en": "record the current chain head (reveals a truncated tail)"},
+    "anchor_file": {"fr": "relevé, rapport de relève ou fichier contenant des ancres "
+                          "(« csu-wall-ancre v1 … ») à vérifier aussi ; répétable",
+                    "en": "statement, handover report or file holding anchors "
+                          "(\"csu-wall-ancre v1 …\") to check too; repeatable"},
     "export": {"fr": "relevé des consultations des caméras d'une commune, pour son maire",
                "en": "statement of who viewed a commune's cameras, for its mayor"},
     "from": {"fr": "premier jour (AAAA-MM-JJ, heure de Paris)", "en": "first day (YYYY-MM-DD)"},
@@ -94,7 +98,9 @@ def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser, lang: s
 
     audit = subparsers.add_parser("audit", help=_t("audit", lang), parents=common)
     a_cmds = audit.add_subparsers(dest="audit_command", required=True)
-    a_cmds.add_parser("verify", help=_t("verify", lang), parents=common)
+    verify = a_cmds.add_parser("verify", help=_t("verify", lang), parents=common)
+    verify.add_argument("--anchor", dest="anchor_files", action="append", type=Path,
+                        default=[], metavar="FICHIER", help=_t("anchor_file", lang))
     a_cmds.add_parser("anchor", help=_t("anchor", lang), parents=common)
     export = a_cmds.add_parser("export", help=_t("export", lang), parents=common)
     export.add_argument("--commune", required=True, help=_t("name", lang))
@@ -115,12 +121,12 @@ def dispatch(args: argparse.Namespace, paths: Any) -> int | None:
     db = Database.open(paths.database_url, create=True)
     try:
         if command == "workstation":
-            return _enroll(db, bool(args.new_site))
+            return _enroll(db, bool(args.new_site), paths)
         if command == "credentials":
             return _credentials(args, db)
         if command == "commune":
             return _commune(args, db, paths)
-        return _audit(args, db)
+        return _audit(args, db, paths)
     except CsuWallError as exc:
         print(f"csu-wall: {exc}", file=sys.stderr)
         return 1
@@ -152,17 +158,26 @@ def _audit_log(db: Database) -> DbAuditLog:
     return site_key.audit_log(db)  # SecretStoreError (French) on a workstation not enrolled
 
 
-def _enroll(db: Database, new_site: bool) -> int:
+def _enroll(db: Database, new_site: bool, paths: Any) -> int:
+    from csu_wall.storage.audit_anchor import AnchorFile
+
     if new_site:
         key, code = site_key.create_site_key(db, created_by=actor())
+        _keep_anchor(db, paths, AnchorFile)
         print(f"Clé de site créée (empreinte {key.key_id}) et placée dans le trousseau de ce "
               "poste.")
         print(f"Code d'enrôlement des autres postes : {code}")
         print("Conservez ce code hors ligne (enveloppe scellée) : il ne sera plus affiché.")
         return 0
     key = site_key.enrol(db, read_secret("Code d'enrôlement : "))
+    _keep_anchor(db, paths, AnchorFile)
     print(f"Poste enrôlé : clé de site {key.key_id} placée dans le trousseau du système.")
     return 0
+
+
+def _keep_anchor(db: Database, paths: Any, anchor_file: Any) -> None:
+    """The site and its first signed record, kept in this workstation's anchor file."""
+    anchor_file.in_dir(paths.data_dir).remember(site_key.audit_log(db).anchor())
 
 
 def _credentials(args: argparse.Namespace, db: Database) -> int:
@@ -217,27 +232,41 @@ def _commune(args: argparse.Namespace, db: Database, paths: Any) -> int:
     return 0
 
 
-def _audit(args: argparse.Namespace, db: Database) -> int:
+def _audit(args: argparse.Namespace, db: Database, paths: Any) -> int:
     from csu_wall.storage import audit_verify
 
     if args.audit_command == "verify":
-        try:
-            key = site_key.load_site_key(db)
-        except SecretStoreError as exc:
-            print(f"csu-wall: {exc}", file=sys.stderr)
-            key = None
-        report = audit_verify.verify(db, key.audit_key() if key else None)
+        extra = []
+        for path in args.anchor_files:
+            extra += _anchors_in(path)
+        report = audit_verify.verify_workstation(db, paths.data_dir, extra)
         print(report.message(), file=sys.stdout if report.ok else sys.stderr)
         return 0 if report.ok else 1
     if args.audit_command == "anchor":
-        head_id, head_hash = audit_verify.anchor(db, anchored_by=actor(),
-                                                 workstation=socket.gethostname())
-        print(f"Tête de chaîne ancrée : n° {head_id}, {head_hash}")
+        log = _audit_log(db)
+        current = audit_verify.anchor(db, anchored_by=actor(), workstation=socket.gethostname(),
+                                      data_dir=paths.data_dir, key=log.key,
+                                      site_id=log.site_id, first_signed=log.first_signed())
+        print(f"Tête de chaîne ancrée : n° {current.seq}, {current.hash}")
+        print(current.line())
         return 0
-    return _export(args, db)
+    return _export(args, db, paths)
 
 
-def _export(args: argparse.Namespace, db: Database) -> int:
+def _anchors_in(path: Path) -> list[Any]:
+    from csu_wall.storage.audit_anchor import parse_anchors
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CsuWallError(f"Fichier d'ancres illisible : {path} ({exc.strerror}).") from None
+    found = parse_anchors(raw.decode("utf-8", "replace")) or parse_anchors(raw.decode("latin-1"))
+    if not found:
+        raise CsuWallError(f"Aucune ancre « csu-wall-ancre v1 » dans {path}.")
+    return found
+
+
+def _export(args: argparse.Namespace, db: Database, paths: Any) -> int:
     from csu_wall.services import audit_export as ex
     from csu_wall.services.communes import find_commune
     from csu_wall.storage.site_repo import load_site

@@ -113,8 +113,9 @@ def test_credential_plays_on_a_second_workstation_until_detached(data_dir: Path,
 
     verify = run("--data-dir", str(data_dir), "audit", "verify")
     assert verify.returncode == 0, verify.stderr
-    # Two credential changes, the detach and the attach: all signed with the site key.
-    assert "4 enregistrements (4 signés, 0 non signés)" in verify.stdout
+    # The site application (before the key), then the key's creation, two credential changes,
+    # the detach, the second application and the attach: signed from the key on.
+    assert "7 enregistrements (6 signés, 1 non signés)" in verify.stdout
 
 
 def test_audit_verify_reports_the_first_tampered_record(data_dir: Path) -> None:
@@ -128,14 +129,14 @@ def test_audit_verify_reports_the_first_tampered_record(data_dir: Path) -> None:
     db.close()
     assert run("--data-dir", str(data_dir), "audit", "anchor").returncode == 0
     ok = run("--data-dir", str(data_dir), "audit", "verify")
-    assert ok.returncode == 0 and "4 enregistrements" in ok.stdout
+    assert ok.returncode == 0 and "5 enregistrements" in ok.stdout  # with the site_apply
     conn = sqlite3.connect(data_dir / "csu-wall.sqlite3", isolation_level=None)
     conn.execute("DROP TRIGGER audit_log_no_update")
-    conn.execute("UPDATE audit_log SET detail = 'e2' WHERE id = 3")
+    conn.execute("UPDATE audit_log SET detail = 'e2' WHERE id = 4")
     conn.close()
     bad = run("--data-dir", str(data_dir), "audit", "verify")
     assert bad.returncode == 1
-    assert "premier enregistrement altéré : n° 3 (contenu modifié)" in bad.stderr
+    assert "premier enregistrement altéré : n° 4 (contenu modifié)" in bad.stderr
 
 
 def test_audit_export_for_the_mayor(data_dir: Path, tmp_path: Path) -> None:

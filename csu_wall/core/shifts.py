@@ -106,3 +106,6 @@ class HandoverReport:
     audit_head: str
     generated_utc: datetime
     acknowledged_by: str | None = None
+    # The audit chain's head as an anchor line (sequence, hash, signature; see
+    # storage.audit_anchor): printed in the report, checked by ``audit verify --anchor``.
+    audit_anchor: str = ""

@@ -1,9 +1,10 @@
 """Incident bookmarks: create, edit, search, purge — always behind the access gate.
 
-One transaction per bookmark, committed before :meth:`BookmarkService.create` returns (the UI
-confirms only then). Nobody lists or opens a bookmark of a commune they are not habilitated
-for: searches are restricted in SQL to the communes :meth:`AccessGate.may_view` allows, and
-``get``/``snapshot`` of another commune's bookmark is refused and audited.
+One transaction per bookmark and its audit record, committed before
+:meth:`BookmarkService.create` returns (the UI confirms only then). Nobody lists or opens a
+bookmark of a commune they are not habilitated for: searches are restricted in SQL to the
+communes :meth:`AccessGate.may_view` allows, and ``get``/``snapshot`` of another commune's
+bookmark is refused and audited.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from csu_wall.core.shifts import (
 )
 from csu_wall.services.access import AccessGate
 from csu_wall.storage import bookmark_repo as repo
+from csu_wall.storage.audit import append_in
 from csu_wall.storage.changes import guarded
 from csu_wall.storage.db import Database
 
@@ -97,8 +99,9 @@ class BookmarkService:
                                  "la liste du site.")
             bookmark_id = repo.insert_bookmark(conn, values, snapshot_png)
             bookmark = repo.get_bookmark(conn, bookmark_id)
-        assert bookmark is not None
-        self._record(AuditAction.BOOKMARK, bookmark, f"signet n° {bookmark_id} ({category})")
+            assert bookmark is not None
+            self._record(conn, AuditAction.BOOKMARK, bookmark,
+                         f"signet n° {bookmark_id} ({category})")
         return bookmark
 
     def update(self, bookmark_id: int, *, category: str | None = None,
@@ -165,8 +168,8 @@ class BookmarkService:
         for bookmark in due:
             with guarded(self._db, "purge interrompue"), self._db.write() as conn:
                 repo.delete_bookmark(conn, bookmark.id)
-            self._record(AuditAction.BOOKMARK_CHANGE, bookmark,
-                         f"signet n° {bookmark.id} supprimé à l'échéance de conservation")
+                self._record(conn, AuditAction.BOOKMARK_CHANGE, bookmark,
+                             f"signet n° {bookmark.id} supprimé à l'échéance de conservation")
         return len(due)
 
     # -- helpers --------------------------------------------------------------------------
@@ -180,8 +183,9 @@ class BookmarkService:
         with guarded(self._db, "modification NON enregistrée"), self._db.write() as conn:
             repo.update_bookmark(conn, current.id, changes)
             bookmark = repo.get_bookmark(conn, current.id)
-        assert bookmark is not None
-        self._record(AuditAction.BOOKMARK_CHANGE, bookmark, f"signet n° {current.id} {detail}")
+            assert bookmark is not None
+            self._record(conn, AuditAction.BOOKMARK_CHANGE, bookmark,
+                         f"signet n° {current.id} {detail}")
         return bookmark
 
     def _camera_of(self, bookmark: Bookmark) -> Camera:
@@ -191,8 +195,10 @@ class BookmarkService:
             return Camera(id=bookmark.camera_id, name=bookmark.camera_id,
                           commune_id=bookmark.commune_id, recorder_id="")
 
-    def _record(self, action: AuditAction, bookmark: Bookmark, detail: str) -> None:
-        self._audit.append(AuditEntry(
+    def _record(self, conn: Connection, action: AuditAction, bookmark: Bookmark,
+                detail: str) -> None:
+        """In the change's own transaction: no bookmark without its record, nor the reverse."""
+        append_in(self._audit, conn, AuditEntry(
             ts_utc=self._clock.now_utc(), workstation=self._workstation,
             operator_id=self._operator_id, action=action, commune_id=bookmark.commune_id,
             camera_id=bookmark.camera_id, detail=detail,

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from csu_wall.core.model import Site
 from csu_wall.core.shifts import Bookmark, BookmarkStatus, HandoverReport, Severity
+from csu_wall.storage.audit_anchor import parse_anchors
 
 PARIS = ZoneInfo("Europe/Paris")
 STATUS_FR = {BookmarkStatus.OPEN: "ouvert", BookmarkStatus.FOLLOWED_UP: "suivi",
@@ -105,11 +106,33 @@ def to_html(report: HandoverReport, site: Site, names: Mapping[str, str] | None 
     parts += [
         "<h2>Consignes de l'opérateur sortant</h2>", f"<p>{notes}</p>",
         "<h2>Journal d'audit</h2>",
-        "<p>Tête de chaîne du journal d'audit au moment de la relève (empreinte SHA-256) :</p>",
-        f"<p class='mono'>{escape(report.audit_head)}</p>",
+        *_anchor_block(report),
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _anchor_block(report: HandoverReport) -> list[str]:
+    """The chain head at the handover, as an anchor: sequence, hash and signature, then the
+    line ``csu-wall audit verify --anchor`` reads back (copied from the report, or its file)."""
+    found = parse_anchors(report.audit_anchor)
+    if not found:
+        return ["<p>Tête de chaîne du journal d'audit au moment de la relève (empreinte) :</p>",
+                f"<p class='mono'>{escape(report.audit_head)}</p>"]
+    a = found[0]
+    return [
+        "<p>Ancre du journal d'audit au moment de la relève : la base doit toujours contenir "
+        "cet enregistrement, avec cette empreinte (<code>csu-wall audit verify --anchor</code>)."
+        "</p>",
+        "<table>",
+        _row("Enregistrement n°", str(a.seq)),
+        _row("Empreinte", f"<span class='mono'>{a.hash}</span>"),
+        _row("Signature (clé de site)", f"<span class='mono'>{a.sig}</span>" if a.sig
+             else "aucune : poste sans clé de site"),
+        _row("Premier enregistrement signé", str(a.first_signed) if a.first_signed else "—"),
+        "</table>",
+        f"<p class='mono'>{escape(a.line())}</p>",
+    ]
 
 
 def bookmarks_csv(bookmarks: Iterable[Bookmark], site: Site) -> str:

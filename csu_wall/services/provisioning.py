@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 
-from csu_wall.core.errors import SiteFileError
+from csu_wall.core.errors import CsuWallError, SiteFileError
 from csu_wall.core.sitefile import parse_site_text, site_file_hash
 from csu_wall.storage import paths as storage_paths
 from csu_wall.storage.db import Database
@@ -134,7 +134,10 @@ def provision(db: Database, path: Path | None, *, applied_by: str) -> Provisione
         site, warnings = parse_site_text(text, str(path))
     except SiteFileError as exc:
         return _refused(path, digest, tuple(issue.format() for issue in exc.issues))
-    apply_site(db, site, file_name=str(path), sha256=digest, applied_by=applied_by)
+    try:
+        apply_site(db, site, file_name=str(path), sha256=digest, applied_by=applied_by)
+    except CsuWallError as exc:  # not enrolled, a commune still habilitated: nothing written
+        return _refused(path, digest, (f"{path}:0: fichier: non appliqué — {exc}",))
     for w in warnings:
         log.warning("machine site file warning: %s", w.format())
     log.info("machine site file %s applied by %s (%d cameras)", path, applied_by,

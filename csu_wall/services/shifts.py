@@ -9,6 +9,7 @@ log. The incoming operator acknowledges every open item; that opens their shift.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +30,7 @@ from csu_wall.core.shifts import (
 from csu_wall.services.access import AccessGate
 from csu_wall.services.handover_report import STATUS_FR, fr_time
 from csu_wall.storage import bookmark_repo, shift_repo
-from csu_wall.storage.audit import DbAuditLog
+from csu_wall.storage.audit import anchor_of
 from csu_wall.storage.changes import guarded, publish
 from csu_wall.storage.db import Database
 from csu_wall.storage.operators import get_operator
@@ -112,7 +113,7 @@ class ShiftService:
             carried = self._visible(bookmark_repo.open_before(conn, shift.id))
             lost = shift_repo.lost_of(conn, shift.id)
         with guarded(self._db, "relève non préparée"):
-            _head_id, head = DbAuditLog(self._db).head()
+            anchor = anchor_of(self._audit, self._db)  # also kept in this workstation's file
         items: list[HandoverItem] = []
         for b in carried + [b for b in own if b.status is not BookmarkStatus.CLOSED]:
             items.append(HandoverItem(f"bookmark:{b.id}", "bookmark", _bookmark_text(b)))
@@ -127,8 +128,9 @@ class ShiftService:
             items.append(HandoverItem(f"note:{n}", "note", f"Consigne : {line}"))
         return HandoverReport(id=None, shift=shift, bookmarks=tuple(own),
                               open_items=tuple(dict.fromkeys(items)),
-                              lost_cameras=tuple(lost), notes=notes, audit_head=head,
-                              generated_utc=self._clock.now_utc())
+                              lost_cameras=tuple(lost), notes=notes, audit_head=anchor.hash,
+                              generated_utc=self._clock.now_utc(),
+                              audit_anchor=anchor.line())
 
     def close_with_handover(self, report: HandoverReport) -> HandoverReport:
         """Save the handover and close the shift in one transaction (HANDOVER audited)."""
@@ -159,7 +161,8 @@ class ShiftService:
         return HandoverReport(id=handover_id, shift=closed, bookmarks=report.bookmarks,
                               open_items=report.open_items, lost_cameras=report.lost_cameras,
                               notes=report.notes, audit_head=report.audit_head,
-                              generated_utc=report.generated_utc)
+                              generated_utc=report.generated_utc,
+                              audit_anchor=report.audit_anchor)
 
     def pending_handover(self) -> HandoverReport | None:
         """The last handover of this workstation not yet acknowledged."""
@@ -177,7 +180,10 @@ class ShiftService:
                                                              row["bookmark_ids"]]))
             lost = shift_repo.lost_of(conn, int(row["shift_id"]))
         assert shift is not None
-        return _report_of(row, shift, marks, lost)
+        with guarded(self._db, "relève non lue"):
+            anchor = anchor_of(self._audit, self._db,
+                               (int(row["audit_head_id"]), str(row["audit_head"])))
+        return replace(_report_of(row, shift, marks, lost), audit_anchor=anchor.line())
 
     def operator_names(self, operator_ids: Collection[str]) -> dict[str, str]:
         """Display names for reports ("Jeanne Dupont", not "jdupont"); the login when the

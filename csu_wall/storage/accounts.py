@@ -17,10 +17,12 @@ from typing import Any
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
+from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.security import Operator, Role
+from csu_wall.storage.audit import append_in
 from csu_wall.storage.db import Database
 from csu_wall.storage.schema import operators
 
@@ -74,7 +76,27 @@ def check_login(login: str) -> str:
     return norm
 
 
+@dataclass(frozen=True)
+class ChangeRecord:
+    """Where an account change is audited, and by whom: the ``user_change`` record is written
+    in the change's own transaction (both, or neither)."""
+
+    audit: AuditSink
+    actor: str
+    workstation: str
+
+    def write(self, conn: Connection, login: str, detail: str, at: datetime) -> None:
+        append_in(self.audit, conn, AuditEntry(
+            ts_utc=at, workstation=self.workstation[:200], operator_id=self.actor[:64],
+            action=AuditAction.USER_CHANGE, detail=f"{login} : {detail}"))
+
+
 def check_password_strength(password: str) -> None:
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        raise AccountError("Le mot de passe n'est pas du texte UTF-8 valide : rien n'a été "
+                           "modifié.") from None
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             f"Mot de passe trop court : {MIN_PASSWORD_LENGTH} caractères au moins. "
@@ -85,8 +107,10 @@ def check_password_strength(password: str) -> None:
 
 
 def create_account(db: Database, login: str, display_name: str, role: Role, password: str, *,
-                   hasher: PasswordHasher, now: datetime | None = None) -> Operator:
-    """A new account with its password. Refused if the login exists (even disabled)."""
+                   hasher: PasswordHasher, now: datetime | None = None,
+                   record: ChangeRecord | None = None) -> Operator:
+    """A new account with its password. Refused if the login exists (even disabled). With
+    ``record``, its audit record commits in the same transaction."""
     login = check_login(login)
     check_password_strength(password)
     name = display_name.strip()
@@ -103,20 +127,27 @@ def create_account(db: Database, login: str, display_name: str, role: Role, pass
             disabled=False, demo=False, created_at=when, failed_attempts=0,
             password_changed_at=when,
         ))
+        if record is not None:
+            record.write(conn, login, f"création (rôle {Role(role).value})", when)
     return Operator(id=login, display_name=name, role=Role(role))
 
 
 def set_password(db: Database, login: str, password: str, *, hasher: PasswordHasher,
-                 now: datetime | None = None) -> None:
+                 now: datetime | None = None, record: ChangeRecord | None = None) -> None:
     """Replace the password; also clears failures and a lock-out."""
     check_password_strength(password)
     hashed = hasher.hash(password)
+    when = now or datetime.now(UTC)
     _update(db, login, password_hash=hashed, failed_attempts=0, last_failed_at=None,
-            locked_until=None, password_changed_at=now or datetime.now(UTC))
+            locked_until=None, password_changed_at=when,
+            _record=(record, "nouveau mot de passe", when) if record else None)
 
 
-def set_disabled(db: Database, login: str, disabled: bool) -> None:
-    _update(db, login, disabled=disabled)
+def set_disabled(db: Database, login: str, disabled: bool, *,
+                 record: ChangeRecord | None = None) -> None:
+    _update(db, login, disabled=disabled,
+            _record=(record, "désactivation" if disabled else "réactivation",
+                     datetime.now(UTC)) if record else None)
 
 
 def get_account(db: Database, login: str) -> Account | None:
@@ -182,7 +213,8 @@ def register_success(db: Database, login: str) -> None:
     _update(db, login, failed_attempts=0, last_failed_at=None, locked_until=None)
 
 
-def _update(db: Database, login: str, **values: Any) -> None:
+def _update(db: Database, login: str, *,
+            _record: tuple[ChangeRecord, str, datetime] | None = None, **values: Any) -> None:
     login = normalise_login(login)
     with db.write() as conn:
         result = conn.execute(
@@ -191,6 +223,9 @@ def _update(db: Database, login: str, **values: Any) -> None:
         )
         if result.rowcount == 0:
             raise AccountError(f"Aucun compte « {login} » (voir `csu-wall user list`).")
+        if _record is not None:
+            record, detail, when = _record
+            record.write(conn, login, detail, when)
 
 
 _DUMMY: dict[tuple[int, int, int], str] = {}

@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, text
 
 from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
+from csu_wall.storage.audit_anchor import Anchor, head_anchor
 from csu_wall.storage.db import Database, new_id
-from csu_wall.storage.schema import audit_log
+from csu_wall.storage.schema import audit_log, site_keys
 
 GENESIS_HASH = "0" * 64  # prev_hash of the first entry
 # Key of PostgreSQL's transaction-level advisory lock serialising appends ("csuaudit").
@@ -62,32 +63,69 @@ def chain_hash(entry: AuditEntry, prev_hash: str, key: bytes | None = None) -> s
 class DbAuditLog(AuditSink):
     """Audit sink writing to the shared database. ``append`` returns once committed."""
 
-    def __init__(self, db: Database, *, key: bytes | None = None) -> None:
+    def __init__(self, db: Database, *, key: bytes | None = None, site_id: str = "",
+                 first_signed: int | None = None) -> None:
         self._db = db
         self._key = key
+        self.site_id = site_id  # "" when the log is not signed, or the site is not known
+        self._first_signed = first_signed
+
+    @property
+    def key(self) -> bytes | None:
+        return self._key
+
+    def first_signed(self) -> int | None:
+        """Sequence of the first record signed under this log's key: as given (the keyring's),
+        else the database's ``site_key`` record signed under it."""
+        if self._first_signed is None and self._key is not None:
+            with self._db.read() as conn:
+                rows = conn.execute(
+                    select(audit_log).where(audit_log.c.action == AuditAction.SITE_KEY.value)
+                    .order_by(audit_log.c.id)).mappings().all()
+            for row in rows:
+                rec = _record_of(row)
+                if rec.entry_hash == chain_hash(rec.entry, rec.prev_hash, self._key):
+                    self._first_signed = rec.id
+                    break
+        return self._first_signed
 
     def append(self, entry: AuditEntry) -> int:
+        with self._db.write() as conn:  # SQLite: BEGIN IMMEDIATE holds the write lock
+            return self.append_in(conn, entry)
+
+    def append_in(self, conn: Connection, entry: AuditEntry) -> int:
+        """Append inside the caller's open write transaction: the record commits, or rolls
+        back, with the change it describes. Returns the record's id."""
         if entry.ts_utc.tzinfo is None:
             raise ValueError("audit timestamps must be aware (UTC)")
-        with self._db.write() as conn:  # SQLite: BEGIN IMMEDIATE holds the write lock
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
-            prev = _head_hash(conn)
-            result = conn.execute(
-                insert(audit_log).values(
-                    ts_utc=entry.ts_utc,
-                    workstation=entry.workstation,
-                    operator_id=entry.operator_id,
-                    action=AuditAction(entry.action).value,
-                    commune_id=entry.commune_id,
-                    camera_id=entry.camera_id,
-                    detail=entry.detail,
-                    extra=dict(entry.extra),
-                    prev_hash=prev,
-                    entry_hash=chain_hash(entry, prev, self._key),
-                )
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+        prev = _head_hash(conn)
+        entry_hash = chain_hash(entry, prev, self._key)
+        result = conn.execute(
+            insert(audit_log).values(
+                ts_utc=entry.ts_utc,
+                workstation=entry.workstation,
+                operator_id=entry.operator_id,
+                action=AuditAction(entry.action).value,
+                commune_id=entry.commune_id,
+                camera_id=entry.camera_id,
+                detail=entry.detail,
+                extra=dict(entry.extra),
+                prev_hash=prev,
+                entry_hash=entry_hash,
             )
-            return new_id(result)
+        )
+        return new_id(result)
+
+    def anchor(self, head: tuple[int, str] | None = None) -> Anchor:
+        """``head`` (id, hash; default the current head) as an anchor, signed with this log's
+        key if it has one."""
+        if self._key is not None and not self.site_id:
+            with self._db.read() as conn:
+                self.site_id = str(conn.execute(select(site_keys.c.site_id).limit(1))
+                                   .scalar() or "")
+        return head_anchor(head or self.head(), self._key, self.site_id, self.first_signed())
 
     def head(self) -> tuple[int, str]:
         """(id, hash) of the last entry — what a shift handover report carries. (0, genesis)
@@ -114,6 +152,29 @@ class DbAuditLog(AuditSink):
             if len(batch) < _BATCH:
                 return True, None
             after = batch[-1].id
+
+
+def append_in(sink: AuditSink, conn: Connection, entry: AuditEntry) -> int:
+    """Write ``entry`` through ``sink`` inside ``conn``'s transaction (one transaction for a
+    state change and its record). A sink that cannot join a database transaction — one kept
+    outside the database — gets a plain ``append``, made before the caller commits: its record
+    may then outlive a change that rolls back, never the reverse."""
+    join = getattr(sink, "append_in", None)
+    if callable(join):
+        return int(join(conn, entry))
+    return sink.append(entry)
+
+
+def anchor_of(sink: AuditSink, db: Database, head: tuple[int, str] | None = None) -> Anchor:
+    """The anchor of ``head`` (default: the current head) as ``sink`` signs it; a sink that
+    keeps this workstation's anchors (:class:`~csu_wall.storage.audit_spool.SpoolingAuditLog`)
+    keeps it too. A sink without a key (or outside the database) gives an unsigned anchor."""
+    make = getattr(sink, "anchor", None)
+    if callable(make):
+        made = make(head)
+        if isinstance(made, Anchor):
+            return made
+    return DbAuditLog(db).anchor(head)
 
 
 def entries(

@@ -17,19 +17,23 @@ import json
 import logging
 import os
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
 from csu_wall.core.errors import StorageError
 from csu_wall.storage.audit import GENESIS_HASH, DbAuditLog, canonical_bytes, chain_hash
+from csu_wall.storage.audit_anchor import Anchor, AnchorFile
 
 log = logging.getLogger(__name__)
 
 SPOOL_FILE = "audit-spool.jsonl"
+ANCHOR_EVERY = 5.0  # seconds between two local anchors of this workstation's own appends
 _DB_ERRORS = (SQLAlchemyError, StorageError, OSError)
 
 
@@ -41,6 +45,7 @@ class SpoolingAuditLog(AuditSink):
         self._key = key
         self._workstation = workstation
         self._lock = threading.Lock()
+        self._anchored_at = -ANCHOR_EVERY
 
     @property
     def path(self) -> Path:
@@ -62,11 +67,41 @@ class SpoolingAuditLog(AuditSink):
                                 type(exc).__name__)
                     return -self._spool(entry)
             try:
-                return self._db_log.append(entry)
+                record_id = self._db_log.append(entry)
             except _DB_ERRORS as exc:
                 log.warning("audit database unreachable (%s): record spooled in %s",
                             type(exc).__name__, self._path.name)
                 return -self._spool(entry)
+            self._keep_anchor()
+            return record_id
+
+    def anchor(self, head: tuple[int, str] | None = None) -> Anchor:
+        """``head`` (default: the database's current head) as a signed anchor, kept among this
+        workstation's anchors."""
+        current = self._db_log.anchor(head)
+        try:
+            AnchorFile.in_dir(self._path.parent).remember(current)
+        except (OSError, ValueError) as exc:
+            log.warning("audit anchor not kept locally (%s)", type(exc).__name__)
+        return current
+
+    def _keep_anchor(self) -> None:
+        """Keep the head this workstation just wrote among its anchors (at most every
+        :data:`ANCHOR_EVERY` seconds): a later truncation or rollback of the database no longer
+        holds it, and ``audit verify`` says so."""
+        now = time.monotonic()
+        if now - self._anchored_at < ANCHOR_EVERY:
+            return
+        self._anchored_at = now
+        try:
+            AnchorFile.in_dir(self._path.parent).remember(self._db_log.anchor())
+        except (OSError, ValueError, SQLAlchemyError) as exc:  # the record itself is durable
+            log.warning("audit anchor not kept locally (%s)", type(exc).__name__)
+
+    def append_in(self, conn: Connection, entry: AuditEntry) -> int:
+        """Inside the caller's database transaction (a state change and its record commit
+        together). Nothing to spool: without the database there is no change to record."""
+        return self._db_log.append_in(conn, entry)
 
     def replay(self) -> int:
         """Move spooled records into the database, in order; returns how many."""

@@ -1,4 +1,5 @@
-"""The workstation's OS keyring, used for one thing: the site key (DESIGN §7).
+"""The workstation's OS keyring, used for one thing: the site key (DESIGN §7), with the
+sequence of the first audit record signed under it.
 
 Only a secure backend is accepted — the Secret Service (GNOME Keyring, KWallet) on Linux, the
 Credential Locker on Windows, the Keychain on macOS. keyring's ``fail`` and ``null`` backends
@@ -72,6 +73,13 @@ def _entry(site_id: str) -> str:
 
 def get_site_key(site_id: str) -> bytes | None:
     """The site key this workstation holds for ``site_id``, or None when not enrolled."""
+    entry = get_site_entry(site_id)
+    return entry[0] if entry is not None else None
+
+
+def get_site_entry(site_id: str) -> tuple[bytes, int | None] | None:
+    """(site key, first signed audit sequence) this workstation holds for ``site_id``; the
+    sequence is None for an entry written before it was kept here. None when not enrolled."""
     backend = secure_backend()
     try:
         value = backend.get_password(SERVICE, _entry(site_id))
@@ -81,22 +89,32 @@ def get_site_key(site_id: str) -> bytes | None:
             f"{type(exc).__name__}. Déverrouillez-le puis recommencez.") from None
     if value is None:
         return None
+    # "<base64 key>" (first format) or "<base64 key>;first_signed=<n>".
+    encoded, _, rest = str(value).partition(";")
+    first_signed: int | None = None
+    if rest.startswith("first_signed=") and rest[13:].isdigit():
+        first_signed = int(rest[13:])
     try:
-        key = base64.b64decode(value, validate=True)
+        key = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
         key = b""
     if len(key) != 32:
         raise SecretStoreError(
             "La clé de site du trousseau de ce poste est illisible. Réenrôlez le poste : "
             "`csu-wall workstation enroll`.")
-    return key
+    return key, first_signed
 
 
-def set_site_key(site_id: str, key: bytes) -> None:
-    """Store the site key in the OS keyring (service ``csu-wall``, ``site-key:<site id>``)."""
+def set_site_key(site_id: str, key: bytes, first_signed: int | None = None) -> None:
+    """Store the site key in the OS keyring (service ``csu-wall``, ``site-key:<site id>``),
+    with the sequence of the first audit record signed under it: kept outside the database, so
+    a database rewritten as unsigned records from there on fails verification."""
     backend = secure_backend()
+    value = base64.b64encode(key).decode("ascii")
+    if first_signed is not None:
+        value += f";first_signed={int(first_signed)}"
     try:
-        backend.set_password(SERVICE, _entry(site_id), base64.b64encode(key).decode("ascii"))
+        backend.set_password(SERVICE, _entry(site_id), value)
     except Exception as exc:
         raise SecretStoreError(
             "La clé de site n'a pas pu être écrite dans le trousseau du système "

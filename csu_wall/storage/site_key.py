@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -32,8 +33,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import insert, select
 
+from csu_wall.core.audit import AuditAction, AuditEntry
 from csu_wall.storage import keystore
-from csu_wall.storage.audit import DbAuditLog
+from csu_wall.storage.audit import DbAuditLog, chain_hash, entries
 from csu_wall.storage.db import Database
 from csu_wall.storage.keystore import SecretStoreError
 from csu_wall.storage.schema import site_keys
@@ -48,6 +50,9 @@ class SiteKey:
     site_id: str
     key_id: str
     key: bytes = field(repr=False)
+    # Sequence of the first audit record signed under this key, as this workstation's keyring
+    # keeps it (outside the database); None for a key created before it was kept there.
+    first_signed: int | None = None
 
     def audit_key(self) -> bytes:
         """The HMAC key of the audit chain, derived so the site key itself is never reused."""
@@ -94,6 +99,7 @@ def create_site_key(db: Database, *, created_by: str, now: datetime | None = Non
     code = new_code()
     salt, nonce = os.urandom(16), os.urandom(12)
     wrapped = AESGCM(_wrapping_key(code, salt)).encrypt(nonce, key, site.site_id.encode())
+    signer = SiteKey(site.site_id, site.key_id, key)
     with db.write() as conn:
         if conn.execute(select(site_keys.c.site_id).limit(1)).first() is not None:
             raise SecretStoreError("Un autre poste vient de créer la clé de site : enrôlez "
@@ -101,8 +107,14 @@ def create_site_key(db: Database, *, created_by: str, now: datetime | None = Non
         conn.execute(insert(site_keys).values(
             site_id=site.site_id, key_id=site.key_id, kdf=KDF, salt=salt, nonce=nonce,
             wrapped=wrapped, created_at=now or datetime.now(UTC), created_by=created_by[:64]))
-    keystore.set_site_key(site.site_id, key)
-    return site, code
+        # The first signed record, in the same transaction: from it on every record is signed.
+        first = DbAuditLog(db, key=signer.audit_key()).append_in(conn, AuditEntry(
+            ts_utc=now or datetime.now(UTC), workstation=socket.gethostname()[:200],
+            operator_id=created_by[:64], action=AuditAction.SITE_KEY,
+            detail="clé de site créée : chaque enregistrement suivant est signé",
+            extra={"site_id": site.site_id, "key_id": site.key_id}))
+    keystore.set_site_key(site.site_id, key, first)
+    return SiteKey(site.site_id, site.key_id, key, first), code
 
 
 def enrol(db: Database, code: str) -> SiteKey:
@@ -122,8 +134,10 @@ def enrol(db: Database, code: str) -> SiteKey:
                                "le code remis lors de l'enrôlement du premier poste.") from None
     if key_id_of(key) != row["key_id"]:  # pragma: no cover - GCM already authenticated it
         raise SecretStoreError("La clé de site de la base est incohérente.")
-    keystore.set_site_key(str(row["site_id"]), key)
-    return SiteKey(site_id=str(row["site_id"]), key_id=str(row["key_id"]), key=key)
+    site = SiteKey(site_id=str(row["site_id"]), key_id=str(row["key_id"]), key=key)
+    first = first_signed_in(db, site)
+    keystore.set_site_key(site.site_id, key, first)
+    return SiteKey(site.site_id, site.key_id, key, first)
 
 
 def load_site_key(db: Database) -> SiteKey | None:
@@ -135,18 +149,50 @@ def load_site_key(db: Database) -> SiteKey | None:
     if row is None:
         return None
     site_id, key_id = str(row[0]), str(row[1])
-    key = keystore.get_site_key(site_id)
-    if key is None:
+    entry = keystore.get_site_entry(site_id)
+    if entry is None:
         raise SecretStoreError(
             "Ce poste n'est pas enrôlé : les identifiants des enregistreurs ne peuvent pas être "
-            "déchiffrés. Le service informatique lance `csu-wall workstation enroll` avec le "
-            "code d'enrôlement.")
+            "déchiffrés et aucun enregistrement d'audit n'est écrit. Le service informatique "
+            "lance `csu-wall workstation enroll` avec le code d'enrôlement.")
+    key, first = entry
     if key_id_of(key) != key_id:
         raise SecretStoreError(
             "La clé de site de ce poste ne correspond pas à celle de la base. Réenrôlez le "
             "poste : `csu-wall workstation enroll`.")
-    return SiteKey(site_id=site_id, key_id=key_id, key=key)
+    site = SiteKey(site_id=site_id, key_id=key_id, key=key, first_signed=first)
+    if first is None:  # an entry from before the sequence was kept: learn it once
+        first = first_signed_in(db, site)
+        if first is not None:
+            keystore.set_site_key(site_id, key, first)
+            site = SiteKey(site_id, key_id, key, first)
+    return site
 
+
+def keyring_site_key(site_id: str) -> SiteKey | None:
+    """The key this workstation's keyring holds for ``site_id``, whatever the database says
+    (``audit verify`` uses it when the database no longer names that site)."""
+    entry = keystore.get_site_entry(site_id)
+    if entry is None:
+        return None
+    return SiteKey(site_id, key_id_of(entry[0]), entry[0], entry[1])
+
+
+def first_signed_in(db: Database, site: SiteKey) -> int | None:
+    """The database's first record signed under ``site``'s key: its ``site_key`` record when
+    its HMAC holds (the key's creation), else the first record whose HMAC holds (a key created
+    before that record existed). None when no record is signed under it."""
+    audit_key = site.audit_key()
+    fallback: int | None = None
+    for rec in entries(db, limit=None):
+        if rec.entry_hash != chain_hash(rec.entry, rec.prev_hash, audit_key):
+            continue
+        if rec.entry.action is AuditAction.SITE_KEY and \
+                rec.entry.extra.get("site_id") == site.site_id:
+            return rec.id
+        if fallback is None:
+            fallback = rec.id
+    return fallback
 
 
 def audit_log(db: Database) -> DbAuditLog:
@@ -154,4 +200,7 @@ def audit_log(db: Database) -> DbAuditLog:
     the site has one. A workstation that is not enrolled in a keyed site cannot append (it
     would break the signed chain): :class:`SecretStoreError`, and the access waits."""
     key = load_site_key(db)
-    return DbAuditLog(db, key=key.audit_key() if key is not None else None)
+    if key is None:
+        return DbAuditLog(db)
+    return DbAuditLog(db, key=key.audit_key(), site_id=key.site_id,
+                      first_signed=key.first_signed)

@@ -6,6 +6,8 @@ of the file, in the file's order; the application itself (file, hash, who, when)
 
 from __future__ import annotations
 
+import json
+import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,8 +15,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
+from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
 from csu_wall.core.errors import StorageError
 from csu_wall.core.model import Camera, Commune, PrivacyMask, Recorder, Site, StreamProfile
+from csu_wall.storage.audit import append_in
 from csu_wall.storage.db import Database, new_id
 from csu_wall.storage.schema import (
     cameras,
@@ -47,14 +51,23 @@ def apply_site(
     sha256: str,
     applied_by: str,
     now: datetime | None = None,
+    audit: AuditSink | None = None,
+    workstation: str | None = None,
 ) -> SiteApplication:
-    """Make the database hold exactly ``site``, and record the application, atomically."""
+    """Make the database hold exactly ``site``, and record the application, atomically — its
+    ``site_apply`` audit record included (``audit``, by default this workstation's log, which
+    refuses a workstation not enrolled in a keyed site before anything is written)."""
     applied_at = now or datetime.now(UTC)
+    if audit is None:
+        from csu_wall.storage import site_key
+
+        audit = site_key.audit_log(db)
     commune_rows = [_commune_row(c, i) for i, c in enumerate(site.communes)]
     recorder_rows = [_recorder_row(r, i) for i, r in enumerate(site.recorders)]
     camera_rows = [_camera_row(c, i) for i, c in enumerate(site.cameras)]
     with db.write() as conn:
-        gone_communes = _ids(conn, communes) - {r["id"] for r in commune_rows}
+        existing_communes = _ids(conn, communes)
+        gone_communes = existing_communes - {r["id"] for r in commune_rows}
         _refuse_if_habilitated(conn, gone_communes)
         # Parents first for inserts/updates, children first for deletes (foreign keys).
         _upsert(conn, communes, commune_rows)
@@ -73,6 +86,17 @@ def apply_site(
         }
         result = conn.execute(insert(site_applications).values(**values))
         app_id = new_id(result)
+        append_in(audit, conn, AuditEntry(
+            ts_utc=applied_at, workstation=(workstation or socket.gethostname())[:200],
+            operator_id=applied_by[:64], action=AuditAction.SITE_APPLY,
+            detail=f"fichier de site « {file_name} » appliqué : {len(site.communes)} "
+                   f"commune(s), {len(camera_rows)} caméra(s)",
+            extra={"application_id": str(app_id), "sha256": sha256,
+                   "communes": json.dumps({c.id: c.name for c in site.communes},
+                                          ensure_ascii=False, sort_keys=True),
+                   "removed": ",".join(sorted(gone_communes)),
+                   "added": ",".join(sorted({c.id for c in site.communes}
+                                            - existing_communes))}))
     return SiteApplication(app_id, site.name, applied_at, applied_by, file_name, sha256,
                            len(camera_rows))
 

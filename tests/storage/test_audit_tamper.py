@@ -39,10 +39,13 @@ def _raw(db_path: Path) -> sqlite3.Connection:
 
 def test_untouched_log_verifies(db: Database) -> None:
     _fill(db)
-    anchor(db, anchored_by="it", workstation="poste-1")
-    report = verify(db, KEY)
+    kept = anchor(db, anchored_by="it", workstation="poste-1", key=KEY, first_signed=1)
+    report = verify(db, KEY)  # the database's own anchor table only: not proof enough
     assert report.ok and report.checked == 10 and report.signed == 10 and report.anchors == 1
-    assert "intègre" in report.message()
+    assert not report.complete and "aucune ancre conservée hors de la base" in report.message()
+    report = verify(db, KEY, first_signed=1, anchors=[kept])
+    assert report.complete and report.anchors == 2
+    assert report.message().startswith("journal d'audit intègre : 10 enregistrements")
 
 
 def test_unkeyed_then_keyed_chain_verifies(db: Database) -> None:
@@ -50,7 +53,12 @@ def test_unkeyed_then_keyed_chain_verifies(db: Database) -> None:
     _fill(db, 3)
     report = verify(db, KEY)
     assert report.ok and (report.signed, report.unsigned) == (3, 3)
-    assert not verify(db, None).ok  # signed records cannot be checked without the key
+    # Without the key the signed records cannot be checked: the check says it failed, or (when
+    # the first signed record is known) that it could not verify them.
+    assert not verify(db, None).ok
+    unkeyed = verify(db, None, first_signed=4)
+    assert unkeyed.ok and unkeyed.unverifiable == 3 and not unkeyed.complete
+    assert "ne détient pas la clé de site" in unkeyed.message()
 
 
 def test_flipped_byte_in_a_detail(db: Database, db_path: Path) -> None:
