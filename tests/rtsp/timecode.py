@@ -22,6 +22,7 @@ from tests.rtsp.clockface import BITS, HEIGHT, WIDTH
 __all__ = ["BITS", "HEIGHT", "WIDTH", "draw", "find_time", "make_timecoded_clip", "read_time"]
 
 Rect = tuple[int, int, int, int]  # x, y, width, height in the image's pixels
+MIN_CONTRAST = 48  # grey levels between the code's black and white blocks, at least
 
 
 def draw(epoch_s: int, frame_no: int, tick: int) -> np.ndarray:
@@ -44,24 +45,32 @@ def make_timecoded_clip(path: str | Path, start: datetime, seconds: float, fps: 
 
 def find_time(image: np.ndarray, fps: int = 25, rect: Rect | None = None) -> datetime | None:
     """The UTC time a frame (RGB/BGR/BGRA, any size) shows, read inside ``rect`` (where the
-    video is painted; the whole image by default); None when no valid code is there."""
-    if rect is not None:
-        x, y, w, h = rect
-        image = image[max(0, y):y + h, max(0, x):x + w]
-    h, w = image.shape[:2]
-    if h < 2 or w < 2:
+    video is painted, in the image's pixels; it may reach past the image's edges when the
+    picture is cropped to fill); the whole image by default. None when no valid code is
+    there (a block out of the image, too little contrast, or check bits that do not match)."""
+    ih, iw = image.shape[:2]
+    x, y, w, h = rect if rect is not None else (0, 0, iw, ih)
+    if w < 2 or h < 2:
         return None
     gray = image[..., :3].astype(np.int32).mean(axis=2) if image.ndim == 3 else image
-    bits = []
+    sx, sy = w / WIDTH, h / HEIGHT
+    half_w = max(0.5, clockface.BLOCK_W / 6 * sx)  # the middle third of a block's width
+    half_h = max(0.5, clockface.BLOCK_H / 4 * sy)  # ... and half of its height
+    levels = []
     for k in range(BITS):
         cx, cy = clockface.block_centre(k)
-        # the middle of the block (a third of its width, half its height), scaled to the image
-        x0 = int((cx - clockface.BLOCK_W / 6) * w / WIDTH)
-        x1 = max(x0 + 1, int((cx + clockface.BLOCK_W / 6) * w / WIDTH))
-        y0 = int((cy - clockface.BLOCK_H / 4) * h / HEIGHT)
-        y1 = max(y0 + 1, int((cy + clockface.BLOCK_H / 4) * h / HEIGHT))
-        bits.append(int(gray[y0:y1, x0:x1].mean() > 128))
-    decoded = clockface.decode_bits(bits)
+        px, py = x + cx * sx, y + cy * sy
+        if not (0 <= px < iw and 0 <= py < ih):
+            return None
+        x0, x1 = max(0, int(px - half_w)), min(iw, max(int(px - half_w) + 1, int(px + half_w)))
+        y0, y1 = max(0, int(py - half_h)), min(ih, max(int(py - half_h) + 1, int(py + half_h)))
+        levels.append(float(gray[y0:y1, x0:x1].mean()))
+    # Halfway between the darkest and the brightest block: a picture dimmed as a whole (a
+    # tile's veil over an old frame) still reads; the seconds always hold both colours.
+    low, high = min(levels), max(levels)
+    if high - low < MIN_CONTRAST:
+        return None
+    decoded = clockface.decode_bits([int(v > (low + high) / 2) for v in levels])
     if decoded is None:
         return None
     epoch_s, frame_no = decoded
