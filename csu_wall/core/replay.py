@@ -21,6 +21,7 @@ class ReplayControl:
         self._lock = threading.Lock()
         self._paused = False
         self._steps = 0
+        self._back = 0  # steps backward owed (the reader asks again from the frame before)
         self._speed = speed
         self._speed_dirty = False
         self.requested = start_utc
@@ -33,12 +34,22 @@ class ReplayControl:
 
     def resume(self) -> None:
         with self._lock:
-            self._paused, self._steps = False, 0
+            self._paused, self._steps, self._back = False, 0, 0
 
     def step(self, frames: int = 1) -> None:
+        """Pause and move ``frames`` images on (negative: back)."""
         with self._lock:
             self._paused = True
-            self._steps += frames
+            if frames >= 0:
+                self._steps += frames
+            else:
+                self._back += -frames
+
+    def take_back(self) -> int:
+        """For the reader: the steps backward asked since the last call."""
+        with self._lock:
+            back, self._back = self._back, 0
+            return back
 
     def set_speed(self, speed: float) -> None:
         with self._lock:

@@ -41,6 +41,7 @@ from csu_wall.media.rtsp_client import (
 KEEPALIVE_S = 20.0  # s between GET_PARAMETERs while paused (RTSP sessions time out at 60 s)
 HOLD_S = 20.0  # s of video kept while paused before the recorder is paused (RTSP PAUSE)
 _TIME_BASE = Fraction(1, 90000)
+BACK_HISTORY = 250  # times of the images last shown, for steps backward
 GAP_NOTICE_S = 3.0  # s the gap just crossed stays on the tile once the video goes on
 _BELIEVABLE = 946684800.0  # 2000-01-01: a recording range before it is a placeholder
 
@@ -150,6 +151,7 @@ class ReplayReader(PacketReader):
         self._gap_notice_until: float | None = None
         self._last_time: datetime | None = None  # of the last unit handed on
         self._ended = False  # T flag or RTCP BYE: the server sends nothing more
+        self._history: deque[datetime] = deque(maxlen=BACK_HISTORY)  # times shown, in order
 
     # -- RTSP -----------------------------------------------------------------------------
 
@@ -261,6 +263,11 @@ class ReplayReader(PacketReader):
                 self._rescale(speed, decoder)
                 anchor, last_rx = None, time.monotonic()
                 continue
+            back = control.take_back()
+            if back and self.onvif and control.shown is not None:
+                self._step_back(back, decoder)
+                anchor, last_rx = None, time.monotonic()
+                continue
             if not paused and self._remote_paused:
                 self._resume(decoder)
                 anchor, last_rx = None, time.monotonic()
@@ -350,6 +357,7 @@ class ReplayReader(PacketReader):
             return
         self.control.shown = when
         self.control.frames += 1
+        self._history.append(when)
         if au.flags & FLAG_E and not au.flags & FLAG_T:
             self._gap_from = when
             self._state(TileState.NO_RECORDING, DETAIL_GAP_OPEN.format(a=paris_hms(when)))
@@ -381,6 +389,24 @@ class ReplayReader(PacketReader):
             self._keyed = False
             self.client.play({})
             self._remote_paused = False
+        decoder.new_connection()
+
+    def _step_back(self, frames: int, decoder: StreamDecoder) -> None:
+        """``frames`` images back: PLAY again from the image that many before the one shown
+        (the recorder starts at the keyframe before it; what comes before it is decoded, not
+        shown), and show exactly that one."""
+        history = self._history
+        assert self.control.shown is not None
+        if len(history) > frames:
+            target = history[-1 - frames]
+        else:
+            period = (history[-1] - history[-2]) if len(history) >= 2 else timedelta(
+                seconds=0.04)
+            target = self.control.shown - period * frames
+        while history and history[-1] >= target:
+            history.pop()  # shown again when it comes
+        self._play_from(target, self.control.speed, after=False)
+        self.control.step(1)
         decoder.new_connection()
 
     def _rescale(self, speed: float, decoder: StreamDecoder) -> None:

@@ -260,6 +260,25 @@ def test_step_moves_exactly_one_frame_forward(
     assert len(server.plays) >= 2  # the last step went past what was kept: PLAY again
 
 
+def test_step_back_shows_exactly_the_frame_before(
+        server: ReplayServer, engine: MediaEngine) -> None:
+    """Backward across a keyframe too: 25.04 -> 25.00 (the keyframe) -> 24.96 (decoded from
+    the keyframe at 24.00, shown alone)."""
+    control = ReplayControl(at(25.04))
+    control.step(1)
+    shown = Shown(engine.open(TILE, source(server, at(25.04), control=control),
+                              size=(320, 192)))
+    assert shown.first() == at(25.04)
+    for n in range(1, 3):
+        control.step(-1)
+        assert shown.until(lambda n=n: len(shown.frames) == n + 1), shown.frames
+        assert shown.last() == at(25.04) - n * FRAME
+    shown.until(lambda: False, 0.3)
+    assert len(shown.frames) == 3  # still
+    control.step(1)
+    assert shown.until(lambda: len(shown.frames) == 4) and shown.last() == at(25.0)
+
+
 # -- 6. what independent servers do ----------------------------------------------------------------
 
 def test_speed_reply_and_video_before_the_play_reply(
