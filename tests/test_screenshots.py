@@ -1,10 +1,12 @@
-"""``--screenshot`` of the demo wall as a real process, offscreen and under Xvfb (issue 2)."""
+"""``--screenshot`` of the demo wall as a real process, offscreen and under Xvfb (issue 2): taken
+as soon as every tile shows live video, into the test's temporary folder."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +21,8 @@ def _run(args: list[str], env_extra: dict[str, str]) -> subprocess.CompletedProc
     env = dict(os.environ)
     env.update({"LANG": "fr_FR.UTF-8", "LC_ALL": "fr_FR.UTF-8"})
     env.update(env_extra)
-    return subprocess.run(["timeout", "120", CSU_WALL, *args], capture_output=True,
+    # --quit-after is only the limit: the screenshot is taken once every tile is live.
+    return subprocess.run(["timeout", "150", CSU_WALL, *args], capture_output=True,
                           text=True, env=env)
 
 
@@ -49,7 +52,7 @@ def test_demo_screenshot_under_xvfb_shows_16_tiles_with_video(
 ) -> None:
     shot = tmp_path / "wall-xvfb.png"
     result = _run(["--data-dir", str(tmp_path / "d"), "--demo", "--screenshot", str(shot),
-                   "--quit-after", "8"],
+                   "--quit-after", "100"],
                   {"DISPLAY": xvfb_display, "QT_QPA_PLATFORM": "xcb"})
     assert result.returncode == 0, result.stderr[-2000:]
     assert _tiles_with_video_content(shot) == 16
@@ -58,7 +61,9 @@ def test_demo_screenshot_under_xvfb_shows_16_tiles_with_video(
 @pytest.mark.slow
 def test_demo_screenshot_offscreen_shows_16_tiles_with_video(tmp_path: Path) -> None:
     shot = tmp_path / "wall.png"
+    start = time.monotonic()
     result = _run(["--data-dir", str(tmp_path / "d"), "--demo", "--screenshot", str(shot),
-                   "--quit-after", "8"], {"QT_QPA_PLATFORM": "offscreen"})
+                   "--quit-after", "100"], {"QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr[-2000:]
+    assert time.monotonic() - start < 90  # ended on "all live", not on the 100 s limit
     assert _tiles_with_video_content(shot) == 16

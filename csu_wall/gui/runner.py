@@ -161,6 +161,20 @@ class _Session:
             self.launcher.auth().sign_out()  # audited (LOGOUT)
 
 
+def _all_tiles_live(window: QWidget | None) -> bool:
+    if not isinstance(window, MainWindow):
+        return False
+    tiles = [t for t in window.wall.tiles if t.camera is not None]
+    return bool(tiles) and all(t.state is TileState.LIVE and t.frames_painted > 2
+                               for t in tiles)
+
+
+def _finish_when_live(watch: QTimer, session: _Session, screenshot: Path) -> None:
+    if _all_tiles_live(session.window):
+        watch.stop()
+        session.finish(screenshot)
+
+
 def run_gui(
     launcher: Launcher,
     *,
@@ -179,12 +193,19 @@ def run_gui(
     app.setStyleSheet(style_sheet())
     session = _Session(launcher)
     app.aboutToQuit.connect(session.shutdown)
+    watch = QTimer()
     try:
         session.start(demo)
         if quit_after is not None:
             QTimer.singleShot(int(quit_after * 1000), lambda: session.finish(screenshot))
+        if quit_after is not None and screenshot is not None:
+            # The screenshot as soon as every tile shows live video (``--quit-after`` is
+            # then only the limit): no fixed delay to guess on a loaded machine.
+            watch.timeout.connect(lambda: _finish_when_live(watch, session, screenshot))
+            watch.start(250)
         code = _exec(app)
     finally:
+        watch.stop()
         session.shutdown()
         app.aboutToQuit.disconnect(session.shutdown)
         for installed in (translator, qt_translator):

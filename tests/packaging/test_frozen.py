@@ -34,12 +34,14 @@ def test_frozen_binary_prints_its_version(release: Release) -> None:
 
 def test_frozen_binary_shows_the_demo_wall_with_video_offscreen(release: Release,
                                                                tmp_path: Path) -> None:
+    # The screenshot is taken once every tile is live (the demo clips are encoded on first
+    # use: slow on a loaded machine); --quit-after is only the limit.
     shot = tmp_path / "wall.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
     env.pop("DISPLAY", None)
     proc = subprocess.run(
-        ["timeout", "--kill-after=5", "90", str(release.frozen / "csu-wall"), "--demo",
-         "--data-dir", str(tmp_path / "data"), "--screenshot", str(shot), "--quit-after", "6"],
+        ["timeout", "--kill-after=5", "150", str(release.frozen / "csu-wall"), "--demo",
+         "--data-dir", str(tmp_path / "data"), "--screenshot", str(shot), "--quit-after", "100"],
         capture_output=True, text=True, env=env, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -55,8 +57,8 @@ def test_frozen_binary_opens_a_real_x11_window_under_xvfb(release: Release, tmp_
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     env.update(DISPLAY=xvfb_display, HOME=str(tmp_path), QT_QPA_PLATFORM="xcb")
     proc = subprocess.run(
-        ["timeout", "--kill-after=5", "90", str(release.frozen / "csu-wall"), "--demo",
-         "--data-dir", str(tmp_path / "data"), "--screenshot", str(shot), "--quit-after", "6"],
+        ["timeout", "--kill-after=5", "150", str(release.frozen / "csu-wall"), "--demo",
+         "--data-dir", str(tmp_path / "data"), "--screenshot", str(shot), "--quit-after", "100"],
         capture_output=True, text=True, env=env, check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
