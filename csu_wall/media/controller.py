@@ -148,6 +148,11 @@ class LadderController:
         wanted = StreamKind.MAIN if rung is Rung.HQ else StreamKind.SUB
         if (t.pending_kind or t.kind) is wanted or t.choice is None:
             return None
+        if t.latest() is None:
+            # Nothing shown yet from what the tile plays (connecting, backing off, a camera
+            # sending what no decoder can show): another stream would be a second session
+            # to the same camera, not a better picture. Asked again once a frame came.
+            return None
         last = self._requested.get(t.tile_id)
         if last is not None and last[0] is wanted and now - last[1] < REQUEST_RETRY_S:
             return None

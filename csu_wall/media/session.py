@@ -61,6 +61,12 @@ class StreamSession:
         self.stop_event = threading.Event()
         self._paced: PacedFile | None = None  # a real-time file being played by the pump
         self.attempts = 0  # failed connections in a row
+        # One backoff per camera (shared by its sessions: a reopened tile, a switch).
+        self._backoff_key = (f"{source.recorder_id}/{source.camera_id}" if source.camera_id
+                             else source.url)
+        self._frames_seen = 0  # the decoder's count at the last check (``_progress``)
+        self._decoding_since: float | None = None  # this connection's first decoded frame
+        self._healthy = False  # this connection delivered decoded frames long enough
         self.connections = 0
         self.probes = 0  # connection attempts that reached the network (av.open calls)
         # Files are not a recorder's sessions: only network sources pass the gate.
@@ -68,6 +74,7 @@ class StreamSession:
         # Unique per session: a tile's replaced or pending session never frees this one's slot.
         self._gate_key = f"{tile_id}#{next(_SESSION_IDS)}"
         self._last_packet_at = 0.0
+        self._opening_at = 0.0  # when the last network open started (the probing's start)
         # Stall watchdog: armed while a network connection is pumping (see ``_overdue``).
         self._watching = False
         self._tripped = False  # latched once the watchdog fired, until the next connection
@@ -132,6 +139,14 @@ class StreamSession:
         once = self.source.kind is SourceKind.FILE
         self._state(TileState.CONNECTING, DETAIL_CONNECTING)
         while not self.stopped:
+            # The camera's backoff, whichever session of it failed last.
+            wait = self.backoff.wait(self._backoff_key, self.clock.monotonic())
+            if wait > 0:
+                if self.attempts == 0:
+                    self._state(TileState.CONNECTING,
+                                DETAIL_CONNECTING + DETAIL_RETRY.format(s=max(1.0, wait)))
+                if self.stop_event.wait(wait):
+                    return
             if self._gate is not None and not self._gate.enter(
                     self.source.recorder_id, self.source.credential_ref, self._gate_key,
                     self.stop_event, self._state):
@@ -221,7 +236,7 @@ class StreamSession:
         self._retry(TileState.LOST, str(err))
 
     def _retry(self, state: TileState, detail: str) -> None:
-        delay = self.backoff.delay(self.attempts)
+        delay = self.backoff.failed(self._backoff_key, self.clock.monotonic())
         self.attempts += 1
         self._state(state, detail + DETAIL_RETRY.format(s=max(1.0, delay)))
         self.stop_event.wait(delay)
@@ -259,17 +274,47 @@ class StreamSession:
         options.setdefault("analyzeduration", "500000")
         if src.kind is SourceKind.RTSP:
             options.setdefault("rtsp_transport", src.transport or "tcp")
+            # FFmpeg's socket timeout (µs): no byte for the read timeout ends a read in every
+            # phase — the handshake and the probing too, which the stall watchdog (armed once
+            # open) does not see; without it a source silent after PLAY spent the whole open
+            # timeout probing before the watchdog started.
+            options.setdefault("timeout", str(int(self.read_timeout * 1_000_000)))
         if src.tls_pin is not None and src.kind is SourceKind.HTTP:
             # FFmpeg cannot pin: it must open no connection of its own (reconnect, seek),
             # each one goes through this loop and the source's pin check (prepare).
             options.update(NO_RECONNECT)
         self.probes += 1
+        self._opening_at = self.clock.monotonic()
         return av.open(self._url(), mode="r", format=fmt, options=options,
                        timeout=(self.open_timeout, self.read_timeout))
 
     def _packet_seen(self) -> None:
-        self._last_packet_at = self.clock.monotonic()
-        self.attempts = 0  # the connection works: the next failure starts afresh
+        self._last_packet_at = now = self.clock.monotonic()
+        self._progress(now)
+
+    def _connected(self) -> None:
+        """A new connection pumps: its health is measured afresh."""
+        self.connections += 1
+        self._frames_seen = self.decoder.frames_decoded
+        self._decoding_since = None
+        self._healthy = False
+
+    def _progress(self, now: float) -> None:
+        """Called with each packet: once this connection has delivered decoded frames for
+        the backoff's ``healthy_after`` seconds, the camera's failures are forgotten. Packets
+        alone prove nothing (a camera may send what no decoder can show)."""
+        if self._healthy:
+            return
+        frames = self.decoder.frames_decoded
+        if frames <= self._frames_seen:
+            return
+        self._frames_seen = frames
+        if self._decoding_since is None:
+            self._decoding_since = now
+        elif now - self._decoding_since >= self.backoff.healthy_after:
+            self._healthy = True
+            self.attempts = 0
+            self.backoff.healthy(self._backoff_key)
 
     def _pump_paced(self, container: av.container.InputContainer,
                     stream: av.video.stream.VideoStream, spec: DecoderSpec,
@@ -280,8 +325,8 @@ class StreamSession:
         clock = self.clock
 
         def push(packet: av.Packet) -> None:
-            self._last_packet_at = clock.monotonic()
-            self.attempts = 0  # the file plays: the next failure starts afresh
+            self._last_packet_at = now = clock.monotonic()
+            self._progress(now)
             decoder.push(spec, packet)
 
         job = PacedFile(container, stream, pacer, self.source.loop, push)
@@ -299,7 +344,7 @@ class StreamSession:
     def _pump(self, container: av.container.InputContainer | PacketReader) -> str:
         """Demux video packets to the decoder until stopped or the end of the stream."""
         if isinstance(container, PacketReader):
-            self.connections += 1
+            self._connected()
             self._last_packet_at = self.clock.monotonic()
             return container.pump(self.decoder, self._packet_seen)
         if not container.streams.video:
@@ -309,8 +354,14 @@ class StreamSession:
         is_file = self.source.kind is SourceKind.FILE
         pacer = Pacer(self.clock, self.stop_event, stream) if self.source.realtime else None
         self.decoder.new_connection()
-        self.connections += 1
+        self._connected()
         self._last_packet_at = self.clock.monotonic()
+        if not is_file and not spec.width:
+            # Probing decoded nothing (no picture size): the source may have gone silent
+            # right after PLAY. Its last byte is then no earlier than the probing's start:
+            # counted from there, a silent source is STALLED within the read timeout of it,
+            # not a read timeout after the open gave up.
+            self._last_packet_at = self._opening_at
         self._tripped = False
         self._watching = True  # disarmed before the next open (close is cut short too)
         if is_file and pacer is not None:
@@ -323,8 +374,8 @@ class StreamSession:
                     continue
                 if self._tripped:  # held back by FFmpeg, handed on when interrupted
                     raise StreamError("stalled: no packet within the read timeout")
-                self._last_packet_at = self.clock.monotonic()
-                self.attempts = 0  # the connection works: the next failure starts afresh
+                self._last_packet_at = now = self.clock.monotonic()
+                self._progress(now)
                 if pacer is not None and not pacer.wait(packet):
                     return "stopped"
                 self.decoder.push(spec, packet)

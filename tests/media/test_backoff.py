@@ -40,6 +40,32 @@ def test_bad_parameters_are_refused() -> None:
         Backoff(base=2.0, cap=1.0)
 
 
+def test_failures_are_counted_per_camera_whichever_session_failed() -> None:
+    b = Backoff(base=1.0, cap=8.0, uniform=lambda lo, hi: hi)
+    assert b.wait("nvr/a", 0.0) == 0.0 and b.failures("nvr/a") == 0
+    assert b.failed("nvr/a", 0.0) == 1.0  # one session fails
+    assert b.failed("nvr/a", 0.5) == 2.0  # another session of the camera fails: 2 s from now
+    assert b.wait("nvr/a", 1.5) == 1.0  # a new session waits for the camera's next attempt
+    assert b.failed("nvr/a", 3.0) == 4.0 and b.failures("nvr/a") == 3
+    assert b.wait("nvr/b", 3.0) == 0.0  # another camera is not held back
+
+
+def test_an_earlier_schedule_never_shortens_a_later_one() -> None:
+    draws = iter([5.0, 0.1])
+    b = Backoff(base=1.0, cap=8.0, uniform=lambda lo, hi: next(draws))
+    assert b.failed("k", 0.0) == 5.0
+    assert b.failed("k", 1.0) == 4.0  # drew 0.1 s, but the camera's next attempt is at 5 s
+
+
+def test_only_a_healthy_stream_forgets_the_failures() -> None:
+    b = Backoff(base=1.0, cap=8.0, uniform=lambda lo, hi: hi, healthy_after=2.5)
+    assert b.healthy_after == 2.5
+    for t in range(3):
+        b.failed("k", float(t))
+    b.healthy("k")
+    assert b.failures("k") == 0 and b.wait("k", 0.0) == 0.0 and b.failed("k", 10.0) == 1.0
+
+
 class FakeClock:
     def __init__(self) -> None:
         self.t = 100.0

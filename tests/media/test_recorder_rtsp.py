@@ -29,8 +29,9 @@ CLIP = {"kind": "file", "width": 320, "height": 180, "gop": 25}
 
 
 def _rtsp(url: str, recorder: str = "nvr", ref: str | None = None) -> StreamSource:
-    return StreamSource(url=url, kind=SourceKind.RTSP, camera_id="c", recorder_id=recorder,
-                        credential_ref=ref)
+    # one camera per mount: the backoff is per camera
+    return StreamSource(url=url, kind=SourceKind.RTSP, camera_id=url.rsplit("/", 1)[-1],
+                        recorder_id=recorder, credential_ref=ref)
 
 
 @pytest.fixture()
