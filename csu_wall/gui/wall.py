@@ -283,6 +283,10 @@ class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
             self._close(tile)
             return
         size = tile.physical_size() if tile.width() > 16 else _FALLBACK_SIZE
+        if not (self._shown and tile.isVisible()):
+            # off the screen (a wall not shown yet, a cell under a maximised tile): the feed
+            # connects only once the render tick finds the tile visible
+            self.service.feed(tile.tile_id).set_visible(False)
         try:
             feed = self.service.open_camera(tile.tile_id, camera_id, size)
         except AccessDenied as exc:

@@ -106,6 +106,7 @@ class LadderController:
         with self._tick_lock:
             self.ticks += 1
             self.engine.expire_switches()
+            self.engine.suspend_hidden(self.engine.keep_warm)
             load = load or self.sample()
             self.last_load = load
             tiles = [t for t in self.engine.tiles() if t.visible]

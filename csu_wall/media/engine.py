@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 StateCallback = Callable[[str, int, TileState, str], None]
 CLOSE_WAIT = 3.0  # s: close() never waits longer for a reader thread
 SWITCH_TIMEOUT = 15.0  # s: a quality switch with no first frame by then is abandoned
+# s: a live tile off the screen keeps its session this long (a maximise and restore, a quick
+# look at another tab come back at the next keyframe), then closes it (no network at all)
+KEEP_WARM_S = 10.0
 
 
 class TileStream:
@@ -42,7 +45,9 @@ class TileStream:
     GUI asked of the feed (size, visibility, zoom, priority) carries over to every binding."""
 
     def __init__(self, tile_id: str, mailbox: Mailbox, size: tuple[int, int],
-                 on_change: Callable[[], None] | None = None) -> None:
+                 on_change: Callable[[], None] | None = None, *,
+                 monotonic: Callable[[], float] | None = None,
+                 on_shown: Callable[[TileStream], None] | None = None) -> None:
         self.tile_id = tile_id
         self._generation = 0
         self.binding = 0  # bumped by each open: what the ladder's decisions are about
@@ -67,6 +72,14 @@ class TileStream:
         self._pending_since = 0.0
         self._retired = True  # nothing bound yet
         self._on_change = on_change
+        # Nothing plays unseen: a binding opened while the tile is off the screen, or kept off
+        # it longer than the engine's keep-warm time, has no session (no network, no
+        # decoding); ``_source`` is what it reconnects to when the tile is shown again.
+        self._source: StreamSource | None = None
+        self.deferred = False
+        self._hidden_since: float | None = None
+        self._monotonic = monotonic or SystemClock().monotonic
+        self._on_shown = on_shown
 
     @property
     def generation(self) -> int:
@@ -139,10 +152,17 @@ class TileStream:
         return self._size
 
     def set_visible(self, visible: bool) -> None:
-        """A hidden tile costs no decoding; shown again, it resumes at the next keyframe."""
+        """A hidden tile costs no decoding; shown again, it resumes at the next keyframe.
+        Hidden longer than the engine's keep-warm time, it costs no network either (its
+        session closes) and reconnects when shown again."""
+        was = self._visible
         self._visible = visible
+        self._hidden_since = None if visible else (
+            self._hidden_since if not was else self._monotonic())
         for d in self._decoders():
             d.set_visible(visible)
+        if visible and self.deferred and self._on_shown is not None:
+            self._on_shown(self)
 
     def set_view(self, view: tuple[float, float, float, float] | None) -> None:
         """Digital zoom: the following frames show this part (normalised x, y, w, h) of the
@@ -202,7 +222,7 @@ class MediaEngine:
                  credentials: Callable[[str], tuple[str, str] | None] | None = None,
                  open_timeout: float = 5.0, read_timeout: float = 5.0,
                  backoff: Backoff | None = None, ladder: bool = True,
-                 gate: RecorderGate | None = None) -> None:
+                 gate: RecorderGate | None = None, keep_warm: float = KEEP_WARM_S) -> None:
         from csu_wall.media.controller import LadderController
 
         self.clock: Clock = clock or SystemClock()
@@ -213,6 +233,7 @@ class MediaEngine:
         self.read_timeout = read_timeout
         self.backoff = backoff or Backoff()
         self.gate = gate or RecorderGate()  # per-recorder session cap, one-probe credentials
+        self.keep_warm = keep_warm
         self._lock = threading.RLock()
         self._sessions: dict[str, StreamSession] = {}
         self._handles: dict[str, TileStream] = {}
@@ -232,7 +253,8 @@ class MediaEngine:
             if handle is None:
                 mailbox = self._mailboxes.setdefault(tile_id, Mailbox())
                 handle = TileStream(tile_id, mailbox, size,
-                                    self.controller.poke if self.controller else None)
+                                    self.controller.poke if self.controller else None,
+                                    monotonic=self.clock.monotonic, on_shown=self._resume)
                 self._handles[tile_id] = handle
             return handle
 
@@ -288,11 +310,16 @@ class MediaEngine:
             handle.choice = choice
             handle.masks = tuple(masks)
             handle._retired = False
-            session = self._session(handle, source, decoder)
-            session_box.append(session)
-            handle._session = session
-            self._sessions[tile_id] = session
-            session.start()
+            handle._source = source
+            handle._session = None
+            handle.deferred = not handle._visible
+            session: StreamSession | None = None
+            if not handle.deferred:  # off the screen: no connection until it is shown
+                session = self._session(handle, source, decoder)
+                session_box.append(session)
+                handle._session = session
+                self._sessions[tile_id] = session
+                session.start()
         self._report(handle, TileState.CONNECTING, "", session)
         if self.controller is not None:
             self.controller.start()
@@ -320,6 +347,10 @@ class MediaEngine:
                 raise KeyError(f"no stream on tile {tile_id}")
             if binding is not None and binding != handle.binding:
                 return handle  # the tile plays something else since the request was made
+            if handle.deferred:  # off the screen: it will connect to this one when shown
+                handle._source = source
+                handle.kind = source.stream
+                return handle
             if handle._pending is not None:
                 if handle.pending_kind is source.stream:
                     return handle
@@ -472,6 +503,7 @@ class MediaEngine:
             if old_decoder is not None and old_decoder.paused:
                 decoder.set_paused(True)
             handle._session = session
+            handle._source = session.source
             handle._pending = None
             handle.pending_kind = None
             self._sessions[handle.tile_id] = session
@@ -495,12 +527,69 @@ class MediaEngine:
             return session.thread
         return None
 
+    def suspend_hidden(self, keep_warm: float) -> list[str]:
+        """Close the sessions of live tiles off the screen for longer than ``keep_warm``
+        seconds (no network, no decoding); they reconnect when shown. Recordings are kept:
+        their position lives in their session. Returns the tiles suspended."""
+        now = self.clock.monotonic()
+        done: list[str] = []
+        with self._lock:
+            for handle in self._handles.values():
+                hidden = handle._hidden_since
+                if (handle.active and not handle.deferred and handle.choice is not None
+                        and hidden is not None and now - hidden >= keep_warm):
+                    self._stop_session(handle.tile_id)
+                    handle._session = None
+                    handle.deferred = True
+                    done.append(handle.tile_id)
+        for tile_id in done:
+            log.info("tile %s: off the screen for %.0f s, its session is closed", tile_id,
+                     keep_warm)
+        return done
+
+    def _resume(self, handle: TileStream) -> None:
+        """A deferred tile is on the screen: connect now (a new generation; the tile keeps
+        painting its last frame, as resuming, until the first new one)."""
+        with self._lock:
+            if self._shut or not handle.deferred or not handle.active or handle._source is None:
+                return
+            if self._handles.get(handle.tile_id) is not handle:
+                return
+            generation = self._next_generation(handle.tile_id)
+            handle._mailbox.reset(generation)
+            session_box: list[StreamSession] = []
+
+            def first_frame() -> None:
+                self._report(handle, TileState.LIVE, "En direct.", session_box[0])
+
+            old = handle._decoder
+            decoder = StreamDecoder(self.pool, handle.tile_id, generation, handle._mailbox,
+                                    handle.size, Masker(handle.masks), first_frame,
+                                    self.clock.monotonic)
+            decoder.set_visible(handle._visible)
+            if handle._view is not None:
+                decoder.set_view(handle._view)
+            if old is not None and old.keyframes_only:
+                decoder.set_keyframes_only(True)
+            handle._generation = generation
+            handle._decoder = decoder
+            handle.deferred = False
+            session = self._session(handle, handle._source, decoder)
+            session_box.append(session)
+            handle._session = session
+            self._sessions[handle.tile_id] = session
+            session.start()
+        self._report(handle, TileState.CONNECTING, "", session)
+        if self.controller is not None:
+            self.controller.start()
+
     def _stop(self, tile_id: str) -> threading.Thread | None:
         """The tile's feed goes idle (it stays the tile's feed)."""
         thread = self._stop_session(tile_id)
         handle = self._handles.get(tile_id)
         if handle is not None:
             handle._retired = True
+            handle.deferred = False
             handle.choice = None
         return thread
 
@@ -514,7 +603,7 @@ class MediaEngine:
         return self._retire(session)
 
     def _report(self, handle: TileStream, state: TileState, detail: str,
-                session: StreamSession) -> None:
+                session: StreamSession | None) -> None:
         with self._lock:
             current = (handle.active and self._sessions.get(handle.tile_id) is session)
             changed = current and handle._set_state(state, detail)
