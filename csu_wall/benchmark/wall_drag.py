@@ -1,6 +1,6 @@
 """Event-loop lag while dragging tiles on an 8×8 wall of demo video.
 
-    python -m csu_wall.gui.bench_wall [--seconds 20] [--clips DIR] [--grid 8×8]
+    python -m csu_wall.benchmark.wall_drag [--seconds 20] [--clips DIR] [--grid 8×8]
 
 Builds the real wall (demo site, media engine, 64 live tiles), then, while a probe timer
 measures how late the GUI thread runs it (every 10 ms), drags one tile onto another with the
