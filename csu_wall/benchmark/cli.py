@@ -56,7 +56,9 @@ class Plan:
         self.max_probes = 3 if quick else 10
         self.capacity_probes = 6 if quick else 12
         self.capacity_growth = 1.3 if quick else 1.5
-        self.first_guess = 0.35  # × the decode limit: the last measured ratio was 0.30
+        # × the same-work ceiling (the decode limit when it failed): the last measured
+        # ratio was 0.32 of the ceiling, 0.19 of the decode limit.
+        self.first_guess = 0.35
         # Seconds a probe takes beyond warm-up and window: interpreter, Qt and PyAV imports,
         # walls, shutdown (measured ~1.5 s here) plus a margin per 64 streams opened.
         self.overhead_s = 2.0
@@ -189,9 +191,10 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
             result = runner.worker(kind, ["--streams", str(n), "--label", label, *common,
                                           *extra, *clips], plan.probe_cost(n) + 60)
             result.setdefault("streams", n)
-            result["resolution"] = label
+            camera = clips is cam_sd or clips is cam_hd
+            result.update(resolution=label, profile="camera" if camera else "synthetic")
             runner.emit(result)
-            if kind == "pipeline":
+            if kind == "pipeline" and not camera:  # the RTSP rows' file-fed baseline
                 measured[(label, n)] = result
             return result
         return measure
@@ -209,14 +212,15 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
                              max_probes=probes or plan.max_probes, deadline=section_deadline,
                              probe_cost=plan.probe_cost)
 
-    guess = max(8, round(plan.first_guess * limits["640x360"]))
+    base = samework["640x360"] or 0.6 * limits["640x360"]
+    guess = max(8, round(plan.first_guess * base))
     sd_pipe = search("pipeline", "640x360", sd, guess, 0.55 if plan.quick else 0.40,
                      plan.capacity_growth, probes=plan.capacity_probes)
     naive = search("naive", "640x360", sd, 32, 0.45, 1.5)
     hd_pipe = search("pipeline", "1920x1080", hd, 12, 0.45, 1.5,
                      resolution=0.25 if plan.quick else None)
     if not plan.quick:  # the camera profile's capacity (the quick run has no time for it)
-        guess = max(8, round(plan.first_guess * camera["samework_streams"] * 0.6))
+        guess = max(8, round(plan.first_guess * camera["samework_streams"]))
         cam_pipe = search("pipeline", "640x360", cam_sd, guess, 0.4, 1.5)
         camera.update(capacity_streams=cam_pipe.capacity, capacity_capped=cam_pipe.capped,
                       capacity_failed_at=cam_pipe.failed_at,

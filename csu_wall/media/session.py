@@ -358,9 +358,9 @@ class StreamSession:
         self._last_packet_at = self.clock.monotonic()
         if not is_file and not spec.width:
             # Probing decoded nothing (no picture size): the source may have gone silent
-            # right after PLAY. Its last byte is then no earlier than the probing's start:
-            # counted from there, a silent source is STALLED within the read timeout of it,
-            # not a read timeout after the open gave up.
+            # right after PLAY. Counted from the probing's start (no later than its last
+            # byte), a silent source is STALLED at most the read timeout after its last
+            # byte, not a read timeout after the open gave up.
             self._last_packet_at = self._opening_at
         self._tripped = False
         self._watching = True  # disarmed before the next open (close is cut short too)

@@ -162,11 +162,13 @@ def test_camera_profile_is_main_cabac_at_a_camera_bitrate(tmp_path: Path) -> Non
         encode_clip(tmp_path / "x.mp4", 64, 36, 0.1, seed=1, profile="studio")
 
 
+@pytest.mark.parametrize("quick", [True, False])
 def test_summary_states_the_samework_ceiling_and_both_profiles(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        capsys: pytest.CaptureFixture[str], quick: bool) -> None:
     """The run's wiring, its workers replaced by canned figures: a decode-only and a
-    same-work line per profile and resolution, and the summary's new keys."""
+    same-work line per profile and resolution, and the summary's new keys; the full run
+    also searches the camera profile's capacity."""
     import argparse
 
     from csu_wall.benchmark import cli
@@ -181,13 +183,13 @@ def test_summary_states_the_samework_ceiling_and_both_profiles(
             per = {"decode_limit": 280.0, "samework": 160.0}[module]
             return {"kind": module, "streams": per / (2 if camera else 1)}
         n = int(args[args.index("--streams") + 1])
-        limit = {"pipeline": 100, "naive": 30}[module]
+        limit = {"pipeline": 40 if camera else 100, "naive": 30}[module]
         return {"kind": module, "ok": n <= limit, "streams": n}
 
     monkeypatch.setattr(cli.Runner, "worker", worker)
     monkeypatch.setattr(cli, "ensure_clips", lambda folder, spec: [
         folder / f"{spec.profile}-{spec.label}-{i}.mp4" for i in range(spec.count)])
-    args = argparse.Namespace(quick=True, window=None, json_out=None, clips_dir=tmp_path,
+    args = argparse.Namespace(quick=quick, window=None, json_out=None, clips_dir=tmp_path,
                               rtsp_server=None, workers=0)
     assert cli.run(args) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
@@ -205,6 +207,13 @@ def test_summary_states_the_samework_ceiling_and_both_profiles(
     assert camera["samework_1080p_streams"] == 80.0
     assert camera["kbps"] == 1000 and camera["kbps_1080p"] == 4000
     assert {"samework_1080p_streams", "ratio_1080p_to_samework"} <= set(summary)
+    if quick:
+        assert camera["capacity_streams"] is None and camera["ratio_to_samework"] is None
+    else:
+        assert 0 < camera["capacity_streams"] <= 40
+        assert camera["ratio_to_samework"] == round(camera["capacity_streams"] / 80, 3)
+        assert any(line.get("profile") == "camera" and line.get("kind") == "pipeline"
+                   for line in lines)
 
 
 def test_cli_options_parse() -> None:
