@@ -12,11 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import Connection
+
 from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
 from csu_wall.core.errors import AccessDenied, CsuWallError
 from csu_wall.core.model import Recorder, Site
 from csu_wall.core.security import Operator, Role
 from csu_wall.storage import credentials as creds
+from csu_wall.storage.audit import append_in
 from csu_wall.storage.db import Database
 from csu_wall.storage.keystore import SecretStoreError
 from csu_wall.storage.site_key import SiteKey
@@ -54,7 +57,7 @@ class CredentialAdmin:
                 for r in sorted(self.site.recorders, key=lambda r: (r.commune_id, r.id))]
 
     def set(self, recorder_id: str, user: str, password: str) -> None:
-        """Encrypt and store; audited first (no audit, no change)."""
+        """Encrypt and store, with its audit record in the same transaction."""
         recorder = self._recorder(recorder_id)
         user = user.strip()
         if not user:
@@ -65,13 +68,14 @@ class CredentialAdmin:
         if key is None:
             raise SecretStoreError("Aucune clé de site : enrôlez d'abord ce poste avec "
                                    "`csu-wall workstation enroll --new-site`.")
-        self._record(recorder, f"identifiant défini pour l'utilisateur « {user} »")
-        creds.set_credential(self._db, key, recorder.id, creds.RecorderCredential(user, password))
+        creds.set_credential(self._db, key, recorder.id, creds.RecorderCredential(user, password),
+                             also=self._record(recorder, "identifiant défini pour "
+                                               f"l'utilisateur « {user} »"))
 
     def delete(self, recorder_id: str) -> bool:
         recorder = self._recorder(recorder_id)
-        self._record(recorder, "identifiant supprimé")
-        return creds.delete_credential(self._db, recorder.id)
+        return creds.delete_credential(self._db, recorder.id,
+                                       also=self._record(recorder, "identifiant supprimé"))
 
     def _recorder(self, recorder_id: str) -> Recorder:
         if not self.allowed:
@@ -82,8 +86,10 @@ class CredentialAdmin:
         except KeyError:
             raise CsuWallError(f"Enregistreur inconnu : « {recorder_id} ».") from None
 
-    def _record(self, recorder: Recorder, detail: str) -> None:
-        self._audit.append(AuditEntry(
+    def _record(self, recorder: Recorder, detail: str) -> Callable[[Connection], int]:
+        """The audit record, written in the change's own transaction (both, or neither)."""
+        entry = AuditEntry(
             ts_utc=self._now(), workstation=self.workstation, operator_id=self.operator.id,
             action=AuditAction.CREDENTIAL_CHANGE, commune_id=recorder.commune_id,
-            detail=f"{recorder.id} : {detail}"))
+            detail=f"{recorder.id} : {detail}")
+        return lambda conn: append_in(self._audit, conn, entry)

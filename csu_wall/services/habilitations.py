@@ -1,7 +1,7 @@
 """Granting and revoking habilitations, and enforcing a revocation on an open wall.
 
-A grant or a revocation is audited before it is written; if the audit cannot be written the
-change is refused. :class:`HabilitationWatcher` re-reads the signed-in operator's
+A grant or a revocation and its audit record are one transaction; if the record cannot be
+written the change is refused. :class:`HabilitationWatcher` re-reads the signed-in operator's
 habilitations every second and, when one is revoked or expires (or the account is disabled),
 gives the access gate the new list and closes that commune's open tiles: within about 1 s
 plus the time to stop a stream (about 3 s at worst), under the 5 s of the requirement.
@@ -10,8 +10,11 @@ plus the time to stop a stream (about 3 s at worst), under the 5 s of the requir
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
+
+from sqlalchemy import Connection
 
 from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
 from csu_wall.core.errors import CsuWallError
@@ -21,6 +24,7 @@ from csu_wall.core.security import Habilitation, Operator
 from csu_wall.services._poller import PollingThread
 from csu_wall.services.access import AccessGate
 from csu_wall.storage import accounts, habilitation_repo
+from csu_wall.storage.audit import append_in
 from csu_wall.storage.db import Database
 from csu_wall.storage.habilitation_repo import HabilitationRecord
 from csu_wall.storage.operators import add_habilitation, habilitations_of
@@ -70,10 +74,10 @@ class HabilitationService:
         hab = Habilitation(login, commune_id, legal_basis.strip(), granted_by.strip(), start,
                            valid_until)
         until = valid_until.isoformat() if valid_until else "révocation"
-        self._record(AuditAction.HABILITATION_GRANT, commune_id,
-                     f"{login} ; base : {hab.legal_basis} ; par : {hab.granted_by} ; "
-                     f"du {start.isoformat()} jusqu'à {until}")
-        return add_habilitation(self._db, hab)
+        record = self._record(AuditAction.HABILITATION_GRANT, commune_id,
+                              f"{login} ; base : {hab.legal_basis} ; par : {hab.granted_by} ; "
+                              f"du {start.isoformat()} jusqu'à {until}")
+        return add_habilitation(self._db, hab, also=record)
 
     def revoke(self, login: str, commune_id: str) -> int:
         """Revoke the operator's habilitations for the commune; the open wall closes that
@@ -84,24 +88,31 @@ class HabilitationService:
         if not active:
             raise HabilitationError(
                 f"« {login} » n'a aucune habilitation en cours pour « {commune_id} ».")
-        self._record(AuditAction.HABILITATION_REVOKE, commune_id, login)
-        return habilitation_repo.revoke(self._db, login, commune_id,
-                                        at=self._clock.now_utc(), by=self._actor)
+        return habilitation_repo.revoke(
+            self._db, login, commune_id, at=self._clock.now_utc(), by=self._actor,
+            also=self._record(AuditAction.HABILITATION_REVOKE, commune_id, login))
 
     def list(self, login: str | None = None) -> list[HabilitationRecord]:
         who = accounts.normalise_login(login) if login else None
         return habilitation_repo.list_habilitations(self._db, who)
 
-    def _record(self, action: AuditAction, commune_id: str, detail: str) -> None:
+    def _record(self, action: AuditAction, commune_id: str,
+                detail: str) -> Callable[[Connection], None]:
+        """The audit record, written in the change's own transaction: if it cannot be
+        written, the change rolls back with it."""
         entry = AuditEntry(ts_utc=self._clock.now_utc(), workstation=self._workstation,
                            operator_id=self._actor[:64], action=action, commune_id=commune_id,
                            detail=detail)
-        try:
-            self._audit.append(entry)
-        except Exception as exc:
-            raise HabilitationError(
-                "Modification refusée : le journal d'audit ne peut pas être écrit. Vérifiez la "
-                "base de données.") from exc
+
+        def write(conn: Connection) -> None:
+            try:
+                append_in(self._audit, conn, entry)
+            except Exception as exc:
+                raise HabilitationError(
+                    "Modification refusée : le journal d'audit ne peut pas être écrit. "
+                    "Vérifiez la base de données.") from exc
+
+        return write
 
 
 class TileCloser(Protocol):

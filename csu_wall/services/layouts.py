@@ -16,8 +16,11 @@ site apply) comes back as an empty cell, with a warning in the log.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import cast
+
+from sqlalchemy import Connection
 
 from csu_wall.core.audit import AuditAction, AuditEntry
 from csu_wall.core.errors import CsuWallError
@@ -26,6 +29,7 @@ from csu_wall.services._layout_diff import describe_changes, describe_new
 from csu_wall.services._owned import Owned, OwnedItemService
 from csu_wall.services.layout_editor import LayoutEditor
 from csu_wall.storage import layout_repo as repo
+from csu_wall.storage.audit import append_in
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +101,10 @@ class LayoutService(OwnedItemService):
         if layout.id is None:
             self._check_may_edit(layout, None)
             what = _join(change, describe_new(layout))
-            self._record(layout, f"création de la disposition « {layout.name} »", what)
-            return repo.create_layout(self._db, layout, by=self._operator.id,
-                                      at=self._clock.now_utc(), change=what)
+            return repo.create_layout(
+                self._db, layout, by=self._operator.id, at=self._clock.now_utc(), change=what,
+                also=self._record_in(layout, f"création de la disposition « {layout.name} »",
+                                     what))
         stored = repo.get_layout(self._db, layout.id)
         if stored is None or not self._may_see(stored.layout):
             raise self._conflict(layout, None)
@@ -107,10 +112,11 @@ class LayoutService(OwnedItemService):
         if stored.layout.version != layout.version:
             raise self._conflict(layout, stored)
         what = _join(change, describe_changes(stored.layout, layout))
-        self._record(layout, f"disposition « {layout.name} » version {layout.version + 1}", what)
         try:
-            return repo.update_layout(self._db, layout, by=self._operator.id,
-                                      at=self._clock.now_utc(), change=what)
+            return repo.update_layout(
+                self._db, layout, by=self._operator.id, at=self._clock.now_utc(), change=what,
+                also=self._record_in(layout, f"disposition « {layout.name} » version "
+                                     f"{layout.version + 1}", what))
         except repo.StaleLayout as exc:  # lost a race after the check: say so in the log too
             self._record(layout, "enregistrement annulé (conflit de versions)", what)
             raise self._conflict(layout, exc.current) from None
@@ -118,9 +124,9 @@ class LayoutService(OwnedItemService):
     def delete(self, layout_id: int) -> None:
         stored = self._visible(layout_id)
         self._check_may_edit(stored.layout, stored.layout)
-        self._record(stored.layout, f"suppression de la disposition « {stored.layout.name} »",
-                     f"version {stored.layout.version} supprimée")
-        repo.delete_layout(self._db, layout_id)
+        repo.delete_layout(self._db, layout_id, also=self._record_in(
+            stored.layout, f"suppression de la disposition « {stored.layout.name} »",
+            f"version {stored.layout.version} supprimée"))
 
     def history(self, layout_id: int) -> list[LayoutVersion]:
         """Every saved version, newest first."""
@@ -152,6 +158,18 @@ class LayoutService(OwnedItemService):
     def _record(self, layout: Layout, detail: str, what: str) -> None:
         entry = self._entry(AuditAction.LAYOUT_CHANGE, layout, detail)
         self._audit.append(replace(entry, extra={**entry.extra, "change": what}))
+
+    def _record_in(self, layout: Layout, detail: str,
+                   what: str) -> Callable[[Connection, int], int]:
+        """The change's audit record, written in the change's own transaction."""
+
+        def write(conn: Connection, layout_id: int) -> int:
+            entry = self._entry(AuditAction.LAYOUT_CHANGE, replace(layout, id=layout_id),
+                                detail)
+            return append_in(self._audit, conn,
+                             replace(entry, extra={**entry.extra, "change": what}))
+
+        return write
 
     def _entry(self, action: AuditAction, item: Owned, detail: str) -> AuditEntry:
         layout = cast(Layout, item)

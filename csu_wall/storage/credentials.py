@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from csu_wall.storage.db import Database
 from csu_wall.storage.keystore import SecretStoreError
@@ -34,8 +35,10 @@ def _aad(recorder_id: str, key_id: str) -> bytes:
 
 
 def set_credential(db: Database, key: SiteKey, recorder_id: str, cred: RecorderCredential,
-                   *, now: datetime | None = None) -> None:
-    """Encrypt and store (or replace) the recorder's credential."""
+                   *, now: datetime | None = None,
+                   also: Callable[[Connection], object] | None = None) -> None:
+    """Encrypt and store (or replace) the recorder's credential; ``also`` runs in the same
+    transaction (its audit record)."""
     nonce = os.urandom(12)
     clear = json.dumps({"user": cred.user, "password": cred.password}).encode()
     sealed = AESGCM(key.key).encrypt(nonce, clear, _aad(recorder_id, key.key_id))
@@ -52,6 +55,8 @@ def set_credential(db: Database, key: SiteKey, recorder_id: str, cred: RecorderC
                             .values(**values))
         if done.rowcount == 0:
             conn.execute(insert(recorder_credentials).values(recorder_id=recorder_id, **values))
+        if also is not None:
+            also(conn)
 
 
 def get_credential(db: Database, key: SiteKey, recorder_id: str) -> RecorderCredential | None:
@@ -73,10 +78,13 @@ def get_credential(db: Database, key: SiteKey, recorder_id: str) -> RecorderCred
     return RecorderCredential(user=str(doc["user"]), password=str(doc["password"]))
 
 
-def delete_credential(db: Database, recorder_id: str) -> bool:
+def delete_credential(db: Database, recorder_id: str, *,
+                      also: Callable[[Connection], object] | None = None) -> bool:
     with db.write() as conn:
         result = conn.execute(delete(recorder_credentials).where(
             recorder_credentials.c.recorder_id == recorder_id))
+        if also is not None:
+            also(conn)
     return result.rowcount > 0
 
 

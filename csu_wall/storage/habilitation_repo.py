@@ -7,11 +7,12 @@ see what, on which legal basis, is kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 
 from csu_wall.core.security import Habilitation
 from csu_wall.storage.db import Database
@@ -38,10 +39,14 @@ def list_habilitations(db: Database, operator_id: str | None = None) -> list[Hab
     return [_record_of(r) for r in rows]
 
 
-def revoke(db: Database, operator_id: str, commune_id: str, *, at: datetime, by: str) -> int:
+def revoke(db: Database, operator_id: str, commune_id: str, *, at: datetime, by: str,
+           also: Callable[[Connection], object] | None = None) -> int:
     """Revoke every not yet revoked habilitation of the operator for the commune; returns
-    how many were revoked (0: there was none)."""
+    how many were revoked (0: there was none). ``also`` runs in the same transaction (its
+    audit record)."""
     with db.write() as conn:
+        if also is not None:
+            also(conn)
         result = conn.execute(
             update(habilitations)
             .where(

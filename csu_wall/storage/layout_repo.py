@@ -8,6 +8,7 @@ same transaction; an update names the version it was made from and fails with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -82,8 +83,10 @@ def layout_of_doc(doc: dict[str, Any], *, layout_id: int | None, version: int) -
         ) from exc
 
 
-def create_layout(db: Database, layout: Layout, *, by: str, at: datetime, change: str) -> Layout:
-    """Insert a new layout at version 1 (its ``id`` and ``version`` are ignored)."""
+def create_layout(db: Database, layout: Layout, *, by: str, at: datetime, change: str,
+                  also: Callable[[Connection, int], object] | None = None) -> Layout:
+    """Insert a new layout at version 1 (its ``id`` and ``version`` are ignored). ``also``
+    (given the new id) runs in the same transaction: the change's audit record."""
     doc = layout_doc(layout)
     with db.write() as conn:
         result = conn.execute(
@@ -94,13 +97,17 @@ def create_layout(db: Database, layout: Layout, *, by: str, at: datetime, change
         )
         layout_id = new_id(result)
         _add_version(conn, layout_id, 1, doc, by=by, at=at, change=change)
+        if also is not None:
+            also(conn, layout_id)
         publish(conn, ChangeTopic.LAYOUT, str(layout_id))  # other workstations: their tab bars
     return replace(layout, id=layout_id, version=1)
 
 
-def update_layout(db: Database, layout: Layout, *, by: str, at: datetime, change: str) -> Layout:
+def update_layout(db: Database, layout: Layout, *, by: str, at: datetime, change: str,
+                  also: Callable[[Connection, int], object] | None = None) -> Layout:
     """Store ``layout`` as the next version of ``layout.id``, provided ``layout.version`` is
-    still the stored one; else :class:`StaleLayout` and nothing is written."""
+    still the stored one; else :class:`StaleLayout` and nothing is written. ``also`` runs in
+    the same transaction once the version is stored."""
     if layout.id is None:
         raise ValueError("update_layout needs a saved layout (id set)")
     doc = layout_doc(layout)
@@ -120,6 +127,8 @@ def update_layout(db: Database, layout: Layout, *, by: str, at: datetime, change
             current = _stored(conn, layout.id)
             raise StaleLayout(current)
         _add_version(conn, layout.id, new_version, doc, by=by, at=at, change=change)
+        if also is not None:
+            also(conn, layout.id)
         publish(conn, ChangeTopic.LAYOUT, str(layout.id))
     return replace(layout, version=new_version)
 
@@ -150,12 +159,16 @@ def stamp(db: Database, *, owner: str) -> tuple[tuple[int, int], ...]:
         return tuple((int(r[0]), int(r[1])) for r in conn.execute(stmt))
 
 
-def delete_layout(db: Database, layout_id: int) -> bool:
-    """Remove a layout and its history (cascade); False if it was already gone."""
+def delete_layout(db: Database, layout_id: int, *,
+                  also: Callable[[Connection, int], object] | None = None) -> bool:
+    """Remove a layout and its history (cascade); False if it was already gone. ``also``
+    runs in the same transaction when it was there."""
     with db.write() as conn:
         conn.execute(delete(layout_versions).where(layout_versions.c.layout_id == layout_id))
         gone = conn.execute(delete(layouts).where(layouts.c.id == layout_id)).rowcount == 1
         if gone:
+            if also is not None:
+                also(conn, layout_id)
             publish(conn, ChangeTopic.LAYOUT, str(layout_id))
         return gone
 

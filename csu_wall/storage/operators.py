@@ -3,10 +3,11 @@ accounts management (passwords, disabling, revocation) comes with the login issu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 
 from csu_wall.core.security import Habilitation, Operator, Role
 from csu_wall.storage.db import Database, new_id
@@ -44,9 +45,13 @@ def get_operator(db: Database, operator_id: str) -> Operator | None:
     return _operator_of(row) if row is not None else None
 
 
-def add_habilitation(db: Database, habilitation: Habilitation) -> int:
-    """Record a habilitation; returns its id. The operator and the commune must exist."""
+def add_habilitation(db: Database, habilitation: Habilitation, *,
+                     also: Callable[[Connection], object] | None = None) -> int:
+    """Record a habilitation; returns its id. The operator and the commune must exist.
+    ``also`` runs in the same transaction (its audit record)."""
     with db.write() as conn:
+        if also is not None:
+            also(conn)
         result = conn.execute(
             insert(habilitations).values(
                 operator_id=habilitation.operator_id,
