@@ -138,15 +138,15 @@ class StreamSession:
         # check) before EVERY connection, so a certificate swapped between two is caught.
         once = self.source.kind is SourceKind.FILE
         self._state(TileState.CONNECTING, DETAIL_CONNECTING)
+        # A new session of a camera that is backing off (the tile reopened, another stream)
+        # waits for the camera's next attempt; after its own failures ``_retry`` does.
+        wait = self.backoff.wait(self._backoff_key, self.clock.monotonic())
+        if wait > 0:
+            self._state(TileState.CONNECTING,
+                        DETAIL_CONNECTING + DETAIL_RETRY.format(s=max(1.0, wait)))
+            if self.stop_event.wait(wait):
+                return
         while not self.stopped:
-            # The camera's backoff, whichever session of it failed last.
-            wait = self.backoff.wait(self._backoff_key, self.clock.monotonic())
-            if wait > 0:
-                if self.attempts == 0:
-                    self._state(TileState.CONNECTING,
-                                DETAIL_CONNECTING + DETAIL_RETRY.format(s=max(1.0, wait)))
-                if self.stop_event.wait(wait):
-                    return
             if self._gate is not None and not self._gate.enter(
                     self.source.recorder_id, self.source.credential_ref, self._gate_key,
                     self.stop_event, self._state):
