@@ -58,6 +58,9 @@ class StreamSource:
     # RTSP_REPLAY sources: the playback service's control of the running reader (pause, step,
     # speed, time shown). None: the reader makes its own, from ``playback_start``/``speed``.
     replay: ReplayControl | None = field(default=None, compare=False, repr=False)
+    # Recorded video: the spans the recorder holds around ``playback_start`` (aware UTC
+    # [start, end) pairs, sorted) when it says; a reader crosses a gap between two at once.
+    recorded: tuple[tuple[datetime, datetime], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -337,6 +337,8 @@ class ReplayReader(PacketReader):
             self._hand_on(decoder, held.popleft(), show=True)
             if paused:
                 control.stepped()
+            if self._gap_from is not None and self._cross_gap():
+                anchor, last_rx = None, time.monotonic()
         return "stopped"
 
     def _hand_on(self, decoder: StreamDecoder, au: AccessUnit, *, show: bool) -> None:
@@ -361,6 +363,26 @@ class ReplayReader(PacketReader):
         if au.flags & FLAG_E and not au.flags & FLAG_T:
             self._gap_from = when
             self._state(TileState.NO_RECORDING, DETAIL_GAP_OPEN.format(a=paris_hms(when)))
+
+    def _cross_gap(self) -> bool:
+        """A gap just opened (E): when the recorder told its recorded spans, PLAY at once at
+        the start of the next one instead of waiting the hole out in real time."""
+        gap_from = self._gap_from
+        assert gap_from is not None
+        spans = self.source.recorded
+        nxt = min((a for a, _ in spans if a > gap_from + timedelta(milliseconds=1)),
+                  default=None)
+        if nxt is None or not self.onvif:
+            return False
+        ends = [b for a, b in spans if a <= gap_from < b]
+        self._state(TileState.NO_RECORDING, DETAIL_GAP.format(
+            a=paris_hms(ends[0] if ends else gap_from), b=paris_hms(nxt)))
+        self._gap_notice_until = time.monotonic() + GAP_NOTICE_S
+        self._gap_from = None
+        # Same decoder connection: the section starts at a keyframe, and the notice stays
+        # on the tile (a new connection would say "live" at its first image).
+        self._play_from(nxt, self.control.speed, after=False)
+        return True
 
     def _finish(self) -> None:
         """The server sends nothing more: the end of the recording, or nothing at this time."""

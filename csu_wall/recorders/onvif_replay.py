@@ -14,7 +14,7 @@ import http.client
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from csu_wall.core.errors import (
@@ -39,6 +39,8 @@ _WSU = ("http://docs.oasis-open.org/wss/2004/01/"
 _DIGEST = ("http://docs.oasis-open.org/wss/2004/01/"
            "oasis-200401-wss-username-token-profile-1.0#PasswordDigest")
 DEVICE_PATH = "/onvif/device_service"
+SPANS_BEFORE = timedelta(hours=1)  # recorded spans asked around a playback start
+SPANS_AFTER = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,55 @@ class OnvifReplay:
                                  _time(_text(el, "LatestRecording"))))
         return out
 
+    def recorded_spans(self, recording_token: str, start: datetime, end: datetime,
+                       max_matches: int = 1000) -> list[tuple[datetime, datetime]]:
+        """The spans of ``[start, end)`` the recording holds data for, from the Search
+        service's FindEvents on ``tns1:RecordingHistory/Track/State`` (``IsDataPresent``),
+        with the state at ``start``."""
+        search = self._service(NS_SEARCH)
+        root = self._call(
+            search, "<tse:FindEvents>"
+            f"<tse:StartPoint>{_iso(start)}</tse:StartPoint>"
+            f"<tse:EndPoint>{_iso(end)}</tse:EndPoint>"
+            f"<tse:Scope><tt:IncludedRecordings>{_xml(recording_token)}"
+            "</tt:IncludedRecordings></tse:Scope>"
+            "<tse:SearchFilter><tt:TopicExpression Dialect=\"http://www.onvif.org/ver10/tev/"
+            "topicExpression/ConcreteSet\">tns1:RecordingHistory/Track/State"
+            "</tt:TopicExpression></tse:SearchFilter>"
+            "<tse:IncludeStartState>true</tse:IncludeStartState>"
+            f"<tse:MaxMatches>{max_matches}</tse:MaxMatches>"
+            "<tse:KeepAliveTime>PT10S</tse:KeepAliveTime></tse:FindEvents>")
+        token = _text(root, "SearchToken")
+        changes: list[tuple[datetime, bool]] = []
+        for _ in range(20):  # a device may answer "Searching" a few times
+            root = self._call(search, "<tse:GetEventSearchResults>"
+                              f"<tse:SearchToken>{_xml(token)}</tse:SearchToken>"
+                              f"<tse:MaxResults>{max_matches}</tse:MaxResults>"
+                              "<tse:WaitTime>PT5S</tse:WaitTime></tse:GetEventSearchResults>")
+            for el in root.iter():
+                if el.tag.rsplit("}", 1)[-1] != "Result":
+                    continue
+                when = _time(_text(el, "Time"))
+                value = next((item.get("Value", "") for item in el.iter()
+                              if item.tag.rsplit("}", 1)[-1] == "SimpleItem"
+                              and item.get("Name") == "IsDataPresent"), None)
+                if when is not None and value is not None:
+                    changes.append((when, value.strip().lower() == "true"))
+            if _text(root, "SearchState") != "Searching":
+                break
+        spans: list[tuple[datetime, datetime]] = []
+        opened: datetime | None = None
+        for when, present in sorted(changes, key=lambda c: c[0]):
+            if present and opened is None:
+                opened = max(when, start)
+            elif not present and opened is not None:
+                if when > opened:
+                    spans.append((opened, when))
+                opened = None
+        if opened is not None and opened < end:
+            spans.append((opened, end))
+        return spans
+
     def replay_uri(self, recording_token: str) -> str:
         root = self._call(self._service(NS_REPLAY),
                           "<trp:GetReplayUri><trp:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream>"
@@ -224,12 +275,28 @@ class OnvifReplay:
     def playback_source(self, camera: Camera, start_utc: datetime,
                         speed: float = 1.0) -> StreamSource:
         rec = self.recording_for(camera)
+        start_utc = start_utc.astimezone(timezone.utc)
         if (rec.earliest and start_utc < rec.earliest) or (rec.latest and start_utc > rec.latest):
             raise RecorderBadAnswer(no_recording_message(camera, start_utc, rec))
+        spans = self._spans_around(rec, start_utc)
+        if spans and not any(a <= start_utc < b for a, b in spans):
+            raise RecorderBadAnswer(gap_message(camera, start_utc, spans))
         return StreamSource(url=self.replay_uri(rec.token), kind=SourceKind.RTSP_REPLAY,
                             camera_id=camera.id, recorder_id=self.recorder.id,
                             options={"onvif": "1"}, credential_ref=credential_ref(self.recorder),
-                            playback_start=start_utc.astimezone(timezone.utc), speed=speed)
+                            playback_start=start_utc, speed=speed, recorded=tuple(spans))
+
+    def _spans_around(self, rec: Recording, start: datetime) -> list[tuple[datetime, datetime]]:
+        """What the recording holds from an hour before ``start`` to a day after (empty when
+        the device cannot say: the replay then waits gaps out as the server sends them)."""
+        lo = max(start - SPANS_BEFORE, rec.earliest) if rec.earliest else start - SPANS_BEFORE
+        hi = min(start + SPANS_AFTER, rec.latest) if rec.latest else start + SPANS_AFTER
+        if hi <= lo:
+            return []
+        try:
+            return self.recorded_spans(rec.token, lo, hi)
+        except (RecorderBadAnswer, RecorderNotSupported):
+            return []
 
     def clock_offset(self) -> float | None:
         """Device clock minus ours (GetSystemDateAndTime needs no credentials)."""
@@ -258,6 +325,27 @@ def no_recording_message(camera: Camera, asked: datetime, rec: Recording) -> str
                  f"{paris_hms(rec.latest, date=True)} : choisissez un moment dans cet "
                  "intervalle.")
     return text
+
+
+def gap_message(camera: Camera, asked: datetime,
+                spans: list[tuple[datetime, datetime]]) -> str:
+    """Refused before any PLAY: a time in a gap, with the recorded times on either side."""
+    before = max((b for a, b in spans if b <= asked), default=None)
+    after = min((a for a, b in spans if a > asked), default=None)
+    text = (f"Pas d'enregistrement de la caméra {camera.name} à cette heure "
+            f"({paris_hms(asked, date=True)}).")
+    near = []
+    if before is not None:
+        near.append(f"jusqu'au {paris_hms(before, date=True)}")
+    if after is not None:
+        near.append(f"à partir du {paris_hms(after, date=True)}")
+    if near:
+        text += " Enregistrement le plus proche : " + " et ".join(near) + "."
+    return text
+
+
+def _iso(t: datetime) -> str:
+    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _xml(text: str) -> str:

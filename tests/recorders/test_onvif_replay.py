@@ -5,8 +5,10 @@ simulator was available: see tests/rtsp/onvif_soap.py."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,7 @@ from csu_wall.core.errors import (
     RecorderNotSupported,
     RecorderUnreachable,
 )
+from csu_wall.core.frames import TileState
 from csu_wall.core.model import Camera, Recorder
 from csu_wall.core.ports import SourceKind, StreamSource
 from csu_wall.media.engine import MediaEngine
@@ -29,6 +32,7 @@ from tests.rtsp.fixture import (
     RECORDED_START,
     RtspServer,
 )
+from tests.rtsp.onvif_replay_server import recording_from_clip, replay_server
 from tests.rtsp.onvif_soap import OnvifDevice, onvif_device
 from tests.rtsp.timecode import read_time
 
@@ -148,3 +152,70 @@ def test_onvif_driver_without_profile_g_says_so(device: OnvifDevice) -> None:
     driver = OnvifDriver(recorder(device.port), lambda ref: ("admin", "secret"), timeout=3)
     with pytest.raises(RecorderNotSupported, match="profil G"):
         driver.playback_source(CAMERA, RECORDED_START)
+
+
+# -- recorded spans (FindEvents) and the gaps between them ------------------------------------
+
+HOLE = (RECORDED_START + timedelta(seconds=10), RECORDED_START + timedelta(seconds=14))
+SPANS = [(RECORDED_START, HOLE[0]), (HOLE[1], END)]
+
+
+def test_recorded_spans_from_find_events(device: OnvifDevice) -> None:
+    device.spans = SPANS
+    spans = replay(device).recorded_spans("rec1", RECORDED_START - timedelta(minutes=5),
+                                          END + timedelta(minutes=5))
+    assert spans == SPANS
+    inside = replay(device).recorded_spans("rec1", HOLE[0] + timedelta(seconds=1), END)
+    assert inside == [(HOLE[1], END)]  # the start state says: no data at the start
+
+
+def test_time_in_a_gap_is_refused_before_any_play_with_the_nearest_times(
+        device: OnvifDevice) -> None:
+    device.spans = SPANS
+    with pytest.raises(RecorderBadAnswer) as err:
+        replay(device).playback_source(CAMERA, HOLE[0] + timedelta(seconds=2))
+    assert str(err.value) == (
+        "Pas d'enregistrement de la caméra Mairie à cette heure (25/10/2026 02:59:42 (UTC+2))."
+        " Enregistrement le plus proche : jusqu'au 25/10/2026 02:59:40 (UTC+2) et à partir "
+        "du 25/10/2026 02:59:44 (UTC+2).")
+    assert "GetReplayUri" not in device.calls
+
+
+def test_gap_crossed_at_once_with_the_recorded_spans(
+        device: OnvifDevice, recorded_clip: Path) -> None:
+    """The server would wait the 4 s hole out; knowing the spans, the client asks for the
+    next one as soon as the section ends (E): the first image after the gap follows the last
+    one before within a second, and the tile says which times are missing."""
+    device.spans = SPANS
+    recording = recording_from_clip(recorded_clip, RECORDED_START, RECORDED_FPS, [HOLE])
+    states: list[tuple[TileState, str]] = []
+    engine = MediaEngine(workers=1, ladder=False, read_timeout=1.5,
+                         credentials=lambda ref: ("admin", "secret"),
+                         on_state=lambda tile, gen, state, detail: states.append((state,
+                                                                                  detail)))
+    with replay_server(recording, RECORDED_FPS) as srv:
+        device.replay_uri = srv.url
+        source = replay(device).playback_source(CAMERA, HOLE[0] - timedelta(seconds=1.2))
+        assert source.recorded == tuple(SPANS)
+        try:
+            handle = engine.open("t1", source, size=(320, 192))
+            seen: list[tuple[float, datetime]] = []
+
+            def shown_at_least(t: datetime) -> bool:
+                frame = handle.latest()
+                if frame is not None:
+                    seen.append((time.monotonic(), read_time(frame.image)))
+                return bool(seen) and seen[-1][1] >= t
+
+            assert wait_until(lambda: shown_at_least(HOLE[0] - timedelta(seconds=1 / 25)), 15)
+            before = next(m for m, t in seen if t >= HOLE[0] - timedelta(seconds=1 / 25))
+            assert wait_until(lambda: shown_at_least(HOLE[1]), 15)
+            after = next(m for m, t in seen if t >= HOLE[1])
+        finally:
+            engine.shutdown()
+    assert after - before < 1.5, after - before  # the hole is 4 s
+    assert not any(HOLE[0] <= t < HOLE[1] for _, t in seen)
+    assert (TileState.NO_RECORDING, "Pas d'enregistrement de 02:59:40 (UTC+2) à 02:59:44 "
+            "(UTC+2) : lecture de la suite de l'enregistrement.") in states
+    assert [p["range"] for p in srv.plays][1].startswith("clock=20261025T005944.000Z-")
+    assert TileState.STALLED not in [s for s, _ in states]

@@ -21,7 +21,8 @@ _ENV = ('<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope '
         'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" '
         'xmlns:tse="http://www.onvif.org/ver10/search/wsdl" '
         'xmlns:trp="http://www.onvif.org/ver10/replay/wsdl" '
-        'xmlns:tt="http://www.onvif.org/ver10/schema"><SOAP-ENV:Body>{}</SOAP-ENV:Body>'
+        'xmlns:tt="http://www.onvif.org/ver10/schema" '
+        'xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2"><SOAP-ENV:Body>{}</SOAP-ENV:Body>'
         '</SOAP-ENV:Envelope>')
 _FAULT = ('<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value>'
           '<SOAP-ENV:Subcode><SOAP-ENV:Value>ter:{}</SOAP-ENV:Value></SOAP-ENV:Subcode>'
@@ -31,6 +32,15 @@ _FAULT = ('<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-
 
 def _iso(t: datetime) -> str:
     return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+
+
+def _get(body: str, tag: str) -> str:
+    m = re.search(rf"<(?:\w+:)?{tag}(?:\s[^>]*)?>([^<]*)<", body)
+    return m.group(1) if m else ""
 
 
 @dataclass
@@ -44,6 +54,10 @@ class OnvifDevice:
     profile_g: bool = True
     calls: list[str] = field(default_factory=list)
     port: int = 0
+    # Recorded spans ([start, end), UTC) told by FindEvents on
+    # tns1:RecordingHistory/Track/State; None: the device does not answer FindEvents.
+    spans: list[tuple[datetime, datetime]] | None = None
+    _event_window: tuple[datetime, datetime] | None = None
 
     def answer(self, body: str) -> tuple[int, str]:
         op = re.search(r"<(?:\w+:)?Body[^>]*>\s*<(?:\w+:)?(\w+)", body)
@@ -95,10 +109,42 @@ class OnvifDevice:
                 "<tt:Content/><tt:RecordingStatus>Stopped</tt:RecordingStatus>"
                 "</tt:RecordingInformation></tse:ResultList>"
                 "</tse:GetRecordingSearchResultsResponse>")
+        if name == "FindEvents" and self.spans is not None:
+            lo = _parse_iso(_get(body, "StartPoint"))
+            hi = _parse_iso(_get(body, "EndPoint"))
+            self._event_window = (lo, hi)
+            return 200, _ENV.format("<tse:FindEventsResponse><tse:SearchToken>events-1"
+                                    "</tse:SearchToken></tse:FindEventsResponse>")
+        if name == "GetEventSearchResults" and self.spans is not None \
+                and self._event_window is not None:
+            return 200, _ENV.format(self._event_results(*self._event_window))
         if name == "GetReplayUri":
             return 200, _ENV.format(f"<trp:GetReplayUriResponse><trp:Uri>{self.replay_uri}"
                                     "</trp:Uri></trp:GetReplayUriResponse>")
         return 400, _ENV.format(_FAULT.format("ActionNotSupported", name))
+
+    def _event_results(self, lo: datetime, hi: datetime) -> str:
+        """The Search service's answer: the track's data-present state at ``lo`` (a start
+        state event), then each change within ``[lo, hi]``."""
+        assert self.spans is not None
+        events = [(lo, any(a <= lo < b for a, b in self.spans), True)]
+        for a, b in self.spans:
+            events += [(t, present, False) for t, present in ((a, True), (b, False))
+                       if lo < t <= hi]
+        results = "".join(
+            "<tt:Result><tt:RecordingToken>rec1</tt:RecordingToken>"
+            f"<tt:TrackToken>VIDEO001</tt:TrackToken><tt:Time>{_iso(t)}</tt:Time><tt:Event>"
+            '<wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">'
+            "tns1:RecordingHistory/Track/State</wsnt:Topic><wsnt:Message>"
+            f'<tt:Message UtcTime="{_iso(t)}"><tt:Source><tt:SimpleItem Name="Track" '
+            'Value="VIDEO001"/></tt:Source><tt:Data><tt:SimpleItem Name="IsDataPresent" '
+            f'Value="{"true" if present else "false"}"/></tt:Data></tt:Message>'
+            "</wsnt:Message></tt:Event>"
+            f"<tt:StartStateEvent>{'true' if start else 'false'}</tt:StartStateEvent>"
+            "</tt:Result>" for t, present, start in sorted(events, key=lambda e: e[0]))
+        return ("<tse:GetEventSearchResultsResponse><tse:ResultList><tt:SearchState>Completed"
+                f"</tt:SearchState>{results}</tse:ResultList>"
+                "</tse:GetEventSearchResultsResponse>")
 
     def _authorised(self, body: str) -> bool:
         def get(tag: str) -> str:
