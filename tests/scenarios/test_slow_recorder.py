@@ -171,7 +171,7 @@ def test_a_slow_onvif_recorder_never_holds_the_wall(qtbot: QtBot, desk: Desk) ->
     six = desk.tile(3)
     started = time.monotonic()
     window.wall.open_in_tile(six.tile_id, "cam-6s")
-    assert time.monotonic() - started < 0.1  # the device is not asked on the GUI thread
+    assert time.monotonic() - started < 1.0  # the device is not asked on the GUI thread (6 s)
     qtbot.waitUntil(lambda: desk.slow.held == 1, timeout=5000)  # GetStreamUri held
     assert six.state is TileState.CONNECTING and six.shown_status() == "connexion…"
     painted = frames_of(desk, live_tiles)
@@ -187,7 +187,7 @@ def test_a_slow_onvif_recorder_never_holds_the_wall(qtbot: QtBot, desk: Desk) ->
     held = desk.slow.held
     started = time.monotonic()
     qtbot.mouseClick(bar.play_at, Qt.MouseButton.LeftButton)
-    assert time.monotonic() - started < 0.1
+    assert time.monotonic() - started < 1.0  # the click returns at once, not after 6 s
     assert bar.busy_label.isVisibleTo(bar) and bar.cancel_button.isVisibleTo(bar)
     assert bar.busy_label.text() == "Recherche de l'enregistrement…"
     qtbot.waitUntil(lambda: desk.slow.held > held, timeout=5000)  # GetReplayUri held
