@@ -41,6 +41,7 @@ from csu_wall.media.rtsp_client import (
 KEEPALIVE_S = 20.0  # s between GET_PARAMETERs while paused (RTSP sessions time out at 60 s)
 HOLD_S = 20.0  # s of video kept while paused before the recorder is paused (RTSP PAUSE)
 _TIME_BASE = Fraction(1, 90000)
+NTP_TRUST_S = 600.0  # s: a first unit further than this from the PLAY's start is mis-stamped
 BACK_HISTORY = 250  # times of the images last shown, for steps backward
 GAP_NOTICE_S = 3.0  # s the gap just crossed stays on the tile once the video goes on
 _BELIEVABLE = 946684800.0  # 2000-01-01: a recording range before it is a placeholder
@@ -151,6 +152,7 @@ class ReplayReader(PacketReader):
         self._gap_notice_until: float | None = None
         self._last_time: datetime | None = None  # of the last unit handed on
         self._ended = False  # T flag or RTCP BYE: the server sends nothing more
+        self._shift: float | None = None  # see _ntp_shift
         self._history: deque[datetime] = deque(maxlen=BACK_HISTORY)  # times shown, in order
 
     # -- RTSP -----------------------------------------------------------------------------
@@ -185,6 +187,7 @@ class ReplayReader(PacketReader):
         self._keyed = False
         self._first_ts, self._base = None, None
         self._ended = False
+        self._shift = None
         self.show_from = start + timedelta(milliseconds=1) if after else start
         headers = self._play_headers(start if self.onvif else None, speed)
         if not headers and not self.onvif:
@@ -216,7 +219,7 @@ class ReplayReader(PacketReader):
 
     def _media_time(self, au: AccessUnit) -> datetime:
         if au.ntp_utc is not None:
-            return datetime.fromtimestamp(au.ntp_utc, timezone.utc)
+            return datetime.fromtimestamp(au.ntp_utc + self._ntp_shift(au), timezone.utc)
         if self._first_ts is None:
             self._first_ts = au.rtp_ts
         elapsed = ((au.rtp_ts - self._first_ts) & 0xFFFFFFFF) / 90000.0
@@ -224,6 +227,19 @@ class ReplayReader(PacketReader):
         # first access unit is taken for the asked time (the IDR before it: a GOP early).
         base = self._base or self.control.requested
         return base + timedelta(seconds=elapsed * self.control.speed)
+
+    def _ntp_shift(self, au: AccessUnit) -> float:
+        """Seconds to add to the extension's times. Some recorders stamp their local time as
+        if it were UTC: the first unit after a PLAY (a keyframe at most a GOP before the asked
+        time) far from where the PLAY was to start says so, and by how much (whole quarters of
+        an hour)."""
+        if self._shift is None:
+            assert au.ntp_utc is not None
+            expected = self._range[0] if self._range[0] is not None else (
+                (self._asked or self.control.requested).timestamp())
+            off = expected - au.ntp_utc
+            self._shift = round(off / 900.0) * 900.0 if abs(off) > NTP_TRUST_S else 0.0
+        return self._shift
 
     def _pace(self, au: AccessUnit) -> float:
         """Seconds of playback of ``au`` (its recorded time over the speed, or RTP time)."""

@@ -298,6 +298,19 @@ def test_speed_reply_and_video_before_the_play_reply(
     assert TileState.STALLED not in states.states(TILE)
 
 
+def test_recorder_stamping_its_local_time_as_utc_still_shows_the_asked_frame(
+        recording: list[Unit], engine: MediaEngine) -> None:
+    """Extension times two hours ahead (Paris summer time written as UTC): the first unit
+    after the PLAY tells the shift; nothing is hidden for ever, the asked frame comes first."""
+    with replay_server(recording, RECORDED_FPS, Modes(ntp_shift=7200.0)) as srv:
+        control = ReplayControl(at(12.4))
+        shown = Shown(engine.open(TILE, source(srv, at(12.4), control=control),
+                                  size=(320, 192)))
+        assert shown.first() == at(12.4)
+        assert control.shown is not None and abs(control.shown - at(12.4)) < timedelta(
+            seconds=2)
+
+
 def test_source_equality_ignores_the_control(server: ReplayServer) -> None:
     a = source(server, at(1), control=ReplayControl(at(1)))
     assert a == replace(a, replay=ReplayControl(at(1))) and "ReplayControl" not in repr(a)

@@ -50,6 +50,7 @@ class Modes:
     video_first: int = 0  # access units sent before the PLAY reply
     bye_at_end: bool = True  # RTCP BYE after the last packet (T flag)
     outside_range: str = "clock=19000101T000000Z-20000101T000000Z"
+    ntp_shift: float = 0.0  # s added to the extension's times (a recorder stamping local time)
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ class _Stream:
         """One access unit as RTP packets; flags (C E D T) on each packet, T on the last."""
         rec = self.server.recording
         rtp_ts = int(round((unit.t - rec[0].t) * 90000)) & 0xFFFFFFFF
-        ntp = unit.t + NTP_EPOCH
+        ntp = unit.t + NTP_EPOCH + self.server.modes.ntp_shift
         secs, frac = int(ntp), int((ntp - int(ntp)) * 2**32) & 0xFFFFFFFF
         payloads: list[bytes] = []
         for nal in unit.nals:
