@@ -3,7 +3,12 @@ key names of ``QKeySequence.toString(NativeText)`` « Entrée », « Échap », 
 the context menus of text fields). PySide6 ships them as ``qtbase_fr.qm`` in Qt's translations
 folder; the wall's own translation (csu_wall_fr.qm) does not carry them.
 
-The runner calls :func:`install_qt_translations` next to its own translator.
+The runner calls :func:`install_qt_translations` next to its own translator, after it: Qt
+looks in the last installed translator first, so Qt's own French wins where it has one. Where
+it has none — Qt 6.11's file dialog says "&Look in:" and "Files of &type:", which this
+PySide6-Essentials' qtbase_fr.qm does not know — the wall's catalogue answers:
+resources/translations/qtbase_extra_fr.ts, compiled into csu_wall_fr.qm with the others
+(tests/gui/test_french_ui_complete.py opens the file dialog in French to keep this true).
 """
 
 from __future__ import annotations
