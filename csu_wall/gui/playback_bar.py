@@ -166,6 +166,12 @@ class PlaybackBar(QWidget):
         self.busy_label.setObjectName("playbackBusy")
         self.cancel_button = self._button("playbackCancel", self.tr("Cancel"), self.cancel)
         self.task: asyncio.Task[bool] | None = None  # the search under way
+        # The last failure, where the operator looks (the status bar says it too).
+        self.error_label = QLabel("")
+        self.error_label.setObjectName("playbackError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #ff8080;")
+        self.sig_message.connect(self._said)
 
         grid = QGridLayout()
         grid.addWidget(QLabel(self.tr("Time (Paris):")), 0, 0)
@@ -183,6 +189,7 @@ class PlaybackBar(QWidget):
         busy.addWidget(self.busy_label, 1)
         busy.addWidget(self.cancel_button)
         layout.addLayout(busy)
+        layout.addWidget(self.error_label)
         layout.addWidget(self.timeline)
         layout.addWidget(self.shown_label)
         layout.addWidget(self.clock_label)
@@ -195,6 +202,7 @@ class PlaybackBar(QWidget):
         self._bookmark_span: tuple[datetime, datetime] | None = None
         self._bookmarks: list[datetime] = []
         self._show_busy(False)
+        self.error_label.hide()
         self.refresh()
 
     def _button(self, name: str, text: str, slot: Callable[[], Any]) -> QPushButton:
@@ -218,6 +226,7 @@ class PlaybackBar(QWidget):
         if self.tile_id is None:
             self.sig_message.emit(self.tr("Choose a tile showing a camera first."), "error")
             return False
+        self.error_label.hide()
         try:
             action()
         except (CsuWallError, ValueError, KeyError) as exc:
@@ -243,6 +252,7 @@ class PlaybackBar(QWidget):
             self.task.cancel()
         task = spawn(self._searching(request), name=f"playback-search-{self.tile_id}")
         self.task = task
+        self.error_label.hide()
         self._show_busy(True)
         return task
 
@@ -269,6 +279,10 @@ class PlaybackBar(QWidget):
         self._show_busy(False)
         if task is not None and task.cancel():
             self.sig_message.emit(self.tr("Search for the recording cancelled."), "info")
+
+    def _said(self, text: str, level: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(level == "error")
 
     def _show_busy(self, busy: bool) -> None:
         self.busy_label.setVisible(busy)

@@ -252,6 +252,11 @@ def test_a_recorder_past_its_timeout_is_said_in_french(
             assert 1.4 <= time.monotonic() - started < 2.5  # the recorder's 1.5 s, not 3 s
             text, level = messages[-1]
             assert level == "error" and "n'a pas répondu dans le délai (2 s)" in text, text
+            assert bar.error_label.isVisibleTo(bar) and bar.error_label.text() == text
+            again = bar.go()
+            assert not bar.error_label.isVisibleTo(bar)  # a new search hides the old failure
+            assert not outcome(qtbot, again)
+            assert bar.error_label.isVisibleTo(bar)  # ... and says its own
             assert not e.playback.is_playback(TILE)
         finally:
             e.wall.shutdown()

@@ -239,6 +239,8 @@ def test_a_slow_onvif_recorder_never_holds_the_wall(qtbot: QtBot, desk: Desk) ->
     assert DRIVER_TIMEOUT_S - 0.5 <= took < 10.0, took
     text, level = window.last_message
     assert level == "error" and "n'a pas répondu dans le délai (8 s)" in text, text
+    assert bar.error_label.isVisibleTo(bar) and bar.error_label.text() == text  # in the bar too
+    assert not bar.busy_label.isVisibleTo(bar)
     assert not desk.playback.is_playback(ten.tile_id)
     assert desk.playback.is_playback(six.tile_id)  # the other tile plays on
 
