@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtGui import Qt as QtGuiNamespace
 from PySide6.QtWidgets import (
@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QStatusBar,
     QTabBar,
+    QTableView,
     QTextEdit,
+    QTreeView,
     QWidget,
 )
 
@@ -125,11 +127,15 @@ def plain(text: str) -> str:
     return text
 
 
-def _model_texts(model: QAbstractItemModel | None) -> Iterator[str]:
-    if model is None:
+def _header_texts(view: QAbstractItemView) -> Iterator[str]:
+    header = (view.horizontalHeader() if isinstance(view, QTableView)
+              else view.header() if isinstance(view, QTreeView) else None)
+    model = view.model()
+    if header is None or header.isHidden() or model is None:
         return
-    for column in range(model.columnCount()):
-        yield str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+    for column in range(header.count()):
+        if not header.isSectionHidden(column):
+            yield str(model.headerData(column, Qt.Orientation.Horizontal) or "")
 
 
 def _action_texts(actions: Iterable[QAction], seen: set[int]) -> Iterator[tuple[str, str]]:
@@ -180,7 +186,7 @@ def visible_texts(top: QWidget) -> Iterator[tuple[str, str]]:
             for i in range(w.count()):
                 yield f"tab of {name}", w.tabText(i)
         elif isinstance(w, QAbstractItemView):
-            for text in _model_texts(w.model()):
+            for text in _header_texts(w):
                 yield f"header of {name}", text
         elif isinstance(w, QSpinBox):
             yield f"suffix of {name}", w.suffix()

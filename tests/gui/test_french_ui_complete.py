@@ -215,3 +215,47 @@ def _check_file_dialog(qtbot: QtBot, walk: Walk, parent: QWidget) -> None:
         timer.stop()
         QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, False)
     assert found
+
+
+def test_no_english_in_the_french_demo_wall(
+    qtbot: QtBot, qt_french: None, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    """The demo as `csu-wall --demo` builds it (the real composition): the window with its
+    layouts, tours, screens and playback, edit mode, the tours' manager and editor."""
+    from csu_wall import composition
+    from csu_wall.gui.bridge import StateBridge
+    from csu_wall.gui.main_window import MainWindow
+    from csu_wall.gui.tour_editor import show_tour_manager
+
+    paths = composition.Paths.resolve(str(tmp_path / "data"), None, demo=True)
+    launcher = composition.AppLauncher(paths, workstation="poste-demo")
+    bridge = StateBridge()
+    service = launcher.open_demo(bridge.post)
+    window = MainWindow(service, demo=True, bridge=bridge, **launcher.wall_extras(service))
+    launcher.decorate_window(window, service)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    walk = Walk(catalogue, data_of(service.site, service.operator.display_name))
+    try:
+        walk.check(window)
+        tile = window.wall.focused_tile()
+        walk.menu(window, window.build_tile_menu(tile))
+        assert window.edit is not None
+        window.edit.edit_action.setChecked(True)  # edit mode: its toolbar
+        walk.check(window)
+        window.edit.edit_action.setChecked(False)
+        manager = show_tour_manager(window)
+        assert manager is not None
+        qtbot.waitExposed(manager)
+        walk.check(manager)
+        editor = manager.new_tour()
+        qtbot.waitExposed(editor)
+        walk.check(editor)
+        editor.reject()
+        manager.reject()
+    finally:
+        window.shutdown()
+        window.close()
+    assert walk.checked > 150
+    assert walk.english == [], "\n".join(map(repr, walk.english))
