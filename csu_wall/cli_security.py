@@ -59,8 +59,10 @@ _TEXT: dict[str, dict[str, str]] = {
                           "(« csu-wall-ancre v1 … ») à vérifier aussi ; répétable",
                     "en": "statement, handover report or file holding anchors "
                           "(\"csu-wall-ancre v1 …\") to check too; repeatable"},
-    "export": {"fr": "relevé des consultations des caméras d'une commune, pour son maire",
-               "en": "statement of who viewed a commune's cameras, for its mayor"},
+    "export": {"fr": "relevé pour le maire d'une commune (même détachée ou retirée) : vues, "
+                     "accès, refus, signets, actes d'administration",
+               "en": "statement for a commune's mayor (even detached or removed): views, "
+                     "accesses, denials, bookmarks, administrative actions"},
     "from": {"fr": "premier jour (AAAA-MM-JJ, heure de Paris)", "en": "first day (YYYY-MM-DD)"},
     "to": {"fr": "dernier jour inclus (AAAA-MM-JJ)", "en": "last day, included (YYYY-MM-DD)"},
     "format": {"fr": "format du relevé", "en": "statement format"},
@@ -108,7 +110,7 @@ def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser, lang: s
                         metavar="DATE", help=_t("from", lang))
     export.add_argument("--to", dest="date_to", required=True, type=date.fromisoformat,
                         metavar="DATE", help=_t("to", lang))
-    export.add_argument("--format", choices=("csv", "html"), default="csv",
+    export.add_argument("--format", choices=("csv", "html", "pdf"), default="csv",
                         help=_t("format", lang))
     export.add_argument("--output", type=Path, metavar="PATH", help=_t("output", lang))
 
@@ -268,23 +270,37 @@ def _anchors_in(path: Path) -> list[Any]:
 
 def _export(args: argparse.Namespace, db: Database, paths: Any) -> int:
     from csu_wall.services import audit_export as ex
-    from csu_wall.services.communes import find_commune
-    from csu_wall.storage.site_repo import load_site
+    from csu_wall.storage.audit_anchor import AnchorFile
 
-    site = load_site(db)
-    if site is None:
-        raise CsuWallError("Aucun site dans la base.")
-    commune = find_commune(site, args.commune)
+    commune = ex.resolve_commune(db, args.commune)  # also one detached or since removed
     start = datetime.combine(args.date_from, time(0), ex.PARIS)
     end = datetime.combine(args.date_to + timedelta(days=1), time(0), ex.PARIS)
     if end <= start:
         raise CsuWallError("La période est vide : --to doit suivre --from.")
-    lines = ex.statement(db, commune.id, start, end)
-    text = ex.to_csv(lines) if args.format == "csv" else ex.to_html(lines, commune.name,
-                                                                    start, end)
-    if args.output is None:
-        sys.stdout.write(text)
+    st = ex.statement(db, commune, start, end)
+    try:
+        log = site_key.audit_log(db)  # signs the anchor when this workstation is enrolled
+    except SecretStoreError:
+        log = DbAuditLog(db)
+    st.anchor = log.anchor()
+    AnchorFile.in_dir(paths.data_dir).remember(st.anchor)
+    if args.format == "pdf":
+        data = ex.to_pdf(st)
     else:
-        args.output.write_text(text, encoding="utf-8")
-        print(f"{args.output} : {len(lines)} consultation(s) de {commune.name}.")
+        data = (ex.to_csv(st) if args.format == "csv" else ex.to_html(st)).encode("utf-8")
+    if args.output is None:
+        if args.format == "pdf" and sys.stdout.isatty():
+            raise CsuWallError("Un relevé PDF ne s'affiche pas dans le terminal : précisez "
+                               "--output FICHIER.pdf.")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            args.output.write_bytes(data)
+        except OSError as exc:
+            raise CsuWallError(f"Relevé non écrit dans {args.output} : "
+                               f"{exc.strerror or exc}.") from None
+        counts = ", ".join(f"{len(st.of(s))} {s.lower()}" for s in ex.SECTIONS)
+        print(f"{args.output} : relevé de {commune.name} ({commune.status}) — {counts}.")
     return 0

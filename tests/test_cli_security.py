@@ -160,10 +160,12 @@ def test_audit_export_for_the_mayor(data_dir: Path, tmp_path: Path) -> None:
                "--from", "2026-03-01", "--to", "2026-03-02", "--output", str(out))
     assert done.returncode == 0, done.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "Opérateur;Identifiant;Poste;Caméra;Action;Début;Fin;Durée"
-    assert len(lines) == 3  # roncq is not in Tourcoing's statement
-    assert "02/03/2026 09:00:00;02/03/2026 09:12:00;0 h 12 min 00 s" in lines[1]
-    assert lines[2].endswith("fin non enregistrée")
+    assert lines[0] == "Rubrique;Début;Fin;Durée;Opérateur;Identifiant;Poste;Caméra;Action;Détail"
+    access = [ln for ln in lines if ln.startswith("Accès;")]
+    assert len(access) == 2  # roncq is not in Tourcoing's statement
+    assert "02/03/2026 09:00:00;02/03/2026 09:12:00;0 h 12 min 00 s" in access[0]
+    assert "fin non enregistrée" in access[1]
+    assert lines[-1].startswith("Ancre du journal d'audit;csu-wall-ancre v1 ")
     html = run("--data-dir", str(data_dir), "audit", "export", "--commune", "59599",
                "--from", "2026-03-02", "--to", "2026-03-02", "--format", "html")
-    assert html.returncode == 0 and "Consultations des caméras de Tourcoing" in html.stdout
+    assert html.returncode == 0 and "commune de Tourcoing" in html.stdout
