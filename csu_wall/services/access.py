@@ -55,6 +55,11 @@ class AccessGate:
     def operator(self) -> Operator:
         return self._operator
 
+    def habilitations(self) -> list[Habilitation]:
+        """The habilitations checks use now."""
+        with self._lock:
+            return list(self._habilitations)
+
     def replace_habilitations(self, habilitations: Iterable[Habilitation]) -> None:
         with self._lock:
             self._habilitations = list(habilitations)

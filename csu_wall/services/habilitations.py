@@ -139,7 +139,9 @@ class HabilitationWatcher(PollingThread):
         self._wall = wall
         self._clock = clock or SystemClock()
         super().__init__(interval)
-        self._habs: list[Habilitation] = []
+        # Until the first read succeeds, the list the wall was opened with: a database away at
+        # the first pass must not take every commune from the operator.
+        self._habs: list[Habilitation] = gate.habilitations()
         self._disabled = False
         self._allowed: set[str] | None = None  # None: not known yet, close whatever is denied
 

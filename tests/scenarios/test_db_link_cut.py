@@ -16,6 +16,10 @@ what brings them in after the return is the change feed's ``ChangeTopic.RESYNC``
   reports the outage and the return, each listener gets RESYNC (and never the lost
   notification), the database watcher follows at once although its own interval is ten
   minutes (the feed wakes it), and a search through the relay finds the bookmark.
+- ``test_a_cut_before_the_first_habilitation_pass_keeps_the_operators_communes``: the link
+  cut within the first second of the wall, before the habilitation watcher has read once:
+  the operator keeps the communes the wall was opened with (the panel's searches are
+  restricted to them).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from sqlalchemy.engine import make_url
 from csu_wall.composition import AppLauncher, Paths
 from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.layout import Grid, Layout
+from csu_wall.core.model import Site
 from csu_wall.core.security import Habilitation, Operator, Role
 from csu_wall.core.shifts import Bookmark, BookmarkFilter, Severity
 from csu_wall.core.sitefile import load_demo_site
@@ -42,6 +47,7 @@ from csu_wall.gui.main_window import MainWindow
 from csu_wall.services.access import AccessGate
 from csu_wall.services.bookmarks import BookmarkService
 from csu_wall.services.db_health import DatabaseHealth, DbStatus
+from csu_wall.services.habilitations import HabilitationWatcher
 from csu_wall.services.layouts import LayoutService
 from csu_wall.storage.audit import DbAuditLog
 from csu_wall.storage.changes import ChangeFeed
@@ -280,4 +286,39 @@ def test_the_feed_reconnects_and_every_listener_resyncs(
     finally:
         feed.stop()
         health.stop()
+        here.close()
+
+
+class _TileRecorder:
+    """What the watcher closes, recorded: no wall runs in this test (the tiles are not what is
+    checked here; the scenario above runs the real wall)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.closed: list[str] = []
+
+    def close_commune_tiles(self, commune_id: str, detail: str = "") -> list[str]:
+        self.closed.append(commune_id)
+        return []
+
+
+def test_a_cut_before_the_first_habilitation_pass_keeps_the_operators_communes(
+        link: DbLink) -> None:
+    here = Database.open(link.url)
+    site = load_demo_site()
+    chef = Operator("chef", "Chef", Role.OPERATOR)
+    habs = [Habilitation("chef", c, "arrêté préfectoral", "maire", HAB_START) for c in COMMUNES]
+    gate = AccessGate(site, chef, habs, DbAuditLog(here), workstation="pupitre-1")
+    wall = _TileRecorder(site)
+    watcher = HabilitationWatcher(here, gate, wall)  # passes run by hand: no thread
+    try:
+        link.cut()
+        watcher.poll()  # cannot read: what the wall was opened with stays
+        assert all(gate.may_view(c) for c in COMMUNES)
+        assert not set(COMMUNES) & set(wall.closed)  # only communes never allowed
+        link.restore()
+        watcher.poll()
+        assert all(gate.may_view(c) for c in COMMUNES)
+        assert not set(COMMUNES) & set(wall.closed)
+    finally:
         here.close()
