@@ -27,7 +27,7 @@ from csu_wall.core.frames import TileState
 from csu_wall.core.ports import StreamSource
 from csu_wall.core.replay import ReplayControl, paris_hms
 from csu_wall.media.decode import DecoderSpec
-from csu_wall.media.pool import StreamDecoder
+from csu_wall.media.pool import Decoder
 from csu_wall.media.redact import register_secret
 from csu_wall.media.rtsp_client import (
     FLAG_D,
@@ -81,7 +81,7 @@ class PacketReader(ABC):
     def open(self) -> None: ...
 
     @abstractmethod
-    def pump(self, decoder: StreamDecoder, seen: Callable[[], None]) -> str:
+    def pump(self, decoder: Decoder, seen: Callable[[], None]) -> str:
         """Hand packets to ``decoder`` (calling ``seen`` for each) until stopped ("stopped")
         or the end ("file-end"); raises on a failure, as the session expects."""
 
@@ -134,6 +134,10 @@ class ReplayReader(PacketReader):
         self.stop = stop
         self.on_state = on_state
         self.onvif = source.options.get("onvif") == "1"
+        # A vendor recording addressed in seconds from its start (``Range: npt=``): the UTC
+        # time of its start (epoch seconds).
+        self.npt_origin = _float(source.options.get("npt-origin"))
+        self.seekable = self.onvif or self.npt_origin is not None
         always = {"Require": "onvif-replay"} if self.onvif else {}
         self.client = RtspClient(source.url, timeout=open_timeout, credentials=credentials,
                                  stop=stop, always=always)
@@ -162,7 +166,7 @@ class ReplayReader(PacketReader):
         self.client.describe()
         self.client.setup()
         control = self.control
-        if self.onvif and control.frames and control.shown is not None:
+        if self.seekable and control.frames and control.shown is not None:
             # A reconnection: on from the image shown (a vendor URL restarts at its own start).
             self._play_from(control.shown, control.speed, after=True)
         else:
@@ -176,11 +180,14 @@ class ReplayReader(PacketReader):
         if self.onvif and start is not None:
             headers["Range"] = clock_range(start)
             headers["Rate-Control"] = "yes"
+        elif self.npt_origin is not None and start is not None:
+            headers["Range"] = f"npt={max(0.0, start.timestamp() - self.npt_origin):.3f}-"
         if speed != 1.0:
             headers["Scale"] = f"{speed:g}"
         return headers
 
-    def _play_from(self, start: datetime, speed: float, *, after: bool) -> None:
+    def _play_from(self, start: datetime, speed: float, *, after: bool,
+                   rescale: bool = False) -> None:
         """PLAY from ``start`` (ONVIF) or from where the recorder is (vendors); ``after``: the
         image at ``start`` was shown already, show only later ones."""
         self._held.clear()
@@ -189,12 +196,15 @@ class ReplayReader(PacketReader):
         self._ended = False
         self._shift = None
         self.show_from = start + timedelta(milliseconds=1) if after else start
-        headers = self._play_headers(start if self.onvif else None, speed)
-        if not headers and not self.onvif:
-            headers = {"Scale": "1"} if speed == 1.0 else headers
-        self._asked = start if self.onvif else None
+        headers = self._play_headers(start if self.seekable else None, speed)
+        if rescale and "Scale" not in headers:
+            headers["Scale"] = "1"  # back to ×1: said, or the recorder keeps its speed
+        self._asked = start if self.seekable else None
         reply = self.client.play(headers)
-        self._range = parse_clock_range(reply.header("range"))
+        if self.npt_origin is not None:
+            self._range = parse_npt_range(reply.header("range"), self.npt_origin)
+        else:
+            self._range = parse_clock_range(reply.header("range"))
         if self._range[0] is not None:
             self._base = datetime.fromtimestamp(self._range[0], timezone.utc)
         self._remote_paused = False
@@ -260,7 +270,7 @@ class ReplayReader(PacketReader):
         if self.on_state is not None:
             self.on_state(state, detail)
 
-    def pump(self, decoder: StreamDecoder, seen: Callable[[], None]) -> str:
+    def pump(self, decoder: Decoder, seen: Callable[[], None]) -> str:
         """Reads the socket into a queue and hands the queue on paced by the recorded time:
         while paused the recorder keeps sending and everything is kept, so a step goes on
         exactly from the image shown. Past HOLD_S of kept video the recorder is paused for real
@@ -280,7 +290,7 @@ class ReplayReader(PacketReader):
                 anchor, last_rx = None, time.monotonic()
                 continue
             back = control.take_back()
-            if back and self.onvif and control.shown is not None:
+            if back and self.seekable and control.shown is not None:
                 self._step_back(back, decoder)
                 anchor, last_rx = None, time.monotonic()
                 continue
@@ -357,7 +367,7 @@ class ReplayReader(PacketReader):
                 anchor, last_rx = None, time.monotonic()
         return "stopped"
 
-    def _hand_on(self, decoder: StreamDecoder, au: AccessUnit, *, show: bool) -> None:
+    def _hand_on(self, decoder: Decoder, au: AccessUnit, *, show: bool) -> None:
         packet = av.Packet(au.data)
         if self._first_ts is None:
             self._first_ts = au.rtp_ts
@@ -388,7 +398,7 @@ class ReplayReader(PacketReader):
         spans = self.source.recorded
         nxt = min((a for a, _ in spans if a > gap_from + timedelta(milliseconds=1)),
                   default=None)
-        if nxt is None or not self.onvif:
+        if nxt is None or not self.seekable:
             return False
         ends = [b for a, b in spans if a <= gap_from < b]
         self._state(TileState.NO_RECORDING, DETAIL_GAP.format(
@@ -416,11 +426,11 @@ class ReplayReader(PacketReader):
             return 0.0
         return (self._media_time(self._held[-1]) - self._media_time(first)).total_seconds()
 
-    def _resume(self, decoder: StreamDecoder) -> None:
+    def _resume(self, decoder: Decoder) -> None:
         """PLAY after a real RTSP PAUSE: from the image shown (what was kept is asked again:
         the recorder restarts at a keyframe, the images up to the one shown are not shown)."""
         control = self.control
-        if self.onvif:
+        if self.seekable:
             self._play_from(control.shown or control.requested, control.speed,
                             after=control.shown is not None)
         else:
@@ -429,7 +439,7 @@ class ReplayReader(PacketReader):
             self._remote_paused = False
         decoder.new_connection()
 
-    def _step_back(self, frames: int, decoder: StreamDecoder) -> None:
+    def _step_back(self, frames: int, decoder: Decoder) -> None:
         """``frames`` images back: PLAY again from the image that many before the one shown
         (the recorder starts at the keyframe before it; what comes before it is decoded, not
         shown), and show exactly that one."""
@@ -447,13 +457,29 @@ class ReplayReader(PacketReader):
         self.control.step(1)
         decoder.new_connection()
 
-    def _rescale(self, speed: float, decoder: StreamDecoder) -> None:
+    def _rescale(self, speed: float, decoder: Decoder) -> None:
         """Same position, new speed: recorders take a PLAY with the new ``Scale:``."""
         control = self.control
         start = control.shown or control.requested
         control.requested = start
-        self._play_from(start, speed, after=control.shown is not None)
+        self._play_from(start, speed, after=control.shown is not None, rescale=True)
         decoder.new_connection()
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+def parse_npt_range(value: str | None, origin: float) -> tuple[float | None, float | None]:
+    """``npt=12.5-60`` of a recording starting at ``origin`` -> (start, end) epoch seconds."""
+    if not value or not value.strip().lower().startswith("npt="):
+        return None, None
+    lo, _, hi = value.strip()[4:].split(";")[0].partition("-")
+    a, b = _float(lo.strip()), _float(hi.strip())
+    return (origin + a if a is not None else None, origin + b if b is not None else None)
 
 
 class ReplayFinished(StreamError):

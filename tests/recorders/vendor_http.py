@@ -51,6 +51,9 @@ class VendorConfig:
     clock_offset: float = 0.0  # the device's clock minus the real one, seconds
     timezone: str = "Europe/Paris"
     mjpeg_fps: float = 10.0
+    # Axis edge storage: (recordingid, view, start, stop or None while recording), UTC;
+    # None: the device has no edge storage API (404).
+    axis_recordings: list[tuple[str, int, datetime, datetime | None]] | None = None
 
 
 class VendorHttpServer:
@@ -270,6 +273,9 @@ class _Handler(BaseHTTPRequestHandler):
             months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
             text = f"{months[now.month - 1]} {now.day:02d}, {now.year} {now:%H:%M:%S}\r\n"
             return text.encode(), "text/plain"
+        if path == "/axis-cgi/record/list.cgi?recordingid=all" \
+                and srv.config.axis_recordings is not None:
+            return _axis_recordings(srv.config.axis_recordings), "text/xml"
         m = re.fullmatch(r"/axis-cgi/jpg/image\.cgi\?camera=(\d+)", path)
         if m:
             if int(m.group(1)) in dict(srv.config.channels):
@@ -309,6 +315,23 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/":
             return b"<html>encoder</html>", "text/html"
         return None
+
+
+def _axis_recordings(recs: list[tuple[str, int, datetime, datetime | None]]) -> bytes:
+    """VAPIX edge storage ``record/list.cgi``: one ``recording`` element per recording."""
+    def iso(t: datetime) -> str:
+        return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    items = "".join(
+        f'<recording diskid="SD_DISK" recordingid="{rid}" starttime="{iso(start)}" '
+        f'stoptime="{iso(stop) if stop else ""}" recordingtype="continuous" '
+        f'recordingstatus="{"completed" if stop else "recording"}" source="{view}" '
+        'locked="No"><video mimetype="video/x-h264" width="320" height="192" '
+        'framerate="25:1" resolution="320x192"/></recording>'
+        for rid, view, start, stop in recs)
+    return (f'<?xml version="1.0" encoding="UTF-8"?><root><recordings totalnumberofrecordings='
+            f'"{len(recs)}" numberofrecordings="{len(recs)}">{items}</recordings></root>'
+            ).encode()
 
 
 class SilentHttpServer:

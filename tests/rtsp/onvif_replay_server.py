@@ -19,6 +19,9 @@ What the specification says and this server does:
 - ``Require: onvif-replay`` is refused with ``551 Option not supported`` and
   ``Unsupported: onvif-replay`` when ``knows_tag`` is False.
 
+For a vendor's own playback (``Modes.extension`` False) the server sends plain RTP and also
+takes ``Range: npt=`` (seconds from the recording's start, answered the same way).
+
 The modes (:class:`Modes`) are read at each request: a test may change them at run time.
 """
 
@@ -51,6 +54,7 @@ class Modes:
     bye_at_end: bool = True  # RTCP BYE after the last packet (T flag)
     outside_range: str = "clock=19000101T000000Z-20000101T000000Z"
     ntp_shift: float = 0.0  # s added to the extension's times (a recorder stamping local time)
+    extension: bool = True  # False: plain RTP, no replay extension (a vendor's own playback)
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,9 @@ class _Stream:
             if not last:
                 f &= ~0x40  # E: the last packet of the section
             ext = struct.pack("!HHIIBBH", 0xABAC, 3, secs, frac, f, self.cseq & 0xFF, 0)
-            header = struct.pack("!BBHII", 0x90, (0x80 if last else 0) | PT,
+            if not self.server.modes.extension:
+                ext = b""
+            header = struct.pack("!BBHII", 0x90 if ext else 0x80, (0x80 if last else 0) | PT,
                                  self.seq & 0xFFFF, rtp_ts, SSRC)
             self.seq += 1
             self.interleaved(0, header + ext + payload)
@@ -295,8 +301,12 @@ class _Stream:
             self.speed = max(0.1, abs(float(scale)))
         rng = req.header("range")
         outside = False
-        if rng and rng.strip().startswith("clock="):
-            asked = parse_clock(rng.strip()[6:].split("-", 1)[0])
+        npt = bool(rng and rng.strip().startswith("npt="))
+        if rng and (rng.strip().startswith("clock=") or npt):
+            if npt:  # seconds from the recording's start (RFC 2326 §3.6)
+                asked = rec[0].t + float(rng.strip()[4:].split("-", 1)[0])
+            else:
+                asked = parse_clock(rng.strip()[6:].split("-", 1)[0])
             if asked < rec[0].t - 0.5 or asked > rec[-1].t + 0.5:
                 outside = True
                 headers["Range"] = modes.outside_range
@@ -310,7 +320,8 @@ class _Stream:
                     i -= 1
                 self.idx = i
                 self.jumped = True
-                headers["Range"] = f"clock={clock(rec[i].t)}-{clock(rec[-1].t)}"
+                headers["Range"] = (f"npt={rec[i].t - rec[0].t:.3f}-{rec[-1].t - rec[0].t:.3f}"
+                                    if npt else f"clock={clock(rec[i].t)}-{clock(rec[-1].t)}")
         elif self.idx < len(rec):
             headers["Range"] = f"clock={clock(rec[self.idx].t)}-{clock(rec[-1].t)}"
         if modes.speed_reply:
