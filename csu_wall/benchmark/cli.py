@@ -48,10 +48,8 @@ class Plan:
                                   "camera")
         # The camera profile's ceilings (decode-only and same-work) in a quick run: shorter.
         self.ceiling_s = 1.0 if quick else 5.0
-        # Streams of the loopback RTSP rows (the wall's basic case, and twice it).
-        self.rtsp_streams = (64, 128)
         # The quick run spends its probes on the 640×360 capacity (the headline figure):
-        # a first guess from the decode limit just measured, small steps, ~10 % resolution.
+        # a first guess from the same-work ceiling just measured, small steps, ~10 %.
         self.resolution = 0.1 if quick else 0.05
         self.max_probes = 3 if quick else 10
         self.capacity_probes = 6 if quick else 12
@@ -62,9 +60,21 @@ class Plan:
         # Seconds a probe takes beyond warm-up and window: interpreter, Qt and PyAV imports,
         # walls, shutdown (measured ~1.5 s here) plus a margin per 64 streams opened.
         self.overhead_s = 2.0
+        # Streams of the loopback RTSP rows (the wall's basic case, and twice it), and the
+        # seconds kept for them at the end: the quick run keeps time for the 64 row only.
+        self.rtsp_streams = (64, 128)
+        self.rtsp_first_frame_timeout_s = 6.0
+        self.rtsp_reserve_s = (self.rtsp_cost(64) + 2.0 if quick
+                               else sum(self.rtsp_cost(n) for n in self.rtsp_streams) + 10.0)
 
     def probe_cost(self, streams: int) -> float:
         return self.overhead_s + self.warmup_s + self.window_s + 0.6 * streams / 64
+
+    def rtsp_cost(self, streams: int, baseline_measured: bool = False) -> float:
+        """An RTSP row: its probe (the first frames may take the whole first-frame wait)
+        and, unless the capacity search measured that count, its file-fed baseline."""
+        over = self.probe_cost(streams) + self.rtsp_first_frame_timeout_s
+        return over + (0.0 if baseline_measured else self.probe_cost(streams))
 
 
 class Runner:
@@ -203,8 +213,9 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
                growth: float, probes: int | None = None,
                resolution: float | None = None) -> Search:
         # Each search gets a share of the time left, so later sections still run.
-        left = deadline - time.monotonic()
-        section_deadline = time.monotonic() + left * share
+        # The RTSP rows' reserve comes off the top.
+        left = deadline - plan.rtsp_reserve_s - time.monotonic()
+        section_deadline = time.monotonic() + max(0.0, left) * share
         ceiling = max(4, int(limits.get(label, 0) * 1.1) or 512)
         return find_capacity(measure_with(kind, label, clips), start=min(start, ceiling),
                              ceiling=ceiling, growth=growth,
@@ -339,13 +350,15 @@ def _rtsp_cost(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Pat
     try:
         urls = [a for name in mounts for a in ("--url", server.url(name))]
         for n in plan.rtsp_streams:
-            if time.monotonic() + 2 * plan.probe_cost(n) > deadline + (5 if plan.quick else 0):
+            cost = plan.rtsp_cost(n, ("640x360", n) in measured)
+            if time.monotonic() + cost > deadline + (5 if plan.quick else 0):
                 runner.emit({"kind": "rtsp_cost", "streams": n, "skipped": "time budget"})
                 continue
             server.cpu_pct_since()
             over = runner.worker("pipeline", ["--streams", str(n), "--label", "640x360",
                                               "--warmup", str(plan.warmup_s),
-                                              "--first-frame-timeout", "6",
+                                              "--first-frame-timeout",
+                                              str(plan.rtsp_first_frame_timeout_s),
                                               "--seconds", str(plan.window_s), *urls],
                                  plan.probe_cost(n) + 60)
             server_cpu = server.cpu_pct_since()

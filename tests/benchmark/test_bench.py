@@ -234,6 +234,10 @@ def test_quick_plan_searches_the_capacity_finely_within_its_budget() -> None:
     assert quick.budget_s <= 80  # the whole quick run stays under 90 s
     assert quick.resolution <= 0.1 and quick.capacity_probes >= 5
     assert quick.capacity_growth <= 1.3  # steps of at most 30 % from the first guess
-    assert quick.rtsp_streams == (64, 128) == Plan(quick=False, window=None).rtsp_streams
+    full = Plan(quick=False, window=None)
+    assert quick.rtsp_streams == (64, 128) == full.rtsp_streams
+    # time is kept for the RTSP rows: the 64 row in a quick run, both in a full one
+    assert quick.rtsp_cost(64) <= quick.rtsp_reserve_s < 0.3 * quick.budget_s
+    assert full.rtsp_cost(64) + full.rtsp_cost(128) <= full.rtsp_reserve_s
     # the capacity probes fit in about half the budget even at 150 streams
     assert quick.capacity_probes * quick.probe_cost(150) < 0.75 * quick.budget_s
