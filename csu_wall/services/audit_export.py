@@ -208,7 +208,9 @@ def statement(db: Database, commune: CommuneRef | str, start: datetime,
             out.lines.append(line(ACCESS, e, _ACCESS[e.action],
                                   has_duration=e.action is AuditAction.LIVE_VIEW, detail=""))
         elif e.action is AuditAction.DENIED:
-            tried = _ACCESS.get(_action(e.detail), e.detail) if e.detail else "accès"
+            tried_action = _action(e.detail)
+            tried = (_ACCESS.get(tried_action, e.detail) if tried_action is not None
+                     else e.detail or "accès")
             out.lines.append(line(DENIED, e, "Accès refusé", detail=f"tentative : {tried}"))
         elif e.action in _BOOKMARK:
             out.lines.append(line(BOOKMARK, e, _BOOKMARK[e.action]))

@@ -95,7 +95,7 @@ class SpoolingAuditLog(AuditSink):
         self._anchored_at = now
         try:
             AnchorFile.in_dir(self._path.parent).remember(self._db_log.anchor())
-        except (OSError, ValueError, SQLAlchemyError) as exc:  # the record itself is durable
+        except (*_DB_ERRORS, ValueError) as exc:  # the record itself is durable
             log.warning("audit anchor not kept locally (%s)", type(exc).__name__)
 
     def append_in(self, conn: Connection, entry: AuditEntry) -> int:
