@@ -30,7 +30,7 @@ from csu_wall.core.shifts import HandoverReport, Shift
 from csu_wall.gui.bookmark_dialog import PARIS, local_text
 from csu_wall.gui.report_pdf import html_to_pdf
 from csu_wall.gui.shift_dialogs import ShiftApi
-from csu_wall.services.handover_report import bookmarks_csv, to_html
+from csu_wall.services.handover_report import bookmarks_csv, item_text, to_html
 from csu_wall.services.local_files import private_folder
 
 log = logging.getLogger(__name__)
@@ -197,7 +197,7 @@ class HandoverAckDialog(QDialog):
         items = QWidget()
         column = QVBoxLayout(items)
         for item in report.open_items:
-            box = QCheckBox(item.text)
+            box = QCheckBox(item_text(item.text, site))  # cameras, communes by name
             box.setObjectName(f"ackItem:{item.key}")
             box.toggled.connect(self._update_button)
             self.item_boxes[item.key] = box

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from html import escape
@@ -85,7 +86,8 @@ def to_html(report: HandoverReport, site: Site, names: Mapping[str, str] | None 
         f"<h2>Points ouverts à acquitter ({len(report.open_items)})</h2>",
     ]
     if report.open_items:
-        parts.append("<ol>" + "".join(f"<li>{escape(i.text)}</li>" for i in report.open_items)
+        parts.append("<ol>" + "".join(f"<li>{escape(item_text(i.text, site))}</li>"
+                                      for i in report.open_items)
                      + "</ol>")
     else:
         parts.append("<p>Aucun point ouvert.</p>")
@@ -133,6 +135,25 @@ def _anchor_block(report: HandoverReport) -> list[str]:
         "</table>",
         f"<p class='mono'>{escape(a.line())}</p>",
     ]
+
+
+def item_text(text: str, site: Site) -> str:
+    """An open item as a reader wants it: the camera and commune by name, where the stored
+    line names them by id ("caméra tcg-001 (tourcoing)" → "caméra « Gare » (Tourcoing)")."""
+
+    def camera(match: re.Match[str]) -> str:
+        try:
+            return f"caméra « {site.camera(match.group(1)).name} » ("
+        except KeyError:
+            return match.group(0)
+
+    def commune(match: re.Match[str]) -> str:
+        try:
+            return f"({site.commune(match.group(1)).name})"
+        except KeyError:
+            return match.group(0)
+
+    return re.sub(r"\(([\w-]+)\)", commune, re.sub(r"caméra ([\w.-]+) \(", camera, text))
 
 
 def bookmarks_csv(bookmarks: Iterable[Bookmark], site: Site) -> str:

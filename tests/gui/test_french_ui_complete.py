@@ -27,6 +27,7 @@ from csu_wall.gui.quit_guard import ask_before_quit
 from csu_wall.gui.shift_dialogs import ShiftStartDialog
 from csu_wall.gui.shift_features import install_shift_features
 from csu_wall.gui.sign_in import SignInDialog
+from csu_wall.services.handover_report import item_text
 from csu_wall.services.playback import PlaybackService
 from tests.gui._french_walk import Catalogue, qm_translations, ts_translations, visible_texts
 from tests.gui._shift_env import ShiftEnv, shift_env  # noqa: F401
@@ -167,7 +168,7 @@ def test_no_english_in_the_french_ui(
     pending = shifts.pending_handover()
     assert pending is not None
     # The items are the stored report's own lines (the outgoing operator's notes): data.
-    walk.data += [item.text for item in pending.open_items]
+    walk.data += [item_text(item.text, env.site) for item in pending.open_items]
     ack = HandoverAckDialog(shifts, pending, env.account("martin"), site=env.site)
     walk.check(_shown(qtbot, ack))
 

@@ -72,6 +72,9 @@ def test_handover_pdf_is_a4_with_names_communes_and_unbroken_words(
     # Display names, never the logins.
     assert "Jeanne Dupont-Lefebvre" in text and "Pierre Martin" in text
     assert not re.search(r"\b(jdupont|pmartin)\b", text), text
+    # Open items name cameras and communes, not their ids.
+    assert "caméra « Parking de la Gare » (Tourcoing)" in text
+    assert not re.search(r"\((tourcoing|roncq)\)", text), text
     # Communes and cameras, in full.
     for word in ("Commune", "Tourcoing", "Roncq"):
         assert re.search(rf"\b{word}\b", raw), word
