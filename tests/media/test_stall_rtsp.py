@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -111,22 +112,24 @@ def silent_after_play(tmp_path):  # type: ignore[no-untyped-def]
     server.close()
 
 
+@pytest.mark.parametrize("transport", ["tcp", "udp"])
 def test_silent_right_after_play_is_stalled_within_the_read_timeout_of_its_last_byte(
-        make_engine: Make, silent_after_play) -> None:  # type: ignore[no-untyped-def]
+        make_engine: Make, silent_after_play, transport: str) -> None:  # type: ignore[no-untyped-def]
     """A server that answers OPTIONS, DESCRIBE, SETUP and PLAY, then sends nothing: the tile
     is STALLED within the read timeout of that PLAY answer (its last byte), though the open
-    timeout is much longer — the probing phase is watched too."""
+    timeout is much longer — the probing phase is watched too, over TCP or UDP."""
     states = TimedStates()
     read_timeout, open_timeout = 2.0, 8.0
     engine = make_engine(workers=1, open_timeout=open_timeout, read_timeout=read_timeout,
                          on_state=states)
     t0 = time.monotonic()
-    engine.open("t", _rtsp(silent_after_play.url(), "nvr"), size=(160, 90))
+    source = replace(_rtsp(silent_after_play.url(), "nvr"), transport=transport)
+    engine.open("t", source, size=(160, 90))
     assert wait_until(lambda: states.since("t", TileState.STALLED, t0) is not None,
                       open_timeout + read_timeout + MARGIN)
     stalled = states.first[("t", TileState.STALLED)]
     last_byte = silent_after_play.played[0]
-    print(f"silent after PLAY: STALLED {stalled - last_byte:.2f} s after the PLAY answer "
+    print(f"silent after PLAY ({transport}): STALLED {stalled - last_byte:.2f} s after PLAY "
           f"(read timeout {read_timeout} s, open timeout {open_timeout} s)")
     assert 0.5 * read_timeout <= stalled - last_byte <= read_timeout + MARGIN
     assert TileState.LIVE not in states.seen["t"]

@@ -141,8 +141,13 @@ class TinyRtspServer:
                     self._reply(client, cseq, f"Content-Base: {uri}/\r\nContent-Type: "
                                 f"application/sdp\r\nContent-Length: {len(sdp)}", sdp)
                 elif method == "SETUP":
-                    self._reply(client, cseq, f"Session: {_SESSION};timeout=60\r\nTransport: "
-                                "RTP/AVP/TCP;unicast;interleaved=0-1")
+                    asked = headers.get("transport", "")
+                    if "TCP" in asked or self.mode == "garbage":
+                        transport = "RTP/AVP/TCP;unicast;interleaved=0-1"
+                    else:  # UDP (silent only): the ports are answered, nothing is ever sent
+                        transport = f"{asked.split(',')[0]};server_port=40000-40001"
+                    self._reply(client, cseq, f"Session: {_SESSION};timeout=60\r\n"
+                                f"Transport: {transport}")
                 elif method == "PLAY":
                     self._reply(client, cseq, f"Session: {_SESSION}\r\nRTP-Info: url={uri}/"
                                 "track1;seq=1;rtptime=0")
