@@ -4,9 +4,8 @@
 <context>
     <name>CameraTree</name>
     <message>
-        <location filename="../../csu_wall/gui/camera_tree.py" line="66"/>
         <source>Search a camera, a commune or an id</source>
-        <translation>Rechercher une caméra, une commune ou un identifiant</translation>
+        <translation>Rechercher : caméra, commune, n°</translation>
     </message>
     <message>
         <location filename="../../csu_wall/gui/camera_tree.py" line="93"/>

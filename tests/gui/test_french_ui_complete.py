@@ -260,3 +260,17 @@ def test_no_english_in_the_french_demo_wall(
         window.close()
     assert walk.checked > 150
     assert walk.english == [], "\n".join(map(repr, walk.english))
+
+
+def test_french_search_placeholder_fits_its_field(
+    qtbot: QtBot, shift_env: ShiftEnv, qt_french: None  # noqa: F811
+) -> None:
+    """The camera search's French placeholder is read whole at the window's default size."""
+    dupont = shift_env.account("dupont")
+    window = shift_env.window(shift_env.gate(dupont, {"tourcoing"}))
+    _shown(qtbot, window)
+    search = window.tree.search
+    assert search.placeholderText().startswith("Rechercher")
+    room = search.contentsRect().width() - 12  # the frame's and text margins
+    assert search.fontMetrics().horizontalAdvance(search.placeholderText()) <= room
+    window.close()
