@@ -14,7 +14,9 @@ A start in the second pass of that hour cannot be written at all: it is refused
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from csu_wall.core.errors import RecorderBadAnswer, RecorderNotSupported
@@ -22,8 +24,14 @@ from csu_wall.core.model import Camera, StreamKind
 from csu_wall.core.ports import Channel, StreamSource
 from csu_wall.recorders._base import HttpDriver, as_utc, aware
 from csu_wall.recorders.errors import unknown_channel
+from csu_wall.recorders.onvif_replay import gap_message
 
 PLAYBACK_SPAN = timedelta(hours=1)
+SPANS_BEFORE = timedelta(hours=1)  # recorded files asked around a playback start
+SPANS_AFTER = timedelta(hours=24)
+FIND_COUNT = 100  # files per findNextFile
+FIND_PAGES = 50
+_FIND_FMT = "%Y-%m-%d %H:%M:%S"
 _TITLE = re.compile(r"^table\.ChannelTitle\[(\d+)\]\.Name=(.*)$")
 _FMT = "%Y_%m_%d_%H_%M_%S"
 
@@ -73,6 +81,31 @@ def dahua_range(start_utc: datetime, end_utc: datetime, tz_name: str) -> tuple[s
             probe += timedelta(minutes=1)
         end = _wall(probe, zone)
     return dahua_time(start, tz_name), dahua_time(end, tz_name)
+
+
+def _find_time(text: str, tz: str, after: datetime | None) -> datetime | None:
+    """``2026-10-25 02:30:00`` (the recorder's wall clock) -> aware UTC; in the repeated
+    hour, the first pass unless that comes before ``after``."""
+    try:
+        local = datetime.strptime(text.strip(), _FIND_FMT).replace(tzinfo=ZoneInfo(tz))
+    except ValueError:
+        return None
+    utc = local.astimezone(timezone.utc)
+    if after is not None and utc < after:
+        utc = local.replace(fold=1).astimezone(timezone.utc)
+    return utc
+
+
+def merge_spans(spans: list[tuple[datetime, datetime]],
+                slack: timedelta = timedelta(seconds=1)) -> list[tuple[datetime, datetime]]:
+    """Sorted spans, those that touch (files one after another) joined."""
+    out: list[tuple[datetime, datetime]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1] + slack:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _is_repeated(naive: datetime, zone: ZoneInfo) -> bool:
@@ -125,7 +158,65 @@ class DahuaDriver(HttpDriver):
 
     def playback_source(self, camera: Camera, start_utc: datetime,
                         speed: float = 1.0) -> StreamSource:
-        return self.playback(self.playback_url(camera, start_utc), camera, start_utc, speed)
+        """A time the recorder holds no file for is refused before any PLAY, with the
+        nearest recorded times (when the recorder lists its files)."""
+        url = self.playback_url(camera, start_utc)
+        spans = self._spans_around(camera, as_utc(start_utc))
+        if spans and not any(a <= as_utc(start_utc) < b for a, b in spans):
+            raise RecorderBadAnswer(gap_message(camera, as_utc(start_utc), spans))
+        source = self.playback(url, camera, start_utc, speed)
+        return replace(source, recorded=tuple(spans))
+
+    def _spans_around(self, camera: Camera, start: datetime) -> list[tuple[datetime, datetime]]:
+        try:
+            return self.recorded_spans(camera, start - SPANS_BEFORE, start + SPANS_AFTER)
+        except (RecorderBadAnswer, RecorderNotSupported):
+            return []  # no file search on this recorder: played as asked
+
+    def recorded_spans(self, camera: Camera, start_utc: datetime,
+                       end_utc: datetime) -> list[tuple[datetime, datetime]]:
+        """The recorded files of ``[start, end)`` (``mediaFileFind.cgi``), merged into spans
+        (aware UTC). Times are the recorder's wall clock: a file starting in the repeated
+        autumn hour is read as the pass that keeps the list in order."""
+        what = "la liste des enregistrements"
+        tz = self.recorder.timezone
+        created = key_values(self.get_ok("/cgi-bin/mediaFileFind.cgi?action=factory.create",
+                                         what).text())
+        obj = created.get("result", "")
+        if not obj.isdigit():
+            raise RecorderBadAnswer(
+                f"L'enregistreur {self.recorder.id} n'a pas ouvert de recherche de fichiers.")
+        cgi = "/cgi-bin/mediaFileFind.cgi?action={}&object=" + obj
+        zone = ZoneInfo(tz)
+        a = quote(_wall(as_utc(start_utc), zone).strftime(_FIND_FMT))
+        b = quote(_wall(as_utc(end_utc), zone).strftime(_FIND_FMT))
+        files: list[tuple[datetime, datetime]] = []
+        try:
+            self.get_ok(cgi.format("findFile") + f"&condition.Channel={camera.channel}"
+                        f"&condition.StartTime={a}&condition.EndTime={b}", what)
+            last: datetime | None = None
+            for _ in range(FIND_PAGES):
+                values = key_values(self.get_ok(cgi.format("findNextFile")
+                                                + f"&count={FIND_COUNT}", what).text())
+                found = int(values.get("found", "0") or 0) if values.get(
+                    "found", "0").isdigit() else 0
+                for i in range(found):
+                    begin = _find_time(values.get(f"items[{i}].StartTime", ""), tz, last)
+                    if begin is None:
+                        continue
+                    end = _find_time(values.get(f"items[{i}].EndTime", ""), tz, begin)
+                    if end is not None and end > begin:
+                        files.append((begin, end))
+                        last = begin
+                if found < FIND_COUNT:
+                    break
+        finally:
+            for action in ("close", "destroy"):  # best effort: the recorder frees the search
+                try:
+                    self.http.get(cgi.format(action), what)
+                except (RecorderBadAnswer, RecorderNotSupported, OSError):
+                    pass
+        return merge_spans(files)
 
     def snapshot(self, camera: Camera) -> bytes:
         answer = self.http.get(f"/cgi-bin/snapshot.cgi?channel={camera.channel}",

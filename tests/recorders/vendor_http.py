@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import cv2
@@ -54,6 +55,8 @@ class VendorConfig:
     # Axis edge storage: (recordingid, view, start, stop or None while recording), UTC;
     # None: the device has no edge storage API (404).
     axis_recordings: list[tuple[str, int, datetime, datetime | None]] | None = None
+    # Dahua mediaFileFind: (channel, start, end) of each recorded file, UTC; None: no search.
+    dahua_files: list[tuple[int, datetime, datetime]] | None = None
 
 
 class VendorHttpServer:
@@ -65,6 +68,8 @@ class VendorHttpServer:
         self.config = config
         self.requests: list[tuple[str, bool]] = []
         self.handshakes = 0
+        self.dahua_search: tuple[int, datetime, datetime] | None = None  # mediaFileFind
+        self.dahua_calls: list[str] = []
         self.jpeg = make_jpeg(config.family.upper())
         self.stop = threading.Event()
         self.cut = threading.Event()  # set: open MJPEG streams end (the client reconnects)
@@ -251,6 +256,8 @@ class _Handler(BaseHTTPRequestHandler):
         m = re.fullmatch(r"/cgi-bin/snapshot\.cgi\?channel=(\d+)", path)
         if m and int(m.group(1)) in dict(srv.config.channels):
             return srv.jpeg, "image/jpeg"
+        if path.startswith("/cgi-bin/mediaFileFind.cgi?") and srv.config.dahua_files is not None:
+            return _dahua_find(srv, path), "text/plain"
         return None
 
     # -- Axis VAPIX -------------------------------------------------------------------------
@@ -315,6 +322,40 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/":
             return b"<html>encoder</html>", "text/html"
         return None
+
+
+def _dahua_find(srv: VendorHttpServer, path: str) -> bytes:
+    """``mediaFileFind.cgi``: factory.create, findFile (the channel and the wall-clock window
+    kept), findNextFile (every file of the channel crossing the window, once), close,
+    destroy."""
+    q = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
+    zone = ZoneInfo(srv.config.timezone)
+    action = q.get("action", "")
+    if action == "factory.create":
+        return b"result=08137\r\n"
+    if action == "findFile":
+        def local(text: str) -> datetime:
+            return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=zone)
+
+        srv.dahua_search = (int(q["condition.Channel"]), local(q["condition.StartTime"]),
+                            local(q["condition.EndTime"]))
+        srv.dahua_calls.append(path)
+        return b"OK\r\n"
+    if action == "findNextFile":
+        search, srv.dahua_search = srv.dahua_search, None
+        if search is None:
+            return b"found=0\r\n"
+        channel, lo, hi = search
+        files = [(a, b) for c, a, b in srv.config.dahua_files or [] if c == channel
+                 and a < hi and b > lo]
+        lines = [f"found={len(files)}"]
+        for i, (a, b) in enumerate(files):
+            lines += [f"items[{i}].Channel={channel - 1}",
+                      f"items[{i}].StartTime={a.astimezone(zone):%Y-%m-%d %H:%M:%S}",
+                      f"items[{i}].EndTime={b.astimezone(zone):%Y-%m-%d %H:%M:%S}",
+                      f"items[{i}].Type=dav", f"items[{i}].FilePath=/mnt/dvr/{i}.dav"]
+        return ("\r\n".join(lines) + "\r\n").encode()
+    return b"OK\r\n"
 
 
 def _axis_recordings(recs: list[tuple[str, int, datetime, datetime | None]]) -> bytes:
