@@ -22,6 +22,7 @@ from csu_wall.gui._qt_translations import qt_translations_dir
 from csu_wall.gui.bookmark_dialog import BookmarkDialog, BookmarkEditDialog
 from csu_wall.gui.first_run import FirstRunWindow, SiteErrorsDialog, _ask_site_file
 from csu_wall.gui.handover_dialog import HandoverAckDialog, HandoverDialog
+from csu_wall.gui.lock import LockOverlay
 from csu_wall.gui.playback_bar import install_playback
 from csu_wall.gui.quit_guard import ask_before_quit
 from csu_wall.gui.shift_dialogs import ShiftStartDialog
@@ -180,6 +181,14 @@ def test_no_english_in_the_french_ui(
     walk.check(_shown(qtbot, SignInDialog(lambda login, password: None)))  # type: ignore[arg-type]
     _check_file_dialog(qtbot, walk, first)
 
+    # The lock screen over the window
+    overlay = LockOverlay(lambda login, password, handover: None, window)
+    overlay.reset(dupont)
+    overlay.setGeometry(window.rect())
+    overlay.show()
+    walk.check(overlay)
+    overlay.hide()
+
     window.close()
     # The check itself tells English from French (the strings).
     for english in ("Play back recordings", "Playback", "&Look in:", "le ou les 1 problème(s)",
@@ -274,3 +283,30 @@ def test_french_search_placeholder_fits_its_field(
     room = search.contentsRect().width() - 12  # the frame's and text margins
     assert search.fontMetrics().horizontalAdvance(search.placeholderText()) <= room
     window.close()
+
+
+def test_no_english_in_the_french_credentials_dialog(
+    qtbot: QtBot, qt_french: None, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    from csu_wall.core.security import Operator, Role
+    from csu_wall.gui.credentials_dialog import CredentialsDialog
+    from csu_wall.services.credentials_admin import CredentialAdmin
+    from csu_wall.storage.audit import DbAuditLog
+    from csu_wall.storage.db import Database
+    from tests.gui.test_credentials_gui import KEY
+    from tests.services._security_site import store_site
+
+    db = Database.open(tmp_path / "db.sqlite3", create=True)
+    try:
+        site = store_site(db, 8554)
+        admin = CredentialAdmin(db, DbAuditLog(db), site,
+                                operator=Operator("chef", "Chef", Role.ADMINISTRATOR),
+                                workstation="poste-1", site_key=lambda: KEY)
+        walk = Walk(catalogue, data_of(site, "Chef", "chef", "poste-1"))
+        dialog = CredentialsDialog(admin)
+        walk.check(_shown(qtbot, dialog))
+        dialog.close()
+    finally:
+        db.close()
+    assert walk.checked > 10
+    assert walk.english == [], "\n".join(map(repr, walk.english))
