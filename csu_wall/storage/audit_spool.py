@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, event
 from sqlalchemy.exc import SQLAlchemyError
 
 from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
@@ -46,6 +46,7 @@ class SpoolingAuditLog(AuditSink):
         self._workstation = workstation
         self._lock = threading.Lock()
         self._anchored_at = -ANCHOR_EVERY
+        self._in_flight = False  # spooled records are being replayed in an open transaction
 
     @property
     def path(self) -> Path:
@@ -100,8 +101,37 @@ class SpoolingAuditLog(AuditSink):
 
     def append_in(self, conn: Connection, entry: AuditEntry) -> int:
         """Inside the caller's database transaction (a state change and its record commit
-        together). Nothing to spool: without the database there is no change to record."""
+        together). Nothing to spool: without the database there is no change to record. Records
+        waiting in the spool go first, in the same transaction; the spool forgets them only
+        once it commits."""
+        with self._lock:
+            if not self._in_flight and self._path.exists() and self._path.stat().st_size:
+                self._replay_in(conn)
         return self._db_log.append_in(conn, entry)
+
+    def _replay_in(self, conn: Connection) -> None:
+        lines = self._read()
+        try:
+            pending = self._verified(lines)
+        except StorageError as exc:  # kept for the security officer; the change proceeds
+            log.warning("%s", exc)
+            return
+        for seq, spooled in pending:
+            self._db_log.append_in(conn, self._marked(seq, spooled))
+        self._in_flight = True
+
+        def committed(_conn: Connection) -> None:
+            with self._lock:
+                self._in_flight = False
+                self._rewrite(self._read()[len(lines):])  # later spooled lines stay
+            log.info("audit spool: %d record(s) replayed into the database", len(lines))
+
+        def rolled_back(_conn: Connection) -> None:
+            with self._lock:
+                self._in_flight = False
+
+        event.listen(conn, "commit", committed, once=True)
+        event.listen(conn, "rollback", rolled_back, once=True)
 
     def replay(self) -> int:
         """Move spooled records into the database, in order; returns how many."""
@@ -139,11 +169,26 @@ class SpoolingAuditLog(AuditSink):
         return seq
 
     def _replay_locked(self) -> int:
+        if self._in_flight:  # a transaction is replaying them: not twice
+            return 0
         lines = self._read()
         if not lines:
             return 0
+        done = 0
+        try:
+            for seq, entry in self._verified(lines):
+                self._db_log.append(self._marked(seq, entry))
+                done += 1
+        finally:
+            if done:
+                self._rewrite(lines[done:])
+        log.info("audit spool: %d record(s) replayed into the database", done)
+        return done
+
+    def _verified(self, lines: list[dict[str, Any]]) -> list[tuple[int, AuditEntry]]:
+        """The spooled entries, their local chain checked; :class:`StorageError` if altered."""
         prev = GENESIS_HASH
-        entries = []
+        out = []
         for line in lines:
             entry = _entry_of(line["entry"])
             if line["prev"] != prev or line["hash"] != chain_hash(entry, prev, self._key):
@@ -152,23 +197,16 @@ class SpoolingAuditLog(AuditSink):
                     f"n° {line['seq']} : il n'est pas reversé dans la base. Prévenez le "
                     "responsable de la sécurité.")
             prev = line["hash"]
-            entries.append((int(line["seq"]), entry))
-        done = 0
-        try:
-            for seq, entry in entries:
-                marked = dict(entry.extra)
-                marked["spool"] = f"{self._workstation}#{seq}"
-                self._db_log.append(AuditEntry(
-                    ts_utc=entry.ts_utc, workstation=entry.workstation,
-                    operator_id=entry.operator_id, action=entry.action,
-                    commune_id=entry.commune_id, camera_id=entry.camera_id,
-                    detail=entry.detail, extra=marked))
-                done += 1
-        finally:
-            if done:
-                self._rewrite(lines[done:])
-        log.info("audit spool: %d record(s) replayed into the database", done)
-        return done
+            out.append((int(line["seq"]), entry))
+        return out
+
+    def _marked(self, seq: int, entry: AuditEntry) -> AuditEntry:
+        marked = dict(entry.extra)
+        marked["spool"] = f"{self._workstation}#{seq}"
+        return AuditEntry(ts_utc=entry.ts_utc, workstation=entry.workstation,
+                          operator_id=entry.operator_id, action=entry.action,
+                          commune_id=entry.commune_id, camera_id=entry.camera_id,
+                          detail=entry.detail, extra=marked)
 
     def _rewrite(self, remaining: list[dict[str, Any]]) -> None:
         if not remaining:

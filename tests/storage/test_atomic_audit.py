@@ -163,3 +163,35 @@ def test_user_add_with_a_non_utf8_password_leaves_no_record(tmp_path: Path) -> N
         assert entries(db, limit=None) == []
         with db.read() as conn:
             assert conn.execute(select(operators.c.id)).all() == []
+
+
+def test_spooled_records_join_the_next_change_and_stay_if_it_rolls_back(tmp_path: Path) -> None:
+    """Records spooled while the database was away are replayed, in order, inside the next
+    state change's transaction; the spool forgets them only once that transaction commits."""
+    from datetime import UTC, datetime
+
+    from csu_wall.core.audit import AuditEntry
+    from csu_wall.storage.audit import append_in
+    from csu_wall.storage.audit_spool import SpoolingAuditLog
+
+    db = Database.open(tmp_path / "csu.sqlite3", create=True)
+    try:
+        spool = SpoolingAuditLog(DbAuditLog(db), tmp_path / "audit-spool.jsonl",
+                                 workstation="poste-1")
+        away = AuditEntry(datetime.now(UTC), "poste-1", "alice", AuditAction.LIVE_VIEW,
+                          "tourcoing", "cam-1")
+        spool._spool(away)  # as when the database did not answer
+        change = AuditEntry(datetime.now(UTC), "poste-1", "alice", AuditAction.BOOKMARK,
+                            "tourcoing", "cam-1", extra={"bookmark_id": "1"})
+        with pytest.raises(RuntimeError), db.write() as conn:
+            append_in(spool, conn, change)
+            raise RuntimeError("the change fails after its record")
+        assert entries(db, limit=None) == [] and spool.pending() == 1
+        with db.write() as conn:
+            append_in(spool, conn, change)
+        recs = [r.entry for r in entries(db, limit=None)]
+        assert [e.action for e in recs] == [AuditAction.LIVE_VIEW, AuditAction.BOOKMARK]
+        assert recs[0].extra["spool"] == "poste-1#1" and spool.pending() == 0
+        assert DbAuditLog(db).verify_chain() == (True, None)
+    finally:
+        db.close()
