@@ -124,7 +124,7 @@ def test_no_english_in_the_french_ui(
     shifts, bookmarks = env.shifts(gate), env.bookmarks(gate)
     features = install_shift_features(window, shifts=shifts, bookmarks=bookmarks,
                                       site=env.site, data_dir=env.data_dir, walls=("mur-1",))
-    install_playback(window, PlaybackService(window.service))
+    bar = install_playback(window, PlaybackService(window.service))
     start = features.gate.dialog
     assert isinstance(start, ShiftStartDialog)
     walk.check(start)
@@ -133,10 +133,14 @@ def test_no_english_in_the_french_ui(
     features.dock.show()
     walk.check(window)
 
-    # F1, the focused tile's menu
+    # F1, the focused tile's menu, the playback panel for that tile
     walk.check(window.show_keymap())
     tile = window.wall.focused_tile()
     walk.menu(window, window.build_tile_menu(tile))
+    assert tile.camera is not None
+    bar.set_tile(tile.tile_id, tile.camera)
+    window.side_panels["playback"].show()
+    walk.check(window)
 
     # A bookmark, then its edit dialog
     dialog = BookmarkDialog(bookmarks, env.site.camera("tcg-001"), datetime.now(UTC),
