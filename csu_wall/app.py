@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import multiprocessing
 import socket
 import sys
 from datetime import datetime, timezone
@@ -99,6 +100,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The frozen build's decoder processes start as copies of this executable: they must run
+    # their decoder loop, not the application (csu_wall/media/procpool.py).
+    multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     pre_lang = None
     if "--lang" in argv:
@@ -106,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         pre_lang = argv[i + 1] if i + 1 < len(argv) else None
     lang = T.detect_language(pre_lang)
     args = build_parser(lang).parse_args(argv)
+    bad = T.non_utf8_argument(args)
+    if bad is not None:
+        print(f"csu-wall: argument non UTF-8 ({bad}) : ressaisissez-le en UTF-8.", file=sys.stderr)
+        return 2
     try:
         return _dispatch(args, lang)
     except CsuWallError as exc:

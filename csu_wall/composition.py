@@ -8,7 +8,7 @@ from __future__ import annotations
 import getpass
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -266,7 +266,10 @@ class AppLauncher:
             # The vault also serves the drivers' own HTTP/ONVIF calls (channel lists, replay).
             return driver_for(recorder, clip_dir=clip_dir, credentials=vault)
 
-        engine = MediaEngine(on_state=events, credentials=vault)
+        # decoder processes (one per core) outside this process's interpreter lock;
+        # CSU_WALL_DECODERS=thread keeps decoding in threads (diagnosis, comparisons)
+        engine = MediaEngine(on_state=events, credentials=vault,
+                             decoders=os.environ.get("CSU_WALL_DECODERS", "process"))
         wall = WallService(site, access, engine, drivers, demo=demo, state_events=events)
         communes = CommuneWatcher(db, wall, cache_dir=self.paths.cache_dir)
         communes.start()
@@ -341,3 +344,60 @@ class AppLauncher:
         if installed.on_change is not None:
             features.listeners.append(installed.on_change)
         return installed
+
+    def take_over(self, service: WallService, operator: Operator,
+                  tile_ids: Sequence[str]) -> dict[str, str]:
+        """A shift handover ends on this workstation: ``operator`` (identified and their
+        handover acknowledged) takes the running wall. The outgoing operator's on-screen
+        intervals and views on ``tile_ids`` end, the session and the access gate become the
+        incoming operator's, and each view is opened again under their habilitations — the
+        stream keeps playing, so the wall never goes dark; a tile of a commune they are not
+        habilitated for closes. Returns those tiles with the words they show. The caller
+        ended the wall's on-screen reporting first (``WallWidget.leave_screen``)."""
+        db = Database.open(self.paths.database_url, create=True)
+        try:
+            habs = habilitations_of(db, operator.id)
+        finally:
+            db.close()
+        now = datetime.now(timezone.utc)
+        gate = service.access
+
+        def allowed(commune_id: str) -> bool:
+            try:
+                attached = gate.site.commune(commune_id).attached
+            except KeyError:
+                return False
+            return attached and any(h.operator_id == operator.id and h.commune_id == commune_id
+                                    and h.is_valid_at(now) for h in habs)
+
+        views = [(t, cam) for t in tile_ids if (cam := service.camera_on(t)) is not None]
+        # The outgoing operator's intervals are written under their name before the switch.
+        service.on_screen.close_all()
+        service.on_screen.flush()
+        denied: dict[str, str] = {}
+        for tile_id, camera in views:
+            if allowed(camera.commune_id):
+                gate.record_end(camera)
+            else:
+                name = next((c.name for c in gate.site.communes if c.id == camera.commune_id),
+                            camera.commune_id)
+                denied[tile_id] = (f"Non habilité(e) : {operator.display_name} n'a pas "
+                                   f"d'habilitation pour la commune « {name} » ; image fermée "
+                                   "à la prise du mur.")
+                service.close_tile(tile_id, TileState.DENIED, denied[tile_id])
+        self.auth().take_over(operator)
+        gate.take_over(operator, habs)
+        features = self._features.get(id(service))
+        if features is not None:
+            features.layouts.take_over(operator)
+            features.tours.take_over(operator)
+            if features.credentials is not None:
+                features.credentials.operator = operator
+        for tile_id, camera in views:
+            try:
+                gate.authorise_live(camera)  # the incoming operator's view (or their denial)
+            except AccessDenied as exc:
+                if tile_id not in denied:  # habilitation ended meanwhile
+                    denied[tile_id] = str(exc)
+                    service.close_tile(tile_id, TileState.DENIED, str(exc))
+        return denied

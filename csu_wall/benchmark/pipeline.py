@@ -60,7 +60,8 @@ def _walls(streams: int, bridge: StateBridge) -> list[WallWidget]:
 
 
 def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
-            workers: int | None, first_frame_timeout_s: float = 10.0) -> dict[str, Any]:
+            workers: int | None, first_frame_timeout_s: float = 10.0,
+            decoders: str = "thread") -> dict[str, Any]:
     make_app()
     probe = LagProbe()
     probe.start()
@@ -69,7 +70,7 @@ def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
     walls = _walls(streams, bridge)
     tiles: list[TileWidget] = [t for w in walls for t in w.tiles][:streams]
     spin(0.3)  # layouts settle: tiles know their size
-    engine = MediaEngine(workers, on_state=bridge.post)
+    engine = MediaEngine(workers, on_state=bridge.post, decoders=decoders)
     rss_base = rss_mib()
     handles: list[TileStream] = []
     opened_at: list[float] = []
@@ -148,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="warm-up waits at most this long for every tile's first frame")
     parser.add_argument("--switch-interval", type=float, default=0.0,
                         help="sys.setswitchinterval for this run (experiments; 0: Python's)")
+    parser.add_argument("--decoders", choices=("thread", "process"), default="thread",
+                        help="decoding threads in this process, or decoder processes")
     parser.add_argument("--label", default="")
     parser.add_argument("--url", action="append", default=[], help="RTSP URL (repeatable)")
     parser.add_argument("clips", nargs="*", type=Path)
@@ -158,8 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.setswitchinterval(args.switch_interval)
     sources = _sources(args.clips, args.url, args.streams)
     result = measure(sources, args.warmup, args.seconds, args.workers or None,
-                     args.first_frame_timeout)
-    result.update(resolution=args.label, switch_interval_s=sys.getswitchinterval())
+                     args.first_frame_timeout, args.decoders)
+    result.update(resolution=args.label, switch_interval_s=sys.getswitchinterval(),
+                  decoders=args.decoders)
     emit(result)
     return 0
 

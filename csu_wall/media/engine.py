@@ -21,7 +21,8 @@ from csu_wall.media.decode import tile_width
 from csu_wall.media.gate import RecorderGate
 from csu_wall.media.mailbox import Mailbox
 from csu_wall.media.masks import Masker
-from csu_wall.media.pool import DecodePool, StreamDecoder
+from csu_wall.media.pool import DecodePool, Decoder
+from csu_wall.media.procpool import ProcessDecodePool
 from csu_wall.media.quality import initial_kind
 from csu_wall.media.redact import route_ffmpeg_logs
 from csu_wall.media.session import StreamSession
@@ -66,7 +67,7 @@ class TileStream:
         self._size_set = False  # the GUI gave the size: it wins over the opener's guess
         self._visible = True
         self._view: View | None = None
-        self._decoder: StreamDecoder | None = None
+        self._decoder: Decoder | None = None
         self._session: StreamSession | None = None
         self._pending: StreamSession | None = None
         self._pending_since = 0.0
@@ -135,7 +136,7 @@ class TileStream:
         if self._decoder is not None:
             self._decoder.set_paused(paused)
 
-    def _decoders(self) -> list[StreamDecoder]:
+    def _decoders(self) -> list[Decoder]:
         pending = self._pending
         current = [self._decoder] if self._decoder is not None else []
         return current + ([pending.decoder] if pending is not None else [])
@@ -222,11 +223,18 @@ class MediaEngine:
                  credentials: Callable[[str], tuple[str, str] | None] | None = None,
                  open_timeout: float = 5.0, read_timeout: float = 5.0,
                  backoff: Backoff | None = None, ladder: bool = True,
-                 gate: RecorderGate | None = None, keep_warm: float = KEEP_WARM_S) -> None:
+                 gate: RecorderGate | None = None, keep_warm: float = KEEP_WARM_S,
+                 decoders: str = "thread") -> None:
         from csu_wall.media.controller import LadderController
 
         self.clock: Clock = clock or SystemClock()
-        self.pool = DecodePool(workers, self.clock.monotonic)
+        # Decoding in this process's threads, or in decoder processes (one per core) outside
+        # its interpreter lock (csu_wall/media/procpool.py): the application uses processes.
+        self.pool: DecodePool | ProcessDecodePool = (
+            ProcessDecodePool(workers, self.clock.monotonic) if decoders == "process"
+            else DecodePool(workers, self.clock.monotonic))
+        if isinstance(self.pool, ProcessDecodePool):
+            self.pool.start()  # they import PyAV meanwhile: the first tile does not wait
         self.on_state = on_state
         self.credentials = credentials
         self.open_timeout = open_timeout
@@ -293,9 +301,9 @@ class MediaEngine:
             def first_frame() -> None:
                 self._report(handle, TileState.LIVE, "En direct.", session_box[0])
 
-            decoder = StreamDecoder(self.pool, tile_id, generation, handle._mailbox,
-                                    handle.size, Masker(masks), first_frame,
-                                    self.clock.monotonic)
+            decoder = self.pool.decoder(tile_id, generation, handle._mailbox, handle.size,
+                                        Masker(masks), first_frame, self.clock.monotonic,
+                                        self._trouble(handle, session_box))
             decoder.set_visible(handle._visible)
             if keep_view and handle._view is not None:
                 decoder.set_view(handle._view)
@@ -365,8 +373,9 @@ class MediaEngine:
 
             old = handle._decoder
             masks = handle.masks if masks is None else tuple(masks)
-            decoder = StreamDecoder(self.pool, tile_id, generation, staging, old.size,
-                                    Masker(masks), first_frame, self.clock.monotonic)
+            decoder = self.pool.decoder(tile_id, generation, staging, old.size,
+                                        Masker(masks), first_frame, self.clock.monotonic,
+                                        self._trouble(handle, session_box))
             decoder.set_visible(old.visible)
             decoder.set_keyframes_only(old.keyframes_only)
             decoder.set_view(old.view)
@@ -464,13 +473,22 @@ class MediaEngine:
 
     # -- internals ---------------------------------------------------------------------------
 
+    def _trouble(self, handle: TileStream,
+                 session_box: list[StreamSession]) -> Callable[[str], None]:
+        """What a stream's decoder calls when its decoder process was restarted: the tile
+        says it is reconnecting until the next keyframe brings the picture back."""
+        def report(detail: str) -> None:
+            if session_box:
+                self._report(handle, TileState.LOST, detail, session_box[0])
+        return report
+
     def _next_generation(self, tile_id: str) -> int:
         generation = self._generations.get(tile_id, 0) + 1
         self._generations[tile_id] = generation
         return generation
 
     def _session(self, handle: TileStream, source: StreamSource,
-                 decoder: StreamDecoder) -> StreamSession:
+                 decoder: Decoder) -> StreamSession:
         box: list[StreamSession] = []
         session = StreamSession(
             handle.tile_id, source, decoder, clock=self.clock,
@@ -563,9 +581,12 @@ class MediaEngine:
                 self._report(handle, TileState.LIVE, "En direct.", session_box[0])
 
             old = handle._decoder
-            decoder = StreamDecoder(self.pool, handle.tile_id, generation, handle._mailbox,
-                                    handle.size, Masker(handle.masks), first_frame,
-                                    self.clock.monotonic)
+            if old is not None:
+                old.close()
+            decoder = self.pool.decoder(handle.tile_id, generation, handle._mailbox,
+                                        handle.size, Masker(handle.masks), first_frame,
+                                        self.clock.monotonic,
+                                        self._trouble(handle, session_box))
             decoder.set_visible(handle._visible)
             if handle._view is not None:
                 decoder.set_view(handle._view)
@@ -598,6 +619,8 @@ class MediaEngine:
         handle = self._handles.get(tile_id)
         if handle is not None:
             self._drop_pending(handle)
+            if session is None and handle._decoder is not None:
+                handle._decoder.close()  # a deferred binding's decoder (no session owns it)
         if session is None:
             return None
         return self._retire(session)

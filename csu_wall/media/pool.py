@@ -14,6 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 import av
 import av.error
@@ -26,6 +27,9 @@ from csu_wall.media.mailbox import Mailbox
 from csu_wall.media.masks import Masker
 from csu_wall.media.pacer import FilePump
 from csu_wall.media.views import SnapshotRequest, View, full_bgra, normalise_view, zoomed_bgra
+
+if TYPE_CHECKING:
+    from csu_wall.media.procpool import ProcessDecodePool
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +89,14 @@ class DecodePool:
                 with self._cond:
                     self._cond.notify(min(woken, self.size))
 
+    def decoder(self, tile_id: str, generation: int, mailbox: Mailbox, size: tuple[int, int],
+                masker: Masker, on_first_frame: Callable[[], None],
+                monotonic: Callable[[], float],
+                on_trouble: Callable[[str], None] | None = None) -> StreamDecoder:
+        """A stream's decoder in this pool (``on_trouble``: decoder processes only)."""
+        return StreamDecoder(self, tile_id, generation, mailbox, size, masker, on_first_frame,
+                             monotonic)
+
     def queue_depth(self) -> int:
         with self._cond:
             return len(self._ready)
@@ -140,6 +152,62 @@ class DecodePool:
                 self._busy_s += _cpu_time() - started
             if again:
                 self.schedule(decoder)
+
+
+class Decoder(Protocol):
+    """What a reader, the engine and the ladder use of one stream's decoding, whether its
+    pool is threads here (:class:`StreamDecoder`) or decoder processes
+    (:class:`~csu_wall.media.procpool.ProcStreamDecoder`)."""
+
+    tile_id: str
+    generation: int
+    mailbox: Mailbox
+    masker: Masker
+    packets_in: int
+    packets_dropped: int
+    frames_decoded: int
+    frames_delivered: int
+    decode_errors: int
+
+    @property
+    def pool(self) -> DecodePool | ProcessDecodePool: ...
+
+    @property
+    def size(self) -> tuple[int, int]: ...
+
+    def set_size(self, width: int, height: int) -> None: ...
+
+    @property
+    def view(self) -> View | None: ...
+
+    def set_view(self, view: View | None) -> None: ...
+
+    def request_snapshot(self, request: SnapshotRequest) -> None: ...
+
+    def cancel_snapshot(self, request: SnapshotRequest) -> None: ...
+
+    def set_visible(self, visible: bool) -> None: ...
+
+    def set_paused(self, paused: bool) -> None: ...
+
+    @property
+    def visible(self) -> bool: ...
+
+    @property
+    def paused(self) -> bool: ...
+
+    @property
+    def keyframes_only(self) -> bool: ...
+
+    def set_keyframes_only(self, on: bool) -> None: ...
+
+    def new_connection(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def backlog(self) -> int: ...
+
+    def push(self, spec: DecoderSpec, packet: av.Packet, show: bool = True) -> None: ...
 
 
 class StreamDecoder:

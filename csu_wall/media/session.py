@@ -23,7 +23,7 @@ from csu_wall.media.backoff import Backoff
 from csu_wall.media.decode import DecoderSpec
 from csu_wall.media.gate import RecorderGate
 from csu_wall.media.pacer import PacedFile, Pacer
-from csu_wall.media.pool import StreamDecoder
+from csu_wall.media.pool import Decoder
 from csu_wall.media.redact import redact, register_secret
 from csu_wall.media.replay import PacketReader, open_reader
 
@@ -45,7 +45,7 @@ NO_RECONNECT = {"reconnect": "0", "reconnect_streamed": "0", "reconnect_at_eof":
 
 
 class StreamSession:
-    def __init__(self, tile_id: str, source: StreamSource, decoder: StreamDecoder, *,
+    def __init__(self, tile_id: str, source: StreamSource, decoder: Decoder, *,
                  clock: Clock, on_state: StateSink, credentials: Credentials | None,
                  open_timeout: float, read_timeout: float, backoff: Backoff,
                  gate: RecorderGate | None = None) -> None:

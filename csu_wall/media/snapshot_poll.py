@@ -24,7 +24,7 @@ from csu_wall.core.errors import (
 )
 from csu_wall.core.ports import StreamSource
 from csu_wall.media.decode import DecoderSpec
-from csu_wall.media.pool import StreamDecoder
+from csu_wall.media.pool import Decoder
 from csu_wall.media.replay import PacketReader
 
 DEFAULT_HZ = 1.0
@@ -81,7 +81,7 @@ class SnapshotReader(PacketReader):
     def close(self) -> None:
         self._opener.close()
 
-    def pump(self, decoder: StreamDecoder, seen: Callable[[], None]) -> str:
+    def pump(self, decoder: Decoder, seen: Callable[[], None]) -> str:
         spec = DecoderSpec(codec="mjpeg", extradata=None, width=0, height=0,
                            time_base=_TIME_BASE)
         decoder.new_connection()

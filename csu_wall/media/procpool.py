@@ -1,0 +1,776 @@
+"""Decoder processes: decoding, scaling and masking outside the GUI process's interpreter lock.
+
+The readers stay where they are (one I/O thread per stream in this process: the access gate,
+the per-recorder session cap, backoff, watchdog and the RTSP replay client are unchanged); each
+stream's packets go to one of a few decoder processes (one per core by default, started with
+``spawn`` so the same code runs on Windows and in the frozen build). A decoder process keeps a
+decoder per stream, decodes every packet it gets, converts the last picture of each batch to
+the tile's size in BGRA, burns the privacy masks, and writes it into one of three slots of the
+stream's shared-memory segment. It then says which slot holds which frame; this process wraps
+that slot as a numpy array (no copy) and puts the frame into the tile's mailbox, so the tile's
+feed and the GUI see exactly what they saw with decoding threads.
+
+Shared memory: every segment is created (and unlinked) here; a decoder process maps it by
+name without Python's resource tracker (on Python 3.11 an attaching process would unlink the
+segment when it exits). A decoder process that dies — a crash inside FFmpeg on a corrupt
+stream, or a SIGKILL in the tests — is restarted; its streams say "reconnexion" and are fed
+again from their next keyframe, the other processes and the GUI never stop.
+
+Backpressure: at most ``MAX_INFLIGHT`` packets of a stream are on their way to its decoder
+process; beyond, the stream skips to its next keyframe (counted as dropped: the overload
+ladder reads that as load).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import mmap
+import multiprocessing as mp
+import os
+import queue
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from multiprocessing import shared_memory
+from multiprocessing.connection import Connection
+from typing import Any
+
+import av
+import numpy as np
+
+from csu_wall.core.frames import Frame
+from csu_wall.core.model import PrivacyMask
+from csu_wall.media.decode import DecoderSpec, tile_width
+from csu_wall.media.mailbox import Mailbox
+from csu_wall.media.masks import Masker
+from csu_wall.media.pacer import FilePump
+from csu_wall.media.views import SnapshotRequest, View, normalise_view
+
+log = logging.getLogger(__name__)
+
+SLOTS = 3  # the newest frame, the one the GUI may still paint, and the one being written
+MAX_INFLIGHT = 25  # packets (1 s at 25 fps) on their way to a decoder process, per stream
+LOAD_EVERY_S = 0.25  # a decoder process reports its CPU time this often
+RESTART_MSG = "Décodeur redémarré : reprise de l'image…"
+
+
+# -- this process's side ------------------------------------------------------------------
+
+
+class _Segment:
+    """One stream's shared memory: SLOTS frames of ``slot_bytes`` each. The mapping is never
+    closed by hand: frames (numpy views holding a buffer export) keep it mapped while a tile
+    may still paint them, and it goes with the last of them. The name is unlinked when the
+    segment is replaced or its stream closed."""
+
+    def __init__(self, slot_bytes: int) -> None:
+        self.slot_bytes = slot_bytes
+        shm = shared_memory.SharedMemory(create=True, size=slot_bytes * SLOTS)
+        self.name = shm.name
+        self._shm = shm
+        self._buf: memoryview | None = shm.buf
+
+    def view(self, slot: int, width: int, height: int) -> np.ndarray:
+        # np.frombuffer holds a buffer export on the mapping (np.ndarray(buffer=...) holds
+        # none: the mapping could go away under a QImage being painted — a crash, measured)
+        assert self._buf is not None
+        return np.frombuffer(self._buf, dtype=np.uint8, count=width * height * 4,
+                             offset=slot * self.slot_bytes).reshape(height, width, 4)
+
+    def release(self) -> bool:
+        """Unlink the name; the mapping goes when no frame points into it any more."""
+        try:
+            self._shm.unlink()
+        except FileNotFoundError:
+            pass
+        # SharedMemory.close() would fail while frames exist (and warn when collected):
+        # hand the mapping to the garbage collector through the frames instead.
+        self._shm._buf = None  # type: ignore[attr-defined]
+        self._shm._mmap = None  # type: ignore[attr-defined]
+        self._buf = None
+        return True
+
+
+class _Proc:
+    """One decoder process, its command pipe (fed by a sender thread, so a reader never
+    waits on a pipe) and its result pipe (read by a listener thread)."""
+
+    def __init__(self, pool: ProcessDecodePool, index: int) -> None:
+        self.pool = pool
+        self.index = index
+        self.streams: dict[int, ProcStreamDecoder] = {}
+        self.outbox: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
+        self.busy_s = 0.0  # the process's CPU time, as it last reported it
+        self.busy_base = 0.0  # CPU time of its earlier incarnations (restarts)
+        self.drops = 0
+        self.lag = 0.0
+        self.restarts = 0
+        self._threads: list[threading.Thread] = []
+        self._spawn()
+
+    def _spawn(self) -> None:
+        ctx = mp.get_context("spawn")
+        cmd_recv, self.cmd = ctx.Pipe(duplex=False)
+        self.res, res_send = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=decoder_main, args=(cmd_recv, res_send),
+                                   name=f"csu-decoder-{self.index}", daemon=True)
+        self.process.start()
+        cmd_recv.close()
+        res_send.close()
+        self.alive = True
+        self._threads = [
+            threading.Thread(target=self._send_loop, args=(self.cmd, self.outbox),
+                             name=f"csu-decoder-{self.index}-send", daemon=True),
+            threading.Thread(target=self._listen, args=(self.res, self.process),
+                             name=f"csu-decoder-{self.index}-listen", daemon=True),
+        ]
+        for t in self._threads:
+            t.start()
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def post(self, message: tuple[Any, ...]) -> None:
+        self.outbox.put(message)
+
+    def threads(self) -> list[threading.Thread]:
+        return [t for t in self._threads if t.is_alive()]
+
+    def _send_loop(self, conn: Connection, outbox: queue.SimpleQueue[Any]) -> None:
+        # Messages go in batches (one pickling and one system call for all that waits): at
+        # 64 streams, one send per packet cost more of this process's interpreter lock than
+        # the decoding it moved out.
+        done = False
+        while not done:
+            batch = [outbox.get()]
+            while len(batch) < 512:
+                try:
+                    batch.append(outbox.get_nowait())
+                except queue.Empty:
+                    break
+            if None in batch:
+                batch = batch[:batch.index(None)]
+                done = True
+            if not batch:
+                continue
+            try:
+                conn.send(batch)
+            except (OSError, ValueError):  # the process is gone: the listener restarts it
+                break
+        try:
+            conn.close()
+        except OSError:
+            pass
+
+    def _listen(self, conn: Connection, process: Any) -> None:
+        while True:
+            try:
+                batch = conn.recv()
+            except (EOFError, OSError):
+                break
+            for message in batch:
+                try:
+                    self._handle(message)
+                except Exception:  # a listener must never die on one odd message
+                    log.exception("decoder process %d: message %r failed", self.index,
+                                  message[:1])
+        conn.close()
+        process.join(1.0)
+        if not self.pool.stopping and self.alive:
+            self.alive = False
+            self.pool.restart(self, process.exitcode)
+
+    def _handle(self, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "frame":
+            decoder = self.streams.get(message[1])
+            if decoder is not None:
+                decoder.on_frame(message)
+        elif kind == "snap":
+            decoder = self.streams.get(message[1])
+            if decoder is not None:
+                decoder.on_snapshot(message)
+        elif kind == "load":
+            _, busy, drops, lag = message
+            self.busy_s = self.busy_base + busy
+            self.drops = drops
+            self.lag = max(self.lag, lag)
+
+    def stop(self, deadline: float) -> None:
+        self.alive = False
+        self.outbox.put(("quit",))
+        self.outbox.put(None)
+        self.process.join(max(0.05, deadline - time.monotonic()))
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(1.0)
+        for t in self._threads:
+            t.join(max(0.05, deadline - time.monotonic()))
+
+
+class ProcessDecodePool:
+    """A few decoder processes serving every stream (the same interface as the threads'
+    :class:`~csu_wall.media.pool.DecodePool` for the engine and the overload ladder)."""
+
+    def __init__(self, workers: int | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.size = max(1, workers or os.cpu_count() or 1)
+        self.monotonic = monotonic
+        self.pump = FilePump()
+        self.stopping = False
+        self._lock = threading.Lock()
+        self._procs: list[_Proc] = []
+        self._keys = itertools.count(1)
+        self._gui_drops = 0
+
+    def start(self) -> None:
+        """Start the processes now (they take about a second to import PyAV)."""
+        with self._lock:
+            if not self._procs and not self.stopping:
+                self._procs = [_Proc(self, i) for i in range(self.size)]
+
+    def processes(self) -> list[Any]:
+        """The decoder processes (tests kill one)."""
+        with self._lock:
+            return [p.process for p in self._procs]
+
+    def decoder(self, tile_id: str, generation: int, mailbox: Mailbox, size: tuple[int, int],
+                masker: Masker, on_first_frame: Callable[[], None],
+                monotonic: Callable[[], float],
+                on_trouble: Callable[[str], None] | None = None) -> ProcStreamDecoder:
+        self.start()
+        with self._lock:
+            proc = min(self._procs, key=lambda p: len(p.streams))
+            key = next(self._keys)
+        decoder = ProcStreamDecoder(self, proc, key, tile_id, generation, mailbox, size,
+                                    masker, on_first_frame, monotonic, on_trouble)
+        proc.streams[key] = decoder
+        decoder.announce_to_process()
+        return decoder
+
+    def restart(self, proc: _Proc, exitcode: int | None) -> None:
+        """A decoder process died: start a new one for its streams."""
+        with self._lock:
+            if self.stopping:
+                return
+            log.error("decoder process %d ended (exit code %s): restarted, %d stream(s) "
+                      "resume at their next keyframe", proc.index, exitcode, len(proc.streams))
+            proc.busy_base = proc.busy_s
+            proc.restarts += 1
+            proc.outbox.put(None)  # ends the old sender thread
+            proc.outbox = queue.SimpleQueue()
+            proc._spawn()
+            streams = list(proc.streams.values())
+        for decoder in streams:
+            decoder.process_restarted()
+
+    def forget(self, decoder: ProcStreamDecoder) -> None:
+        decoder.proc.streams.pop(decoder.key, None)
+
+    def note_backlog_drops(self, n: int) -> None:
+        with self._lock:
+            self._gui_drops += n
+
+    def queue_depth(self) -> int:
+        with self._lock:
+            procs = list(self._procs)
+        return sum(p.outbox.qsize() for p in procs)
+
+    def load_counters(self) -> tuple[float, int, float]:
+        """(CPU seconds of the decoder processes, packets thrown away, cumulative; the worst
+        packet wait reported since the previous call)."""
+        with self._lock:
+            procs = list(self._procs)
+            drops = self._gui_drops
+        lag = 0.0
+        for p in procs:
+            lag, p.lag = max(lag, p.lag), 0.0
+        return sum(p.busy_s for p in procs), drops + sum(p.drops for p in procs), lag
+
+    def threads(self) -> list[threading.Thread]:
+        with self._lock:
+            procs = list(self._procs)
+        return [t for p in procs for t in p.threads()] + self.pump.threads()
+
+    def shutdown(self, deadline: float, clock: Callable[[], float]) -> None:
+        self.pump.shutdown(deadline, clock)
+        with self._lock:
+            self.stopping = True
+            procs, self._procs = self._procs, []
+        end = time.monotonic() + max(0.5, deadline - clock())
+        for p in procs:
+            p.stop(end)
+        for p in procs:
+            for decoder in list(p.streams.values()):
+                decoder.release_memory()
+
+
+class ProcStreamDecoder:
+    """One stream's decoding, carried out in a decoder process: the same interface as the
+    threads' :class:`~csu_wall.media.pool.StreamDecoder` (``push`` from the reader thread,
+    settings from any thread, frames into ``mailbox``)."""
+
+    def __init__(self, pool: ProcessDecodePool, proc: _Proc, key: int, tile_id: str,
+                 generation: int, mailbox: Mailbox, size: tuple[int, int], masker: Masker,
+                 on_first_frame: Callable[[], None], monotonic: Callable[[], float],
+                 on_trouble: Callable[[str], None] | None) -> None:
+        self.pool = pool
+        self.proc = proc
+        self.key = key
+        self.tile_id = tile_id
+        self.generation = generation
+        self.mailbox = mailbox
+        self.masker = masker
+        self._on_first_frame = on_first_frame
+        self._on_trouble = on_trouble
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._size = (tile_width(size[0]), max(2, int(size[1])))
+        self._segment = _Segment(self._slot_bytes(self._size))
+        self._old_segments: list[_Segment] = []
+        self._visible = True
+        self._paused = False
+        self._keyframes_only = False
+        self._need_key = True
+        self._announce = True
+        self._closed = False
+        self._view: View | None = None
+        self._spec_ids: dict[int, int] = {}  # id(DecoderSpec) -> the number sent
+        self._specs: deque[DecoderSpec] = deque(maxlen=4)  # keeps the ids above valid
+        self._spec_numbers = itertools.count(1)
+        self._sent = 0  # packets sent to the process
+        self._consumed = 0  # ... and taken by it (as it last said)
+        self._snaps: dict[int, SnapshotRequest] = {}
+        self._snap_ids = itertools.count(1)
+        self._seq = 0
+        self.packets_in = 0
+        self.packets_dropped = 0
+        self.frames_decoded = 0
+        self.frames_delivered = 0
+        self.decode_errors = 0
+
+    @staticmethod
+    def _slot_bytes(size: tuple[int, int]) -> int:
+        return max(4096, tile_width(size[0]) * max(2, int(size[1])) * 4)
+
+    def announce_to_process(self) -> None:
+        with self._lock:
+            self.proc.post(("open", self.key, self._segment.name, self._segment.slot_bytes,
+                            self._size, list(self.masker.masks), self._view,
+                            self._keyframes_only))
+
+    # -- settings (any thread) -------------------------------------------------------------
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self._size
+
+    def set_size(self, width: int, height: int) -> None:
+        size = (tile_width(width), max(2, int(height)))
+        with self._lock:
+            if size == self._size or self._closed:
+                return
+            self._size = size
+            needed = self._slot_bytes(size)
+            if needed > self._segment.slot_bytes:
+                self._old_segments.append(self._segment)
+                self._segment = _Segment(needed)
+                self.proc.post(("shm", self.key, self._segment.name,
+                                self._segment.slot_bytes))
+            self.proc.post(("size", self.key, size))
+            self._tidy_segments()
+
+    @property
+    def view(self) -> View | None:
+        return self._view
+
+    def set_view(self, view: View | None) -> None:
+        with self._lock:
+            self._view = normalise_view(view)
+            self.proc.post(("view", self.key, self._view))
+
+    def request_snapshot(self, request: SnapshotRequest) -> None:
+        with self._lock:
+            number = next(self._snap_ids)
+            self._snaps[number] = request
+            self.proc.post(("snap", self.key, number))
+
+    def cancel_snapshot(self, request: SnapshotRequest) -> None:
+        with self._lock:
+            for number, pending in list(self._snaps.items()):
+                if pending is request:
+                    del self._snaps[number]
+
+    def set_visible(self, visible: bool) -> None:
+        with self._lock:
+            if visible and not self._visible:
+                self._need_key = True
+            self._visible = visible
+
+    def set_paused(self, paused: bool) -> None:
+        with self._lock:
+            if self._paused and not paused:
+                self._need_key = True
+            self._paused = paused
+
+    @property
+    def visible(self) -> bool:
+        return self._visible
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def keyframes_only(self) -> bool:
+        return self._keyframes_only
+
+    def set_keyframes_only(self, on: bool) -> None:
+        with self._lock:
+            if self._keyframes_only and not on:
+                self._need_key = True
+            self._keyframes_only = on
+            self.proc.post(("skip", self.key, on))
+
+    def new_connection(self) -> None:
+        with self._lock:
+            self._need_key = True
+            self._announce = True
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self.proc.post(("close", self.key))
+            requests = list(self._snaps.values())
+            self._snaps.clear()
+        self.pool.forget(self)
+        del requests  # their waiters time out with the usual French message
+        self.release_memory()
+
+    def backlog(self) -> int:
+        return max(0, self._sent - self._consumed)
+
+    def release_memory(self) -> None:
+        with self._lock:
+            self._old_segments.append(self._segment)
+            self._tidy_segments()
+
+    def _tidy_segments(self) -> None:
+        """Segments replaced (or of a closed stream) go once no frame points into them."""
+        keep = []
+        for segment in self._old_segments:
+            if not segment.release():
+                keep.append(segment)
+        self._old_segments = keep
+
+    # -- reader side ------------------------------------------------------------------------
+
+    def push(self, spec: DecoderSpec, packet: av.Packet, show: bool = True) -> None:
+        key = bool(packet.is_keyframe)
+        with self._lock:
+            self.packets_in += 1
+            if self._closed:
+                return
+            # hidden, paused or keyframes only: what would not be shown is never sent
+            wanted = self._visible and not self._paused and (key or not self._keyframes_only)
+            if not wanted and not (key and self._snaps and self._visible):
+                self.packets_dropped += 1
+                return
+            if self._need_key:
+                if not key:
+                    self.packets_dropped += 1
+                    return
+                self._need_key = False
+                flush = True
+            else:
+                flush = False
+            if self._sent - self._consumed >= MAX_INFLIGHT:
+                # the decoder process is behind: skip to the next keyframe rather than lag
+                self.packets_dropped += 1
+                self.pool.note_backlog_drops(1)
+                self._need_key = True
+                return
+            number = self._spec_ids.get(id(spec))
+            if number is None:
+                number = next(self._spec_numbers)
+                self._spec_ids[id(spec)] = number
+                self._specs.append(spec)
+                if len(self._spec_ids) > 8:
+                    alive = {id(s) for s in self._specs}
+                    self._spec_ids = {k: v for k, v in self._spec_ids.items() if k in alive}
+                tb = spec.time_base
+                self.proc.post(("spec", self.key, number, spec.codec, spec.extradata,
+                                spec.width, spec.height,
+                                (tb.numerator, tb.denominator) if tb else None))
+            self._sent += 1
+            self.proc.post(("pkt", self.key, number, bytes(packet), packet.pts, key, show,
+                            flush, time.monotonic()))
+
+    # -- results (the listener thread) ------------------------------------------------------
+
+    def on_frame(self, message: tuple[Any, ...]) -> None:
+        (_, _, name, slot, width, height, pts, source_w, source_h, keyframe, consumed,
+         decoded, errors) = message
+        with self._lock:
+            self._consumed = consumed
+            self.frames_decoded = decoded
+            self.decode_errors = errors
+            if self._closed or slot < 0:
+                return
+            segment = self._segment
+            if name != segment.name or width * height * 4 > segment.slot_bytes:
+                return  # written into a segment replaced meanwhile (a resize)
+            self._seq += 1
+            frame = Frame(image=segment.view(slot, width, height), generation=self.generation,
+                          seq=self._seq, pts=pts, decoded_at=self._monotonic(),
+                          source_width=source_w, source_height=source_h, keyframe=keyframe)
+            announce, self._announce = self._announce, False
+        if self.mailbox.put(frame):
+            self.frames_delivered += 1
+        if announce:
+            self._on_first_frame()
+
+    def on_snapshot(self, message: tuple[Any, ...]) -> None:
+        _, _, number, data, width, height, pts, keyframe = message
+        with self._lock:
+            request = self._snaps.pop(number, None)
+        if request is None:
+            return
+        image = np.frombuffer(data, dtype=np.uint8).reshape(height, width, 4).copy()
+        request.fulfil(Frame(image=image, generation=self.generation, seq=self._seq, pts=pts,
+                             decoded_at=self._monotonic(), source_width=width,
+                             source_height=height, keyframe=keyframe))
+
+    def process_restarted(self) -> None:
+        """Its decoder process was restarted: open the stream there again; the next keyframe
+        brings the picture back."""
+        with self._lock:
+            if self._closed:
+                return
+            self._need_key = True
+            self._announce = True
+            self._spec_ids.clear()
+            self._specs.clear()
+            self._sent = self._consumed = 0
+            snaps = list(self._snaps)
+        self.announce_to_process()
+        for number in snaps:
+            self.proc.post(("snap", self.key, number))
+        if self._on_trouble is not None:
+            self._on_trouble(RESTART_MSG)
+
+
+# -- the decoder process's side -----------------------------------------------------------
+
+
+def _attach(name: str, size: int) -> mmap.mmap:
+    """Map a segment created by the GUI process, without the resource tracker."""
+    if sys.platform == "win32":
+        return mmap.mmap(-1, size, tagname=name)
+    fd = os.open(f"/dev/shm/{name.lstrip('/')}", os.O_RDWR)
+    try:
+        return mmap.mmap(fd, size)
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class _Stream:
+    segment: mmap.mmap
+    name: str
+    slot_bytes: int
+    size: tuple[int, int]
+    masker: Masker
+    view: View | None
+    skip: bool
+    specs: dict[int, DecoderSpec]
+    ctx: Any = None
+    spec_number: int = 0
+    slot: int = 0
+    consumed: int = 0
+    decoded: int = 0
+    errors: int = 0
+    last: Any = None  # the last decoded picture to show in this batch
+    snaps: list[int] | None = None
+    converter: Any = None
+    extra: Any = None
+    seconds_per_tick: float = 0.0
+
+
+def decoder_main(commands: Connection, results: Connection) -> None:  # pragma: no cover
+    """The decoder process (spawned): reads commands and packets, writes frames."""
+    from av.video.reformatter import VideoReformatter
+
+    from csu_wall.media.decode import Converter, make_decoder
+    from csu_wall.media.views import full_bgra, zoomed_bgra
+
+    streams: dict[int, _Stream] = {}
+    drops = 0
+    max_lag = 0.0
+    last_load = time.monotonic()
+    out: list[tuple[Any, ...]] = []  # results of one batch, sent together
+
+    def deliver(key: int, s: _Stream) -> None:
+        frame = s.last
+        s.last = None
+        width, height = s.size
+        if s.view is None:
+            image = s.converter.to_bgra(frame, width, height)
+            if s.masker:
+                s.masker.apply(image)
+        else:
+            if s.extra is None:
+                s.extra = VideoReformatter()
+            image = zoomed_bgra(frame, s.view, tile_width(width), max(2, int(height)),
+                                s.masker.masks, s.extra)
+        h, w = image.shape[0], image.shape[1]
+        slot = -1
+        if h * w * 4 <= s.slot_bytes:
+            s.slot = (s.slot + 1) % SLOTS
+            slot = s.slot
+            target = np.ndarray((h, w, 4), dtype=np.uint8, buffer=s.segment,
+                                offset=slot * s.slot_bytes)
+            target[...] = image
+        pts = frame.pts * s.seconds_per_tick if frame.pts is not None and \
+            s.seconds_per_tick else None
+        out.append(("frame", key, s.name, slot, w, h, pts, frame.width, frame.height,
+                    bool(frame.key_frame), s.consumed, s.decoded, s.errors))
+        if s.snaps:
+            if s.extra is None:
+                s.extra = VideoReformatter()
+            full = full_bgra(frame, s.masker.masks, s.extra)
+            for number in s.snaps:
+                out.append(("snap", key, number, full.tobytes(), full.shape[1],
+                            full.shape[0], pts, bool(frame.key_frame)))
+            s.snaps = None
+
+    def decode(s: _Stream, number: int, data: bytes, pts: int | None, show: bool,
+               flush: bool) -> None:
+        spec = s.specs.get(number)
+        if spec is None:
+            return
+        if s.ctx is None or number != s.spec_number:
+            s.ctx = make_decoder(spec)
+            s.spec_number = number
+            s.seconds_per_tick = float(spec.time_base) if spec.time_base else 0.0
+            s.ctx.skip_frame = "NONKEY" if s.skip else "DEFAULT"
+        elif flush:
+            s.ctx.flush_buffers()
+        packet = av.Packet(data)
+        packet.pts = pts
+        try:
+            frames = s.ctx.decode(packet)
+        except (av.error.FFmpegError, ValueError):
+            s.errors += 1
+            return
+        if frames:
+            s.decoded += len(frames)
+            if show:
+                s.last = frames[-1]
+
+    while True:
+        if not commands.poll(LOAD_EVERY_S):
+            results.send([("load", time.process_time(), drops, max_lag)])
+            max_lag = 0.0
+            last_load = time.monotonic()
+            continue
+        batch: list[tuple[Any, ...]] = []
+        try:  # one batch of the sender at a time: each picture is shown as soon as decoded
+            batch.extend(commands.recv())
+        except (EOFError, OSError):
+            return
+        touched: dict[int, _Stream] = {}
+        now = time.monotonic()
+        # the newest keyframe of each stream in this batch: when a stream is behind by more
+        # than MAX_INFLIGHT packets, decoding starts there (what came before is dropped)
+        counts: dict[int, int] = {}
+        for message in batch:
+            if message[0] == "pkt":
+                counts[message[1]] = counts.get(message[1], 0) + 1
+        for message in batch:
+            kind = message[0]
+            if kind == "pkt":
+                _, key, number, data, pts, is_key, show, flush, queued = message
+                s = streams.get(key)
+                if s is None:
+                    continue
+                s.consumed += 1
+                max_lag = max(max_lag, now - queued)
+                decode(s, number, data, pts, show, flush)
+                touched[key] = s
+            elif kind == "spec":
+                _, key, number, codec, extradata, width, height, tb = message
+                s = streams.get(key)
+                if s is not None:
+                    s.specs[number] = DecoderSpec(codec, extradata, width, height,
+                                                  Fraction(*tb) if tb else None)
+                    for old in [n for n in s.specs if n < number - 4]:
+                        del s.specs[old]
+            elif kind == "open":
+                _, key, name, slot_bytes, size, masks, view, skip = message
+                old_stream = streams.pop(key, None)
+                if old_stream is not None:
+                    old_stream.segment.close()
+                streams[key] = _Stream(_attach(name, slot_bytes * SLOTS), name, slot_bytes, size,
+                                       Masker(_masks(masks)), view, skip, {},
+                                       converter=Converter())
+            elif kind == "shm":
+                _, key, name, slot_bytes = message
+                s = streams.get(key)
+                if s is not None:
+                    s.segment.close()
+                    s.segment = _attach(name, slot_bytes * SLOTS)
+                    s.name = name
+                    s.slot_bytes = slot_bytes
+            elif kind == "size":
+                s = streams.get(message[1])
+                if s is not None:
+                    s.size = message[2]
+            elif kind == "view":
+                s = streams.get(message[1])
+                if s is not None:
+                    s.view = message[2]
+            elif kind == "skip":
+                s = streams.get(message[1])
+                if s is not None:
+                    s.skip = message[2]
+                    if s.ctx is not None:
+                        s.ctx.skip_frame = "NONKEY" if s.skip else "DEFAULT"
+            elif kind == "snap":
+                s = streams.get(message[1])
+                if s is not None:
+                    s.snaps = (s.snaps or []) + [message[2]]
+            elif kind == "close":
+                s = streams.pop(message[1], None)
+                touched.pop(message[1], None)
+                if s is not None:
+                    s.segment.close()
+            elif kind == "quit":
+                if out:
+                    results.send(out)
+                return
+        for key, s in touched.items():
+            if s.last is not None:
+                deliver(key, s)
+            else:  # nothing to show yet: say what was taken (the backpressure count)
+                out.append(("frame", key, s.name, -1, 0, 0, None, 0, 0, False, s.consumed,
+                            s.decoded, s.errors))
+        if time.monotonic() - last_load >= LOAD_EVERY_S:
+            out.append(("load", time.process_time(), drops, max_lag))
+            max_lag = 0.0
+            last_load = time.monotonic()
+        if out:
+            results.send(out)
+            out = []
+
+
+def _masks(masks: Sequence[PrivacyMask]) -> tuple[PrivacyMask, ...]:
+    return tuple(masks)

@@ -1,0 +1,97 @@
+"""Decoder processes (csu_wall/media/procpool.py): frames decoded outside this process reach
+the tile's feed as they did from threads — at tile size, masked, zoomed on source pixels,
+snapshots at full resolution — and a decoder process that dies (SIGKILL here, standing in
+for a crash inside FFmpeg) is restarted while the other tiles go on. Real H.264 (the demo
+clips and the loopback RTSP server), processes started with ``spawn``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from csu_wall.core.frames import TileState
+from csu_wall.core.model import PrivacyMask, StreamKind
+from csu_wall.core.ports import SourceKind, StreamSource
+from csu_wall.media.engine import MediaEngine
+from csu_wall.media.masks import MASK_BGRA
+from csu_wall.media.procpool import ProcessDecodePool
+from tests.media.helpers import RECORDER, StateLog, file_source, wait_until
+from tests.rtsp.fixture import RtspServer
+
+pytestmark = pytest.mark.timeout(120)
+
+GOP_S = 1.0  # the RTSP clips below: one IDR a second at 25 fps
+
+
+def test_frames_zoom_snapshot_and_masks_cross_the_process_boundary(
+        make_engine: Callable[..., MediaEngine], small_clip: Path) -> None:
+    engine = make_engine(workers=2, decoders="process")
+    assert isinstance(engine.pool, ProcessDecodePool)
+    mask = PrivacyMask(((0.0, 0.0), (0.5, 0.0), (0.5, 0.5), (0.0, 0.5)))
+    feed = engine.open("t0", file_source(small_clip), size=(160, 90), masks=[mask])
+    assert wait_until(lambda: feed.latest() is not None and feed.state is TileState.LIVE, 20)
+    frame = feed.latest()
+    assert frame is not None and frame.image.shape == (90, 160, 4)
+    assert frame.source_width == 320 and frame.source_height == 180
+    assert (frame.image[5:40, 5:75] == np.array(MASK_BGRA, np.uint8)).all()  # masked
+    assert not (frame.image[50:, 85:] == np.array(MASK_BGRA, np.uint8)).all()
+    seqs = set()
+    assert wait_until(lambda: seqs.add(feed.latest().seq) or len(seqs) > 10, 10)  # type: ignore
+    # a bigger tile: a new segment, frames at the new size
+    feed.set_size(320, 180)
+    assert wait_until(lambda: (f := feed.latest()) is not None and f.image.shape[1] == 320, 10)
+    # zoom on source pixels: the bottom-right quarter holds no mask
+    feed.set_view((0.5, 0.5, 0.5, 0.5))
+    assert wait_until(lambda: (f := feed.latest()) is not None and not (
+        f.image[:20, :20] == np.array(MASK_BGRA, np.uint8)).all(), 10)
+    snap = feed.snapshot(10.0)
+    assert snap.image.shape == (180, 320, 4)
+    assert (snap.image[5:80, 5:150] == np.array(MASK_BGRA, np.uint8)).all()
+    assert engine.stats()["frames_decoded"] > 10
+
+
+def _rtsp(url: str, camera: str) -> StreamSource:
+    return StreamSource(url=url, kind=SourceKind.RTSP, camera_id=camera,
+                        recorder_id=RECORDER.id, stream=StreamKind.SUB)
+
+
+@pytest.mark.rtsp
+def test_a_killed_decoder_process_is_restarted_and_only_its_tiles_blink(
+        make_engine: Callable[..., MediaEngine], rtsp_server: Callable[..., RtspServer],
+        states: StateLog) -> None:
+    server = rtsp_server({f"c{i}": {"kind": "file", "width": 320, "height": 180, "gop": 25,
+                                    "label": f"CAM {i}"} for i in range(4)})
+    engine = make_engine(workers=2, decoders="process")
+    feeds = [engine.open(f"t{i}", _rtsp(server.url(f"c{i}"), f"c{i}"), size=(160, 90))
+             for i in range(4)]
+    assert wait_until(lambda: all(f.latest() is not None for f in feeds), 30)
+    pool = engine.pool
+    assert isinstance(pool, ProcessDecodePool)
+    victim = pool.processes()[0]
+    pid = victim.pid
+    assert pid is not None
+    victims = {f.tile_id for f in feeds if f._decoder.proc.process is victim}  # type: ignore
+    others = [f for f in feeds if f.tile_id not in victims]
+    assert victims and others
+    before = {f.tile_id: f.latest() for f in feeds}
+    os.kill(pid, signal.SIGKILL)
+    killed_at = time.monotonic()
+    # the victim's tiles say they are reconnecting, then are live again within GOP + 2 s
+    assert wait_until(lambda: any(e[0] in victims and e[2] is TileState.LOST
+                                  for e in states.calls), 10)
+    assert wait_until(lambda: all(
+        (f := next(x for x in feeds if x.tile_id == t)).state is TileState.LIVE
+        and f.latest() is not before[t] for t in victims), 10)
+    back_in = time.monotonic() - killed_at
+    assert back_in <= GOP_S + 2.0 + 3.0  # generous on a loaded machine
+    # the other tiles never stopped: new frames all along
+    assert all(f.latest() is not before[f.tile_id] for f in others)
+    assert pool.processes()[0].pid != pid and all(p.is_alive() for p in pool.processes())
+    # sessions were not reconnected: the readers kept their connections
+    assert engine.stats()["reconnects"] == 0
