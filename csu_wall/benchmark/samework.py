@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import queue
 import resource
 import time
 from multiprocessing.synchronize import Barrier
@@ -39,7 +40,9 @@ def _work(path: str, seconds: float, ready: Barrier, results: Any) -> None:
         packets = [p for p in container.demux(stream) if p.size]
     decoder = make_decoder(spec)
     converter = Converter()
-    ready.wait()  # every process has its packets: the clock starts now, for all together
+    # Every process has its packets: the clock starts now, for all together (a sibling
+    # that died breaks the barrier instead of leaving this one waiting).
+    ready.wait(timeout=60)
     usage0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.monotonic()
     stop_at = t0 + seconds
@@ -68,11 +71,18 @@ def measure(clips: list[Path], seconds: float, processes: int) -> dict[str, Any]
     for p in procs:
         p.start()
     got: list[tuple[int, float, float]] = []
+    give_up = time.monotonic() + seconds + 60
     try:
         # Start-up (interpreter, PyAV, demuxing into memory) is not timed: the children
         # start their clocks together at the barrier.
-        for _ in procs:
-            got.append(results.get(timeout=seconds + 60))
+        while len(got) < len(procs):
+            try:
+                got.append(results.get(timeout=0.5))
+            except queue.Empty:
+                failed = [p for p in procs if p.exitcode not in (None, 0)]
+                if failed or time.monotonic() > give_up:
+                    codes = [p.exitcode for p in procs]
+                    raise RuntimeError(f"same-work processes failed: exit codes {codes}") from None
     finally:
         for p in procs:
             p.join(5)

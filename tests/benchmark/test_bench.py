@@ -139,6 +139,21 @@ def test_samework_worker_decodes_and_converts_every_frame_in_spawned_processes(
     assert 0.4 <= r["seconds"] < 5 and r["ms_per_frame_per_core"] > 0
 
 
+def test_samework_worker_fails_fast_when_a_process_dies(tmp_path: Path) -> None:
+    """A clip that cannot be read kills its process: the worker says so at once instead of
+    waiting out its timeout (the quick run's budget would be gone)."""
+    import time
+
+    started = time.monotonic()
+    proc = subprocess.run(
+        ["timeout", "-k", "5", "60", sys.executable, "-m", "csu_wall.benchmark.samework",
+         "--seconds", "0.5", str(tmp_path / "missing.mp4")],
+        capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode not in (0, 124, 137)
+    assert "same-work processes failed" in proc.stderr
+    assert time.monotonic() - started < 20
+
+
 def test_camera_profile_is_main_cabac_at_a_camera_bitrate(tmp_path: Path) -> None:
     import av
 
