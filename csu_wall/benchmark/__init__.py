@@ -1,7 +1,7 @@
 """``csu-wall bench``: the media engine's benchmark (see :mod:`csu_wall.benchmark.cli`).
 
 The command line wires ``add_arguments`` and ``run``; workers run as
-``python -m csu_wall.benchmark.<decode_limit|pipeline|naive>``.
+``python -m csu_wall.benchmark.<decode_limit|samework|pipeline|naive>``.
 """
 
 from __future__ import annotations
