@@ -4,6 +4,8 @@ RTSP at ``/Streaming/Channels/<ch>01`` (main) and ``<ch>02`` (sub); recordings a
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from csu_wall.core.errors import RecorderBadAnswer, RecorderNotSupported
@@ -11,9 +13,15 @@ from csu_wall.core.model import Camera, StreamKind
 from csu_wall.core.ports import Channel, StreamSource
 from csu_wall.recorders import _xml
 from csu_wall.recorders._base import HttpDriver, as_utc, aware
+from csu_wall.recorders.dahua import merge_spans
 from csu_wall.recorders.errors import unknown_channel
+from csu_wall.recorders.onvif_replay import gap_message
 
 PLAYBACK_SPAN = timedelta(hours=1)  # the end a playback URL asks when the caller gives none
+SPANS_BEFORE = timedelta(hours=1)  # recorded segments asked around a playback start
+SPANS_AFTER = timedelta(hours=24)
+SEARCH_PAGE = 40  # matches per ContentMgmt/search answer
+SEARCH_PAGES = 50
 _CHANNEL_LISTS = (
     ("/ISAPI/ContentMgmt/InputProxy/channels", "InputProxyChannel"),  # NVR: IP cameras
     ("/ISAPI/System/Video/inputs/channels", "VideoInputChannel"),  # DVR: analog inputs
@@ -23,6 +31,19 @@ _CHANNEL_LISTS = (
 def isapi_time(when: datetime) -> str:
     """Hikvision ``starttime=``: UTC, ``20261025T005950Z``."""
     return when.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_iso(text: str) -> datetime | None:
+    """ISAPI search times: ``2026-10-25T00:59:30Z`` (UTC)."""
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 class HikvisionDriver(HttpDriver):
@@ -63,7 +84,52 @@ class HikvisionDriver(HttpDriver):
 
     def playback_source(self, camera: Camera, start_utc: datetime,
                         speed: float = 1.0) -> StreamSource:
-        return self.playback(self.playback_url(camera, start_utc), camera, start_utc, speed)
+        """A time no recorded segment holds is refused before any PLAY, with the nearest
+        recorded times (when the recorder answers the search)."""
+        start_utc = as_utc(start_utc)
+        try:
+            spans = self.recorded_spans(camera, start_utc - SPANS_BEFORE,
+                                        start_utc + SPANS_AFTER)
+        except (RecorderBadAnswer, RecorderNotSupported):
+            spans = []  # no search on this recorder: played as asked
+        if spans and not any(a <= start_utc < b for a, b in spans):
+            raise RecorderBadAnswer(gap_message(camera, start_utc, spans))
+        source = self.playback(self.playback_url(camera, start_utc), camera, start_utc, speed)
+        return replace(source, recorded=tuple(spans))
+
+    def recorded_spans(self, camera: Camera, start_utc: datetime,
+                       end_utc: datetime) -> list[tuple[datetime, datetime]]:
+        """The recorded segments of the camera's track in ``[start, end)``
+        (``POST /ISAPI/ContentMgmt/search``, UTC), merged into spans."""
+        what = "la recherche d'enregistrements"
+        search_id = str(uuid.uuid4()).upper()
+        found: list[tuple[datetime, datetime]] = []
+        for page in range(SEARCH_PAGES):
+            body = (
+                '<?xml version="1.0" encoding="UTF-8"?><CMSearchDescription>'
+                f"<searchID>{search_id}</searchID>"
+                f"<trackList><trackID>{camera.channel}01</trackID></trackList>"
+                "<timeSpanList><timeSpan>"
+                f"<startTime>{_iso(start_utc)}</startTime><endTime>{_iso(end_utc)}</endTime>"
+                "</timeSpan></timeSpanList>"
+                f"<maxResults>{SEARCH_PAGE}</maxResults>"
+                f"<searchResultPostion>{page * SEARCH_PAGE}</searchResultPostion>"
+                "<metadataList><metadataDescriptor>//recordType.meta.std-cgi.com"
+                "</metadataDescriptor></metadataList></CMSearchDescription>")
+            answer = self.http.post("/ISAPI/ContentMgmt/search", body.encode(), what)
+            if answer.status == 404:
+                raise RecorderNotSupported(
+                    f"L'enregistreur {self.recorder.id} ne permet pas de chercher ses "
+                    "enregistrements (ISAPI).")
+            root = _xml.parse(answer.body, self.recorder.id, what)
+            for item in root.iter("searchMatchItem"):
+                a = _parse_iso(_xml.text(item, "timeSpan/startTime"))
+                b = _parse_iso(_xml.text(item, "timeSpan/endTime"))
+                if a is not None and b is not None and b > a:
+                    found.append((a, b))
+            if _xml.text(root, "responseStatusStrg").upper() != "MORE":
+                break
+        return merge_spans(found)
 
     def snapshot(self, camera: Camera) -> bytes:
         answer = self.http.get(f"/ISAPI/Streaming/channels/{camera.channel}01/picture",

@@ -165,7 +165,7 @@ def digest_authorization(chal: dict[str, str], user: str, password: str, method:
 
 
 class RecorderHttp:
-    """GET requests to one recorder's HTTP API."""
+    """GET (and the few POST) requests to one recorder's HTTP API."""
 
     def __init__(self, recorder: Recorder, credentials: CredentialSource | None = None, *,
                  timeout: float = 5.0) -> None:
@@ -212,17 +212,20 @@ class RecorderHttp:
         except (OSError, http.client.HTTPException) as exc:
             raise RecorderUnreachable(MSG_UNREACHABLE.format(rid=rid)) from exc
 
-    def _once(self, path: str, authorization: str | None
+    def _once(self, path: str, authorization: str | None, method: str = "GET",
+              data: bytes | None = None, content_type: str = ""
               ) -> tuple[int, str, list[str], bytes]:
         conn = self._connection()
         headers = {"Connection": "close", "User-Agent": "csu-wall",
                    "Accept": "*/*"}
         if authorization:
             headers["Authorization"] = authorization
+        if data is not None:
+            headers["Content-Type"] = content_type or "application/xml"
 
         def run() -> tuple[int, str, list[str], bytes]:
             try:
-                conn.request("GET", path, headers=headers)
+                conn.request(method, path, body=data, headers=headers)
                 resp = conn.getresponse()
                 body = resp.read(MAX_BODY)
                 return (resp.status, resp.getheader("Content-Type", "") or "",
@@ -235,10 +238,20 @@ class RecorderHttp:
     def get(self, path: str, what: str = "la requête") -> Answer:
         """GET ``path`` (with its query). 2xx -> Answer; 404 -> Answer (the caller knows
         what is missing); 401/403 -> RecorderAuthError; other -> RecorderBadAnswer."""
+        return self.request("GET", path, what)
+
+    def post(self, path: str, data: bytes, what: str = "la requête",
+             content_type: str = "application/xml") -> Answer:
+        """POST ``data`` to ``path``: answered as :meth:`get` says."""
+        return self.request("POST", path, what, data, content_type)
+
+    def request(self, method: str, path: str, what: str = "la requête",
+                data: bytes | None = None, content_type: str = "") -> Answer:
         rid = self.recorder.id
-        status, ctype, challenges, body = self._once(path, None)
+        status, ctype, challenges, body = self._once(path, None, method, data, content_type)
         if status == 401:
-            status, ctype, body = self._authenticated(path, challenges)
+            status, ctype, body = self._authenticated(path, challenges, method, data,
+                                                      content_type)
         if status in (401, 403):
             log.warning("recorder %s: HTTP %d on %s", rid, status, path.split("?", 1)[0])
             msg = MSG_AUTH if status == 401 else MSG_FORBIDDEN
@@ -250,7 +263,9 @@ class RecorderHttp:
         log.warning("recorder %s: HTTP %d on %s", rid, status, path.split("?", 1)[0])
         raise RecorderBadAnswer(MSG_STATUS.format(rid=rid, status=status, what=what))
 
-    def _authenticated(self, path: str, headers: list[str]) -> tuple[int, str, bytes]:
+    def _authenticated(self, path: str, headers: list[str], method: str = "GET",
+                       data: bytes | None = None,
+                       content_type: str = "") -> tuple[int, str, bytes]:
         cred = self._credentials() if self._credentials is not None else None
         if cred is None:
             raise RecorderAuthError(
@@ -259,11 +274,11 @@ class RecorderHttp:
         user, password = cred
         chal = _challenges(headers)
         if "digest" in chal:
-            auth = digest_authorization(chal["digest"], user, password, "GET", path)
+            auth = digest_authorization(chal["digest"], user, password, method, path)
         elif "basic" in chal:
             auth = "Basic " + b64encode(f"{user}:{password}".encode()).decode("ascii")
         else:
             raise RecorderBadAnswer(
                 f"L'enregistreur {self.recorder.id} demande une authentification inconnue.")
-        status, ctype, _chal, body = self._once(path, auth)
+        status, ctype, _chal, body = self._once(path, auth, method, data, content_type)
         return status, ctype, body

@@ -1,18 +1,19 @@
 """What each recorder family says it recorded, asked on its loopback device: Dahua's file search
-(``mediaFileFind.cgi``, wall-clock times across the end of summer time), merged into spans; a
-time between two is refused before any PLAY with the nearest recorded times. (ONVIF's
-FindEvents and Axis's edge storage: tests/recorders/test_onvif_replay.py and
-test_axis_edge_storage.py.)"""
+(``mediaFileFind.cgi``, wall-clock times across the end of summer time) and Hikvision's
+``ContentMgmt/search`` (UTC, paged), merged into spans; a time between two is refused before
+any PLAY with the nearest recorded times. (ONVIF's FindEvents and Axis's edge storage:
+tests/recorders/test_onvif_replay.py and test_axis_edge_storage.py.)"""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from csu_wall.core.errors import RecorderBadAnswer
 from csu_wall.core.model import Camera, Recorder
 from csu_wall.recorders.dahua import DahuaDriver, merge_spans
+from csu_wall.recorders.hikvision import HikvisionDriver
 from tests.recorders.conftest import Start
 
 pytestmark = pytest.mark.timeout(30)
@@ -79,3 +80,50 @@ def test_spans_that_touch_are_joined() -> None:
     assert merge_spans([(utc(1, 0), utc(1, 30)), (utc(0, 0), utc(1, 0)),
                         (utc(1, 30, 1), utc(2, 0)), (utc(3, 0), utc(4, 0))]) == [
         (utc(0, 0), utc(2, 0)), (utc(3, 0), utc(4, 0))]
+
+
+SEGMENTS = [(101, utc(0, 0), utc(0, 30)), (101, utc(0, 30), utc(0, 45)),
+            (101, utc(1, 10), utc(2, 0)), (201, utc(0, 0), utc(3, 0))]
+
+
+def hikvision(vendor_server: Start, segments: object = SEGMENTS
+              ) -> tuple[HikvisionDriver, object]:
+    srv = vendor_server("hikvision", hik_segments=segments)
+    rec = Recorder("nvr", "c", "hikvision", "127.0.0.1", rtsp_port=8554, http_port=srv.port)
+    return HikvisionDriver(rec, CRED.get), srv
+
+
+def test_hikvision_search_merges_segments(vendor_server: Start) -> None:
+    drv, srv = hikvision(vendor_server)
+    assert drv.recorded_spans(CAMERA, utc(0, 0), utc(3, 0)) == [(utc(0, 0), utc(0, 45)),
+                                                                 (utc(1, 10), utc(2, 0))]
+    (body,) = srv.hik_searches  # type: ignore[attr-defined]
+    assert "<trackID>101</trackID>" in body and "<startTime>2026-10-25T00:00:00Z" in body
+
+
+def test_hikvision_search_reads_every_page(vendor_server: Start) -> None:
+    minutes = [(101, utc(0, 0) + timedelta(minutes=i), utc(0, 0) + timedelta(minutes=i + 1))
+               for i in range(95)]
+    drv, srv = hikvision(vendor_server, minutes)
+    assert drv.recorded_spans(CAMERA, utc(0, 0), utc(3, 0)) == [(utc(0, 0), utc(1, 35))]
+    assert len(srv.hik_searches) == 3  # type: ignore[attr-defined]  # 40 + 40 + 15
+
+
+def test_hikvision_time_in_a_gap_is_refused_with_the_nearest(vendor_server: Start) -> None:
+    """Either side of the gap in a different pass of the repeated hour: each says its
+    offset."""
+    drv, _ = hikvision(vendor_server)
+    with pytest.raises(RecorderBadAnswer) as err:
+        drv.playback_source(CAMERA, utc(0, 50))
+    assert str(err.value) == (
+        "Pas d'enregistrement de la caméra Parking à cette heure (25/10/2026 02:50:00 (UTC+2))."
+        " Enregistrement le plus proche : jusqu'au 25/10/2026 02:45:00 (UTC+2) et à partir du "
+        "25/10/2026 02:10:00 (UTC+1).")
+    src = drv.playback_source(CAMERA, utc(1, 20))
+    assert "starttime=20261025T012000Z" in src.url and len(src.recorded) == 2
+
+
+def test_hikvision_without_search_plays_as_asked(vendor_server: Start) -> None:
+    drv, _ = hikvision(vendor_server, None)
+    src = drv.playback_source(CAMERA, utc(0, 50))
+    assert src.recorded == () and "starttime=20261025T005000Z" in src.url

@@ -57,6 +57,8 @@ class VendorConfig:
     axis_recordings: list[tuple[str, int, datetime, datetime | None]] | None = None
     # Dahua mediaFileFind: (channel, start, end) of each recorded file, UTC; None: no search.
     dahua_files: list[tuple[int, datetime, datetime]] | None = None
+    # Hikvision ContentMgmt/search: (track id, start, end) of each segment, UTC; None: 404.
+    hik_segments: list[tuple[int, datetime, datetime]] | None = None
 
 
 class VendorHttpServer:
@@ -70,6 +72,7 @@ class VendorHttpServer:
         self.handshakes = 0
         self.dahua_search: tuple[int, datetime, datetime] | None = None  # mediaFileFind
         self.dahua_calls: list[str] = []
+        self.hik_searches: list[str] = []  # ContentMgmt/search bodies
         self.jpeg = make_jpeg(config.family.upper())
         self.stop = threading.Event()
         self.cut = threading.Event()  # set: open MJPEG streams end (the client reconnects)
@@ -178,6 +181,25 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
         self.close_connection = True
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        """Hikvision's ContentMgmt/search only (the other APIs are read with GET)."""
+        srv = self.server_ref
+        size = int(self.headers.get("Content-Length", "0") or 0)
+        data = self.rfile.read(size).decode("utf-8", "replace")
+        header = self.headers.get("Authorization")
+        srv.requests.append((self.path, header is not None))
+        if not srv.authorised(header, "POST", self.path):
+            challenge = (f'Digest realm="{REALM}", qop="auth", nonce="{srv.new_nonce()}", '
+                         'algorithm=MD5, opaque="0a1b"')
+            self._send(401, b"Unauthorized", extra={"WWW-Authenticate": challenge})
+            return
+        segments = srv.config.hik_segments
+        if self.path != "/ISAPI/ContentMgmt/search" or segments is None:
+            self._send(404, b"Not Found")
+            return
+        srv.hik_searches.append(data)
+        self._send(200, _hik_search(data, segments), "application/xml; charset=UTF-8")
 
     def do_GET(self) -> None:  # noqa: N802
         srv = self.server_ref
@@ -322,6 +344,38 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/":
             return b"<html>encoder</html>", "text/html"
         return None
+
+
+def _hik_search(body: str, segments: list[tuple[int, datetime, datetime]]) -> bytes:
+    """ISAPI ``CMSearchResult``: the track's segments crossing the asked span, ``maxResults``
+    at a time from ``searchResultPostion`` (``MORE`` while some are left)."""
+    def get(tag: str) -> str:
+        m = re.search(rf"<{tag}>([^<]*)</{tag}>", body)
+        return m.group(1) if m else ""
+
+    def parse(text: str) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    def iso(t: datetime) -> str:
+        return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    track, lo, hi = int(get("trackID")), parse(get("startTime")), parse(get("endTime"))
+    first, count = int(get("searchResultPostion") or 0), int(get("maxResults") or 40)
+    matches = [(a, b) for t, a, b in segments if t == track and a < hi and b > lo]
+    page = matches[first:first + count]
+    status = "MORE" if first + count < len(matches) else ("OK" if matches else "NO MATCHES")
+    items = "".join(
+        f"<searchMatchItem><sourceID>{{0000}}</sourceID><trackID>{track}</trackID>"
+        f"<timeSpan><startTime>{iso(a)}</startTime><endTime>{iso(b)}</endTime></timeSpan>"
+        "<mediaSegmentDescriptor><contentType>video</contentType><codecType>H.264-BP"
+        f"</codecType><playbackURI>rtsp://127.0.0.1/Streaming/tracks/{track}/?starttime="
+        f"{a:%Y%m%dT%H%M%SZ}</playbackURI></mediaSegmentDescriptor></searchMatchItem>"
+        for a, b in page)
+    return (f'<?xml version="1.0" encoding="UTF-8"?><CMSearchResult version="2.0" '
+            f'xmlns="{HIK_NS}"><searchID>{get("searchID")}</searchID><responseStatus>true'
+            f"</responseStatus><responseStatusStrg>{status}</responseStatusStrg>"
+            f"<numOfMatches>{len(page)}</numOfMatches><matchList>{items}</matchList>"
+            "</CMSearchResult>").encode()
 
 
 def _dahua_find(srv: VendorHttpServer, path: str) -> bytes:
