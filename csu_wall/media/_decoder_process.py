@@ -172,15 +172,25 @@ def decoder_main(commands: Connection, results: Connection) -> None:  # pragma: 
                 old_stream = streams.pop(key, None)
                 if old_stream is not None:
                     old_stream.segment.close()
-                streams[key] = _Stream(_attach(name, slot_bytes * SLOTS), name, slot_bytes, size,
+                try:
+                    segment = _attach(name, slot_bytes * SLOTS)
+                except OSError:  # closed before this process got to it: nothing to do
+                    continue
+                streams[key] = _Stream(segment, name, slot_bytes, size,
                                        Masker(tuple(masks)), view, skip, {},
                                        converter=Converter())
             elif kind == "shm":
                 _, key, name, slot_bytes = message
                 s = streams.get(key)
                 if s is not None:
+                    try:
+                        segment = _attach(name, slot_bytes * SLOTS)
+                    except OSError:  # the stream was closed meanwhile
+                        streams.pop(key, None)
+                        s.segment.close()
+                        continue
                     s.segment.close()
-                    s.segment = _attach(name, slot_bytes * SLOTS)
+                    s.segment = segment
                     s.name = name
                     s.slot_bytes = slot_bytes
             elif kind == "size":

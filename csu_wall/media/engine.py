@@ -301,17 +301,11 @@ class MediaEngine:
             def first_frame() -> None:
                 self._report(handle, TileState.LIVE, "En direct.", session_box[0])
 
-            decoder = self.pool.decoder(tile_id, generation, handle._mailbox, handle.size,
-                                        Masker(masks), first_frame, self.clock.monotonic,
-                                        self._trouble(handle, session_box))
-            decoder.set_visible(handle._visible)
-            if keep_view and handle._view is not None:
-                decoder.set_view(handle._view)
-            else:
+            if not (keep_view and handle._view is not None):
                 handle._view = None
             handle._generation = generation
             handle.binding += 1
-            handle._decoder = decoder
+            handle._decoder = None
             handle.kind = source.stream
             handle.pending_kind = None
             handle.sub_height = 0
@@ -323,6 +317,13 @@ class MediaEngine:
             handle.deferred = not handle._visible
             session: StreamSession | None = None
             if not handle.deferred:  # off the screen: no connection until it is shown
+                decoder = self.pool.decoder(tile_id, generation, handle._mailbox, handle.size,
+                                            Masker(masks), first_frame, self.clock.monotonic,
+                                            self._trouble(handle, session_box))
+                decoder.set_visible(True)
+                if handle._view is not None:
+                    decoder.set_view(handle._view)
+                handle._decoder = decoder
                 session = self._session(handle, source, decoder)
                 session_box.append(session)
                 handle._session = session
