@@ -43,6 +43,7 @@ th { background: #ddd; white-space: nowrap; }
 .nowrap { white-space: nowrap; }
 .muted { color: #555; }
 .mono { font-family: 'DejaVu Sans Mono', monospace; font-size: 8pt; }
+.hash { font-family: 'DejaVu Sans Mono', monospace; font-size: 6.5pt; }
 """
 _TABLE = '<table width="100%" cellspacing="0" cellpadding="3" border="1">'
 
@@ -128,10 +129,10 @@ def _anchor_block(report: HandoverReport) -> list[str]:
         "</p>",
         "<table>",
         _row("Enregistrement n°", str(a.seq)),
-        _row("Empreinte", f"<span class='mono'>{a.hash}</span>"),
-        _row("Signature (clé de site)", f"<span class='mono'>{a.sig}</span>" if a.sig
+        _row("Empreinte", f"<span class='hash'>{a.hash}</span>"),
+        _row("Signature (clé de site)", f"<span class='hash'>{a.sig}</span>" if a.sig
              else "aucune : poste sans clé de site"),
-        _row("Premier enregistrement signé", str(a.first_signed) if a.first_signed else "—"),
+        _row("Signé depuis le n°", str(a.first_signed) if a.first_signed else "—"),
         "</table>",
         f"<p class='mono'>{escape(a.line())}</p>",
     ]

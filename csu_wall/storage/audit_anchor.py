@@ -25,9 +25,10 @@ log = logging.getLogger(__name__)
 
 ANCHORS_FILE = "audit-anchors.json"
 KEEP = 32  # anchors kept per site, besides the highest one
+# Fields apart by any white space: a line wrapped by a PDF reader or an e-mail still reads.
 _LINE = re.compile(
-    r"csu-wall-ancre v1 site=(?P<site>[0-9a-f]+|-) premier-signé=(?P<first>\d+) "
-    r"n°=(?P<seq>\d+) empreinte=(?P<hash>[0-9a-f]{64}) signature=(?P<sig>[0-9a-f]{64}|-)")
+    r"csu-wall-ancre\s+v1\s+site=(?P<site>[0-9a-f]+|-)\s+premier-signé=(?P<first>\d+)\s+"
+    r"n°=(?P<seq>\d+)\s+empreinte=(?P<hash>[0-9a-f]{64})\s+signature=(?P<sig>[0-9a-f]{64}|-)")
 
 
 @dataclass(frozen=True)

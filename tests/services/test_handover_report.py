@@ -102,3 +102,26 @@ def test_point4_bookmarks_csv(room: Room) -> None:
     # The panel's search exports the same way.
     listed = room.bookmarks("alice").search(BookmarkFilter(shift_id=report.shift.id))
     assert bookmarks_csv(sorted(listed, key=lambda b: b.id), room.site) == data
+
+
+def test_handover_report_anchor_reads_back_from_the_printed_pdf(room: Room, qapp,  # type: ignore[no-untyped-def]
+                                                                 tmp_path: Path) -> None:
+    """The report carries the chain head as an anchor (sequence, hash; no signature on a
+    workstation without the site key); its text copy (here pdftotext of Qt's PDF) is what
+    ``audit verify --anchor`` reads."""
+    import shutil
+    import subprocess
+
+    from csu_wall.gui.report_pdf import html_to_pdf
+    from csu_wall.storage.audit_anchor import parse_anchors
+
+    report, _made, _notes = _walk_shift(room)
+    [anchor] = parse_anchors(report.audit_anchor)
+    assert anchor.hash == report.audit_head and anchor.seq > 0 and not anchor.sig
+    assert parse_anchors(to_html(report, room.site)) == [anchor]
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils)")
+    pdf = html_to_pdf(to_html(report, room.site), tmp_path / "releve.pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert parse_anchors(text) == [anchor]
