@@ -77,12 +77,14 @@ class ReplayControl:
                 self._steps -= 1
 
 
-def paris_hms(t: datetime, *, date: bool = False) -> str:
-    """``HH:MM:SS`` (``JJ/MM/AAAA HH:MM:SS`` with ``date``) in Paris time; in the hour that
-    repeats at the October change, with its UTC offset (``02:30:00 (UTC+2)``)."""
+def paris_hms(t: datetime, *, date: bool = False, seconds: bool = True) -> str:
+    """``HH:MM:SS`` (``JJ/MM/AAAA HH:MM:SS`` with ``date``, no ``:SS`` without ``seconds``) in
+    Paris time; in the hour that repeats at the October change, with its UTC offset
+    (``02:30:00 (UTC+2)``)."""
     local = t.astimezone(PARIS)
     other = local.replace(tzinfo=None, fold=1 - local.fold).replace(tzinfo=PARIS)
-    text = local.strftime("%d/%m/%Y %H:%M:%S" if date else "%H:%M:%S")
+    fmt = "%H:%M:%S" if seconds else "%H:%M"
+    text = local.strftime("%d/%m/%Y " + fmt if date else fmt)
     if other.utcoffset() != local.utcoffset():
         hours = int((local.utcoffset() or timedelta()).total_seconds() // 3600)
         text += f" (UTC{hours:+d})"

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Camera
+from csu_wall.core.replay import paris_hms
 from csu_wall.gui._async import spawn
 from csu_wall.services.playback import SPEEDS, PlaybackService, PlaybackState, clock_message
 
@@ -59,7 +60,11 @@ def paris_text(t: datetime) -> str:
 
 
 class Timeline(QWidget):
-    """The time around the image shown, the camera's bookmarks as marks; a click seeks."""
+    """The time around the image shown, the camera's bookmarks as marks, what was recorded
+    (a band) and what was not (none) when the recorder says; a click seeks."""
+
+    RECORDED = QColor("#2f8f5b")
+    MISSING = QColor("#5a2f2f")
 
     sig_seek = Signal(object)  # aware UTC datetime
 
@@ -72,11 +77,16 @@ class Timeline(QWidget):
         self.end: datetime | None = None
         self.marker: datetime | None = None
         self.bookmarks: list[datetime] = []
+        self.recorded: list[tuple[datetime, datetime]] = []
+        self.known = False  # the recorder said what it holds
 
     def set_span(self, start: datetime, end: datetime, marker: datetime,
-                 bookmarks: list[datetime]) -> None:
+                 bookmarks: list[datetime],
+                 recorded: tuple[tuple[datetime, datetime], ...] = ()) -> None:
         self.start, self.end, self.marker = start, end, marker
         self.bookmarks = [b for b in bookmarks if start <= b <= end]
+        self.recorded = [(a, b) for a, b in recorded if b > start and a < end]
+        self.known = bool(recorded)
         self.update()
 
     def x_of(self, t: datetime) -> float:
@@ -98,6 +108,13 @@ class Timeline(QWidget):
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#20252b"))
         h = self.height()
+        if self.known:  # missing spans, then recorded ones, as a band
+            band = QRectF(0, h * 0.55, self.width(), h * 0.45)
+            p.fillRect(band, self.MISSING)
+            for a, b in self.recorded:
+                x0, x1 = self.x_of(max(a, self.start or a)), self.x_of(min(b, self.end or b))
+                p.fillRect(QRectF(x0, band.y(), max(1.0, x1 - x0 + 1), band.height()),
+                           self.RECORDED)
         p.setPen(QPen(QColor("#f0b030"), 2))
         for x in self.bookmark_positions():
             p.drawLine(int(x), 2, int(x), h - 2)
@@ -107,11 +124,12 @@ class Timeline(QWidget):
             p.drawLine(int(x), 0, int(x), h)
         if self.start is not None and self.end is not None:
             p.setPen(QColor("#9aa4ad"))
-            p.drawText(QRectF(4, 0, 90, h), Qt.AlignmentFlag.AlignVCenter,
-                       to_qt(self.start).toString("HH:mm"))
-            p.drawText(QRectF(self.width() - 94, 0, 90, h),
+            # Paris time; in the hour repeated in October, with its UTC offset.
+            p.drawText(QRectF(4, 0, 130, h), Qt.AlignmentFlag.AlignVCenter,
+                       paris_hms(self.start, seconds=False))
+            p.drawText(QRectF(self.width() - 134, 0, 130, h),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                       to_qt(self.end).toString("HH:mm"))
+                       paris_hms(self.end, seconds=False))
         p.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
@@ -363,7 +381,7 @@ class PlaybackBar(QWidget):
             self._bookmark_span = (start, end)
             self._bookmarks = (self.bookmarks_for(state.camera_id, start, end)
                                if self.bookmarks_for is not None else [])
-        self.timeline.set_span(start, end, state.shown_utc, self._bookmarks)
+        self.timeline.set_span(start, end, state.shown_utc, self._bookmarks, state.recorded)
 
 
 class PlaybackHost(Protocol):

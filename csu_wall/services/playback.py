@@ -50,6 +50,9 @@ class PlaybackState:
     speed: float
     clock_offset: float | None  # recorder clock minus ours, seconds
     steppable: bool  # frame step and speed work (our RTSP client reads the source)
+    # What the recorder says it holds around the asked time (UTC [start, end) spans; empty:
+    # it cannot say), for the timeline.
+    recorded: tuple[tuple[datetime, datetime], ...] = ()
 
     @property
     def clock_warning(self) -> bool:
@@ -66,6 +69,7 @@ class _Play:
     started_at: float  # monotonic, for sources without a control
     paused_at: datetime | None
     offset: float | None
+    recorded: tuple[tuple[datetime, datetime], ...] = ()
 
 
 class PlaybackService:
@@ -89,7 +93,8 @@ class PlaybackService:
         if play is None:
             return None
         return PlaybackState(tile_id, play.camera.id, play.requested, self._shown(play),
-                             play.paused, play.speed, play.offset, play.control is not None)
+                             play.paused, play.speed, play.offset, play.control is not None,
+                             play.recorded)
 
     def clock_offset(self, tile_id: str) -> float | None:
         state = self.state(tile_id)
@@ -138,7 +143,8 @@ class PlaybackService:
         if paused and control is None:
             handle.set_paused(True)
         play = _Play(camera, start_utc, speed, paused, control, self.clock.monotonic(),
-                     start_utc if paused and control is None else None, offset)
+                     start_utc if paused and control is None else None, offset,
+                     source.recorded)
         with self._lock:
             self._plays[tile_id] = play
         log.info("tile %s: playback of %s from %s (x%g)", tile_id, camera.id,
