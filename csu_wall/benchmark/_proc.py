@@ -31,6 +31,31 @@ def rss_mib() -> float:
     return 0.0
 
 
+def pid_cpu_seconds(pid: int) -> float:
+    """User + system CPU of another process (a decoder process), from /proc; 0.0 if gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def pss_mib(pid: int | None = None) -> float:
+    """Proportional set size (a page mapped by N processes counts 1/N in each) of a process
+    (this one by default), in MiB: summed over the GUI and its decoder processes it counts
+    their shared frame buffers once. Falls back to the RSS where smaps_rollup is missing."""
+    path = f"/proc/{pid if pid is not None else 'self'}/smaps_rollup"
+    try:
+        with open(path, encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return rss_mib() if pid is None else 0.0
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100); NaN for no values."""
     if not values:

@@ -122,6 +122,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rtsp-server", metavar="PATH", type=Path,
                         default=default_server_script(),
                         help="RTSP test server launcher (tests/rtsp/server.py)")
+    parser.add_argument("--decoders", choices=("process", "thread"), default="process",
+                        help="where the engine decodes: in decoder processes (what the "
+                             "application does) or in threads")
     parser.add_argument("--workers", type=int, default=0,
                         help="decoding workers of the engine (0: its default)")
     parser.add_argument("--window", type=float, default=None,
@@ -190,7 +193,7 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
                                                     clips, plan.ceiling_s)
         camera[f"kbps{key}"] = camera_kbps(*(int(v) for v in label.split("x")))
 
-    workers = ["--workers", str(args.workers)] if args.workers else []
+    workers = _engine_args(args)
     common = ["--warmup", str(plan.warmup_s), "--seconds", str(plan.window_s)]
     first_wait = ["--first-frame-timeout", str(plan.first_frame_timeout_s)]
     measured: dict[tuple[str, int], dict[str, Any]] = {}
@@ -252,6 +255,7 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
     summary = {
         "kind": "summary",
         "quick": plan.quick,
+        "decoders": args.decoders,
         "capacity_streams": capacity,
         "capacity_capped": sd_pipe.capped,
         "capacity_failed_at": sd_pipe.failed_at,
@@ -286,6 +290,12 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
     }
     runner.emit(summary)
     return 0
+
+
+def _engine_args(args: argparse.Namespace) -> list[str]:
+    """The pipeline worker's engine options: where it decodes, and how many workers."""
+    out = ["--decoders", args.decoders]
+    return out + (["--workers", str(args.workers)] if args.workers else [])
 
 
 def _ceiling(runner: Runner, kind: str, label: str, profile: str, clips: list[str],
@@ -357,7 +367,7 @@ def _rtsp_cost(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Pat
             server.cpu_pct_since()
             over = runner.worker("pipeline", ["--streams", str(n), "--label", "640x360",
                                               "--warmup", str(plan.warmup_s),
-                                              "--first-frame-timeout",
+                                              *_engine_args(args), "--first-frame-timeout",
                                               str(plan.rtsp_first_frame_timeout_s),
                                               "--seconds", str(plan.window_s), *urls],
                                  plan.probe_cost(n) + 60)

@@ -21,7 +21,14 @@ from typing import Any, cast
 
 from PySide6.QtCore import QTimer
 
-from csu_wall.benchmark._proc import cpu_seconds, emit, rss_mib, summarise
+from csu_wall.benchmark._proc import (
+    cpu_seconds,
+    emit,
+    pid_cpu_seconds,
+    pss_mib,
+    rss_mib,
+    summarise,
+)
 from csu_wall.benchmark._qt import PER_WALL, TILE_H, TILE_W, LagProbe, make_app, spin
 from csu_wall.core.model import Camera
 from csu_wall.core.ports import SourceKind, StreamSource
@@ -71,7 +78,10 @@ def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
     tiles: list[TileWidget] = [t for w in walls for t in w.tiles][:streams]
     spin(0.3)  # layouts settle: tiles know their size
     engine = MediaEngine(workers, on_state=bridge.post, decoders=decoders)
-    rss_base = rss_mib()
+    children = _decoder_pids(engine)
+    if children:  # decoder processes: let them finish importing PyAV before the baseline
+        _settle(children)
+    rss_base = _memory(children)
     handles: list[TileStream] = []
     opened_at: list[float] = []
     for i, (tile, source) in enumerate(zip(tiles, sources, strict=True)):
@@ -106,13 +116,15 @@ def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
     stats0 = engine.stats()
     painted0 = [t.frames_painted for t in tiles]
     cpu0, t0 = cpu_seconds(), time.monotonic()
+    child0 = sum(pid_cpu_seconds(pid) for pid in children)
     probe.record(True)
     spin(seconds)
     probe.record(False)
     window = time.monotonic() - t0
-    cpu = cpu_seconds() - cpu0
+    child_cpu = sum(pid_cpu_seconds(pid) for pid in children) - child0
+    cpu = cpu_seconds() - cpu0 + child_cpu  # the decoder processes' work is the pipeline's
     painted = [t.frames_painted - p for t, p in zip(tiles, painted0, strict=True)]
-    rss_end = rss_mib()
+    rss_end = _memory(children)
     stats1 = engine.stats()
     probe.stop()
     for wall in walls:
@@ -135,8 +147,38 @@ def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
         packets_dropped=int(stats1["packets_dropped"] - stats0["packets_dropped"]),
         reconnects=int(stats1.get("reconnects", 0)),
         threads_left=leftover,
+        decoder_processes=len(children),
+        decoder_cpu_pct=round(100.0 * child_cpu / window, 1),
+        # with decoder processes, memory is the PSS of all of them (shared frame buffers
+        # counted once); with threads, this process's RSS as before
+        memory="pss" if children else "rss",
     )
     return result
+
+
+def _decoder_pids(engine: MediaEngine) -> list[int]:
+    processes = getattr(engine.pool, "processes", None)
+    if processes is None:
+        return []
+    return [p.pid for p in processes() if p.pid is not None]
+
+
+def _memory(children: list[int]) -> float:
+    if not children:
+        return rss_mib()
+    return pss_mib() + sum(pss_mib(pid) for pid in children)
+
+
+def _settle(children: list[int], timeout_s: float = 5.0) -> None:
+    """Wait (running the event loop) until the decoder processes' memory stops growing."""
+    last = -1.0
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        spin(0.2)
+        now = sum(pss_mib(pid) for pid in children)
+        if now > 0 and abs(now - last) < 1.0:
+            return
+        last = now
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -117,6 +117,18 @@ def test_pipeline_worker_measures_two_streams(clip: Path) -> None:
 
 
 @pytest.mark.slow
+def test_pipeline_worker_counts_its_decoder_processes(clip: Path) -> None:
+    """Decoding in processes: their CPU and memory (PSS: shared frame buffers once) are the
+    pipeline's too, not only the GUI process's."""
+    r = _worker("pipeline", "--streams", "2", "--warmup", "0.3", "--seconds", "2",
+                "--decoders", "process", "--label", "640x360", str(clip))
+    assert r["decoders"] == "process" and r["decoder_processes"] >= 1
+    assert r["memory"] == "pss" and r["streams_with_frames"] == 2
+    assert 0 < r["decoder_cpu_pct"] < r["cpu_pct"]
+    assert 0 < r["rss_base_mib"] <= r["rss_mib"]
+
+
+@pytest.mark.slow
 def test_naive_worker_measures_two_streams(clip: Path) -> None:
     r = _worker("naive", "--streams", "2", "--warmup", "0.3", "--seconds", "2", str(clip))
     assert r["kind"] == "naive" and set(_FIGURES) <= set(r)
@@ -205,7 +217,7 @@ def test_summary_states_the_samework_ceiling_and_both_profiles(
     monkeypatch.setattr(cli, "ensure_clips", lambda folder, spec: [
         folder / f"{spec.profile}-{spec.label}-{i}.mp4" for i in range(spec.count)])
     args = argparse.Namespace(quick=quick, window=None, json_out=None, clips_dir=tmp_path,
-                              rtsp_server=None, workers=0)
+                              rtsp_server=None, workers=0, decoders="process")
     assert cli.run(args) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
     ceilings = {(m, a[a.index("--label") + 1], any("camera" in x for x in a))
@@ -213,7 +225,9 @@ def test_summary_states_the_samework_ceiling_and_both_profiles(
     assert ceilings == {(m, label, camera) for m in ("decode_limit", "samework")
                         for label in ("640x360", "1920x1080") for camera in (False, True)}
     summary = lines[-1]
-    assert summary["kind"] == "summary"
+    assert summary["kind"] == "summary" and summary["decoders"] == "process"
+    # the pipeline is measured as the application runs it: decoding in processes
+    assert all(a[a.index("--decoders") + 1] == "process" for m, a in asked if m == "pipeline")
     assert summary["samework_streams"] == 160.0 and summary["decode_limit_streams"] == 280.0
     assert 0 < summary["capacity_streams"] <= 100
     assert summary["ratio_to_samework"] == round(summary["capacity_streams"] / 160, 3)
@@ -240,6 +254,8 @@ def test_cli_options_parse() -> None:
     add_arguments(parser)
     args = parser.parse_args(["--quick", "--json-out", "x.jsonl", "--rtsp-server", "s.py"])
     assert args.quick and args.json_out == Path("x.jsonl") and args.rtsp_server == Path("s.py")
+    assert args.decoders == "process"
+    assert parser.parse_args(["--decoders", "thread"]).decoders == "thread"
 
 
 def test_quick_plan_searches_the_capacity_finely_within_its_budget() -> None:
