@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, text
@@ -79,9 +80,16 @@ class DbAuditLog(AuditSink):
         else the database's ``site_key`` record signed under it."""
         if self._first_signed is None and self._key is not None:
             with self._db.read() as conn:
-                rows = conn.execute(
-                    select(audit_log).where(audit_log.c.action == AuditAction.SITE_KEY.value)
-                    .order_by(audit_log.c.id)).mappings().all()
+                stmt = select(audit_log).where(
+                    audit_log.c.action == AuditAction.SITE_KEY.value).order_by(audit_log.c.id)
+                created = conn.execute(select(site_keys.c.created_at).limit(1)).scalar()
+                rows: Sequence[Any] = ()
+                if created is not None:  # its record has the key's time: use the time index
+                    second = timedelta(seconds=1)
+                    rows = conn.execute(stmt.where(audit_log.c.ts_utc.between(
+                        created - second, created + second))).mappings().all()
+                if not rows:
+                    rows = conn.execute(stmt).mappings().all()
             for row in rows:
                 rec = _record_of(row)
                 if rec.entry_hash == chain_hash(rec.entry, rec.prev_hash, self._key):

@@ -100,16 +100,17 @@ def create_site_key(db: Database, *, created_by: str, now: datetime | None = Non
     salt, nonce = os.urandom(16), os.urandom(12)
     wrapped = AESGCM(_wrapping_key(code, salt)).encrypt(nonce, key, site.site_id.encode())
     signer = SiteKey(site.site_id, site.key_id, key)
+    when = now or datetime.now(UTC)
     with db.write() as conn:
         if conn.execute(select(site_keys.c.site_id).limit(1)).first() is not None:
             raise SecretStoreError("Un autre poste vient de créer la clé de site : enrôlez "
                                    "celui-ci avec son code.")
         conn.execute(insert(site_keys).values(
             site_id=site.site_id, key_id=site.key_id, kdf=KDF, salt=salt, nonce=nonce,
-            wrapped=wrapped, created_at=now or datetime.now(UTC), created_by=created_by[:64]))
+            wrapped=wrapped, created_at=when, created_by=created_by[:64]))
         # The first signed record, in the same transaction: from it on every record is signed.
         first = DbAuditLog(db, key=signer.audit_key()).append_in(conn, AuditEntry(
-            ts_utc=now or datetime.now(UTC), workstation=socket.gethostname()[:200],
+            ts_utc=when, workstation=socket.gethostname()[:200],
             operator_id=created_by[:64], action=AuditAction.SITE_KEY,
             detail="clé de site créée : chaque enregistrement suivant est signé",
             extra={"site_id": site.site_id, "key_id": site.key_id}))
