@@ -2,13 +2,13 @@
 (csu_wall.composition.AppLauncher and the runner's order: sign in, open the wall with the
 window's state bridge, MainWindow with the wall's extras, then the features): a real site
 file applied to a real SQLite database, a real operator account habilitated for the commune,
-a shift opened, and one Hikvision-shaped recorder on the loopback RTSP server whose live
-streams draw the server's wall clock and whose recording — made relative to now, so that
-"−60 s" and recent bookmarks fall inside it — carries its own time in its pixels."""
+a shift opened, and one Hikvision recorder on loopback: RTSP from the loopback RTSP server
+(live streams drawing the server's wall clock; a recording made relative to now, so that
+"−60 s" and recent bookmarks fall inside it, carrying its own time in its pixels) and ISAPI
+over HTTP from the loopback vendor device (clock, search of the recorded segments)."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,6 +29,7 @@ from csu_wall.gui.shift_features import ShiftFeatures
 from csu_wall.services.wall import WallService
 from csu_wall.storage.db import Database
 from csu_wall.storage.operators import add_habilitation
+from tests.recorders.vendor_http import VendorConfig, VendorHttpServer
 from tests.rtsp.fixture import CLOCK_FPS, CLOCK_GOP, RtspServer
 from tests.rtsp.timecode import make_timecoded_clip
 from tests.services.auth_helpers import PASSWORD, add_user
@@ -103,13 +104,14 @@ def recorder_server(rtsp_server: Callable[..., RtspServer],
 
 
 @pytest.fixture()
-def refused_http_port() -> Iterator[int]:
-    """The recorder's HTTP port: bound, not listening (its clock cannot be asked: the
-    playback goes on without the clock warning, as with a recorder whose HTTP is down)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    yield sock.getsockname()[1]
-    sock.close()
+def recorder_http(recent_recording: Recording) -> Iterator[VendorHttpServer]:
+    """The recorder's HTTP side (ISAPI, tests/recorders/vendor_http.py): its clock (ours) and
+    the search of its recorded segments (the whole recording, track 101)."""
+    end = recent_recording.start + timedelta(seconds=recent_recording.seconds)
+    device = VendorHttpServer(VendorConfig("hikvision", auth=None,
+                                           hik_segments=[(101, recent_recording.start, end)]))
+    yield device
+    device.close()
 
 
 @dataclass
@@ -131,10 +133,11 @@ class Desk:
         return self.installed.shifts
 
 
-def open_desk(qtbot: QtBot, tmp_path: Path, server: RtspServer, http_port: int) -> Desk:
+def open_desk(qtbot: QtBot, tmp_path: Path, server: RtspServer,
+              http: VendorHttpServer) -> Desk:
     data = tmp_path / "data"
     site_file = tmp_path / "site.toml"
-    site_file.write_text(SITE.format(rtsp=server.port, http=http_port, camera=CAMERA_ID),
+    site_file.write_text(SITE.format(rtsp=server.port, http=http.port, camera=CAMERA_ID),
                          encoding="utf-8")
     db_file = data / "csu-wall.sqlite3"
     launcher = AppLauncher(Paths(data_dir=data, database_url=str(db_file), demo=False),

@@ -27,6 +27,7 @@ from csu_wall.core.shifts import Severity
 from csu_wall.gui.playback_bar import to_qt
 from csu_wall.gui.tile import TileWidget
 from tests.gui.conftest import french  # noqa: F401 - the fixture
+from tests.recorders.vendor_http import VendorHttpServer
 from tests.rtsp.fixture import RtspServer
 from tests.scenarios._pixels import StatusLog, shown_time, wait_shown
 from tests.scenarios._playback_desk import (
@@ -37,8 +38,8 @@ from tests.scenarios._playback_desk import (
     close_desk,
     open_desk,
     recent_recording,  # noqa: F401 - the fixture
+    recorder_http,  # noqa: F401 - the fixture
     recorder_server,  # noqa: F401 - the fixture
-    refused_http_port,  # noqa: F401 - the fixture
 )
 
 pytestmark = [pytest.mark.rtsp, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -103,8 +104,10 @@ def exercise_playback(qtbot: QtBot, desk: Desk, tile: TileWidget, log: StatusLog
     figures: dict[str, float] = {}
     started = time.monotonic()
     log.phase = f"{how}: start"
-    first, seen = wait_shown(qtbot, tile, lambda w: asked[0] - GOP <= w <= asked[1] + GOP,
-                             START_S, f"{how}: the recorded time asked ({asked[0]:%H:%M:%S})")
+    first, seen = wait_shown(
+        qtbot, tile, lambda w: asked[0] - GOP <= w <= asked[1] + GOP, START_S,
+        f"{how}: the recorded time asked ({asked[0]:%H:%M:%S}; the window's last message: "
+        f"{desk.window.last_message!r})")
     figures["first_recorded_picture_s"] = seen - started
     assert not is_live(first)
 
@@ -142,10 +145,10 @@ def exercise_playback(qtbot: QtBot, desk: Desk, tile: TileWidget, log: StatusLog
     return figures
 
 
-def run_scenario(qtbot: QtBot, tmp_path: Path, server: RtspServer, http_port: int,
+def run_scenario(qtbot: QtBot, tmp_path: Path, server: RtspServer, http: VendorHttpServer,
                  start: Callable[[Desk, TileWidget], tuple[datetime, datetime]],
                  how: str) -> None:
-    desk = open_desk(qtbot, tmp_path, server, http_port)
+    desk = open_desk(qtbot, tmp_path, server, http)
     log: StatusLog | None = None
     try:
         tile = show_live_camera(qtbot, desk)
@@ -167,7 +170,7 @@ def run_scenario(qtbot: QtBot, tmp_path: Path, server: RtspServer, http_port: in
 
 def test_playback_from_ctrl_r_reaches_the_tile_and_back_to_live(
         qtbot: QtBot, tmp_path: Path, recorder_server: RtspServer,  # noqa: F811
-        refused_http_port: int, french: object,  # noqa: F811
+        recorder_http: VendorHttpServer, french: object,  # noqa: F811
         qasync_loop: asyncio.AbstractEventLoop) -> None:
     def start(desk: Desk, tile: TileWidget) -> tuple[datetime, datetime]:
         qtbot.keyClick(tile, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
@@ -178,12 +181,12 @@ def test_playback_from_ctrl_r_reaches_the_tile_and_back_to_live(
         qtbot.mouseClick(desk.bar.play_at, Qt.MouseButton.LeftButton)
         return asked, asked
 
-    run_scenario(qtbot, tmp_path, recorder_server, refused_http_port, start, "Ctrl+R")
+    run_scenario(qtbot, tmp_path, recorder_server, recorder_http, start, "Ctrl+R")
 
 
 def test_playback_from_minus_60_s_reaches_the_tile_and_back_to_live(
         qtbot: QtBot, tmp_path: Path, recorder_server: RtspServer,  # noqa: F811
-        refused_http_port: int, french: object,  # noqa: F811
+        recorder_http: VendorHttpServer, french: object,  # noqa: F811
         qasync_loop: asyncio.AbstractEventLoop) -> None:
     def start(desk: Desk, tile: TileWidget) -> tuple[datetime, datetime]:
         qtbot.keyClick(tile, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
@@ -194,12 +197,12 @@ def test_playback_from_minus_60_s_reaches_the_tile_and_back_to_live(
         after = now()
         return before - timedelta(seconds=60), after - timedelta(seconds=60)
 
-    run_scenario(qtbot, tmp_path, recorder_server, refused_http_port, start, "−60 s")
+    run_scenario(qtbot, tmp_path, recorder_server, recorder_http, start, "−60 s")
 
 
 def test_playback_from_a_bookmark_reaches_the_tile_and_back_to_live(
         qtbot: QtBot, tmp_path: Path, recorder_server: RtspServer,  # noqa: F811
-        refused_http_port: int, french: object,  # noqa: F811
+        recorder_http: VendorHttpServer, french: object,  # noqa: F811
         qasync_loop: asyncio.AbstractEventLoop) -> None:
     def start(desk: Desk, tile: TileWidget) -> tuple[datetime, datetime]:
         shifts = desk.shifts
@@ -224,4 +227,4 @@ def test_playback_from_a_bookmark_reaches_the_tile_and_back_to_live(
         asked = at - timedelta(seconds=10)
         return asked, asked
 
-    run_scenario(qtbot, tmp_path, recorder_server, refused_http_port, start, "bookmark")
+    run_scenario(qtbot, tmp_path, recorder_server, recorder_http, start, "bookmark")
