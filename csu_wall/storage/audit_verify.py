@@ -225,7 +225,9 @@ def verify_workstation(db: Database, data_dir: Path,
                             f"la base ne porte plus la clé de site {other} que ce poste a "
                             + ("connue (trousseau et ancres)" if found else "connue (ancres)")
                             + (f" : ses enregistrements sont signés depuis le n° {first}"
-                               if first else ""),
+                               if first else "")
+                            + f" (base remplacée, ou clé de site retirée ; si la base a été "
+                            f"recréée volontairement, archivez puis retirez {local.path})",
                             keyed=found is not None, limits=tuple(limits))
     first_signed: int | None = None
     if site is not None and site.first_signed is not None:
