@@ -80,7 +80,7 @@ class Recording:
 @pytest.fixture(scope="session")
 def recent_recording(tmp_path_factory: pytest.TempPathFactory) -> Recording:
     """Fifteen minutes of timecoded video around the start of the session (25 fps, one IDR a
-    second): about 6 s to encode here."""
+    second): about 9 s to encode here, once per session."""
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=RECORDED_BEFORE_S)
     seconds = RECORDED_BEFORE_S + RECORDED_AFTER_S
     path = make_timecoded_clip(tmp_path_factory.mktemp("recent") / "recent.h264", start,
