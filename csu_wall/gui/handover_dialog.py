@@ -213,8 +213,12 @@ class HandoverAckDialog(QDialog):
         self.error_label.setStyleSheet("color: #e06060;")
         self.take_button = QPushButton(self.tr("Take the wall"))
         self.take_button.setObjectName("takeWallButton")
+        self.take_button.setDefault(True)  # the action this dialog is for stands out
         self.take_button.clicked.connect(self.acknowledge)
         self.progress_label = QLabel()
+        self.reason_label = QLabel()  # why "Take the wall" is disabled, where one looks
+        self.reason_label.setObjectName("takeWallReason")
+        self.reason_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(header)
         layout.addWidget(self.report_view, 2)
@@ -222,6 +226,7 @@ class HandoverAckDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.progress_label)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.reason_label)
         layout.addWidget(self.take_button)
         self.resize(760, 720)
         self._update_button()
@@ -232,6 +237,14 @@ class HandoverAckDialog(QDialog):
         self.take_button.setEnabled(ticked == total)
         self.progress_label.setText(self.tr("%n of {total} items acknowledged", "", ticked).format(
             total=total))
+        if ticked == total:
+            reason = ""
+        else:
+            reason = self.tr("Tick the %n item(s) left to acknowledge to take the wall: each "
+                             "open item must be read first.", "", total - ticked)
+        self.reason_label.setText(reason)
+        self.reason_label.setVisible(bool(reason))
+        self.take_button.setToolTip(reason)
 
     def tick_all(self) -> None:
         for box in self.item_boxes.values():

@@ -50,6 +50,9 @@ class SessionAuth(Protocol):
 
     def sign_out(self) -> None: ...
 
+    # At a handover, the incoming operator over the running wall (csu_wall/gui/takeover.py).
+    def identify_incoming(self, login: str, password: str) -> Operator: ...
+
 
 class LockOverlay(QFrame):
     """Covers the window: who locked it, and the form to unlock."""
@@ -133,6 +136,7 @@ class LockController(QObject):
         self.auth = auth
         self.idle = idle
         self._locked = False
+        self._idle_suspended = False
         self.overlay = LockOverlay(self.try_unlock, window)
         self.action = QAction(self.tr("&Lock workstation"), window)
         self.action.setObjectName("lockAction")
@@ -205,8 +209,15 @@ class LockController(QObject):
         if central is not None:
             central.setEnabled(enabled)
 
+    def suspend_idle(self, suspended: bool) -> None:
+        """Between a handover and its takeover the wall is attended by the handover itself:
+        no lock for inactivity (an explicit lock still works). Resuming counts as activity."""
+        self._idle_suspended = suspended
+        if not suspended:
+            self.idle.activity()
+
     def check_idle(self) -> None:
-        if not self._locked and self.idle.due():
+        if not self._locked and not self._idle_suspended and self.idle.due():
             self.lock()
 
     def stop(self) -> None:

@@ -124,10 +124,32 @@ class _Session:
         self._replace(window)
 
     def _after_handover(self, _report: object) -> None:
-        """The outgoing operator handed over: the wall locks until the next one signs in
-        (through the lock screen's handover), who then acknowledges the open items."""
-        if self.lock is not None:
-            self.lock.lock(explicit=True)
+        """The outgoing operator handed over: the wall keeps playing under their name while
+        the next operator signs in over it, acknowledges the open items and takes it
+        (csu_wall/gui/takeover.py). No lock meanwhile: the idle lock waits for the takeover."""
+        from csu_wall.gui.shift_features import ShiftFeatures
+
+        window = self.window
+        features = window.findChild(ShiftFeatures) if isinstance(window, MainWindow) else None
+        take_over = getattr(self.launcher, "take_over", None)
+        if not isinstance(window, MainWindow) or features is None or not callable(take_over):
+            if self.lock is not None:  # no takeover here: the lock screen's handover
+                self.lock.lock(explicit=True)
+            return
+        service = window.service
+        lock = self.lock
+        if lock is not None:
+            lock.suspend_idle(True)
+
+        def taken(*_args: object) -> None:
+            if lock is not None:
+                lock.suspend_idle(False)
+
+        features.begin_takeover(
+            identify=self.launcher.auth().identify_incoming,
+            take_over=lambda operator, tiles: take_over(service, operator, tiles))
+        if features.takeover is not None:
+            features.takeover.sig_taken.connect(taken)
 
     def _replace(self, window: QWidget) -> None:
         old = self.window

@@ -2,7 +2,8 @@
 extension points (``register_tile_action``, ``add_side_panel``, ``status_message``,
 ``wall.focused_tile``): a "Bookmark" tile action on Ctrl+B, the bookmark side panel, and a
 "Handover" menu. The wall stays hidden until the operator has opened or joined a shift, or
-acknowledged the previous operator's handover.
+acknowledged the previous operator's handover. A handover does not hide it: the wall keeps
+playing under the outgoing operator until the incoming one takes it (``begin_takeover``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QWidget
 from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.model import Site
 from csu_wall.core.ports import Clock, SystemClock
+from csu_wall.core.security import Operator
 from csu_wall.core.shifts import Bookmark, HandoverReport, Shift
 from csu_wall.gui._bookmark_snapshot import SnapshotJob, displayed_png
 from csu_wall.gui.bookmark_dialog import BookmarkApi, BookmarkDialog, local_text
@@ -27,6 +29,7 @@ from csu_wall.gui.handover_dialog import HandoverDialog, HandoverFiles
 from csu_wall.gui.main_window import MainWindow
 from csu_wall.gui.quit_guard import set_quit_question
 from csu_wall.gui.shift_dialogs import ShiftApi, ShiftGate
+from csu_wall.gui.takeover import Identify, TakeOver, TakeoverFlow
 from csu_wall.gui.tile import TileWidget
 
 log = logging.getLogger(__name__)
@@ -57,6 +60,7 @@ class ShiftFeatures(QObject):
         self.shift: Shift | None = None
         self.bookmark_dialog: BookmarkDialog | None = None
         self.handover_dialog: HandoverDialog | None = None
+        self.takeover: TakeoverFlow | None = None  # between a handover and its takeover
         self.snapshot_job: SnapshotJob | None = None  # the last one started (tests wait)
         self._open_at = open_at or self.open_live
         self._shown_time = shown_time
@@ -78,8 +82,13 @@ class ShiftFeatures(QObject):
         self.handover_action.triggered.connect(self.open_handover)
         self.start_action = QAction(self.tr("Open or join a shift…"), window)
         self.start_action.triggered.connect(self.start_shift)
+        self.takeover_action = QAction(self.tr("Take over the wall…"), window)
+        self.takeover_action.setObjectName("takeoverAction")
+        self.takeover_action.triggered.connect(self._show_takeover)
+        self.takeover_action.setEnabled(False)
         self.panel_action = self.dock.toggleViewAction()  # titled like the panel: "Bookmarks"
-        for action in (self.handover_action, self.start_action, self.panel_action):
+        for action in (self.handover_action, self.start_action, self.takeover_action,
+                       self.panel_action):
             menu.addAction(action)
         self.menu = menu
         self._set_shift(None)
@@ -106,10 +115,12 @@ class ShiftFeatures(QObject):
                        "Hand the shift over first (Handover menu), or quit anyway?").format(
             id=self.shift.id)
 
-    def _set_shift(self, shift: Shift | None) -> None:
+    def _set_shift(self, shift: Shift | None, *, keep_wall: bool = False) -> None:
         self.shift = shift
         wall = self.window.wall
-        if shift is None:
+        if shift is None and keep_wall:
+            pass  # handed over: it plays on, under the outgoing operator, until the takeover
+        elif shift is None:
             for tile in wall.tiles:
                 tile.set_stream_visible(False)  # now, not at the next render tick
             wall.hide()  # no one watches the wall outside a shift
@@ -117,7 +128,8 @@ class ShiftFeatures(QObject):
             wall.show()
         self.bookmark_action.setEnabled(shift is not None)
         self.handover_action.setEnabled(shift is not None)
-        self.start_action.setEnabled(shift is None)
+        self.start_action.setEnabled(shift is None and self.takeover is None)
+        self.takeover_action.setEnabled(shift is None and self.takeover is not None)
 
     # -- bookmarks --------------------------------------------------------------------------
 
@@ -199,14 +211,36 @@ class ShiftFeatures(QObject):
         return dialog
 
     def _handed_over(self, report: HandoverReport, files: HandoverFiles | None) -> None:
-        self._set_shift(None)
+        self._set_shift(None, keep_wall=True)
         where = str(files.pdf.parent) if files is not None else "—"
-        self._status(self.tr("Shift handed over (report n°{id}, files in {dir}). The next operator "
-                         "signs in and acknowledges it to take the wall.").format(
-            id=report.id, dir=where))
+        self._status(self.tr("Shift handed over (report n°{id}, files in {dir}). The wall keeps "
+                             "playing: the next operator signs in over it, acknowledges the "
+                             "handover and takes the wall.").format(id=report.id, dir=where))
         self.sig_handed_over.emit(report, files)
         if self._on_handed_over is not None:
             self._on_handed_over(report)
+
+    def begin_takeover(self, *, identify: Identify, take_over: TakeOver) -> QWidget | None:
+        """After a handover: the incoming operator signs in over the running wall,
+        acknowledges the open items and takes it (``sig_shift_ready`` then, with their
+        shift). Returns the dialog shown."""
+        flow = TakeoverFlow(self.window, self.shifts, self.site, identify=identify,
+                            take_over=take_over)
+        flow.sig_taken.connect(self._taken_over)
+        self.takeover = flow
+        self._set_shift(self.shift, keep_wall=True)  # the menu offers the takeover again
+        return flow.start()
+
+    def _show_takeover(self) -> QWidget | None:
+        return self.takeover.start() if self.takeover is not None else None
+
+    def _taken_over(self, operator: Operator, shift: Shift) -> None:
+        self.takeover = None
+        self.operator = operator
+        self.gate = ShiftGate(self.shifts, operator, self.walls, site=self.site,
+                              parent=self.window)
+        self.gate.sig_shift_ready.connect(self._shift_ready)
+        self._shift_ready(shift)
 
     def _status(self, text: str, level: str = "info") -> None:
         status = getattr(self.window, "status_message", None)

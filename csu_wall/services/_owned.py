@@ -39,6 +39,10 @@ class OwnedItemService:
     def operator(self) -> Operator:
         return self._operator
 
+    def take_over(self, operator: Operator) -> None:
+        """A shift handover: items are now seen and saved as the incoming ``operator``'s."""
+        self._operator = operator
+
     def can_edit_shared(self) -> bool:
         return Role(self._operator.role) in EDITORS
 

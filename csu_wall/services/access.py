@@ -64,6 +64,13 @@ class AccessGate:
         with self._lock:
             self._habilitations = list(habilitations)
 
+    def take_over(self, operator: Operator, habilitations: Iterable[Habilitation]) -> None:
+        """A shift handover: from now on checks and records are the incoming ``operator``'s,
+        under their own habilitations (the caller ended the outgoing operator's views)."""
+        with self._lock:
+            self._operator = operator
+            self._habilitations = list(habilitations)
+
     @property
     def site(self) -> Site:
         return self._site

@@ -134,6 +134,41 @@ class AuthService:
             self._locked = False
             return operator
 
+    def identify_incoming(self, login: str, password: str) -> Operator:
+        """At a shift handover, the incoming operator proves who they are over the running
+        wall. The session stays the outgoing operator's (the viewer of record) until
+        :meth:`take_over`; the identification is audited."""
+        with self._lock:
+            current = self._operator
+            if current is None:
+                raise SignInError("Aucune session ouverte sur ce poste : connectez-vous.")
+            operator = self._authenticate(login, password)
+            if operator.id == current.id:
+                raise SignInError(
+                    "Vous avez remis ce mur : c'est l'opérateur suivant qui s'identifie ici "
+                    "pour le prendre.")
+            self._append(AuditAction.LOGIN, operator.id, refuse=True,
+                         detail=f"relève : identifié(e) pour prendre le mur de {current.id} "
+                                "(qui le garde jusqu'à la prise du mur)")
+            return operator
+
+    def take_over(self, operator: Operator) -> None:
+        """The incoming operator (identified by :meth:`identify_incoming`, their handover
+        acknowledged) takes the wall: the outgoing operator's session ends there. Both
+        records are written first; if they cannot be, nothing changes."""
+        with self._lock:
+            current = self._operator
+            if current is None:
+                raise SignInError("Aucune session ouverte sur ce poste : connectez-vous.")
+            if current.id == operator.id:
+                return
+            self._append(AuditAction.LOGOUT, current.id, refuse=True,
+                         detail=f"relève : mur remis à {operator.id} (prise du mur)")
+            self._append(AuditAction.LOGIN, operator.id, refuse=True,
+                         detail=f"relève : prise du mur de {current.id}")
+            self._operator = operator
+            self._locked = False
+
     # -- credentials ---------------------------------------------------------------------
 
     def _authenticate(self, login: str, password: str) -> Operator:

@@ -388,6 +388,14 @@
             <numerusform>%n points acquittés sur {total}</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../csu_wall/gui/handover_dialog.py" line="243"/>
+        <source>Tick the %n item(s) left to acknowledge to take the wall: each open item must be read first.</source>
+        <translation>
+            <numerusform>Cochez le %n point restant à acquitter pour prendre le mur : chaque point ouvert doit d'abord être lu.</numerusform>
+            <numerusform>Cochez les %n points restant à acquitter pour prendre le mur : chaque point ouvert doit d'abord être lu.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>HandoverDialog</name>
@@ -501,12 +509,17 @@
     </message>
     <message>
         <location filename="../../csu_wall/gui/shift_features.py" line="195"/>
-        <source>Shift handed over (report n°{id}, files in {dir}). The next operator signs in and acknowledges it to take the wall.</source>
-        <translation>Relève passée (rapport n°{id}, fichiers dans {dir}). L'opérateur suivant se connecte et l'acquitte pour prendre le mur.</translation>
+        <source>Shift handed over (report n°{id}, files in {dir}). The wall keeps playing: the next operator signs in over it, acknowledges the handover and takes the wall.</source>
+        <translation>Relève passée (rapport n°{id}, fichiers dans {dir}). Le mur continue de s'afficher : l'opérateur suivant se connecte par-dessus, acquitte la relève et prend le mur.</translation>
     </message>
     <message>
         <source>Shift n°{id} is still open: quitting now leaves the wall unwatched. Hand the shift over first (Handover menu), or quit anyway?</source>
         <translation>La vacation n°{id} est encore ouverte : quitter maintenant laisse le mur sans surveillance. Passez d'abord la relève (menu Relève), ou quittez quand même ?</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/shift_features.py" line="85"/>
+        <source>Take over the wall…</source>
+        <translation>Prendre le mur…</translation>
     </message>
 </context>
 <context>
@@ -545,6 +558,34 @@
         <location filename="../../csu_wall/gui/shift_dialogs.py" line="96"/>
         <source>The shift could not be recorded: the database cannot be written. Try again, or call IT support.</source>
         <translation>La vacation n'a pas pu être enregistrée : la base de données ne peut pas être écrite. Réessayez, ou appelez le support informatique.</translation>
+    </message>
+</context>
+<context>
+    <name>TakeoverSignInDialog</name>
+    <message>
+        <location filename="../../csu_wall/gui/takeover.py" line="53"/>
+        <source>Shift handover: next operator</source>
+        <translation>Relève : opérateur suivant</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/takeover.py" line="56"/>
+        <source>{name} handed over the shift. The wall keeps playing under their name until you take it. Sign in, read the handover and acknowledge each open item, then take the wall.</source>
+        <translation>{name} a passé la relève. Le mur continue de s'afficher sous son nom jusqu'à ce que vous le preniez. Connectez-vous, lisez la relève et acquittez chaque point ouvert, puis prenez le mur.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/takeover.py" line="57"/>
+        <source>Sign in</source>
+        <translation>Se connecter</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/takeover.py" line="61"/>
+        <source>Login</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/takeover.py" line="63"/>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
     </message>
 </context>
 </TS>

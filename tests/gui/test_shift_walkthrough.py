@@ -153,7 +153,8 @@ def test_full_shift_walkthrough(qtbot: QtBot, shift_env: ShiftEnv) -> None:  # n
     report, files = handover.report, handover.files
     assert report is not None and report.id is not None and files is not None
     assert sorted(b.id for b in report.bookmarks) == sorted(b.id for b in made)  # exactly
-    assert features.shift is None and not window.wall.isVisible()
+    # the wall keeps playing until the next operator takes it (tests/scenarios/test_handover.py)
+    assert features.shift is None and window.wall.isVisible()
     window.close()
 
     # The report's files: HTML, CSV and a PDF that opens with every note in it.
