@@ -1,8 +1,15 @@
-"""Communes → cameras, searchable, with a status icon per camera; cameras drag onto tiles."""
+"""Communes → cameras, searchable, with a status icon per camera; cameras drag onto tiles.
+
+A camera's icon says what the walls show of it now: green only while a tile shows it on the
+screen (its on-screen interval is open, csu_wall/core/viewing.py); a camera no tile shows any
+more, or whose tile left the screen, goes back to idle, and a commune the operator is no
+longer habilitated for turns grey (:meth:`CameraTree.sync_attachment`, each second).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QMimeData,
@@ -18,6 +25,9 @@ from csu_wall.core.frames import TileState
 from csu_wall.gui._resources import icon, state_icon
 from csu_wall.gui.tile import CAMERA_MIME, COMMUNE_MIME
 from csu_wall.services.wall import WallService
+
+if TYPE_CHECKING:
+    from csu_wall.gui.wall import WallWidget
 
 CAMERA_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -83,6 +93,8 @@ class CameraTree(QWidget):
         self._communes: dict[str, QStandardItem] = {}
         self._states: dict[str, str] = {}
         self._detached: set[str] = set()
+        self._walls: list[WallWidget] = []
+        self._allowed: dict[str, bool] = {}
         self.service = service
         self._fill(service)
 
@@ -90,6 +102,7 @@ class CameraTree(QWidget):
         root = self.model.invisibleRootItem()
         for commune in service.site.communes:
             allowed = service.may_view(commune.id)
+            self._allowed[commune.id] = allowed
             label = commune.name if allowed else self.tr("{commune} (not habilitated)").format(
                 commune=commune.name
             )
@@ -128,6 +141,42 @@ class CameraTree(QWidget):
         if text.strip():
             self.view.expandAll()
 
+    def follow(self, wall: WallWidget) -> None:
+        """Take ``wall``'s tiles into account (the main wall and each screen's wall)."""
+        self._walls.append(wall)
+        wall.sig_wall_changed.connect(self.sync_walls)
+        wall.destroyed.connect(lambda *_args, w=wall: self._forget(w))
+
+    def _forget(self, wall: object) -> None:
+        self._walls = [w for w in self._walls if w is not wall]
+
+    def sync_walls(self) -> None:
+        """Each camera's state as the walls show it now: the state of a tile showing it on
+        the screen, else idle (or "denied" outside the operator's habilitations)."""
+        shown: dict[str, str] = {}
+        for wall in list(self._walls):
+            try:
+                tiles = wall.tiles
+                on_screen = wall.isVisible()
+            except RuntimeError:  # deleted meanwhile
+                self._forget(wall)
+                continue
+            for tile in tiles:
+                camera = tile.camera
+                if camera is None:
+                    continue
+                state = tile.state
+                if state is TileState.LIVE and not (on_screen and tile.isVisible()):
+                    continue  # off the screen: its view has ended
+                if shown.get(camera.id) != TileState.LIVE.value:
+                    shown[camera.id] = state.value
+        for camera_id, item in self._cameras.items():
+            commune_id = str(item.parent().data(COMMUNE_ID_ROLE)) if item.parent() else ""
+            rest = TileState.IDLE if self._allowed.get(commune_id, True) else TileState.DENIED
+            state = shown.get(camera_id, rest.value)
+            if self._states.get(camera_id) != state or item.data(STATUS_ROLE) != state:
+                self.set_camera_state(camera_id, state)
+
     def set_camera_state(self, camera_id: str, state: str) -> None:
         item = self._cameras.get(camera_id)
         if item is None:
@@ -144,11 +193,30 @@ class CameraTree(QWidget):
 
     def sync_attachment(self) -> None:
         """Follow communes attached or detached since (the commune watcher changes the
-        service's site); cheap, called by the window's status timer."""
+        service's site), habilitations granted or ended (a revocation, a shift takeover)
+        and what the walls show; cheap, called by the window's status timer."""
         for commune in self.service.site.communes:
             detached = not commune.attached
             if detached != (commune.id in self._detached):
                 self._set_detached(commune.id, detached)
+            allowed = self.service.may_view(commune.id)
+            if allowed != self._allowed.get(commune.id):
+                self._set_allowed(commune.id, allowed)
+        self.sync_walls()
+
+    def _set_allowed(self, commune_id: str, allowed: bool) -> None:
+        self._allowed[commune_id] = allowed
+        parent = self._communes.get(commune_id)
+        if parent is None:
+            return
+        brush = QBrush() if allowed else _GREY
+        parent.setForeground(brush)
+        for row in range(parent.rowCount()):
+            parent.child(row).setForeground(brush)
+        if commune_id not in self._detached:
+            name = self.service.site.commune(commune_id).name
+            parent.setText(name if allowed else self.tr("{commune} (not habilitated)").format(
+                commune=name))
 
     def _set_detached(self, commune_id: str, detached: bool) -> None:
         parent = self._communes.get(commune_id)

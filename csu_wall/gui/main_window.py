@@ -308,6 +308,7 @@ class MainWindow(WindowActions, QMainWindow):
     def _connect_wall(self, wall: WallWidget) -> None:
         wall.installEventFilter(self)
         wall.sig_camera_state_changed.connect(self.tree.set_camera_state)
+        self.tree.follow(wall)  # what the walls show now decides each camera's icon
         wall.sig_wall_changed.connect(self.schedule_save)
         wall.sig_message.connect(lambda text: self.status_message(text, "warning"))
         wall.sig_context_requested.connect(self._on_context_requested)
