@@ -53,6 +53,8 @@ DETAIL_GAP = "Pas d'enregistrement de {a} à {b} : lecture de la suite de l'enre
 DETAIL_END = "Fin de l'enregistrement ({a}) : choisissez une autre heure ou revenez au direct."
 DETAIL_NO_RECORDING = "Pas d'enregistrement à cette heure ({a})."
 DETAIL_AVAILABLE = "Enregistrement disponible de {a} à {b}."
+DETAIL_NEXT = "Enregistrement suivant : à partir du {a}."
+SPAN_SLACK = timedelta(seconds=2)  # the last image of a span is this close to its end
 
 StateSink = Callable[[TileState, str], None]
 
@@ -154,6 +156,7 @@ class ReplayReader(PacketReader):
         self._range: tuple[float | None, float | None] = (None, None)  # its reply's Range
         self._gap_from: datetime | None = None  # a declared gap (E) is being waited out
         self._gap_notice_until: float | None = None
+        self._gap_until: float | None = None  # a silent gap (spans) is waited out until then
         self._last_time: datetime | None = None  # of the last unit handed on
         self._ended = False  # T flag or RTCP BYE: the server sends nothing more
         self._shift: float | None = None  # see _ntp_shift
@@ -339,8 +342,12 @@ class ReplayReader(PacketReader):
                 elif self._ended:
                     self._finish()
                 elif self._gap_from is not None:
+                    if self._gap_until is not None and time.monotonic() > self._gap_until:
+                        self._finish()  # the recorder never went on after the gap
                     last_rx = time.monotonic()  # a declared gap: no read timeout
                 elif not self._remote_paused and time.monotonic() - last_rx > self.read_timeout:
+                    if control.frames and self._silent_gap():
+                        continue  # a gap the recorder's spans tell: waited out, bounded
                     if control.frames:
                         self._finish()  # the recording (or the asked interval) ended
                     raise TimeoutError("no recorded video within the read timeout")
@@ -379,6 +386,9 @@ class ReplayReader(PacketReader):
                 a=paris_hms(self._gap_from), b=paris_hms(when)))
             self._gap_notice_until = time.monotonic() + GAP_NOTICE_S
             self._gap_from = None
+        elif show and self._gap_until is not None:  # video again after a silent gap
+            self._gap_notice_until = time.monotonic() + GAP_NOTICE_S
+            self._gap_from = self._gap_until = None
         decoder.push(self._spec, packet, show)
         self._last_time = when
         if not show:
@@ -398,7 +408,7 @@ class ReplayReader(PacketReader):
         spans = self.source.recorded
         nxt = min((a for a, _ in spans if a > gap_from + timedelta(milliseconds=1)),
                   default=None)
-        if nxt is None or not self.seekable:
+        if nxt is None or not self.onvif:  # one recording: its clock range reaches the next
             return False
         ends = [b for a, b in spans if a <= gap_from < b]
         self._state(TileState.NO_RECORDING, DETAIL_GAP.format(
@@ -410,11 +420,42 @@ class ReplayReader(PacketReader):
         self._play_from(nxt, self.control.speed, after=False)
         return True
 
+    def _silent_gap(self) -> bool:
+        """Silence at the end of a recorded span the recorder told, with another after it (a
+        vendor stream has no E flag): a gap. ONVIF replay goes to the next span at once;
+        other streams wait for the recorder to go on, at most the gap's length at the speed
+        plus the read timeout, saying which times are missing."""
+        shown = self.control.shown
+        spans = self.source.recorded
+        if shown is None or not spans:
+            return False
+        ends = [b for a, b in spans if a <= shown < b + SPAN_SLACK]
+        end = min(ends, default=None)
+        if end is None or shown < end - SPAN_SLACK:
+            return False  # silent in the middle of a span: not a gap
+        nxt = min((a for a, _ in spans if a >= end), default=None)
+        if nxt is None:
+            return False
+        self._gap_from = shown
+        if self.onvif:
+            return self._cross_gap()
+        self._state(TileState.NO_RECORDING, DETAIL_GAP.format(a=paris_hms(end),
+                                                              b=paris_hms(nxt)))
+        self._gap_until = time.monotonic() + (nxt - shown).total_seconds() / max(
+            self.control.speed, 0.01) + self.read_timeout
+        self._keepalive_at = time.monotonic()
+        return True
+
     def _finish(self) -> None:
         """The server sends nothing more: the end of the recording, or nothing at this time."""
         if self.control.frames and self.control.shown is not None:
-            raise ReplayFinished(TileState.ENDED, DETAIL_END.format(
-                a=paris_hms(self.control.shown)))
+            shown = self.control.shown
+            text = DETAIL_END.format(a=paris_hms(shown))
+            later = min((a for a, _ in self.source.recorded if a > shown + SPAN_SLACK),
+                        default=None)
+            if later is not None:
+                text += " " + DETAIL_NEXT.format(a=paris_hms(later, date=True))
+            raise ReplayFinished(TileState.ENDED, text)
         asked = self._asked or self.control.requested
         raise ReplayFinished(TileState.NO_RECORDING,
                              no_recording_text(asked, *self._range))

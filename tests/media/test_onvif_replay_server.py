@@ -163,13 +163,17 @@ def test_time_outside_the_recording_says_no_recording_never_stalled(
 @pytest.mark.parametrize("bye", [True, False], ids=["T flag and RTCP BYE", "T flag alone"])
 def test_end_of_the_recording_says_so_never_stalled(
         recording: list[Unit], engine: MediaEngine, states: StateLog, bye: bool) -> None:
+    later = (LAST + FRAME + timedelta(hours=1), LAST + timedelta(hours=2))
     with replay_server(recording, RECORDED_FPS, Modes(bye_at_end=bye)) as srv:
-        handle = engine.open(TILE, source(srv, LAST - timedelta(seconds=1.5)),
-                             size=(320, 192))
+        src = replace(source(srv, LAST - timedelta(seconds=1.5)),
+                      recorded=((RECORDED_START, LAST + FRAME), later))
+        handle = engine.open(TILE, src, size=(320, 192))
         shown = Shown(handle)
         assert shown.until(lambda: handle.state is TileState.ENDED), handle.detail
         assert shown.until(lambda: shown.last() == LAST, 3), shown.frames[-3:]
         assert handle.detail.startswith("Fin de l'enregistrement (02:00:29 (UTC+1))")
+        assert handle.detail.endswith(
+            "Enregistrement suivant : à partir du 25/10/2026 03:00:30.")  # the next span
         assert shown.last() == LAST  # the last recorded frame is on screen
         assert_never_older(shown.times())
         assert not wait_until(lambda: len(srv.methods("DESCRIBE")) > 1, 2.5)
@@ -200,6 +204,29 @@ def test_gap_is_waited_out_and_shown_without_ending_the_replay(
             states.states(TILE))
 
 
+def test_vendor_stream_silent_in_a_gap_its_spans_tell_is_waited_out(
+        recorded_clip: Path, engine: MediaEngine, states: StateLog) -> None:
+    """Plain RTP without the replay extension (a vendor's playback URL), a 4 s hole from
+    +3 s: the silence past the read timeout is a gap because the recorder's spans say so,
+    told with its ends; the video goes on after it, never 'ended' nor 'stalled'."""
+    hole = (at(3), at(7))
+    recording = recording_from_clip(recorded_clip, RECORDED_START, RECORDED_FPS, [hole])
+    spans = ((RECORDED_START, hole[0]), (hole[1], LAST + FRAME))
+    with replay_server(recording, RECORDED_FPS, Modes(extension=False)) as srv:
+        vendor = StreamSource(url=srv.url, kind=SourceKind.RTSP_REPLAY, camera_id="cam",
+                              recorder_id=RECORDER.id, playback_start=RECORDED_START,
+                              recorded=spans)
+        shown = Shown(engine.open(TILE, vendor, size=(320, 192)))
+        assert shown.until(lambda: shown.frames and shown.last() >= hole[1] + 5 * FRAME, 20)
+        assert ("Pas d'enregistrement de 02:59:33 (UTC+2) à 02:59:37 (UTC+2) : lecture de la "
+                "suite de l'enregistrement.") in details(states, TileState.NO_RECORDING)
+        times = shown.times()
+        assert_never_older(times)
+        assert not any(hole[0] <= t < hole[1] for t in times)
+        assert {TileState.LOST, TileState.STALLED, TileState.ENDED}.isdisjoint(
+            states.states(TILE))
+
+
 # -- 4. exact positions ---------------------------------------------------------------------------
 
 def test_first_frame_shown_is_the_asked_one_not_the_keyframe_before(
@@ -208,6 +235,15 @@ def test_first_frame_shown_is_the_asked_one_not_the_keyframe_before(
     shown = Shown(engine.open(TILE, source(server, asked), size=(320, 192)))
     assert shown.first() == asked
     assert server.plays[0]["range"].startswith("clock=20261025T005948.000Z-")  # type: ignore[union-attr]
+
+
+def test_decoder_processes_do_not_show_what_is_only_decoded(
+        server: ReplayServer, make_engine: Callable[..., MediaEngine]) -> None:
+    """The application decodes in processes: the units before the asked time cross to the
+    decoder process and are decoded there, unseen, too."""
+    engine = make_engine(ladder=False, open_timeout=3, read_timeout=1.5, decoders="process")
+    shown = Shown(engine.open(TILE, source(server, at(36.6)), size=(320, 192)))
+    assert shown.first() == at(36.6)
 
 
 def test_resume_after_a_real_pause_never_shows_an_older_frame(
