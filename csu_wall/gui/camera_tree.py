@@ -173,9 +173,9 @@ class CameraTree(QWidget):
         for camera_id, item in self._cameras.items():
             commune_id = str(item.parent().data(COMMUNE_ID_ROLE)) if item.parent() else ""
             rest = TileState.IDLE if self._allowed.get(commune_id, True) else TileState.DENIED
-            state = shown.get(camera_id, rest.value)
-            if self._states.get(camera_id) != state or item.data(STATUS_ROLE) != state:
-                self.set_camera_state(camera_id, state)
+            now = shown.get(camera_id, rest.value)
+            if self._states.get(camera_id) != now or item.data(STATUS_ROLE) != now:
+                self.set_camera_state(camera_id, now)
 
     def set_camera_state(self, camera_id: str, state: str) -> None:
         item = self._cameras.get(camera_id)
