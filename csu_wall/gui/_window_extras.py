@@ -249,8 +249,8 @@ class WindowExtras:
                 if any(t.tile_id == tile_id for t in self.w.wall.tiles):
                     self.w.wall.open_in_tile(tile_id, camera_id, edit=False)
 
-            driver = TourDriver(tour, self.w.clock, show, tile_id=tile_id,
-                                parent=self.w)
+            driver = TourDriver(tour, self.w.clock, show, tile_id=tile_id, tile=tile,
+                                wall=self.w.wall, parent=self.w)
             tile.set_touring(True)
         else:
             self._stop_drivers(lambda d: d.tile_id is None)
@@ -294,16 +294,16 @@ class WindowExtras:
                 "MainWindow", "Tour of the layouts"), TourKind.LAYOUT, items,
                                    TOUR_DWELL_S))
 
-    def stop_tours(self) -> None:
-        self._stop_drivers(lambda d: True)
+    def stop_tours(self, *, restore: bool = True) -> None:
+        self._stop_drivers(lambda d: True, restore=restore)
 
     def tour_interacted(self, tile_id: str) -> None:
         for driver in self.w.tour_drivers:
             driver.interacted(tile_id)
 
-    def _stop_drivers(self, which: Any) -> None:
+    def _stop_drivers(self, which: Any, *, restore: bool = True) -> None:
         for driver in [d for d in self.w.tour_drivers if which(d)]:
-            driver.stop()
+            driver.stop(restore=restore)  # a tile tour gives back the layout camera
             self.w.tour_drivers.remove(driver)
             if driver.tile_id is not None:
                 for tile in self.w.wall.tiles:

@@ -335,7 +335,7 @@ class MainWindow(WindowActions, QMainWindow):
         self._closed = True
         self._status_timer.stop()
         self._state_timer.stop()
-        self.stop_tours()
+        self.extras.stop_tours(restore=False)  # closing: no camera opened again
         for screen_wall in list(self.screen_walls.values()):
             screen_wall.shutdown()
             screen_wall.close()

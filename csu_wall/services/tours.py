@@ -153,6 +153,12 @@ class TourRunner:
         self._held_until = None
         self._deadline = self._clock.monotonic() + self.tour.dwell_seconds
 
+    def held_for(self) -> float:
+        """Seconds left of the hold after an interaction (0 when not held that way)."""
+        if self._held_until is None:
+            return 0.0
+        return max(0.0, self._held_until - self._clock.monotonic())
+
     def _held(self) -> bool:
         return self._held_until is not None and self._clock.monotonic() < self._held_until
 

@@ -962,4 +962,27 @@
         <translation>Rester</translation>
     </message>
 </context>
+<context>
+    <name>TourBadge</name>
+    <message>
+        <location filename="../../csu_wall/gui/tour_driver.py" line="70"/>
+        <source>Tour paused</source>
+        <translation>Ronde en pause</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_driver.py" line="71"/>
+        <source>Resume</source>
+        <translation>Reprendre</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_driver.py" line="73"/>
+        <source>Tour held (resumes in {s} s)</source>
+        <translation>Ronde suspendue (reprise dans {s} s)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_driver.py" line="78"/>
+        <source>Pause the tour</source>
+        <translation>Mettre la ronde en pause</translation>
+    </message>
+</context>
 </TS>
