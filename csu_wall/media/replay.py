@@ -53,6 +53,7 @@ DETAIL_GAP = "Pas d'enregistrement de {a} à {b} : lecture de la suite de l'enre
 DETAIL_END = "Fin de l'enregistrement ({a}) : choisissez une autre heure ou revenez au direct."
 DETAIL_NO_RECORDING = "Pas d'enregistrement à cette heure ({a})."
 DETAIL_AVAILABLE = "Enregistrement disponible de {a} à {b}."
+DETAIL_SILENT = "L'enregistreur n'a envoyé aucune image."
 DETAIL_NEXT = "Enregistrement suivant : à partir du {a}."
 SPAN_SLACK = timedelta(seconds=2)  # the last image of a span is this close to its end
 
@@ -157,6 +158,7 @@ class ReplayReader(PacketReader):
         self._gap_from: datetime | None = None  # a declared gap (E) is being waited out
         self._gap_notice_until: float | None = None
         self._gap_until: float | None = None  # a silent gap (spans) is waited out until then
+        self._asked_again = False  # a PLAY answered by no video at all was asked once more
         self._last_time: datetime | None = None  # of the last unit handed on
         self._ended = False  # T flag or RTCP BYE: the server sends nothing more
         self._shift: float | None = None  # see _ntp_shift
@@ -350,7 +352,16 @@ class ReplayReader(PacketReader):
                         continue  # a gap the recorder's spans tell: waited out, bounded
                     if control.frames:
                         self._finish()  # the recording (or the asked interval) ended
-                    raise TimeoutError("no recorded video within the read timeout")
+                    if not self._asked_again:
+                        # Nothing at all since the PLAY: asked once more on this session
+                        # (a recorder slow to seek), then said, never a reconnect loop.
+                        self._asked_again = True
+                        self._play_from(control.requested, control.speed, after=False)
+                        last_rx = time.monotonic()
+                        continue
+                    asked = self._asked or control.requested
+                    raise ReplayFinished(TileState.NO_RECORDING, no_recording_text(
+                        asked, *self._range) + " " + DETAIL_SILENT)
                 continue
             if paused and not may_push:
                 if self._remote_paused:

@@ -160,6 +160,20 @@ def test_time_outside_the_recording_says_no_recording_never_stalled(
     assert {TileState.LOST, TileState.STALLED}.isdisjoint(states.states(TILE))
 
 
+def test_silence_after_play_is_asked_once_more_then_no_recording(
+        recording: list[Unit], engine: MediaEngine, states: StateLog) -> None:
+    """``200 OK`` to a time outside, then neither Range, video nor BYE: asked once more on
+    the same session, then said; no reconnection, never 'stalled'."""
+    with replay_server(recording, RECORDED_FPS, Modes(silent_outside=True)) as srv:
+        handle = engine.open(TILE, source(srv, LAST + timedelta(hours=1)), size=(320, 192))
+        assert wait_until(lambda: handle.state is TileState.NO_RECORDING, 10), handle.detail
+        assert handle.detail.startswith("Pas d'enregistrement à cette heure")
+        assert handle.detail.endswith("L'enregistreur n'a envoyé aucune image.")
+        assert len(srv.plays) == 2 and len(srv.methods("DESCRIBE")) == 1
+        assert not wait_until(lambda: len(srv.methods("DESCRIBE")) > 1, 2.0)
+    assert {TileState.LOST, TileState.STALLED}.isdisjoint(states.states(TILE))
+
+
 @pytest.mark.parametrize("bye", [True, False], ids=["T flag and RTCP BYE", "T flag alone"])
 def test_end_of_the_recording_says_so_never_stalled(
         recording: list[Unit], engine: MediaEngine, states: StateLog, bye: bool) -> None:

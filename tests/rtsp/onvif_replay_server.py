@@ -55,6 +55,7 @@ class Modes:
     outside_range: str = "clock=19000101T000000Z-20000101T000000Z"
     ntp_shift: float = 0.0  # s added to the extension's times (a recorder stamping local time)
     extension: bool = True  # False: plain RTP, no replay extension (a vendor's own playback)
+    silent_outside: bool = False  # a time outside: 200 OK without Range, then nothing at all
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ class _Stream:
         rec, modes = self.server.recording, self.server.modes
         if outside:
             self.sent_units.release(1000)
-            if modes.bye_at_end:
+            if modes.bye_at_end and not modes.silent_outside:
                 self.bye()
             return
         anchor: tuple[float, float] | None = None  # (monotonic, recorded time)
@@ -309,7 +310,8 @@ class _Stream:
                 asked = parse_clock(rng.strip()[6:].split("-", 1)[0])
             if asked < rec[0].t - 0.5 or asked > rec[-1].t + 0.5:
                 outside = True
-                headers["Range"] = modes.outside_range
+                if not modes.silent_outside:
+                    headers["Range"] = modes.outside_range
             else:
                 i = next((k for k, u in enumerate(rec) if u.t > asked + 1e-6), len(rec)) - 1
                 i = max(i, 0)
