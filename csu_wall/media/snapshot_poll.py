@@ -2,11 +2,17 @@
 
 Each JPEG goes to the decoder pool as one MJPEG packet (every one a keyframe). HTTP auth is
 digest or basic, as the device asks (urllib's handlers answer the challenge); every request has
-a timeout and the wait between polls ends at once when the session stops.
+a timeout and the wait between polls ends at once when the session stops. HTTPS with a pinned
+certificate (``StreamSource.tls_pin``): every poll's connection compares the certificate's
+SHA-256 with the pin right after the handshake, before any byte of the request (and so any
+credential) is sent; a mismatch is terminal.
 """
 
 from __future__ import annotations
 
+import hashlib
+import http.client
+import ssl
 import threading
 import time
 import urllib.error
@@ -19,9 +25,10 @@ import av
 from csu_wall.core.errors import (
     RecorderAuthError,
     RecorderBadAnswer,
-    RecorderNotSupported,
     RecorderUnreachable,
+    StreamError,
 )
+from csu_wall.core.frames import TileState
 from csu_wall.core.ports import StreamSource
 from csu_wall.media.decode import DecoderSpec
 from csu_wall.media.pool import Decoder
@@ -32,9 +39,54 @@ _TIME_BASE = Fraction(1, 1000)
 MSG_AUTH = ("La caméra refuse les identifiants : faites-les corriger dans "
             "l'administration.")
 MSG_UNREACHABLE = "La caméra ne répond pas : vérifiez qu'elle est allumée et joignable."
-MSG_PINNED = ("Les instantanés HTTPS à certificat épinglé ne sont pas encore pris en charge : "
-              "utilisez le flux RTSP ou MJPEG de cette caméra.")
+MSG_PIN = ("Le certificat de la caméra n'est pas celui qui a été approuvé : connexion "
+           "interrompue avant tout envoi d'identifiants. Si la caméra a changé de certificat, "
+           "faites-le approuver par un administrateur ; sinon, signalez-le : quelqu'un peut se "
+           "faire passer pour elle.")
 MSG_NOT_JPEG = "La caméra n'a pas renvoyé d'image JPEG : vérifiez l'adresse de l'instantané."
+
+
+class CertificateMismatch(StreamError):
+    """The camera's certificate is not the pinned one: terminal (no retry, no credential)."""
+
+    terminal = True
+    state = TileState.UNAUTHORISED
+
+
+def fingerprint(der: bytes) -> str:
+    """SHA-256 of a DER certificate as the site file writes pins: ``AB:CD:…``."""
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+class _PinnedHandler(urllib.request.HTTPSHandler):
+    """HTTPS whose trust anchor is the pin (recorders' certificates are self-signed)."""
+
+    def __init__(self, pin: str) -> None:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        super().__init__(context=ctx)
+        self._ctx = ctx
+        self._pin = pin.upper()
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        pin, ctx = self._pin, self._ctx
+
+        class Pinned(http.client.HTTPSConnection):
+            def __init__(self, host: str, timeout: float | None = None,
+                         **_ignored: object) -> None:
+                super().__init__(host, timeout=timeout, context=ctx)
+
+            def connect(self) -> None:
+                super().connect()
+                assert isinstance(self.sock, ssl.SSLSocket)
+                if fingerprint(self.sock.getpeercert(binary_form=True) or b"") != pin:
+                    self.close()
+                    raise CertificateMismatch(MSG_PIN)
+
+        return self.do_open(Pinned, req)  # type: ignore[arg-type]
 
 
 class SnapshotReader(PacketReader):
@@ -50,6 +102,8 @@ class SnapshotReader(PacketReader):
             passwords.add_password(None, source.url, credentials[0], credentials[1])
             handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
                          urllib.request.HTTPBasicAuthHandler(passwords)]
+        if source.url.lower().startswith("https:") and source.tls_pin:
+            handlers.append(_PinnedHandler(source.tls_pin))
         self._opener = urllib.request.build_opener(*handlers)
         self._first: bytes | None = None
         self._t0 = time.monotonic()
@@ -61,21 +115,23 @@ class SnapshotReader(PacketReader):
         try:
             with self._opener.open(self.source.url, timeout=self.timeout) as resp:
                 data: bytes = resp.read()
+        except CertificateMismatch:
+            raise
         except urllib.error.HTTPError as exc:
             if exc.code in (401, 403):
                 raise RecorderAuthError(MSG_AUTH) from None
             raise RecorderBadAnswer(MSG_NOT_JPEG) from None
-        except (urllib.error.URLError, OSError) as exc:
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, CertificateMismatch):
+                raise exc.reason from None
+            raise RecorderUnreachable(MSG_UNREACHABLE) from exc
+        except OSError as exc:
             raise RecorderUnreachable(MSG_UNREACHABLE) from exc
         if not data.startswith(b"\xff\xd8"):
             raise RecorderBadAnswer(MSG_NOT_JPEG)
         return data
 
     def open(self) -> None:
-        if self.source.url.lower().startswith("https:") and self.source.tls_pin:
-            # Certificate pinning lives with the recorder drivers; never send a credential
-            # over TLS that was not checked against the pin.
-            raise RecorderNotSupported(MSG_PINNED)
         self._first = self.fetch()  # wrong credentials or a dead camera show at once
 
     def close(self) -> None:
