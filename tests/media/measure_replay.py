@@ -5,7 +5,8 @@
 - after a gap: the last image before a 4 s hole to the first one after it, with the recorded
   spans known (a PLAY at the next span) and without (the server waits the hole out).
 
-Run: ``.venv/bin/python -m tests.media.measure_replay [seeks]`` (about 40 s).
+Run: ``.venv/bin/python -m tests.media.measure_replay [seeks] [thread|process]`` (about 40 s;
+decoding in threads by default, ``process`` as the application does).
 """
 
 from __future__ import annotations
@@ -42,11 +43,14 @@ def _wait(predicate: object, timeout: float = 15.0) -> bool:
     return False
 
 
+DECODERS = "thread"
+
+
 def seeks(clip: Path, n: int) -> list[float]:
     """ms from open to the first image shown, for ``n`` times each 0.52 s into a GOP."""
     out = []
     recording = recording_from_clip(clip, RECORDED_START, RECORDED_FPS)
-    engine = MediaEngine(workers=1, ladder=False)
+    engine = MediaEngine(workers=1, ladder=False, decoders=DECODERS)
     try:
         with replay_server(recording, RECORDED_FPS) as srv:
             for i in range(n):
@@ -67,7 +71,7 @@ def gap(clip: Path, with_spans: bool) -> float:
     recording = recording_from_clip(clip, RECORDED_START, RECORDED_FPS, [HOLE])
     end = RECORDED_START + timedelta(seconds=RECORDED_SECONDS)
     spans = ((RECORDED_START, HOLE[0]), (HOLE[1], end)) if with_spans else ()
-    engine = MediaEngine(workers=1, ladder=False, read_timeout=1.5)
+    engine = MediaEngine(workers=1, ladder=False, read_timeout=1.5, decoders=DECODERS)
     try:
         with replay_server(recording, RECORDED_FPS) as srv:
             handle = engine.open("t1", _source(srv.url, HOLE[0] - timedelta(seconds=1),
@@ -87,11 +91,14 @@ def gap(clip: Path, with_spans: bool) -> float:
 
 
 def main() -> None:
+    global DECODERS
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    DECODERS = sys.argv[2] if len(sys.argv) > 2 else "thread"
     with tempfile.TemporaryDirectory() as tmp:
         clip = make_timecoded_clip(Path(tmp) / "recorded.h264", RECORDED_START,
                                    RECORDED_SECONDS, fps=RECORDED_FPS, gop=RECORDED_GOP)
         ms = sorted(seeks(clip, n))
+        print(f"decoders: {DECODERS}")
         print(f"seek to first frame shown (x1, 320x192, GOP {RECORDED_GOP}, {n} seeks): "
               f"median {statistics.median(ms):.0f} ms, max {ms[-1]:.0f} ms")
         print(f"4 s gap, recorded spans known: {gap(clip, True):.0f} ms from the last image "
