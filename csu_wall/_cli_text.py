@@ -110,3 +110,22 @@ def install_argparse_language(lang: str) -> None:
         import gettext
 
         argparse._ = gettext.gettext  # type: ignore[attr-defined]
+
+
+# Arguments that name a file or folder may hold bytes that are not UTF-8 (a POSIX file name
+# is bytes; Python carries them as lone surrogates). Every other argument is text that goes
+# into the database or a message, where such a character cannot be encoded.
+_PATH_ARGUMENTS = frozenset({"data_dir"})
+
+
+def non_utf8_argument(args: argparse.Namespace) -> str | None:
+    """The first text argument that is not valid UTF-8, shown escaped; None when all are."""
+    for name, value in sorted(vars(args).items()):
+        if name in _PATH_ARGUMENTS or not isinstance(value, str):
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            return f"{name} = « {shown} »"
+    return None

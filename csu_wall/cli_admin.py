@@ -42,6 +42,11 @@ _TEXT: dict[str, dict[str, str]] = {
                    "en": "revoke an operator's habilitations for a commune (open images close "
                          "within seconds)"},
     "hab_list": {"fr": "lister les habilitations", "en": "list habilitations"},
+    "hab_purge": {"fr": "effacer les habilitations retirées d'une commune (journalisé), par "
+                        "exemple avant de la retirer du fichier de site",
+                  "en": "delete a commune's revoked habilitations (audited), e.g. before "
+                        "removing it from the site file"},
+    "purge_login": {"fr": "seulement celles de cet opérateur", "en": "only this operator's"},
     "commune": {"fr": "identifiant de la commune (fichier de site)",
                 "en": "commune id (site file)"},
     "basis": {"fr": "base légale (ex. « arrêté préfectoral n° … »)",
@@ -85,6 +90,9 @@ def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser, lang: s
     revoke = hab_cmds.add_parser("revoke", help=_t("hab_revoke", lang), parents=common)
     revoke.add_argument("login", help=_t("login", lang))
     revoke.add_argument("commune", help=_t("commune", lang))
+    purge = hab_cmds.add_parser("purge", help=_t("hab_purge", lang), parents=common)
+    purge.add_argument("commune", help=_t("commune", lang))
+    purge.add_argument("--login", dest="purge_login", help=_t("purge_login", lang))
     listing = hab_cmds.add_parser("list", help=_t("hab_list", lang), parents=common)
     listing.add_argument("login", nargs="?", help=_t("login", lang))
 
@@ -184,6 +192,10 @@ def _habilitation(args: argparse.Namespace, db: Database) -> int:
         count = service.revoke(args.login, args.commune)
         print(f"{count} habilitation(s) de « {args.login} » pour « {args.commune} » retirée(s) ; "
               "les images ouvertes de cette commune se ferment en quelques secondes.")
+        return 0
+    if sub == "purge":
+        count = service.purge_revoked(args.commune, args.purge_login)
+        print(f"{count} habilitation(s) retirée(s) effacée(s) pour « {args.commune} ».")
         return 0
     records = service.list(args.login)
     if not records:

@@ -206,6 +206,10 @@ def _credentials(args: argparse.Namespace, db: Database) -> int:
         recorder = site.recorder(recorder_id)
     except KeyError:
         raise SecretStoreError(f"Enregistreur inconnu : « {recorder_id} ».") from None
+    from csu_wall.services.communes import refuse_if_detached
+
+    refuse_if_detached(db, recorder.commune_id, "aucun identifiant ne peut être saisi pour "
+                       f"ses enregistreurs ({recorder_id})")
     if site_key.load_site_key(db) is None:
         raise SecretStoreError("Aucune clé de site : enrôlez d'abord ce poste avec "
                                "`csu-wall workstation enroll --new-site`.")

@@ -226,6 +226,8 @@ class SiteChecker:
                               f"pris par la caméra ligne {first} : vérifiez le numéro de canal")
                 else:
                     channels[key] = i
+                if owner is not None:
+                    self._stream_hosts(i, cam, out.recorders[recorders[rid]])
             if cam.get("ptz") and cam.get("masks"):
                 message = ("caméra mobile (PTZ) : un masque de csu-wall suit l'image, pas la "
                            "scène ; ses masques doivent être programmés dans la caméra")
@@ -233,6 +235,33 @@ class SiteChecker:
                     self.error(("camera", i, "masks"), message)
                 else:
                     self.warn(("camera", i, "masks"), message)
+
+    def _stream_hosts(self, i: int, cam: Record, recorder: Record) -> None:
+        """A stream URL names the recorder's host (or ``{host}``): the recorder's credentials
+        are sent to whatever host it names. Another host needs ``host_exception``."""
+        rhost = recorder.get("host")
+        if rhost is None:
+            return
+        for kind in ("main", "sub"):
+            profile = cam.get(kind)
+            if not isinstance(profile, dict) or "path" not in profile:
+                continue
+            _, host = rules.stream_path(profile["path"])
+            reason = profile.get("host_exception")
+            path = ("camera", i, kind, "path")
+            if host is None or rules.same_host(host, rhost):
+                if reason is not None:
+                    self.warn(("camera", i, kind, "host_exception"),
+                              "exception inutile : le flux vient de l'hôte de l'enregistreur")
+            elif reason is None:
+                self.error(path, f"hôte « {host} » différent de celui de l'enregistreur "
+                                 f"« {rhost} », qui lui enverrait ses identifiants : écrivez "
+                                 "{host}, ou justifiez l'exception par host_exception = "
+                                 "\"raison\" dans ce profil")
+            else:
+                self.warn(path, f"exception : flux pris sur « {host} » et non sur l'hôte de "
+                                f"l'enregistreur « {rhost} », qui lui enverra ses identifiants "
+                                f"(raison : {reason})")
 
     def _known_commune(self, path: TomlPath, rec: Record, communes: dict[Any, int]) -> None:
         cid = rec.get("commune")

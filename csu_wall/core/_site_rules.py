@@ -10,9 +10,11 @@ import difflib
 import ipaddress
 import math
 import re
+import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 KNOWN_DRIVERS = frozenset({"rtsp", "onvif", "hikvision", "dahua", "axis", "mjpeg", "snapshot",
@@ -195,6 +197,66 @@ def check_host(value: str) -> str | None:
     return None
 
 
+# What the recorder drivers fill in a stream path (recorders._base.fill_template).
+STREAM_PLACEHOLDERS = ("host", "port", "http_port", "rtsp_port", "channel")
+STREAM_SCHEMES = ("rtsp", "rtsps", "http", "https")
+_SAMPLE_HOST = "hote-de-l-enregistreur.invalid"
+_SAMPLES = {"host": _SAMPLE_HOST, "port": 554, "http_port": 80, "rtsp_port": 554, "channel": 1}
+
+
+def stream_path(value: str) -> tuple[str | None, str | None]:
+    """Check a profile's ``path``: (problem or None, the literal host of a URL or None when
+    it is the recorder's own, through ``{host}``, or a bare path)."""
+    if has_url_credentials(value):
+        return None, None  # reported as credentials, the more important problem
+    if not value.strip():
+        return ("vide : retirez la clé path pour le chemin par défaut du pilote, ou donnez un "
+                "chemin (ex. \"/Streaming/channels/101\")"), None
+    if any(c.isspace() or not c.isprintable() for c in value):
+        return ("espace ou caractère invisible dans le chemin : encodez-le (%20) ou "
+                "retirez-le"), None
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
+    except ValueError:
+        return ("accolade « { » ou « } » seule : les repères s'écrivent {channel}, {host}… "
+                "et une accolade littérale se double"), None
+    for name in fields:
+        if name not in STREAM_PLACEHOLDERS:
+            return (f"repère inconnu « {{{name}}} »" + suggestion(name, STREAM_PLACEHOLDERS,
+                                                                   "repères")), None
+    try:
+        filled = value.format(**_SAMPLES)
+    except (ValueError, TypeError, KeyError, IndexError):
+        return "format de repère invalide (ex. {channel} ou {channel:02d})", None
+    if "://" not in filled:
+        if not filled.startswith("/"):
+            return ("ni chemin ni URL : un chemin commence par « / » (ex. "
+                    "\"/Streaming/channels/101\"), une URL par son protocole (ex. "
+                    "\"rtsp://{host}:{port}/live\")"), None
+        return None, None
+    try:
+        parts = urlsplit(filled)
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        return "URL invalide : vérifiez l'hôte et le port (ex. \"rtsp://{host}:{port}/live\")", None
+    if parts.scheme.lower() not in STREAM_SCHEMES:
+        return (f"protocole « {parts.scheme} » non pris en charge : "
+                + ", ".join(STREAM_SCHEMES)), None
+    host = (parts.hostname or "").lower()
+    if not host:
+        return "URL sans hôte : écrivez {host} pour celui de l'enregistreur", None
+    return None, (None if host == _SAMPLE_HOST else host)
+
+
+def check_stream_path(value: str) -> str | None:
+    return stream_path(value)[0]
+
+
+def same_host(literal: str, recorder_host: str) -> bool:
+    bare = recorder_host[1:-1] if recorder_host.startswith("[") else recorder_host
+    return literal.lower().rstrip(".") == bare.lower().rstrip(".")
+
+
 def check_transport(value: str) -> str | None:
     return None if value in ("tcp", "udp") else "transport inconnu : \"tcp\" ou \"udp\" attendu"
 
@@ -233,7 +295,11 @@ RECORDER = {
     "username": Field(str, False, check_username, '"viewer"'),
 }
 PROFILE = {
-    "path": Field(str, False, None, '"/Streaming/channels/101"'),
+    "path": Field(str, False, check_stream_path, '"/Streaming/channels/101"'),
+    # The reason why the stream comes from another host than the recorder's (it then gets
+    # the recorder's credentials): an explicit exception, shown by every check and recorded
+    # with the site application's file.
+    "host_exception": Field(str, False, check_text, '"encodeur 10.1.2.9 du même site"'),
     "width": Field(int, False, check_positive, "1920"),
     "height": Field(int, False, check_positive, "1080"),
     "fps": Field(_NUMBER, False, check_positive, "25"),

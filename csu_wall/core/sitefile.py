@@ -162,6 +162,9 @@ def load_site(path: Path) -> tuple[Site, list[SiteIssue]]:
         reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
         raise SiteFileError([SiteIssue(name, 1, "fichier", f"lecture impossible : {reason}")]
                             ) from None
+    except ValueError:  # a NUL character in the name: no such file can exist
+        raise SiteFileError([SiteIssue(name, 1, "fichier", "nom de fichier invalide")]
+                            ) from None
     if len(data) > MAX_FILE_BYTES:
         try:
             size = max(path.stat().st_size, len(data))

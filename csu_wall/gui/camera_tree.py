@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
+    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -34,6 +35,17 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 COMMUNE_ID_ROLE = Qt.ItemDataRole.UserRole + 3
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 4  # "live", "lost", "unauthorised", "detached", …
 _GREY = QBrush(QColor(163, 171, 184))  # #a3abb8: 7.9:1 on the tree (ui/style.qss)
+
+
+class _HideDetached(QSortFilterProxyModel):
+    """The search filter, and no row of a detached commune: operators no longer see it."""
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex  # noqa: N802
+                         | QPersistentModelIndex) -> bool:
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        if index.data(STATUS_ROLE) == "detached":
+            return False
+        return super().filterAcceptsRow(source_row, source_parent)
 
 
 class CameraModel(QStandardItemModel):
@@ -64,7 +76,7 @@ class CameraTree(QWidget):
         super().__init__(parent)
         self.setObjectName("cameraTree")
         self.model = CameraModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = _HideDetached(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setRecursiveFilteringEnabled(True)
         self.proxy.setAutoAcceptChildRows(True)  # a matching commune shows all its cameras
@@ -226,6 +238,7 @@ class CameraTree(QWidget):
             self._detached.add(commune_id)
         else:
             self._detached.discard(commune_id)
+        parent.setData("detached" if detached else None, STATUS_ROLE)  # hidden by the proxy
         for row in range(parent.rowCount()):
             item = parent.child(row)
             camera_id = str(item.data(CAMERA_ID_ROLE))

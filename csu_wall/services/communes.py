@@ -33,6 +33,35 @@ class CommuneError(CsuWallError, ValueError):
     pass
 
 
+class CommuneDetached(CommuneError):
+    """The commune is detached: nothing new may be given to it (habilitation, credentials,
+    camera on a layout or a tour). The message (French) says how to attach it again."""
+
+
+def detached_message(commune_id: str, refused: str) -> str:
+    return (f"La commune « {commune_id} » est détachée : {refused}. Pour la rattacher : "
+            f"csu-wall commune attach {commune_id} (et attached = true dans le fichier de "
+            "site).")
+
+
+def refuse_if_detached(db: Database, commune_id: str, refused: str) -> None:
+    """Raise :class:`CommuneDetached` when the commune is detached (site file or
+    administrator: :func:`detach_repo.is_attached`)."""
+    if detach_repo.is_attached(db, commune_id) is False:
+        raise CommuneDetached(detached_message(commune_id, refused))
+
+
+def refuse_detached_cameras(db: Database, camera_ids: Iterable[str | None], what: str) -> None:
+    """Raise :class:`CommuneDetached` when ``what`` (a layout, a tour) holds cameras of a
+    detached commune, naming them."""
+    found = detach_repo.detached_cameras(db, camera_ids)
+    if found:
+        commune = sorted(set(found.values()))[0]
+        names = ", ".join(sorted(found)[:5]) + (" …" if len(found) > 5 else "")
+        raise CommuneDetached(detached_message(
+            commune, f"{what} ne peut pas contenir ses caméras ({names}) ; retirez-les"))
+
+
 def find_commune(site: Site, name: str) -> Commune:
     """A commune by id, name or INSEE code (case-insensitive)."""
     wanted = name.strip().casefold()

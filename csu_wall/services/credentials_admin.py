@@ -18,6 +18,7 @@ from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
 from csu_wall.core.errors import AccessDenied, CsuWallError
 from csu_wall.core.model import Recorder, Site
 from csu_wall.core.security import Operator, Role
+from csu_wall.services.communes import refuse_if_detached
 from csu_wall.storage import credentials as creds
 from csu_wall.storage.audit import append_in
 from csu_wall.storage.db import Database
@@ -64,6 +65,9 @@ class CredentialAdmin:
             raise CsuWallError("Saisissez le nom d'utilisateur de l'enregistreur.")
         if not password:
             raise CsuWallError("Saisissez le mot de passe de l'enregistreur.")
+        refuse_if_detached(self._db, recorder.commune_id,
+                           f"aucun identifiant ne peut être saisi pour ses enregistreurs "
+                           f"({recorder.id})")
         key = self._site_key()
         if key is None:
             raise SecretStoreError("Aucune clé de site : enrôlez d'abord ce poste avec "

@@ -23,6 +23,7 @@ from csu_wall.core.ports import Clock, SystemClock
 from csu_wall.core.security import Habilitation, Operator
 from csu_wall.services._poller import PollingThread
 from csu_wall.services.access import AccessGate
+from csu_wall.services.communes import detached_message
 from csu_wall.storage import accounts, habilitation_repo
 from csu_wall.storage.audit import append_in
 from csu_wall.storage.db import Database
@@ -62,9 +63,8 @@ class HabilitationService:
                 f"Commune « {commune_id} » inconnue : vérifiez son identifiant dans le fichier "
                 "de site.")
         if not attached:
-            raise HabilitationError(
-                f"La commune « {commune_id} » est détachée de la convention : aucune "
-                "habilitation ne peut lui être accordée.")
+            raise HabilitationError(detached_message(
+                commune_id, "aucune habilitation ne peut lui être accordée"))
         if not legal_basis.strip() or not granted_by.strip():
             raise HabilitationError(
                 "Indiquez la base légale (--basis) et l'autorité qui accorde (--by).")
@@ -91,6 +91,22 @@ class HabilitationService:
         return habilitation_repo.revoke(
             self._db, login, commune_id, at=self._clock.now_utc(), by=self._actor,
             also=self._record(AuditAction.HABILITATION_REVOKE, commune_id, login))
+
+    def purge_revoked(self, commune_id: str, login: str | None = None) -> int:
+        """Delete the revoked habilitations of a commune (administrator, audited in the same
+        transaction): what keeps a commune from leaving the site file once its grants are
+        revoked."""
+        who = accounts.normalise_login(login) if login else None
+        count = habilitation_repo.count_revoked(self._db, commune_id, who)
+        if not count:
+            raise HabilitationError(
+                f"Aucune habilitation retirée pour « {commune_id} »"
+                + (f" et « {who} »" if who else "") + " : rien à effacer.")
+        return habilitation_repo.purge_revoked(
+            self._db, commune_id, who,
+            also=self._record(AuditAction.HABILITATION_REVOKE, commune_id,
+                              f"effacement de {count} habilitation(s) retirée(s)"
+                              + (f" de {who}" if who else "")))
 
     def list(self, login: str | None = None) -> list[HabilitationRecord]:
         who = accounts.normalise_login(login) if login else None

@@ -27,6 +27,7 @@ from csu_wall.core.errors import CsuWallError
 from csu_wall.core.layout import Grid, Layout, LayoutVersion
 from csu_wall.services._layout_diff import describe_changes, describe_new
 from csu_wall.services._owned import Owned, OwnedItemService
+from csu_wall.services.communes import refuse_detached_cameras
 from csu_wall.services.layout_editor import LayoutEditor
 from csu_wall.storage import layout_repo as repo
 from csu_wall.storage.audit import append_in
@@ -98,6 +99,7 @@ class LayoutService(OwnedItemService):
         the stored version are added. Raises :class:`AccessDenied` (French, audited) without
         the right to edit, :class:`LayoutConflict` when the stored version is no longer the one
         ``layout`` was made from."""
+        refuse_detached_cameras(self._db, layout.cameras, f"la disposition « {layout.name} »")
         if layout.id is None:
             self._check_may_edit(layout, None)
             what = _join(change, describe_new(layout))

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from typing import cast
 
 from csu_wall.core.audit import AuditAction, AuditEntry
-from csu_wall.core.layout import Tour
+from csu_wall.core.layout import Tour, TourKind
 from csu_wall.core.ports import Clock
 from csu_wall.services._owned import Owned, OwnedItemService
+from csu_wall.services.communes import refuse_detached_cameras
 from csu_wall.services.layouts import LayoutNotFound
 from csu_wall.storage import tour_repo
 
@@ -44,6 +45,8 @@ class TourService(OwnedItemService):
         """Create (``tour.id`` None) or replace a tour; returns it with its id."""
         old = self.get(tour.id) if tour.id is not None else None
         self._check_may_edit(tour, old)
+        if tour.kind == TourKind.TILE:
+            refuse_detached_cameras(self._db, tour.items, f"la ronde « {tour.name} »")
         verb = "création" if old is None else "modification"
         self._record(tour, f"{verb} de la ronde « {tour.name} » ({len(tour.items)} étape(s), "
                            f"{tour.dwell_seconds:g} s par étape)")

@@ -80,9 +80,18 @@ def shown(url: URL) -> str:
 
 
 def _sqlite_file(url: URL) -> Path | None:
+    """The SQLite file of ``url`` (None for another database), checked to be a name this
+    system can hold: too long a name fails here in words, not later in ``os.stat``."""
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
-    return Path(str(url.database))
+    path = Path(str(url.database))
+    try:
+        path.exists()
+    except (OSError, ValueError) as exc:
+        raise StorageError(f"Chemin de base de données inutilisable ({path.name[:40]}…) : "
+                           f"{getattr(exc, 'strerror', None) or exc}. {_URL_HELP[0].upper()}"
+                           f"{_URL_HELP[1:]}.") from None
+    return path
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -2,7 +2,8 @@
 
 Creation and the per-operator read used by the access gate stay in :mod:`operators`.
 A revocation is a flag with its time and author, never a deletion: the record of who could
-see what, on which legal basis, is kept.
+see what, on which legal basis, is kept — until an administrator purges the revoked ones of a
+commune (:func:`purge_revoked`, audited), typically before the commune leaves the site file.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from csu_wall.core.security import Habilitation
 from csu_wall.storage.db import Database
-from csu_wall.storage.schema import communes, habilitations
+from csu_wall.storage.detach_repo import is_attached
+from csu_wall.storage.schema import habilitations
 
 
 @dataclass(frozen=True)
@@ -59,13 +61,34 @@ def revoke(db: Database, operator_id: str, commune_id: str, *, at: datetime, by:
         return int(result.rowcount or 0)
 
 
-def commune_state(db: Database, commune_id: str) -> bool | None:
-    """True attached, False detached, None unknown commune."""
+def count_revoked(db: Database, commune_id: str, operator_id: str | None = None) -> int:
+    stmt = select(func.count()).where(habilitations.c.commune_id == commune_id,
+                                      habilitations.c.revoked.is_(True))
+    if operator_id is not None:
+        stmt = stmt.where(habilitations.c.operator_id == operator_id)
     with db.read() as conn:
-        row = conn.execute(
-            select(communes.c.attached).where(communes.c.id == commune_id)
-        ).first()
-    return None if row is None else bool(row[0])
+        return int(conn.execute(stmt).scalar_one())
+
+
+def purge_revoked(db: Database, commune_id: str, operator_id: str | None = None, *,
+                  also: Callable[[Connection], object] | None = None) -> int:
+    """Delete the revoked habilitations of a commune (of one operator, or all); returns how
+    many. Habilitations in force are never touched. ``also`` runs in the same transaction
+    (its audit record)."""
+    stmt = delete(habilitations).where(habilitations.c.commune_id == commune_id,
+                                       habilitations.c.revoked.is_(True))
+    if operator_id is not None:
+        stmt = stmt.where(habilitations.c.operator_id == operator_id)
+    with db.write() as conn:
+        if also is not None:
+            also(conn)
+        return int(conn.execute(stmt).rowcount or 0)
+
+
+def commune_state(db: Database, commune_id: str) -> bool | None:
+    """True attached, False detached (by the site file or by ``commune detach``), None
+    unknown commune: :func:`detach_repo.is_attached`, the one rule."""
+    return is_attached(db, commune_id)
 
 
 def _record_of(r: Any) -> HabilitationRecord:

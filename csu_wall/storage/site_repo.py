@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 
 from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
 from csu_wall.core.errors import StorageError
@@ -217,15 +217,40 @@ def _delete_missing(conn: Connection, table: Table, keep: set[str]) -> None:
 
 
 def _refuse_if_habilitated(conn: Connection, gone: Iterable[str]) -> None:
+    """Removing a commune that still has bookmarks or habilitations (revoked ones too: the
+    record of who could see what) would leave them unreachable: refuse, with the counts and
+    what resolves each, never silently. Keeping it with ``attached = false`` always works."""
+    from csu_wall.storage.schema_shifts import bookmarks
+
     gone = sorted(gone)
     if not gone:
         return
-    held = sorted(set(conn.execute(
-        select(habilitations.c.commune_id).where(habilitations.c.commune_id.in_(gone))
-    ).scalars()))
+    held: list[str] = []
+    for commune_id in gone:
+        n_bookmarks, n_holds = conn.execute(
+            select(func.count(), func.count(bookmarks.c.judicial_ref))
+            .where(bookmarks.c.commune_id == commune_id)).one()
+        n_active, n_revoked = conn.execute(
+            select(func.count().filter(habilitations.c.revoked.is_(False)),
+                   func.count().filter(habilitations.c.revoked.is_(True)))
+            .where(habilitations.c.commune_id == commune_id)).one()
+        parts = []
+        if n_bookmarks:
+            parts.append(f"{n_bookmarks} signet(s) dont {n_holds} sous réquisition judiciaire"
+                         " (conservés tant que la commune est déclarée)")
+        if n_active:
+            parts.append(f"{n_active} habilitation(s) en cours (à retirer : csu-wall "
+                         f"habilitation revoke LOGIN {commune_id})")
+        if n_revoked or n_active:
+            parts.append(f"{n_revoked} habilitation(s) retirée(s) (à effacer ensuite : "
+                         f"csu-wall habilitation purge {commune_id})")
+        if parts:
+            held.append(f"« {commune_id} » : " + ", ".join(parts))
     if held:
         raise StorageError(
-            "Le fichier de site retire des communes qui ont encore des habilitations : "
-            f"{', '.join(held)}. Détachez ces communes (attached: false) au lieu de les "
-            "supprimer, ou retirez d'abord leurs habilitations ; la base n'a pas été modifiée."
+            "Le fichier de site retire des communes qui ont encore un historique — "
+            + " ; ".join(held) + ". Gardez plutôt ces communes dans le fichier avec "
+            "attached = false (détachées : plus aucune image, leur historique reste "
+            "consultable par l'administrateur et dans le relevé du maire). La base n'a pas été "
+            "modifiée."
         )

@@ -173,10 +173,17 @@ def test_point2_tree_drags_a_commune_and_shows_status_icons(
     window.service.detach_commune(commune.id)
     tree.sync_attachment()
     assert tree.camera_status(camera_id) == "detached"
-    assert "(detached)" in str(root.data())
+
+    def listed() -> list[str]:
+        return [tree.proxy.index(r, 0).data(COMMUNE_ID_ROLE)
+                for r in range(tree.proxy.rowCount())]
+
+    assert commune.id not in listed()  # operators no longer see it
+    assert camera_id not in tree.visible_camera_ids()
     window.service.attach_commune(commune.id)
     tree.sync_attachment()
     assert tree.camera_status(camera_id) != "detached"
+    assert commune.id in listed() and camera_id in tree.visible_camera_ids()
     window.close()
 
 

@@ -181,14 +181,15 @@ def test_camera_removed_from_the_site_comes_back_as_an_empty_cell(
     db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     chef = desk(db, SUPERVISOR).layouts
-    saved = chef.save(Layout("Mixte", Grid.uniform(2), (TCG1, RCQ1, "hal-nvr1-001", None)))
+    # (no camera of the detached Halluin: a layout cannot hold one, test_detach_enforced.py)
+    saved = chef.save(Layout("Mixte", Grid.uniform(2), (TCG1, RCQ1, None, None)))
     smaller = make_site(cameras_per_commune=1)
     site = replace(smaller, cameras=tuple(c for c in smaller.cameras if c.id != RCQ1))
     apply_site(db, site, file_name="site-v2.toml", sha256="1" * 64, applied_by="admin", now=NOW)
     with caplog.at_level(logging.WARNING, logger="csu_wall.services.layouts"):
         again = chef.get(saved.id or 0)
         listed = chef.list_layouts()
-    assert again.cameras == (TCG1, None, "hal-nvr1-001", None) and listed == [again]
+    assert again.cameras == (TCG1, None, None, None) and listed == [again]
     assert RCQ1 in caplog.text and "no longer in the site" in caplog.text
 
 
