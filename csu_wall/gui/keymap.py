@@ -92,7 +92,7 @@ KEYMAP: tuple[KeyBinding, ...] = (
     KeyBinding("save_layout", "Ctrl+S", "Ctrl+S",
                QT_TRANSLATE_NOOP("Keymap", "Save the layout (edit mode)")),
     KeyBinding("save_private", "Ctrl+Shift+S", "Ctrl+Shift+S",
-               QT_TRANSLATE_NOOP("Keymap", "Save as a private layout (edit mode)")),
+               QT_TRANSLATE_NOOP("Keymap", "Save as a new layout, under another name (edit mode)")),
     KeyBinding("undo", "Ctrl+Z", "Ctrl+Z",
                QT_TRANSLATE_NOOP("Keymap", "Undo the last unsaved edit")),
     KeyBinding("redo", "Ctrl+Y", "Ctrl+Y",

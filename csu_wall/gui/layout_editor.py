@@ -1,5 +1,10 @@
 """Supervisor edit mode: build a layout on the wall, undo/redo unsaved edits, save it shared or
-private, and restore an older version from its history (LayoutService, LayoutEditor)."""
+private, and restore an older version from its history (LayoutService, LayoutEditor).
+
+« Enregistrer » saves a new version of the layout being edited (a layout never saved asks
+for its name, like « Enregistrer sous… »); « Enregistrer sous… » asks for a name no other
+shared or personal layout of the operator has and saves a new layout under it. The grid
+selector shows the wall's grid; history times are Paris time."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -25,10 +31,12 @@ from PySide6.QtWidgets import (
 
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.layout import PRESET_NAMES, Grid, Layout, LayoutVersion
+from csu_wall.core.replay import paris_hms
 from csu_wall.gui._resources import icon
 from csu_wall.gui.keymap import binding
 from csu_wall.gui.wall import WallWidget
-from csu_wall.services.layout_editor import LayoutEditor
+from csu_wall.services._layout_diff import grid_name
+from csu_wall.services.layout_editor import LayoutEditor, check_name, grid_change
 
 if TYPE_CHECKING:
     from csu_wall.services.layouts import LayoutService
@@ -53,6 +61,7 @@ class EditController(QObject):
         self._status = status
         self.editor: LayoutEditor | None = None
         self.history_dialog: HistoryDialog | None = None
+        self.save_as_dialog: SaveAsDialog | None = None
 
         def action(key: str, text: str, icon_name: str | None = None) -> QAction:
             act = QAction(text, parent)
@@ -65,10 +74,12 @@ class EditController(QObject):
         self.edit_action = action("edit_mode", self.tr("&Edit layouts"), "edit")
         self.edit_action.setCheckable(True)
         self.edit_action.toggled.connect(self.set_editing)
-        self.save_action = action("save_layout", self.tr("&Save layout"))
-        self.save_action.triggered.connect(lambda: self.save(private=False))
-        self.save_private_action = action("save_private", self.tr("Save as &private layout"))
-        self.save_private_action.triggered.connect(lambda: self.save(private=True))
+        self.save_action = action("save_layout", self.tr("&Save"))
+        self.save_action.triggered.connect(lambda: self.save())
+        # (its key name is older than « Save as… »: the shortcut stays Ctrl+Shift+S)
+        self.save_private_action = action("save_private", self.tr("Save &as…"))
+        self.save_private_action.triggered.connect(lambda: self.save_as())
+        self.save_as_action = self.save_private_action
         self.undo_action = action("undo", self.tr("&Undo"))
         self.undo_action.triggered.connect(self.undo)
         self.redo_action = action("redo", self.tr("&Redo"))
@@ -146,25 +157,67 @@ class EditController(QObject):
             self.wall.set_layout(self.editor.redo())
             self._sync()
 
-    def save(self, *, private: bool) -> Layout | None:
-        """Save what the wall shows: a new version of the layout, or a new layout (shared for
-        a supervisor, else private). Errors (rights, conflicts) go to the status bar."""
+    def save(self) -> Layout | None:
+        """« Enregistrer »: a new version of the layout being edited, under the name in the
+        toolbar. A layout never saved has nothing to update: the name is asked
+        (:meth:`save_as`). Errors (rights, conflicts, a name taken) go to the status bar."""
         if self.editor is None:
             return None
-        me = self.layouts.operator.id
         layout = self.wall.layout_value
-        name = self.name_edit.text().strip() or layout.name
-        if private and layout.owner != me:
-            layout = replace(layout, id=None, version=0, owner=me)
-        elif layout.id is None:
-            layout = replace(layout, owner=None if self.layouts.can_edit_shared() else me)
-        layout = replace(layout, name=name)
+        if layout.id is None:
+            self.save_as()
+            return None
         try:
-            saved = self.layouts.save(layout, self.editor.summary())
+            name = check_name(self.name_edit.text() or layout.name,
+                              self.layouts.list_layouts(), layout_id=layout.id)
+            return self._store(replace(layout, name=name))
         except CsuWallError as exc:
             self._status(str(exc), "error")
             return None
-        self.editor.mark_saved(saved)
+
+    def save_as(self, name: str | None = None, *,
+                shared: bool | None = None) -> Layout | SaveAsDialog | None:
+        """« Enregistrer sous… »: a new layout with what the wall shows. Without ``name`` the
+        dialog asks for it (returned, shown); with it, saved now (shared only for a
+        supervisor: by default when the layout edited is shared). The name must be free
+        among the shared and the operator's layouts (refused in French otherwise)."""
+        if self.editor is None:
+            return None
+        layout = self.wall.layout_value
+        may_share = self.layouts.can_edit_shared()
+        share = (layout.shared and may_share) if shared is None else (shared and may_share)
+        if name is None:
+            dialog = SaveAsDialog(self._suggested_name(layout), may_share, share,
+                                  lambda n, sh: self._save_as_checked(n, sh),
+                                  self.parent_widget())
+            self.save_as_dialog = dialog
+            dialog.open()
+            return dialog
+        try:
+            return self._save_as_checked(name, share)
+        except CsuWallError as exc:
+            self._status(str(exc), "error")
+            return None
+
+    def _suggested_name(self, layout: Layout) -> str:
+        typed = " ".join(self.name_edit.text().split()) or layout.name
+        return typed if layout.id is None else self.tr("{name} (copy)").format(name=typed)
+
+    def _save_as_checked(self, name: str, shared: bool) -> Layout | None:
+        """Raises CsuWallError (French) when the name is taken or the save refused."""
+        layout = self.wall.layout_value
+        tidy = check_name(name, self.layouts.list_layouts())
+        me = self.layouts.operator.id
+        return self._store(replace(layout, id=None, version=0, name=tidy,
+                                   owner=None if shared else me))
+
+    def _store(self, layout: Layout) -> Layout | None:
+        editor = self.editor
+        if editor is None:
+            return None
+        saved = self.layouts.save(layout, editor.summary())
+        editor.mark_saved(saved)
+        self.name_edit.setText(saved.name)
         self.wall.set_layout(saved)
         self._sync()
         self._status(self.tr("Layout « {name} » saved (version {version}).").format(
@@ -208,7 +261,10 @@ class EditController(QObject):
 
     def _on_edited(self, description: str) -> None:
         if self.editor is not None:
-            self.editor.apply(self.wall.layout_value, description)
+            before, after = self.editor.current, self.wall.layout_value
+            if before.grid != after.grid:  # named as the selector names grids (« 1+7 »)
+                description = grid_change(before.grid, after.grid)
+            self.editor.apply(after, description)
             self._sync()
 
     def _on_preset(self, index: int) -> None:
@@ -223,8 +279,17 @@ class EditController(QObject):
         may_save = (self.layouts.can_edit_shared() or shown.id is None
                     or shown.owner == self.layouts.operator.id)
         self.save_action.setEnabled(editor is not None and may_save)
+        self.save_action.setToolTip("" if may_save else self.tr(
+            "Shared layouts are changed by supervisors: « Save as… » keeps a copy of "
+            "your own."))
         self.save_private_action.setEnabled(editor is not None)
         self.history_action.setEnabled(True)
+        # the selector shows the wall's grid (a grid of no preset shows none)
+        index = self.preset_box.findText(grid_name(shown.grid))
+        if index != self.preset_box.currentIndex():
+            self.preset_box.blockSignals(True)
+            self.preset_box.setCurrentIndex(index)
+            self.preset_box.blockSignals(False)
 
 
 class HistoryDialog(QDialog):
@@ -241,7 +306,7 @@ class HistoryDialog(QDialog):
         self.restored: Layout | None = None
         self.list = QListWidget(self)
         for v in versions:
-            when = v.saved_at.astimezone().strftime("%d/%m/%Y %H:%M")
+            when = paris_hms(v.saved_at, date=True, seconds=False)  # Paris, like playback
             text = self.tr("Version {version} — {when} — {who}: {change}").format(
                 version=v.version, when=when, who=v.saved_by, change=v.change)
             item = QListWidgetItem(text)
@@ -267,3 +332,55 @@ class HistoryDialog(QDialog):
         self.restored = self._restore(self._layout_id, int(item.data(Qt.ItemDataRole.UserRole)))
         if self.restored is not None:
             self.accept()
+
+
+class SaveAsDialog(QDialog):
+    """« Enregistrer sous… »: the new layout's name (and, for a supervisor, whether it is
+    shared). A refused name keeps the dialog open with the reason."""
+
+    def __init__(self, name: str, may_share: bool, shared: bool,
+                 save: Callable[[str, bool], Layout | None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("saveAsDialog")
+        self.setWindowTitle(self.tr("Save the layout as"))
+        self._save = save
+        self.saved: Layout | None = None
+        self.name_edit = QLineEdit(name)
+        self.name_edit.setObjectName("saveAsName")
+        self.name_edit.selectAll()
+        self.shared_box = QCheckBox(self.tr("Shared with every operator"))
+        self.shared_box.setChecked(shared)
+        self.shared_box.setVisible(may_share)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("saveAsError")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        buttons = QDialogButtonBox(self)
+        self.save_button = buttons.addButton(self.tr("&Save"),
+                                             QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        column = QVBoxLayout(self)
+        column.addWidget(QLabel(self.tr("Name of the new layout")))
+        column.addWidget(self.name_edit)
+        column.addWidget(self.shared_box)
+        column.addWidget(self.error_label)
+        column.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def submit(self) -> Layout | None:
+        try:
+            saved = self._save(self.name_edit.text(), self.shared_box.isChecked())
+        except CsuWallError as exc:  # a name taken, a right missing: said here, in French
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            self.name_edit.setFocus()
+            return None
+        if saved is None:
+            return None
+        self.saved = saved
+        self.accept()
+        return saved

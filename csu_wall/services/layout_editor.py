@@ -3,11 +3,19 @@
 Each edit is a whole new :class:`Layout` value plus a French description («caméra cam-3 posée
 en case 2»). Undo and redo walk the list; saving (:meth:`LayoutEditor.mark_saved`) makes the
 saved layout the new starting point and forgets the edits, which are by then in the history.
+
+:func:`grid_change` describes a change of grid by its presets' names (« Grille 4×4 → 1+7 »),
+and :func:`check_name` keeps a layout's name unique among those the operator sees (shared
+layouts and their own), so two tabs never carry the same name.
 """
 
 from __future__ import annotations
 
-from csu_wall.core.layout import Layout
+from collections.abc import Iterable
+
+from csu_wall.core.errors import CsuWallError
+from csu_wall.core.layout import Grid, Layout
+from csu_wall.services._layout_diff import grid_name
 
 MAX_UNDO = 500  # edits kept; the oldest are dropped beyond (a supervisor never gets near it)
 
@@ -80,6 +88,38 @@ class LayoutEditor:
     def summary(self) -> str:
         """The edits as one French line, for the ``change`` of a save."""
         return " ; ".join(self.changes())
+
+
+class LayoutNameError(CsuWallError, ValueError):
+    """The name cannot be given to the layout; the message (French) says why."""
+
+
+def grid_change(old: Grid, new: Grid) -> str:
+    """« Grille 4×4 → 3×3 », the grids named as the selector names them."""
+    return f"Grille {grid_name(old)} → {grid_name(new)}"
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def check_name(name: str, existing: Iterable[Layout], *, layout_id: int | None = None) -> str:
+    """The name, tidied, if no other layout in ``existing`` (the shared ones and the
+    operator's: :meth:`LayoutService.list_layouts`) has it, whatever the case and spaces;
+    ``layout_id`` is the layout being renamed (its own name is free). Raises
+    :class:`LayoutNameError` otherwise."""
+    tidy = " ".join(name.split())
+    if not tidy:
+        raise LayoutNameError("Donnez un nom à la disposition.")
+    for other in existing:
+        if other.id is not None and other.id == layout_id:
+            continue
+        if _key(other.name) == _key(tidy):
+            whose = "partagée" if other.shared else "personnelle"
+            raise LayoutNameError(
+                f"Une disposition {whose} s'appelle déjà « {other.name} » : choisissez un "
+                "autre nom.")
+    return tidy
 
 
 def _content(layout: Layout) -> tuple[object, ...]:

@@ -28,13 +28,13 @@
     </message>
     <message>
         <location filename="../../csu_wall/gui/layout_editor.py" line="68"/>
-        <source>&amp;Save layout</source>
-        <translation>&amp;Enregistrer la disposition</translation>
+        <source>&amp;Save</source>
+        <translation>&amp;Enregistrer</translation>
     </message>
     <message>
         <location filename="../../csu_wall/gui/layout_editor.py" line="70"/>
-        <source>Save as &amp;private layout</source>
-        <translation>Enregistrer comme disposition &amp;personnelle</translation>
+        <source>Save &amp;as…</source>
+        <translation>Enregistrer &amp;sous…</translation>
     </message>
     <message>
         <location filename="../../csu_wall/gui/layout_editor.py" line="72"/>
@@ -95,6 +95,16 @@
         <location filename="../../csu_wall/gui/layout_editor.py" line="203"/>
         <source>Version {version} restored as version {new}.</source>
         <translation>Version {version} restaurée comme version {new}.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="204"/>
+        <source>{name} (copy)</source>
+        <translation>{name} (copie)</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="283"/>
+        <source>Shared layouts are changed by supervisors: « Save as… » keeps a copy of your own.</source>
+        <translation>Les dispositions partagées sont modifiées par les superviseurs : « Enregistrer sous… » en garde une copie personnelle.</translation>
     </message>
 </context>
 <context>
@@ -271,8 +281,8 @@
     </message>
     <message>
         <location filename="../../csu_wall/gui/keymap.py" line="95"/>
-        <source>Save as a private layout (edit mode)</source>
-        <translation>Enregistrer comme disposition personnelle (mode édition)</translation>
+        <source>Save as a new layout, under another name (edit mode)</source>
+        <translation>Enregistrer sous un autre nom, comme nouvelle disposition (mode édition)</translation>
     </message>
     <message>
         <location filename="../../csu_wall/gui/keymap.py" line="97"/>
@@ -983,6 +993,29 @@
         <location filename="../../csu_wall/gui/tour_driver.py" line="78"/>
         <source>Pause the tour</source>
         <translation>Mettre la ronde en pause</translation>
+    </message>
+</context>
+<context>
+    <name>SaveAsDialog</name>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="346"/>
+        <source>Save the layout as</source>
+        <translation>Enregistrer la disposition sous</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="352"/>
+        <source>Shared with every operator</source>
+        <translation>Partagée avec tous les opérateurs</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="367"/>
+        <source>Name of the new layout</source>
+        <translation>Nom de la nouvelle disposition</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/layout_editor.py" line="77"/>
+        <source>&amp;Save</source>
+        <translation>&amp;Enregistrer</translation>
     </message>
 </context>
 </TS>

@@ -43,8 +43,7 @@ def test_point4_supervisor_builds_saves_undoes_and_restores_a_shared_layout(
     edit.redo_action.trigger()
     assert wall.layout_value.cameras[2] == cams[2]
     edit.undo_action.trigger()  # keep only two cameras
-    edit.name_edit.setText("Centre-ville")
-    saved = edit.save(private=False)
+    saved = edit.save_as("Centre-ville")  # a new layout: « Enregistrer sous… »
     assert saved is not None and saved.id is not None and saved.shared and saved.version == 1
     assert not edit.editor.dirty and not edit.undo_action.isEnabled()
     assert window.tabs.current_layout() == saved  # its tab is selected
@@ -57,7 +56,7 @@ def test_point4_supervisor_builds_saves_undoes_and_restores_a_shared_layout(
     assert current is not None and current.version == 2 and current.grid.rows == 2
     changes = [e.entry.extra.get("change", "") for e in entries(db, limit=None)
                if e.entry.action is AuditAction.LAYOUT_CHANGE]
-    assert len(changes) == 2 and "Grid 2×2" in changes[1]
+    assert len(changes) == 2 and "Grille 1+5 → 2×2" in changes[1]
     # history: restore version 1 (becomes version 3)
     dialog = edit.show_history()
     assert dialog is not None and dialog.list.count() == 2
@@ -81,7 +80,7 @@ def test_point4_operator_saves_private_layouts_but_not_shared_ones(
     assert not window.layouts.can_edit_shared()
     edit.edit_action.trigger()
     drop(window.wall.tiles[0], "application/x-csu-camera", demo_site.cameras[-1].id)
-    saved = edit.save(private=False)  # a new layout from an operator is private
+    saved = edit.save_as("Ma disposition")  # a new layout from an operator is private
     assert saved is not None and saved.owner == ALICE.id
     shared_copy = window.layouts.save(saved.__class__(
         "Partagée", saved.grid, saved.cameras, commune_id=saved.commune_id, owner=ALICE.id))
@@ -100,10 +99,10 @@ def test_point4_operator_saves_private_layouts_but_not_shared_ones(
     drop(window.wall.tiles[1], "application/x-csu-camera", demo_site.cameras[-2].id)
     assert not edit.save_action.isEnabled()  # Ctrl+S greyed: shared layouts are supervisors'
     assert edit.save_private_action.isEnabled()
-    assert edit.save(private=False) is None
+    assert edit.save() is None
     text, level = window.last_message
     assert level == "error" and "superviseurs" in text
-    copy = edit.save(private=True)  # Ctrl+Shift+S: the same edits as a private copy
+    copy = edit.save_as("Ma copie")  # Ctrl+Shift+S: the same edits as a private copy
     assert copy is not None and copy.owner == ALICE.id and copy.id != shared.id
     assert boss.get(shared.id).version == 1
     window.close()

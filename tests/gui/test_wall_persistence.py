@@ -30,7 +30,7 @@ def test_point8_another_workstation_sharing_the_database_sees_shared_layouts(
     a.edit.set_editing(True)
     a.edit.name_edit.setText("Gare")
     drop(a.wall.tiles[0], "application/x-csu-camera", demo_site.cameras[0].id)
-    shared = a.edit.save(private=False)
+    shared = a.edit.save_as("Gare", shared=True)
     assert shared is not None and shared.shared
     b = open_window(qtbot, make_wall_service, db_b, ALICE, workstation="pupitre-2")
     names = [lay.name for lay in b.tabs.layouts()]
@@ -42,7 +42,7 @@ def test_point8_another_workstation_sharing_the_database_sees_shared_layouts(
     assert b.edit is not None
     b.edit.set_editing(True)
     b.edit.name_edit.setText("Perso")
-    private = b.edit.save(private=True)
+    private = b.edit.save_as("Perso")
     assert private is not None and private.owner == ALICE.id
     a.refresh_tabs()
     assert "Perso" not in [lay.name for lay in a.tabs.layouts()]
