@@ -45,6 +45,9 @@ def test_idle_lock_waits_for_the_takeover(qtbot: QtBot, make_wall_service: WallF
     clock.advance(3600)
     QTest.qWait(200)  # a few idle checks
     assert not controller.locked and window.wall.isVisible()
+    controller.lock(explicit=True)  # Ctrl+L still locks
+    assert controller.locked
+    assert controller.try_unlock("demo", PASSWORD, False) is None and not controller.locked
     controller.suspend_idle(False)  # taken over: counted as activity, the delay starts again
     QTest.qWait(200)
     assert not controller.locked
