@@ -170,7 +170,7 @@ class CommuneWatcher(PollingThread):
                 purge_cache(self._cache_dir, [c.id for c in self._wall.site.cameras_of(
                     commune_id)])
         if back:
-            fresh = load_site(self._db)  # the site file may itself say "attached: false"
+            fresh = load_site(self._db)  # the site file may itself say "attached = false"
             for commune_id in sorted(back):
                 try:
                     attached = fresh is not None and fresh.commune(commune_id).attached

@@ -24,7 +24,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from csu_wall.core.errors import SchemaVersionMismatch, StorageError
-from csu_wall.storage.paths import ensure_private_dir
+from csu_wall.storage.paths import create_private_file, ensure_private_dir, make_private_file
 
 _WRITE = "csu_write"  # execution option: this transaction will write (BEGIN IMMEDIATE)
 _SQLITE_PRAGMAS = (
@@ -94,6 +94,19 @@ def _sqlite_file(url: URL) -> Path | None:
     return path
 
 
+def _private_sqlite(file: Path) -> None:
+    """The database holds password hashes, the audit log and encrypted credentials: its file
+    is created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the same
+    mode), and an existing one readable by others is restricted."""
+    try:
+        create_private_file(file)
+        for path in (file, file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+            if path.exists():
+                make_private_file(path)
+    except PermissionError:
+        return  # a read-only location: SQLite reports it in its own words when it opens
+
+
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Take transaction control from pysqlite so BEGIN IMMEDIATE can be chosen (SQLAlchemy's
     # documented recipe); otherwise a deferred reader that later writes gets SQLITE_BUSY
@@ -154,8 +167,10 @@ def upgrade(url_or_path: str | Path | URL) -> str:
     """Migrate the database to the head revision (creating it if absent); returns the head."""
     url = to_url(url_or_path)
     file = _sqlite_file(url)
-    if file is not None and not file.parent.is_dir():
-        ensure_private_dir(file.parent)
+    if file is not None:
+        if not file.parent.is_dir():
+            ensure_private_dir(file.parent)
+        _private_sqlite(file)
     engine = make_engine(url)
     try:
         found = _current_revision(engine)
@@ -203,6 +218,8 @@ class Database:
                     "créer, ou vérifiez l'option --data-dir ou --database."
                 )
             upgrade(url)
+        if file is not None:
+            _private_sqlite(file)
         engine = make_engine(url)
         try:
             found = _current_revision(engine)

@@ -116,7 +116,7 @@ def test_removing_a_habilitated_commune_is_refused(db: Database) -> None:
     smaller = dataclasses.replace(
         site, communes=site.communes[:2], recorders=site.recorders[:2],
         cameras=tuple(c for c in site.cameras if c.commune_id != "halluin"))
-    with pytest.raises(StorageError, match="Détachez"):
+    with pytest.raises(StorageError, match="attached = false"):
         apply_site(db, smaller, file_name="b.toml", sha256=SHA, applied_by="admin")
     assert load_site(db) == site
 
