@@ -61,8 +61,13 @@ class AccessGate:
             return list(self._habilitations)
 
     def replace_habilitations(self, habilitations: Iterable[Habilitation]) -> None:
+        habs = list(habilitations)
         with self._lock:
-            self._habilitations = list(habilitations)
+            if habs and not any(h.operator_id == self._operator.id for h in habs):
+                # another operator's list (read just before a shift takeover): it could
+                # grant nothing here, and must not take the current operator's away
+                return
+            self._habilitations = habs
 
     def take_over(self, operator: Operator, habilitations: Iterable[Habilitation]) -> None:
         """A shift handover: from now on checks and records are the incoming ``operator``'s,
