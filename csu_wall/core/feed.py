@@ -61,6 +61,11 @@ class TileFeed(Protocol):
     def kind(self) -> StreamKind: ...
 
     @property
+    def recording(self) -> bool:
+        """Recorded video plays on the feed (not live)."""
+        ...
+
+    @property
     def rung(self) -> Rung | None:
         """What the overload ladder lets this tile decode now; None when nothing plays."""
         ...

@@ -46,6 +46,7 @@ class TilePaint(_Base):
         _painted_seq: int
         _age_s: int | None
         _resuming: bool
+        _recording: bool
         _stale_at: float
         _rung: str
         _selected: bool
@@ -119,7 +120,8 @@ class TilePaint(_Base):
 
     def _overlay_state(self) -> tuple[object, ...]:
         """What the overlay depends on; compared on each paint (cheap attribute reads)."""
-        return (self.camera, self.state, self.detail, self._age_s, self._resuming, self._selected,
+        return (self.camera, self.state, self.detail, self._age_s, self._resuming,
+                self._recording, self._selected,
                 self._rung, self._drop_hover, self._touring, self.view is not None)
 
     def _overlay_pixmap(self) -> QPixmap:

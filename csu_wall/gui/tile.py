@@ -85,6 +85,7 @@ class TileWidget(TileInput, TilePaint, QWidget):
         self._visible_sent: bool | None = None
         self._resume_until = 0.0  # shown again after being hidden: resuming until then
         self._resume_from = 0.0  # ... since then: a frame decoded later ends the resumption
+        self._recording = False  # the feed plays recorded video (read with the rung)
         self._resuming = False
         self.on_screen_reported = False  # the wall told the service this tile is on screen
         self._press: QPoint | None = None  # where a left press began (drag or pan)
@@ -196,15 +197,19 @@ class TileWidget(TileInput, TilePaint, QWidget):
             if changed or self._rung_wait <= 0:
                 self._rung_wait = RUNG_EVERY_TICKS
                 rung = rung_text(feed)
-                if rung != self._rung:
+                recording = feed.recording
+                if rung != self._rung or recording != self._recording:
                     self._rung = rung
+                    self._recording = recording
                     changed = True
         age: int | None = None
         resuming = now < self._resume_until
         if resuming != self._resuming:
             self._resuming = resuming
             changed = True
-        if frame is not None and now > self._stale_at and not resuming:
+        # a recording the operator paused holds its picture on purpose: no age, no veil
+        held = self.state is TileState.PAUSED
+        if frame is not None and now > self._stale_at and not resuming and not held:
             age = int(now - frame.decoded_at)
         if age != self._age_s:
             self._age_s = age
@@ -238,6 +243,8 @@ class TileWidget(TileInput, TilePaint, QWidget):
             return QCoreApplication.translate("TileWidget", "resuming…")
         if self.state is TileState.LIVE and self.stale:
             return status_text(TileState.STALLED)
+        if self.state is TileState.LIVE and self._recording:
+            return QCoreApplication.translate("TileWidget", "recorded video")
         return status_text(self.state)
 
     def video_rect(self) -> QRect:
@@ -279,6 +286,7 @@ class TileWidget(TileInput, TilePaint, QWidget):
         return paint_overlay(self, painter)
 
     def _reset_frame(self) -> None:
+        self._recording = False
         self._resume_until = 0.0
         self._resuming = False
         self.on_screen_reported = False

@@ -25,13 +25,14 @@ from csu_wall.media.pool import DecodePool, Decoder
 from csu_wall.media.procpool import ProcessDecodePool
 from csu_wall.media.quality import initial_kind
 from csu_wall.media.redact import route_ffmpeg_logs
-from csu_wall.media.session import StreamSession
+from csu_wall.media.session import DETAIL_CONNECTING, StreamSession
 from csu_wall.media.views import MSG_SNAPSHOT_NO_STREAM, SnapshotRequest, View
 
 log = logging.getLogger(__name__)
 
 StateCallback = Callable[[str, int, TileState, str], None]
 CLOSE_WAIT = 3.0  # s: close() never waits longer for a reader thread
+DETAIL_HELD = "Relecture en pause."
 SWITCH_TIMEOUT = 15.0  # s: a quality switch with no first frame by then is abandoned
 # s: a live tile off the screen keeps its session this long (a maximise and restore, a quick
 # look at another tab come back at the next keyframe), then closes it (no network at all)
@@ -61,6 +62,11 @@ class TileStream:
         self.maximised = False
         self.alarmed = False
         self.choice: StreamChoice | None = None  # asks for the other stream (live only)
+        # A recording held still by the operator (pause, frame step): the tile says
+        # "paused", not "stream frozen", however old its frame; the source's own LIVE
+        # reports wait until it is released.
+        self.held = False
+        self._source_state: tuple[TileState, str] = (TileState.IDLE, "")
         self.masks: tuple[PrivacyMask, ...] = ()
         self._mailbox = mailbox
         self._size = (tile_width(size[0]), max(2, int(size[1])))
@@ -91,6 +97,12 @@ class TileStream:
     @property
     def active(self) -> bool:
         return not self._retired
+
+    @property
+    def recording(self) -> bool:
+        """Recorded video plays (not live)."""
+        source = self._source
+        return source is not None and source.playback_start is not None and self.active
 
     def latest(self) -> Frame | None:
         """The newest frame of what plays now (of this generation or, after a quality
@@ -312,6 +324,7 @@ class MediaEngine:
             handle.choice = choice
             handle.masks = tuple(masks)
             handle._retired = False
+            handle.held = False
             handle._source = source
             handle._session = None
             handle.deferred = not handle._visible
@@ -329,7 +342,7 @@ class MediaEngine:
                 handle._session = session
                 self._sessions[tile_id] = session
                 session.start()
-        self._report(handle, TileState.CONNECTING, "", session)
+        self._report(handle, TileState.CONNECTING, DETAIL_CONNECTING, session)
         if self.controller is not None:
             self.controller.start()
         return handle
@@ -546,6 +559,18 @@ class MediaEngine:
             return session.thread
         return None
 
+    def hold(self, tile_id: str, held: bool) -> None:
+        """A recording paused (or stepped) by the operator: the tile says "paused" until it
+        is released (a live source is never held)."""
+        with self._lock:
+            handle = self._handles.get(tile_id)
+            if handle is None or not handle.active or handle.held == held:
+                return
+            handle.held = held
+            session = self._sessions.get(tile_id)
+            state, detail = handle._source_state
+        self._report(handle, state, detail, session)
+
     def suspend_hidden(self, keep_warm: float) -> list[str]:
         """Close the sessions of live tiles off the screen for longer than ``keep_warm``
         seconds (no network, no decoding); they reconnect when shown. Recordings are kept:
@@ -601,7 +626,7 @@ class MediaEngine:
             handle._session = session
             self._sessions[handle.tile_id] = session
             session.start()
-        self._report(handle, TileState.CONNECTING, "", session)
+        self._report(handle, TileState.CONNECTING, DETAIL_CONNECTING, session)
         if self.controller is not None:
             self.controller.start()
 
@@ -630,6 +655,10 @@ class MediaEngine:
                 session: StreamSession | None) -> None:
         with self._lock:
             current = (handle.active and self._sessions.get(handle.tile_id) is session)
+            if current:
+                handle._source_state = (state, detail)
+                if handle.held and state is TileState.LIVE:
+                    state, detail = TileState.PAUSED, DETAIL_HELD
             changed = current and handle._set_state(state, detail)
             generation = handle.generation
         if not changed or self.on_state is None:

@@ -377,8 +377,10 @@ class ProcStreamDecoder:
                 self._segment = _Segment(needed)
                 self.proc.post(("shm", self.key, self._segment.name,
                                 self._segment.slot_bytes))
+            # the replaced segments are unlinked once a frame shows the decoder process
+            # mapped the new one (unlinked earlier, a process still on its way to map it
+            # could not, and the stream would never show a frame again)
             self.proc.post(("size", self.key, size))
-            self._tidy_segments()
 
     @property
     def view(self) -> View | None:
@@ -522,6 +524,8 @@ class ProcStreamDecoder:
             segment = self._segment
             if name != segment.name or width * height * 4 > segment.slot_bytes:
                 return  # written into a segment replaced meanwhile (a resize)
+            if self._old_segments:
+                self._tidy_segments()  # the process writes into the new one now
             self._seq += 1
             frame = Frame(image=segment.view(slot, width, height), generation=self.generation,
                           seq=self._seq, pts=pts, decoded_at=self._monotonic(),

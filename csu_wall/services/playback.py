@@ -142,6 +142,7 @@ class PlaybackService:
         handle = self._open(tile_id, camera, source)
         if paused and control is None:
             handle.set_paused(True)
+        self.wall.hold(tile_id, paused)
         play = _Play(camera, start_utc, speed, paused, control, self.clock.monotonic(),
                      start_utc if paused and control is None else None, offset,
                      source.recorded)
@@ -172,6 +173,7 @@ class PlaybackService:
             play.paused_at = self._shown(play)
             self._handle(tile_id).set_paused(True)
         play.paused = True
+        self.wall.hold(tile_id, True)
 
     def resume(self, tile_id: str) -> None:
         play = self._play(tile_id)
@@ -185,6 +187,7 @@ class PlaybackService:
             play.started_at = self.clock.monotonic()
             self._handle(tile_id).set_paused(False)
         play.paused = False
+        self.wall.hold(tile_id, False)
 
     def toggle_pause(self, tile_id: str) -> bool:
         """Pause or play; returns True when now paused."""
@@ -202,6 +205,7 @@ class PlaybackService:
             return False
         play.control.step(frames)
         play.paused = True
+        self.wall.hold(tile_id, True)
         return True
 
     async def set_speed(self, tile_id: str, speed: float) -> PlaybackState:

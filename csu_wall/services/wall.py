@@ -154,6 +154,11 @@ class WallService:
             tile_id, _LiveChoice(self, camera), size=feed.size,
             sub_height=camera.profile(StreamKind.SUB).height, masks=camera.masks)
 
+    def hold(self, tile_id: str, held: bool) -> None:
+        """A recording paused or stepped by the operator: the tile says "paused" (not
+        "stream frozen") until it plays again."""
+        self.engine.hold(tile_id, held)
+
     def set_maximised(self, tile_id: str, maximised: bool) -> None:
         """The operator maximised (or restored) the tile: the engine's quality switcher
         gives it the main stream at once (and the ladder steps it down last)."""

@@ -722,6 +722,11 @@
         <translation>reprise…</translation>
     </message>
     <message>
+        <location filename="../../csu_wall/gui/tile.py" line="250"/>
+        <source>recorded video</source>
+        <translation>enregistrement</translation>
+    </message>
+    <message>
         <location filename="../../csu_wall/gui/_tile_overlay.py" line="46"/>
         <source>lost — reconnecting…</source>
         <translation>perdu — reconnexion…</translation>
