@@ -21,7 +21,7 @@ import pytest
 
 from csu_wall.core.errors import RecorderNotSupported
 from csu_wall.core.frames import Frame, TileState
-from csu_wall.core.model import Recorder, StreamKind
+from csu_wall.core.model import Recorder
 from csu_wall.core.ports import RecorderDriver
 from csu_wall.core.security import Habilitation, Operator
 from csu_wall.core.sitefile import load_site
