@@ -312,9 +312,15 @@ class ReplayReader(PacketReader):
                 due = anchor[0] + self._pace(held[0]) - anchor[1]
                 wait = min(wait, max(0.0, due - now))
             if not self._ended and not self._remote_paused and (wait > 0 or not held):
-                # A connection closed without the end said (T, BYE) is lost, not ended:
-                # EOFError goes to the session, which connects again from the image shown.
-                au = client.read_access_unit(wait if held else min(wait, 0.05))
+                try:
+                    au = client.read_access_unit(wait if held else min(wait, 0.05))
+                except EOFError:
+                    # Closed without the end said (T, BYE): where the reader can ask again
+                    # from the image shown (ONVIF, npt), lost unless at the recording's
+                    # announced end; a vendor URL would start over: its end.
+                    if not control.frames or (self.seekable and not self._near_end()):
+                        raise
+                    au, self._ended = None, True
                 if client.bye:
                     self._ended = True
                 if au is not None:
@@ -430,6 +436,11 @@ class ReplayReader(PacketReader):
         # on the tile (a new connection would say "live" at its first image).
         self._play_from(nxt, self.control.speed, after=False)
         return True
+
+    def _near_end(self) -> bool:
+        """The image shown is within a couple of seconds of the end the PLAY reply gave."""
+        hi, shown = self._range[1], self.control.shown
+        return hi is not None and shown is not None and shown.timestamp() >= hi - 2.0
 
     def _silent_gap(self) -> bool:
         """Silence at the end of a recorded span the recorder told, with another after it (a

@@ -194,6 +194,25 @@ def test_end_of_the_recording_says_so_never_stalled(
     assert {TileState.LOST, TileState.STALLED}.isdisjoint(states.states(TILE))
 
 
+def test_connection_cut_mid_replay_goes_on_from_the_image_shown(
+        recording: list[Unit], engine: MediaEngine, states: StateLog) -> None:
+    """TCP closed by the network after 30 units, without T or BYE: not the end — connected
+    again, asked from the image shown, nothing older shown, nothing skipped."""
+    with replay_server(recording, RECORDED_FPS, Modes(cut_after=30)) as srv:
+        control = ReplayControl(at(21.2))  # the playback service's, kept across connections
+        handle = engine.open(TILE, source(srv, at(21.2), control=control), size=(320, 192))
+        shown = Shown(handle)
+        assert shown.until(lambda: shown.frames and shown.last() >= at(21.2) + 45 * FRAME, 20)
+        assert len(srv.methods("DESCRIBE")) == 2  # connected again, once
+        second = srv.plays[1]["asked"]
+        # the image shown when the cut came (30 units from the keyframe at 51.0), not 51.2
+        assert str(second).startswith("clock=20261025T005952.")
+        times = shown.times()
+        assert_never_older(times)
+        assert all(b - a <= 2 * FRAME for a, b in zip(times, times[1:], strict=False)), times
+        assert TileState.ENDED not in states.states(TILE)
+
+
 # -- 3. gaps ------------------------------------------------------------------------------------
 
 def test_gap_is_waited_out_and_shown_without_ending_the_replay(

@@ -56,6 +56,7 @@ class Modes:
     ntp_shift: float = 0.0  # s added to the extension's times (a recorder stamping local time)
     extension: bool = True  # False: plain RTP, no replay extension (a vendor's own playback)
     silent_outside: bool = False  # a time outside: 200 OK without Range, then nothing at all
+    cut_after: int = 0  # the first connection is closed (TCP) after this many units, no BYE
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,8 @@ class _Stream:
         self.halt = threading.Event()
         self.sent_units = threading.Semaphore(0)
         self.closed = False
+        self.units_sent = 0
+        self.play_clock: tuple[float, float] | None = None  # (RTP ticks, recorded time)
 
     # -- output ----------------------------------------------------------------------------
 
@@ -170,6 +173,15 @@ class _Stream:
         """One access unit as RTP packets; flags (C E D T) on each packet, T on the last."""
         rec = self.server.recording
         rtp_ts = int(round((unit.t - rec[0].t) * 90000)) & 0xFFFFFFFF
+        if not self.server.modes.extension:
+            # Plain RTP (a vendor's playback): timestamps run at the playback rate, as
+            # delivered (at ×2 one recorded second takes half a second of RTP time).
+            if self.play_clock is None or unit.t < self.play_clock[1]:
+                self.play_clock = (self.play_clock[0] + 90000 if self.play_clock else 0.0,
+                                   unit.t)
+            base, t0 = self.play_clock
+            rtp_ts = int(round(base + (unit.t - t0) * 90000 / self.speed)) & 0xFFFFFFFF
+            self.play_clock = (base + (unit.t - t0) * 90000 / self.speed, unit.t)
         ntp = unit.t + NTP_EPOCH + self.server.modes.ntp_shift
         secs, frac = int(ntp), int((ntp - int(ntp)) * 2**32) & 0xFFFFFFFF
         payloads: list[bytes] = []
@@ -245,6 +257,14 @@ class _Stream:
             self.send_unit(unit, flags)
             self.idx += 1
             self.sent_units.release()
+            self.units_sent += 1
+            if modes.cut_after and not self.server.cut_done and self.units_sent >= modes.cut_after:
+                self.server.cut_done = True
+                try:
+                    self.sock.shutdown(socket.SHUT_RDWR)  # the network drops the session
+                except OSError:
+                    pass
+                return
             self.server.sent.append((self.cseq, unit.t, flags))
             if nxt is None:
                 if modes.bye_at_end:
@@ -397,6 +417,7 @@ class ReplayServer:
     plays: list[dict[str, object]] = field(default_factory=list)
     sent: list[tuple[int, float, int]] = field(default_factory=list)  # (cseq, time, flags)
     closing: threading.Event = field(default_factory=threading.Event)
+    cut_done: bool = False
 
     @property
     def url(self) -> str:
