@@ -180,8 +180,10 @@ def _dispatch(args: argparse.Namespace, lang: str) -> int:
         print(no_display, file=sys.stderr)
         return 2
     from csu_wall.gui.runner import run_gui
+    from csu_wall.storage import settings
 
-    launcher = composition.AppLauncher(ctx, workstation=socket.gethostname())
+    # the name given at enrolment (workstation enroll --name), unique in the site
+    launcher = composition.AppLauncher(ctx, workstation=settings.workstation_of(ctx.data_dir))
     return run_gui(
         launcher,
         demo=bool(args.demo),

@@ -3,8 +3,9 @@
 Who may run these: IT staff with access to the workstation and its database (at install, the
 first ``user add`` creates the first administrator). The commands do not ask for an operator's
 sign-in: whoever can run them can already write the database. Each change is audited in the
-database's log under ``cli:<system user>`` before it is made. A password is never an argument:
-it is asked twice on a terminal, or read from the first line of standard input otherwise.
+database's log under ``cli:<system user>`` and this workstation's name (its settings). A
+password is never an argument: it is asked twice on a terminal, or read from the first line of
+standard input otherwise.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from csu_wall.core.security import Role
 from csu_wall.services.habilitations import HabilitationService
 from csu_wall.storage import accounts, site_key
 from csu_wall.storage.db import Database
+from csu_wall.storage.settings import workstation_of
 
 _TEXT: dict[str, dict[str, str]] = {
     "user": {"fr": "comptes des opérateurs (personnel informatique)",
@@ -106,8 +108,8 @@ def dispatch(args: argparse.Namespace, paths: Any) -> int | None:
     db = Database.open(paths.database_url, create=True)
     try:
         if command == "user":
-            return _user(args, db)
-        return _habilitation(args, db)
+            return _user(args, db, workstation_of(paths.data_dir))
+        return _habilitation(args, db, workstation_of(paths.data_dir))
     except CsuWallError as exc:
         print(f"csu-wall: {exc}", file=sys.stderr)
         return 1
@@ -119,13 +121,13 @@ def actor() -> str:
     return f"cli:{getpass.getuser()}"[:64]
 
 
-def _audit_user_change(db: Database) -> accounts.ChangeRecord:
+def _audit_user_change(db: Database, ws: str) -> accounts.ChangeRecord:
     """Account changes are audited in their own transaction (refused, before anything is
     written, on a workstation not enrolled in a keyed site)."""
-    return accounts.ChangeRecord(site_key.audit_log(db), actor(), _host())
+    return accounts.ChangeRecord(site_key.audit_log(db), actor(), ws)
 
 
-def _user(args: argparse.Namespace, db: Database) -> int:
+def _user(args: argparse.Namespace, db: Database, ws: str) -> int:
     sub = args.user_command
     if sub == "list":
         return _user_list(db)
@@ -137,7 +139,7 @@ def _user(args: argparse.Namespace, db: Database) -> int:
                 f"Le compte « {login} » existe déjà (voir `csu-wall user list`).")
         password = read_new_password()
         accounts.create_account(db, login, args.name, Role(args.role), password, hasher=hasher,
-                                record=_audit_user_change(db))
+                                record=_audit_user_change(db, ws))
         print(f"Compte « {login} » créé ({args.role}).")
     else:
         if accounts.get_account(db, login) is None:
@@ -145,11 +147,11 @@ def _user(args: argparse.Namespace, db: Database) -> int:
         if sub == "passwd":
             password = read_new_password()
             accounts.set_password(db, login, password, hasher=hasher,
-                                  record=_audit_user_change(db))
+                                  record=_audit_user_change(db, ws))
             print(f"Mot de passe de « {login} » changé.")
         else:
             disabled = sub == "disable"
-            accounts.set_disabled(db, login, disabled, record=_audit_user_change(db))
+            accounts.set_disabled(db, login, disabled, record=_audit_user_change(db, ws))
             print(f"Compte « {login} » {'désactivé' if disabled else 'réactivé'}.")
     if not accounts.has_active_administrator(db):
         print("Attention : aucun compte administrateur actif "
@@ -178,8 +180,8 @@ def _user_list(db: Database) -> int:
     return 0
 
 
-def _habilitation(args: argparse.Namespace, db: Database) -> int:
-    service = HabilitationService(db, site_key.audit_log(db), actor=actor(), workstation=_host())
+def _habilitation(args: argparse.Namespace, db: Database, ws: str) -> int:
+    service = HabilitationService(db, site_key.audit_log(db), actor=actor(), workstation=ws)
     sub = args.habilitation_command
     if sub == "grant":
         start = parse_when(args.valid_from) if args.valid_from else None
@@ -269,9 +271,3 @@ def parse_when(text: str, *, end_of_day: bool = False) -> datetime:
 
 def _local(when: datetime | None) -> str:
     return when.astimezone().strftime("%d/%m/%Y %H:%M") if when else "—"
-
-
-def _host() -> str:
-    import socket
-
-    return socket.gethostname() or "poste"

@@ -28,6 +28,11 @@ _TEXT: dict[str, dict[str, str]] = {
                      "(code d'enrôlement demandé, ou lu sur l'entrée standard)",
                "en": "enrol this workstation: put the site key in the OS keyring (enrolment "
                      "code prompted, or read from standard input)"},
+    "ws_name": {"fr": "nom de ce poste, unique dans le site (ex. pupitre-2) : il figure dans "
+                      "le journal d'audit, les prises de poste et l'état du mur (défaut : le "
+                      "nom d'hôte)",
+                "en": "this workstation's name, unique in the site (e.g. desk-2): recorded in "
+                      "the audit log, shifts and wall state (default: the host name)"},
     "new_site": {"fr": "premier poste : créer la clé de site et afficher le code d'enrôlement",
                  "en": "first workstation: create the site key and print the enrolment code"},
     "cred": {"fr": "identifiants des enregistreurs (chiffrés dans la base)",
@@ -83,6 +88,7 @@ def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser, lang: s
     ws_cmds = ws.add_subparsers(dest="workstation_command", required=True)
     enroll = ws_cmds.add_parser("enroll", help=_t("enroll", lang), parents=common)
     enroll.add_argument("--new-site", action="store_true", help=_t("new_site", lang))
+    enroll.add_argument("--name", metavar="NOM", help=_t("ws_name", lang))
 
     cred = subparsers.add_parser("credentials", help=_t("cred", lang), parents=common)
     cred_cmds = cred.add_subparsers(dest="credentials_command", required=True)
@@ -123,9 +129,9 @@ def dispatch(args: argparse.Namespace, paths: Any) -> int | None:
     db = Database.open(paths.database_url, create=True)
     try:
         if command == "workstation":
-            return _enroll(db, bool(args.new_site), paths)
+            return _enroll_named(db, args, paths)
         if command == "credentials":
-            return _credentials(args, db)
+            return _credentials(args, db, paths)
         if command == "commune":
             return _commune(args, db, paths)
         return _audit(args, db, paths)
@@ -182,7 +188,32 @@ def _keep_anchor(db: Database, paths: Any, anchor_file: Any) -> None:
     anchor_file.in_dir(paths.data_dir).remember(site_key.audit_log(db).anchor())
 
 
-def _credentials(args: argparse.Namespace, db: Database) -> int:
+def _enroll_named(db: Database, args: argparse.Namespace, paths: Any) -> int:
+    """Enrol (:func:`_enroll`) under a name unique in the site, kept in this workstation's
+    settings. The name is checked before anything changes, and registered once enrolled."""
+    from csu_wall.storage import workstations
+    from csu_wall.storage.paths import settings_path
+    from csu_wall.storage.settings import load_settings, save_settings
+
+    where = settings_path(paths.data_dir)
+    settings = load_settings(where)
+    name = workstations.check_name(args.name or settings.workstation_name)
+    token = settings.workstation_token or workstations.new_token()
+    workstations.check_available(db, name, token)
+    code = _enroll(db, bool(args.new_site), paths)
+    workstations.register(db, name, token, hostname=socket.gethostname())
+    save_settings(where, settings.with_(workstation_name=name, workstation_token=token))
+    print(f"Nom du poste : {name} (journal d'audit, prises de poste, état du mur).")
+    return code
+
+
+def _workstation(paths: Any) -> str:
+    from csu_wall.storage.settings import workstation_of
+
+    return workstation_of(paths.data_dir)
+
+
+def _credentials(args: argparse.Namespace, db: Database, paths: Any) -> int:
     from csu_wall.core.security import Operator, Role
     from csu_wall.services.credentials_admin import CredentialAdmin
     from csu_wall.storage.site_repo import load_site
@@ -194,7 +225,7 @@ def _credentials(args: argparse.Namespace, db: Database) -> int:
     # The command line reaches the database directly: whoever runs it administers the site.
     admin_op = Operator(id=actor(), display_name=actor(), role=Role.ADMINISTRATOR)
     admin = CredentialAdmin(db, _audit_log(db), site, operator=admin_op,
-                            workstation=socket.gethostname(),
+                            workstation=_workstation(paths),
                             site_key=lambda: site_key.load_site_key(db))
     recorder_id = args.recorder
     if args.credentials_command == "delete":
@@ -225,7 +256,7 @@ def _credentials(args: argparse.Namespace, db: Database) -> int:
 def _commune(args: argparse.Namespace, db: Database, paths: Any) -> int:
     from csu_wall.services.communes import CommuneService
 
-    service = CommuneService(db, _audit_log(db), actor=actor(), workstation=socket.gethostname(),
+    service = CommuneService(db, _audit_log(db), actor=actor(), workstation=_workstation(paths),
                              cache_dir=paths.cache_dir)
     if args.commune_command == "detach":
         commune, n_creds, n_files = service.detach(args.name)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import socket
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -96,11 +95,12 @@ def _audit(paths: Any, action: AuditAction, recorder: Recorder, detail: str,
     not enrolled in a keyed site, and then nothing is written."""
     from csu_wall.storage import site_key
     from csu_wall.storage.db import Database
+    from csu_wall.storage.settings import workstation_of
 
     db = Database.open(paths.database_url, create=True)
     try:
         site_key.audit_log(db).append(AuditEntry(
-            datetime.now(timezone.utc), socket.gethostname(), _actor(), action,
+            datetime.now(timezone.utc), workstation_of(paths.data_dir), _actor(), action,
             commune_id=recorder.commune_id, detail=detail, extra=extra))
     finally:
         db.close()

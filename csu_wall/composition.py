@@ -46,7 +46,7 @@ from csu_wall.storage.audit_spool import SPOOL_FILE, SpoolingAuditLog
 from csu_wall.storage.changes import ChangeFeed
 from csu_wall.storage.db import Database
 from csu_wall.storage.operators import ensure_operator, habilitations_of
-from csu_wall.storage.settings import SettingsError, load_settings
+from csu_wall.storage.settings import SettingsError, load_settings, workstation_of
 from csu_wall.storage.site_key import SiteKey, load_site_key
 from csu_wall.storage.site_key import audit_log as site_key_audit_log
 from csu_wall.storage.site_repo import apply_site, load_site
@@ -115,7 +115,7 @@ def apply_site_file(paths: Paths, file: Path, *, applied_by: str) -> list[str]:
     db = Database.open(paths.database_url, create=True)
     try:
         apply_site(db, site, file_name=str(file), sha256=site_file_hash(data),
-                   applied_by=applied_by)
+                   applied_by=applied_by, workstation=workstation_of(paths.data_dir))
     finally:
         db.close()
     for w in warnings:

@@ -81,9 +81,11 @@ def test_credential_plays_on_a_second_workstation_until_detached(data_dir: Path,
     read_back[0] = cli()[0]
     not_yet = other_workstation(home2, read_back)
     assert not_yet.returncode != 0 and "pas enrôlé" in not_yet.stderr
-    wrong = other_workstation(home2, cli(*ws2, "workstation", "enroll"), stdin="ABCDE\n")
+    # a second workstation on this same host: its own name (the host name is the first's)
+    wrong = other_workstation(home2, cli(*ws2, "workstation", "enroll", "--name", "poste-2"),
+                              stdin="ABCDE\n")
     assert wrong.returncode == 1 and "incorrect" in wrong.stderr
-    enrolled = other_workstation(home2, cli(*ws2, "workstation", "enroll"),
+    enrolled = other_workstation(home2, cli(*ws2, "workstation", "enroll", "--name", "poste-2"),
                                  stdin=code.group(1) + "\n")
     assert enrolled.returncode == 0, enrolled.stderr
     assert other_workstation(home2, read_back).stdout.strip() == "same"
@@ -92,8 +94,8 @@ def test_credential_plays_on_a_second_workstation_until_detached(data_dir: Path,
     assert detach.returncode == 0, detach.stderr
     assert "1 identifiant" in detach.stdout
     assert other_workstation(home2, read_back).stdout.strip() == "none"
-    assert run("--data-dir", str(data_dir), "credentials", "set", "tcg-nvr1",
-               stdin="x\n").returncode == 0  # the recorder still exists, only detached
+    refused = run("--data-dir", str(data_dir), "credentials", "set", "tcg-nvr1", stdin="x\n")
+    assert refused.returncode == 1 and "est détachée" in refused.stderr  # detached: no new one
 
     db = Database.open(data_dir / "csu-wall.sqlite3")
     try:
@@ -113,9 +115,10 @@ def test_credential_plays_on_a_second_workstation_until_detached(data_dir: Path,
 
     verify = run("--data-dir", str(data_dir), "audit", "verify")
     assert verify.returncode == 0, verify.stderr
-    # The site application (before the key), then the key's creation, two credential changes,
-    # the detach, the second application and the attach: signed from the key on.
-    assert "7 enregistrements (6 signés, 1 non signés)" in verify.stdout
+    # The site application (before the key), then the key's creation, one credential change
+    # (the second, on the detached commune, was refused), the detach, the second application
+    # and the attach: signed from the key on.
+    assert "6 enregistrements (5 signés, 1 non signés)" in verify.stdout
 
 
 def test_audit_verify_reports_the_first_tampered_record(data_dir: Path) -> None:

@@ -165,11 +165,16 @@ class MainWindow(WindowActions, QMainWindow):
         operator = wall_service.operator
         self.operator_label = QLabel(self.tr("Operator: {name}").format(
             name=operator.display_name))
+        # the name given at enrolment (workstation enroll --name), as the audit records it
+        self.workstation_label = QLabel(self.tr("Workstation: {name}").format(
+            name=screens.workstation) if screens is not None else "")
+        self.workstation_label.setObjectName("workstationName")
         self.call_up_label = QLabel()
         self.call_up_label.setObjectName("callUp")
         self.live_label = QLabel()
         self.statusBar().addPermanentWidget(self.call_up_label)
         self.statusBar().addPermanentWidget(self.operator_label)
+        self.statusBar().addPermanentWidget(self.workstation_label)
         self.statusBar().addPermanentWidget(self.live_label)
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(1000)

@@ -39,6 +39,9 @@ class Settings:
     # Idle lock delay of this workstation: 300 s on an operator desk ("pupitre"); None (off)
     # on a wall display PC watched without being touched ("mur").
     idle_lock_seconds: int | None = 300
+    # Set with workstation_name by ``workstation enroll --name``: proves to the site's
+    # register of workstation names (storage.workstations) that the name is this one's.
+    workstation_token: str | None = None
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -51,6 +54,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "language": (str,),
     "last_commune": (str, type(None)),
     "idle_lock_seconds": (int, type(None)),
+    "workstation_token": (str, type(None)),
 }
 
 
@@ -86,6 +90,14 @@ def load_settings(path: Path) -> Settings:
             f"{', '.join(LANGUAGES)}. Corrigez le fichier ; il n'a pas été modifié."
         )
     return settings
+
+
+def workstation_of(data_dir: Path) -> str:
+    """This workstation's name, as its settings say (set at enrolment: ``workstation enroll
+    --name``; the host name until then): what the audit log, shifts and wall state record."""
+    from csu_wall.storage.paths import settings_path
+
+    return load_settings(settings_path(data_dir)).workstation_name
 
 
 def save_settings(path: Path, settings: Settings) -> None:
