@@ -13,6 +13,7 @@ import re
 import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -252,6 +253,53 @@ def check_stream_path(value: str) -> str | None:
     return stream_path(value)[0]
 
 
+# What the generic RTSP driver fills in a playback template (recorders._base.fill_playback):
+# the stream placeholders, and the asked interval's ends as datetimes with a strftime format,
+# in UTC (start, end) or on the recorder's wall clock (start_local, end_local).
+PLAYBACK_TIMES = ("start", "end", "start_local", "end_local")
+PLAYBACK_PLACEHOLDERS = STREAM_PLACEHOLDERS + PLAYBACK_TIMES
+
+
+def check_playback_path(value: str) -> str | None:
+    """A recorder's ``playback`` template: a path or an rtsp URL on ``{host}``, whose
+    placeholders are known and whose times carry a format (``{start:%Y%m%dT%H%M%SZ}``)."""
+    if has_url_credentials(value):
+        return "identifiants dans l'adresse : ils se saisissent dans l'administration"
+    if not value.strip() or any(c.isspace() or not c.isprintable() for c in value):
+        return ("vide, ou espace ou caractère invisible : un chemin ou une URL attendu (ex. "
+                "\"/playback/{channel}?start={start:%Y%m%dT%H%M%SZ}\")")
+    try:
+        fields = [(f, spec) for _, f, spec, _ in string.Formatter().parse(value)
+                  if f is not None]
+    except ValueError:
+        return ("accolade « { » ou « } » seule : les repères s'écrivent {start:%Y%m%dT%H%M%SZ}, "
+                "{channel}… et une accolade littérale se double")
+    for name, spec in fields:
+        if name not in PLAYBACK_PLACEHOLDERS:
+            return (f"repère inconnu « {{{name}}} »"
+                    + suggestion(name, PLAYBACK_PLACEHOLDERS, "repères"))
+        if name in PLAYBACK_TIMES and "%" not in (spec or ""):
+            return (f"« {{{name}}} » sans format d'heure : écrivez par exemple "
+                    f"{{{name}:%Y%m%dT%H%M%SZ}}")
+    if not any(name in ("start", "start_local") for name, _ in fields):
+        return ("aucune heure de début : le modèle doit contenir {start:…} ou "
+                "{start_local:…}")
+    sample = datetime(2026, 10, 25, 0, 59, 30, tzinfo=timezone.utc)
+    try:
+        filled = value.format(**_SAMPLES, start=sample, end=sample, start_local=sample,
+                              end_local=sample)
+    except (ValueError, TypeError, KeyError, IndexError):
+        return "format de repère invalide (ex. {start:%Y%m%dT%H%M%SZ} ou {channel:02d})"
+    if "://" not in filled:
+        return None if filled.startswith("/") else (
+            "ni chemin ni URL : un chemin commence par « / », une URL par rtsp://{host}")
+    parts = urlsplit(filled)
+    if parts.scheme.lower() != "rtsp" or (parts.hostname or "").lower() != _SAMPLE_HOST:
+        return ("une URL de relecture va à l'enregistreur lui-même : rtsp://{host}:{port}/… "
+                "(ou un chemin commençant par « / »)")
+    return None
+
+
 def same_host(literal: str, recorder_host: str) -> bool:
     bare = recorder_host[1:-1] if recorder_host.startswith("[") else recorder_host
     return literal.lower().rstrip(".") == bare.lower().rstrip(".")
@@ -290,6 +338,8 @@ RECORDER = {
     "http_port": _PORT,
     "timezone": Field(str, False, check_timezone, '"Europe/Paris"'),
     "scheme": Field(str, False, check_scheme, '"https"'),
+    "playback": Field(str, False, check_playback_path,
+                      '"/playback/{channel}?start={start:%Y%m%dT%H%M%SZ}"'),
     "tls_pin": Field(str, False, check_tls_pin, '"AB:CD:…"'),
     "session_cap": Field(int, False, check_at_least_one, "64"),
     "username": Field(str, False, check_username, '"viewer"'),

@@ -40,6 +40,9 @@ class Recorder:
     # The HTTP API's (and MJPEG/snapshot encoders') scheme: "http" or "https". A pinned
     # certificate always means HTTPS (never a silent downgrade); the port means nothing.
     scheme: str = "http"
+    # Generic RTSP recorders: the URL template of recorded video (site file ``playback``),
+    # e.g. "/playback/{channel}?start={start:%Y%m%dT%H%M%SZ}"; "" = no playback.
+    playback_path: str = ""
 
 
 @dataclass(frozen=True)

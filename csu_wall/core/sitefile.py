@@ -27,6 +27,10 @@ it into the database. Format::
                               # (a pinned recorder is always spoken to over HTTPS)
     session_cap = 64          # optional (32), at least 1
     username = "viewer"       # optional; a PASSWORD IS NEVER ALLOWED in this file
+    playback = "/playback/{channel}?start={start:%Y%m%dT%H%M%SZ}"
+                              # optional, driver "rtsp": the URL of recorded video; times
+                              # {start:…} {end:…} in UTC, {start_local:…} {end_local:…} on the
+                              # recorder's clock, with a strftime format
 
     [[camera]]                # one block per camera
     id = "tcg-001"            # required, unique
@@ -227,6 +231,8 @@ def _build(c: Checked) -> Site:
                                                    "session_cap", "username", "scheme")
                                  if k in d}
         pin = d.get("tls_pin")
+        if "playback" in d:
+            extra["playback_path"] = d["playback"]
         recorders.append(Recorder(d["id"], d["commune"], d["driver"], d["host"],
                                   tls_pin=pin.upper() if pin else None, **extra))
     cameras = []
@@ -281,6 +287,7 @@ def dump_site(site: Site, header: str = "") -> str:
         out += [f"scheme = {_s(r.scheme)}"] if r.scheme != "http" else []
         out += [f"tls_pin = {_s(r.tls_pin)}"] if r.tls_pin else []
         out += [f"username = {_s(r.username)}"] if r.username else []
+        out += [f"playback = {_s(r.playback_path)}"] if r.playback_path else []
         out.append("")
     for cam in site.cameras:
         out += ["[[camera]]", f"id = {_s(cam.id)}", f"name = {_s(cam.name)}",

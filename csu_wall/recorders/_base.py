@@ -34,12 +34,16 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def fill_template(recorder: Recorder, camera: Camera, template: str, scheme: str) -> str:
+def fill_template(recorder: Recorder, camera: Camera, template: str, scheme: str,
+                  extra: dict[str, object] | None = None) -> str:
     """A profile path or URL template filled in; a bare path gets ``scheme://host:port``.
-    Credentials in it are refused (they live in the encrypted store)."""
+    Credentials in it are refused (they live in the encrypted store). ``extra``: more
+    placeholders (a playback template's times)."""
     port = recorder.rtsp_port if scheme == "rtsp" else recorder.http_port
-    values = {"host": bracket(recorder.host), "port": port, "http_port": recorder.http_port,
-              "rtsp_port": recorder.rtsp_port, "channel": camera.channel}
+    values: dict[str, object] = {"host": bracket(recorder.host), "port": port,
+                                 "http_port": recorder.http_port,
+                                 "rtsp_port": recorder.rtsp_port, "channel": camera.channel,
+                                 **(extra or {})}
     try:
         filled = template.format(**values)
     except (KeyError, IndexError, ValueError) as exc:
@@ -55,6 +59,19 @@ def fill_template(recorder: Recorder, camera: Camera, template: str, scheme: str
     if not filled.startswith("/"):
         filled = "/" + filled
     return f"{scheme}://{bracket(recorder.host)}:{port}{filled}"
+
+
+def fill_playback(recorder: Recorder, camera: Camera, template: str, start_utc: datetime,
+                  end_utc: datetime) -> str:
+    """A recorder's playback template (site file ``playback``) filled in for an interval:
+    ``{start:…}``/``{end:…}`` in UTC, ``{start_local:…}``/``{end_local:…}`` on the recorder's
+    wall clock (its ``timezone``), each with a strftime format."""
+    zone = ZoneInfo(recorder.timezone)
+    times: dict[str, object] = {"start": start_utc.astimezone(timezone.utc),
+                                "end": end_utc.astimezone(timezone.utc),
+                                "start_local": start_utc.astimezone(zone),
+                                "end_local": end_utc.astimezone(zone)}
+    return fill_template(recorder, camera, template, "rtsp", times)
 
 
 def health_of(device_info: Callable[[], tuple[str, str]], answered: str) -> RecorderHealth:

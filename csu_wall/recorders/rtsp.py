@@ -3,22 +3,25 @@
 ``path`` is either a full URL template (``rtsp://{host}:{port}/Streaming/Channels/{channel}01``)
 or a path appended to ``rtsp://host:port``. Credentials are never in the URL: the source names
 them (``recorder:<id>``) and the media layer resolves them just before connecting. Such a
-recorder lists nothing, keeps no recordings csu-wall can reach and has no clock API.
+recorder lists nothing and has no clock API; its recorded video is reachable when the site file
+gives the recorder a ``playback`` template (``/playback/{channel}?start={start:%Y%m%dT%H%M%SZ}``:
+times in UTC, or ``{start_local:…}`` on the recorder's clock), read by our RTSP client.
 """
 
 from __future__ import annotations
 
 import socket
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from csu_wall.core.errors import RecorderNotSupported
 from csu_wall.core.model import Camera, Recorder, StreamKind
 from csu_wall.core.ports import Channel, RecorderHealth, SourceKind, StreamSource
-from csu_wall.recorders._base import credential_ref, fill_template
+from csu_wall.recorders._base import as_utc, credential_ref, fill_playback, fill_template
 
 __all__ = ["GenericRtspDriver", "credential_ref"]
 
 _DEFAULT_PATH = {StreamKind.MAIN: "/{channel}/main", StreamKind.SUB: "/{channel}/sub"}
+PLAYBACK_SPAN = timedelta(hours=1)  # the {end} of a playback template: an hour after the start
 
 
 class GenericRtspDriver:
@@ -48,9 +51,19 @@ class GenericRtspDriver:
 
     def playback_source(self, camera: Camera, start_utc: datetime,
                         speed: float = 1.0) -> StreamSource:
-        raise RecorderNotSupported(
-            f"L'enregistreur {self.recorder.id} (pilote « rtsp ») ne permet pas la relecture "
-            "depuis csu-wall : choisissez le pilote de sa marque, ou utilisez son logiciel.")
+        template = self.recorder.playback_path
+        if not template:
+            raise RecorderNotSupported(
+                f"L'enregistreur {self.recorder.id} (pilote « rtsp ») ne permet pas la "
+                "relecture depuis csu-wall : donnez-lui un modèle « playback » dans le fichier "
+                "de site, choisissez le pilote de sa marque, ou utilisez son logiciel.")
+        start = as_utc(start_utc)
+        url = fill_playback(self.recorder, camera, template, start, start + PLAYBACK_SPAN)
+        return StreamSource(url=url, kind=SourceKind.RTSP_REPLAY, camera_id=camera.id,
+                            recorder_id=self.recorder.id, stream=StreamKind.MAIN,
+                            transport=camera.main.transport or "tcp",
+                            credential_ref=credential_ref(self.recorder),
+                            playback_start=start, speed=speed)
 
     def snapshot(self, camera: Camera) -> bytes:
         raise RecorderNotSupported(
