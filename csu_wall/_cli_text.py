@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import date
 
 TEXTS: dict[str, dict[str, str]] = {
     "description": {
@@ -129,3 +130,17 @@ def non_utf8_argument(args: argparse.Namespace) -> str | None:
             shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             return f"{name} = « {shown} »"
     return None
+
+
+def bounded_date(text: str) -> date:
+    """argparse ``type`` for a calendar day AAAA-MM-JJ between 1970 and 2199: beyond, the
+    value is a typing mistake, and the extremes of ``date`` overflow in date arithmetic."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"date « {text} » invalide : écrivez AAAA-MM-JJ (ex. 2026-03-01)") from None
+    if not 1970 <= day.year <= 2199:
+        raise argparse.ArgumentTypeError(
+            f"date « {text} » hors limites : l'année doit être comprise entre 1970 et 2199")
+    return day

@@ -12,10 +12,11 @@ import argparse
 import getpass
 import socket
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from csu_wall._cli_text import bounded_date
 from csu_wall.core.errors import CsuWallError
 from csu_wall.storage import site_key
 from csu_wall.storage.audit import DbAuditLog
@@ -112,9 +113,9 @@ def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser, lang: s
     a_cmds.add_parser("anchor", help=_t("anchor", lang), parents=common)
     export = a_cmds.add_parser("export", help=_t("export", lang), parents=common)
     export.add_argument("--commune", required=True, help=_t("name", lang))
-    export.add_argument("--from", dest="date_from", required=True, type=date.fromisoformat,
+    export.add_argument("--from", dest="date_from", required=True, type=bounded_date,
                         metavar="DATE", help=_t("from", lang))
-    export.add_argument("--to", dest="date_to", required=True, type=date.fromisoformat,
+    export.add_argument("--to", dest="date_to", required=True, type=bounded_date,
                         metavar="DATE", help=_t("to", lang))
     export.add_argument("--format", choices=("csv", "html", "pdf"), default="csv",
                         help=_t("format", lang))

@@ -191,3 +191,18 @@ def test_site_check_of_bytes_that_are_not_utf8_as_a_subprocess(tmp_path: Path) -
                           timeout=90)
     assert done.returncode == 1
     assert b"non UTF-8" in done.stdout and b"Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("start, end", [("2026-01-01", "9999-12-31"),
+                                        ("0001-01-01", "0001-01-02")])
+def test_audit_export_dates_out_of_range_are_usage_errors(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], start: str, end: str) -> None:
+    site = tmp_path / "site.toml"
+    site.write_text('[site]\nname = "CSU"\n[[commune]]\nid = "halluin"\nname = "Halluin"\n'
+                    'insee = "59279"\n', encoding="utf-8")
+    data = ["--data-dir", str(tmp_path / "d"), "--lang", "fr"]
+    assert run(capsys, *data, "site", "apply", str(site))[0] == 0
+    code, _out, err = run(capsys, *data, "audit", "export", "--commune", "halluin",
+                          "--from", start, "--to", end)
+    assert code == 2
+    assert "hors limites" in err and "Traceback" not in err
