@@ -1,29 +1,47 @@
 """One tile of the wall: paints the newest frame as it is (already at tile size) and says, in
-French, what the stream is doing (the overlay: _tile_overlay.py). It never pulls frames
-itself: the wall's timer calls :meth:`TileWidget.pull`."""
+French, what the stream is doing. It is composed of its picture (:mod:`tile_picture`: frame,
+age, resumption, rung), its overlay (:mod:`tile_overlay`: a value drawn once into a cached
+pixmap) and its digital zoom (:mod:`tile_zoom`). It never pulls frames itself: the wall's
+render loop calls :meth:`TileWidget.pull`."""
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from csu_wall.core.frames import Frame, TileState
 from csu_wall.core.model import Camera
-from csu_wall.gui._tile_input import (
+from csu_wall.gui.tile_overlay import OverlayCache, TileOverlay, rung_text, status_text
+from csu_wall.gui.tile_picture import STALE_AFTER_S, TilePicture
+from csu_wall.gui.tile_zoom import (
     CAMERA_MIME,
     COMMUNE_MIME,
+    DROP_MIMES,
     MAX_ZOOM,
     TILE_MIME,
     ZOOM_STEP,
-    TileInput,
     View,
+    clamp_view,
+    panned_view,
+    zoomed_view,
 )
-from csu_wall.gui._tile_overlay import paint_overlay, rung_text, status_text
-from csu_wall.gui._tile_paint import STALE_AFTER_S, TilePaint
 
 if TYPE_CHECKING:
     from csu_wall.core.feed import TileFeed
@@ -31,16 +49,14 @@ if TYPE_CHECKING:
 __all__ = ["CAMERA_MIME", "COMMUNE_MIME", "MAX_ZOOM", "TILE_MIME", "ZOOM_STEP", "TileWidget",
            "STALE_AFTER_S", "View", "rung_text", "status_text"]
 
-RUNG_EVERY_TICKS = 10  # the ladder moves every second or so: read it every 200 ms
-# A hidden tile decodes nothing; shown again, its decoder waits for the next keyframe. Until
-# a new frame (or this long: a long GOP plus a reconnection), the last frame is "resuming",
-# not "stream frozen": the stream did not stall, the tile was off the screen.
-RESUME_GRACE_S = 6.0
+_BG = QColor(8, 10, 14)
+_STALE_VEIL = QColor(0, 0, 0, 110)
 
 
-class TileWidget(TileInput, TilePaint, QWidget):
-    """Input handling and digital zoom: _tile_input.TileInput; painting: _tile_paint.TilePaint
-    (the overlay's content: _tile_overlay)."""
+class TileWidget(QWidget):
+    """A tile: what plays on it (camera, feed, state), its picture, overlay and zoom, and the
+    operator's input on it (click, double-click, drag to swap or to another wall, pan when
+    zoomed, wheel zoom, context menu, drops from the camera tree)."""
 
     sig_camera_dropped = Signal(str, str)  # tile_id, camera_id
     sig_commune_dropped = Signal(str, str)  # tile_id, commune_id
@@ -62,31 +78,12 @@ class TileWidget(TileInput, TilePaint, QWidget):
         self.detail = ""
         self.frames_painted = 0  # distinct frames painted (tests and the status bar)
         self.view: View | None = None  # digital zoom: the part of the picture shown
-        self._frame: Frame | None = None  # kept alive while a QImage points into it
-        self._qimage: QImage | None = None  # built once per frame in pull(), not per paint
-        self._image_pos = QPoint(0, 0)
-        self._image_covers = False  # the frame covers the whole tile: no background fill
-        self._dpr = 1.0
-        # The overlay (name, status, age, words, focus) is drawn once into a pixmap and
-        # redrawn only when what it shows changes: a paint is then two blits (PEERS/bench:
-        # per-paint text layout was most of the GUI thread's GIL time).
-        self._overlay: QPixmap | None = None
-        self._overlay_key: tuple[object, ...] | None = None
-        self._painted_seq = -1
-        self._age_s: int | None = None  # whole seconds, set once the frame is stale
-        self._rung = ""  # the overload ladder's rung label (HQ / SD / I / pause)
-        self._rung_wait = 0  # pulls left before the rung is read again
-        self._stale_at = 0.0  # monotonic instant the frame on screen becomes stale
-        # the parts of the overlay pixmap that hold something: (where, source rect in px)
-        self._overlay_parts: tuple[tuple[QPoint, QRect], ...] = ()
+        self.picture = TilePicture()
+        self.overlay_cache = OverlayCache()
         self._selected = False
         self._drop_hover = False
         self._touring = False
         self._visible_sent: bool | None = None
-        self._resume_until = 0.0  # shown again after being hidden: resuming until then
-        self._resume_from = 0.0  # ... since then: a frame decoded later ends the resumption
-        self._recording = False  # the feed plays recorded video (read with the rung)
-        self._resuming = False
         self.on_screen_reported = False  # the wall told the service this tile is on screen
         self._press: QPoint | None = None  # where a left press began (drag or pan)
         self._dragging = False
@@ -156,7 +153,9 @@ class TileWidget(TileInput, TilePaint, QWidget):
 
     def physical_size(self) -> tuple[int, int]:
         """Pixel size on the screen (devicePixelRatio applied: high-DPI screens get frames
-        at their physical size); width rounded down to a multiple of 4 (see PEERS)."""
+        at their physical size); width rounded down to a multiple of 4: for other widths
+        PyAV's ``to_ndarray()`` may return padded rows, and a QImage over them paints
+        nothing."""
         dpr = self.devicePixelRatioF()
         width = int(self.width() * dpr) // 4 * 4
         return max(width, 4), max(int(self.height() * dpr), 2)
@@ -167,133 +166,249 @@ class TileWidget(TileInput, TilePaint, QWidget):
         """On or off the screen (hidden tiles cost no decoding). Shown again with an old
         frame, the tile says it resumes until a new frame comes."""
         if self.feed is not None and visible != self._visible_sent:
-            if visible and self._visible_sent is False and self._frame is not None:
-                self._resume_from = time.monotonic() if now is None else now
-                self._resume_until = self._resume_from + RESUME_GRACE_S
+            if visible and self._visible_sent is False:
+                self.picture.shown_again(now)
             self.feed.set_visible(visible)
             self._visible_sent = visible
 
     def pull(self, now: float) -> bool:
-        """Take the newest frame; repaint only when it, the age label or the rung changed.
-
-        Called for every visible tile every 20 ms, mostly finding no new frame: an idle tile
-        returns at once, a playing one reads its mailbox (one lock) and compares the frame
-        object; the rung is read with each new frame and every ``RUNG_EVERY_TICKS``; the age
-        is worked out only once the frame has passed its stale instant."""
-        feed = self.feed
-        frame = self._frame
-        if feed is None and frame is None:
-            return False  # nothing plays: no age, no rung (reset by _reset_frame)
-        changed = False
-        if feed is not None:
-            latest = feed.latest()
-            if latest is not None and latest is not frame:
-                self._set_frame(latest)
-                if latest.decoded_at >= self._resume_from:  # not one decoded before hiding
-                    self._resume_until = 0.0
-                frame = latest
-                changed = True
-            self._rung_wait -= 1
-            if changed or self._rung_wait <= 0:
-                self._rung_wait = RUNG_EVERY_TICKS
-                rung = rung_text(feed)
-                recording = feed.recording
-                if rung != self._rung or recording != self._recording:
-                    self._rung = rung
-                    self._recording = recording
-                    changed = True
-        age: int | None = None
-        resuming = now < self._resume_until
-        if resuming != self._resuming:
-            self._resuming = resuming
-            changed = True
-        # a recording the operator paused holds its picture on purpose: no age, no veil
-        held = self.state is TileState.PAUSED
-        if frame is not None and now > self._stale_at and not resuming and not held:
-            age = int(now - frame.decoded_at)
-        if age != self._age_s:
-            self._age_s = age
-            changed = True
+        """Take the newest frame (:meth:`TilePicture.pull`); repaint only when the frame,
+        the age label or the rung changed."""
+        changed = self.picture.pull(self.feed, now, self.state is TileState.PAUSED,
+                                    (self.width(), self.height()), self.devicePixelRatioF())
         if changed:
             self.update()
         return changed
 
     @property
     def stale(self) -> bool:
-        return self._age_s is not None
+        return self.picture.age_s is not None
 
     @property
     def rung(self) -> str:
         """The rung badge painted now ("" when nothing plays)."""
-        return self._rung
+        return self.picture.rung
 
     @property
     def showing_frame(self) -> bool:
         """A frame of the tile's camera is painted (on-screen intervals start there)."""
-        return self._frame is not None and self.camera is not None
+        return self.picture.frame is not None and self.camera is not None
 
     @property
     def resuming(self) -> bool:
         """Shown again after being hidden, waiting for the next keyframe."""
-        return self._resuming
+        return self.picture.resuming
+
+    @property
+    def _frame(self) -> Frame | None:
+        return self.picture.frame
+
+    @property
+    def _age_s(self) -> int | None:
+        return self.picture.age_s
+
+    def overlay(self) -> TileOverlay:
+        """What the overlay shows now (a value: equal values paint the same pixels)."""
+        picture = self.picture
+        return TileOverlay(
+            camera_name=None if self.camera is None else self.camera.name,
+            state=self.state, detail=self.detail, age_s=picture.age_s,
+            resuming=picture.resuming, recording=picture.recording, selected=self._selected,
+            rung=picture.rung, drop_hover=self._drop_hover, touring=self._touring,
+            zoomed=self.view is not None)
+
+    def _overlay_state(self) -> tuple[object, ...]:
+        return self.overlay().as_tuple()
+
+    @property
+    def _overlay(self) -> QPixmap | None:
+        return self.overlay_cache.pixmap
+
+    @property
+    def _overlay_parts(self) -> tuple[tuple[QPoint, QRect], ...]:
+        return self.overlay_cache.parts
+
+    @_overlay_parts.setter
+    def _overlay_parts(self, parts: tuple[tuple[QPoint, QRect], ...]) -> None:
+        self.overlay_cache.parts = parts
 
     def shown_status(self) -> str:
         """The status words painted now; a stale frame is never called live."""
-        if self._resuming and self.state in (TileState.LIVE, TileState.CONNECTING):
-            return QCoreApplication.translate("TileWidget", "resuming…")
-        if self.state is TileState.LIVE and self.stale:
-            return status_text(TileState.STALLED)
-        if self.state is TileState.LIVE and self._recording:
-            return QCoreApplication.translate("TileWidget", "recorded video")
-        return status_text(self.state)
+        return self.overlay().status_words()
+
+    def age_text(self) -> str:
+        return self.overlay().age_words()
 
     def video_rect(self) -> QRect:
         """Where the video's pixels are painted, in widget coordinates (empty: no frame)."""
-        qimage, frame = self._qimage, self._frame
-        if qimage is None or frame is None:
-            return QRect()
-        dpr = self._dpr or 1.0
-        if self.view is not None and not self._engine_crops():
+        if self.view is not None and self.feed is None and self.picture.frame is not None:
             return self.rect()
-        x, y, w, h = frame.fitted or (0, 0, qimage.width(), qimage.height())
-        rect = QRect(self._image_pos.x() + int(x / dpr), self._image_pos.y() + int(y / dpr),
-                     int(w / dpr), int(h / dpr))
-        return rect.intersected(self.rect())
-
-    def age_text(self) -> str:
-        if self._age_s is None:
-            return ""
-        return QCoreApplication.translate("TileWidget", "{seconds} s ago").format(
-            seconds=self._age_s
-        )
+        return self.picture.video_rect(self.rect())
 
     def current_image(self) -> QImage | None:
         """The frame on screen now (a copy), for a snapshot when the stream has none."""
-        return self._qimage.copy() if self._qimage is not None else None
+        qimage = self.picture.qimage
+        return qimage.copy() if qimage is not None else None
 
-    # -- Qt overrides ----------------------------------------------------------------------
+    # -- digital zoom ----------------------------------------------------------------------
+
+    @property
+    def zoom(self) -> float:
+        return 1.0 if self.view is None else 1.0 / self.view[2]
+
+    def set_view(self, view: View | None) -> None:
+        """Show part of the picture (normalised x, y, w, h), or all of it (None). The engine
+        crops at the source when it can (``TileFeed.set_view``); otherwise the tile scales
+        the part of the frame it has."""
+        view = clamp_view(view)
+        self.view = view
+        if self.feed is not None:
+            self.feed.set_view(view)
+        self.update()
+
+    def zoom_at(self, factor: float, anchor: QPointF) -> None:
+        """Zoom by ``factor`` keeping the picture point under ``anchor`` (widget px) fixed."""
+        self.set_view(zoomed_view(self.view, factor, anchor.x() / max(1, self.width()),
+                                  anchor.y() / max(1, self.height())))
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        """Move the zoomed view by a drag of (dx, dy) widget pixels."""
+        if self.view is not None:
+            self.set_view(panned_view(self.view, dx / max(1, self.width()),
+                                      dy / max(1, self.height())))
+
+    # -- Qt overrides: painting ------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # Hot path (every tile, every frame): no Python work beyond two blits.
+        painter = QPainter(self)
+        picture = self.picture
+        qimage = picture.qimage
+        if qimage is None or not picture.covers or self.view is not None:
+            painter.fillRect(self.rect(), _BG)
+        if qimage is not None:
+            if self.view is not None and self.feed is None:  # no engine to crop: scale
+                x, y, w, h = self.view
+                iw, ih = qimage.width(), qimage.height()
+                painter.drawImage(QRectF(self.rect()), qimage,
+                                  QRectF(x * iw, y * ih, w * iw, h * ih))
+            else:
+                painter.drawImage(picture.pos, qimage)
+            seq = picture.frame.seq  # type: ignore[union-attr]
+            if seq != picture.painted_seq:
+                picture.painted_seq = seq
+                self.frames_painted += 1
+            if picture.age_s is not None:
+                painter.fillRect(self.rect(), _STALE_VEIL)
+        cache = self.overlay_cache
+        pixmap = cache.pixmap_for(self.overlay(), self.rect(), self.devicePixelRatioF(),
+                                  self.font())
+        for pos, source in cache.parts:  # only the parts that hold something
+            painter.drawPixmap(pos, pixmap, source)
+        painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._overlay_key = None
-        if self._frame is not None:
-            self._place_image()
+        self.overlay_cache.invalidate()
+        if self.picture.frame is not None:
+            self.picture.place((self.width(), self.height()))
         if self.feed is not None:
             self.feed.set_size(*self.physical_size())
 
-    def _paint_overlays(self, painter: QPainter) -> list[QRect]:
-        """Paint the overlay; returns the rectangles painted (widget coordinates)."""
-        return paint_overlay(self, painter)
-
     def _reset_frame(self) -> None:
-        self._recording = False
-        self._resume_until = 0.0
-        self._resuming = False
         self.on_screen_reported = False
-        self._frame = None
-        self._qimage = None
-        self._painted_seq = -1
-        self._age_s = None
-        self._rung = ""
-        self._rung_wait = 0
+        self.picture.reset()
         self.update()
+
+    # -- Qt overrides: input ---------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.sig_tile_clicked.emit(self.tile_id)
+        self.sig_interacted.emit(self.tile_id)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position().toPoint()
+            self._dragging = False
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        press = self._press
+        if press is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            return
+        pos = event.position().toPoint()
+        if self.view is not None:  # zoomed: a drag pans
+            self.pan_by(pos.x() - press.x(), pos.y() - press.y())
+            self._press = pos
+            return
+        if (pos - press).manhattanLength() >= _drag_distance() and self.camera is not None:
+            if not self._dragging:
+                self._dragging = True
+                self.setCursor(Qt.CursorShape.ClosedHandCursor)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._dragging and event.button() == Qt.MouseButton.LeftButton:
+            self.unsetCursor()
+            self.sig_drag_released.emit(self.tile_id, event.globalPosition().toPoint())
+        self._press = None
+        self._dragging = False
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.sig_interacted.emit(self.tile_id)
+            self.sig_tile_double_clicked.emit(self.tile_id)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps == 0 or self.camera is None:
+            event.ignore()
+            return
+        self.sig_interacted.emit(self.tile_id)
+        self.zoom_at(ZOOM_STEP ** steps, event.position())
+        event.accept()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        self.sig_tile_clicked.emit(self.tile_id)
+        self.sig_interacted.emit(self.tile_id)
+        self.sig_context_requested.emit(self.tile_id, event.globalPos())
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(event.mimeData().hasFormat(m) for m in DROP_MIMES):
+            event.acceptProposedAction()
+            self._set_drop_hover(True)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if any(event.mimeData().hasFormat(m) for m in DROP_MIMES):
+            event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._set_drop_hover(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._set_drop_hover(False)
+        mime = event.mimeData()
+        for kind in DROP_MIMES:
+            if mime.hasFormat(kind):
+                value = bytes(mime.data(kind).data()).decode("utf-8").strip()
+                break
+        else:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        if not value:
+            return
+        self.sig_interacted.emit(self.tile_id)
+        if kind == CAMERA_MIME:
+            self.sig_camera_dropped.emit(self.tile_id, value)
+        elif kind == COMMUNE_MIME:
+            self.sig_commune_dropped.emit(self.tile_id, value)
+        elif value != self.tile_id:
+            self.sig_tile_dropped.emit(value, self.tile_id)
+
+    def _set_drop_hover(self, on: bool) -> None:
+        if on != self._drop_hover:
+            self._drop_hover = on
+            self.update()
+
+
+def _drag_distance() -> int:
+    return max(4, QApplication.startDragDistance())

@@ -1,8 +1,9 @@
-"""The wall: a :class:`~csu_wall.core.layout.Layout` of tiles and its ONE render timer.
+"""The wall: a :class:`~csu_wall.core.layout.Layout` of tiles, its ONE render loop
+(:mod:`wall_render`), the maximised tile, the keys and mouse on it and its crash-restore state.
 
-Every tick the timer pulls the newest frame of each visible tile's mailbox and repaints only
-the tiles whose frame (or age label) changed. Frames never travel through signals; only state
-changes arrive, through the :class:`StateBridge`.
+Every tick the render loop pulls the newest frame of each visible tile's mailbox and repaints
+only the tiles whose frame (or age label) changed. Frames never travel through signals; only
+state changes arrive, through the :class:`StateBridge`.
 
 Tiles are widgets placed by hand over the layout's cells (spans included). A tile keeps its id
 for as long as it plays a camera: swapping two tiles or switching to another layout that shows
@@ -17,17 +18,23 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
 from csu_wall.core.errors import AccessDenied
 from csu_wall.core.frames import TileState
 from csu_wall.core.layout import Grid, Layout
-from csu_wall.gui._wall_input import WallInput
-from csu_wall.gui._wall_maximise import WallMaximise
-from csu_wall.gui._wall_render import MARGIN, SPACING, WallRender
+from csu_wall.gui._wall_state import layout_from_state, layout_state
 from csu_wall.gui.bridge import StateBridge
 from csu_wall.gui.tile import TileWidget
+from csu_wall.gui.wall_render import (
+    MARGIN,
+    RENDER_INTERVAL_MS,
+    SPACING,
+    RenderLoop,
+    cell_rects,
+    whole_rect,
+)
 
 if TYPE_CHECKING:
     from csu_wall.services.wall import WallService
@@ -36,13 +43,13 @@ log = logging.getLogger(__name__)
 
 __all__ = ["MARGIN", "RENDER_INTERVAL_MS", "SPACING", "WallWidget"]
 
-RENDER_INTERVAL_MS = 20
 _FALLBACK_SIZE = (640, 360)  # before the first layout; the tile's resizeEvent corrects it
+_ARROWS = {Qt.Key.Key_Left: (0, -1), Qt.Key.Key_Right: (0, 1),
+           Qt.Key.Key_Up: (-1, 0), Qt.Key.Key_Down: (1, 0)}
 
 
-class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
-    """Keys and mouse: _wall_input.WallInput; maximise and crash-restore state:
-    _wall_maximise.WallMaximise; tile geometry and render loop: _wall_render.WallRender."""
+class WallWidget(QWidget):
+    """The tiles of a layout, composed with the render loop that feeds them frames."""
 
     # camera_id, TileState value: lets the camera tree show a status icon per camera
     sig_camera_state_changed = Signal(str, str)
@@ -70,9 +77,6 @@ class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.service = service
         self.prefix = prefix
-        self.ticks = 0
-        self._clock = clock
-        self._shown = False
         grid = Grid.uniform(rows, columns)
         self._layout = Layout("—", grid, (None,) * len(grid.cells))
         self._pool: list[TileWidget] = []  # every tile ever made, in creation order
@@ -88,11 +92,11 @@ class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
         bridge.sig_tile_state_changed.connect(
             self._on_tile_state, Qt.ConnectionType.QueuedConnection
         )
-        self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._on_tick)
-        self._timer.start()
+        self.render_loop = RenderLoop(
+            lambda: self._pool, self._on_screen, service, interval_ms=interval_ms,
+            clock=clock, parent=self)
+        self.render_loop.timer.timeout.connect(self._on_tick)
+        self.render_loop.timer.start()
 
     # -- tiles -----------------------------------------------------------------------------
 
@@ -247,13 +251,197 @@ class WallWidget(WallInput, WallMaximise, WallRender, QWidget):
 
     def stop(self) -> None:
         """Stop the render loop (the window is closing)."""
-        self._timer.stop()
+        self.render_loop.timer.stop()
 
-    # -- Qt overrides ----------------------------------------------------------------------
+    # -- render loop -----------------------------------------------------------------------
+
+    @property
+    def ticks(self) -> int:
+        return self.render_loop.ticks
+
+    @property
+    def _timer(self) -> QTimer:
+        return self.render_loop.timer
+
+    @property
+    def _clock(self) -> Callable[[], float]:
+        return self.render_loop.clock
+
+    @_clock.setter
+    def _clock(self, clock: Callable[[], float]) -> None:
+        self.render_loop.clock = clock
+
+    @property
+    def _shown(self) -> bool:
+        return self.render_loop.shown
+
+    def _on_tick(self) -> None:
+        self.render_loop.tick()
+
+    def _on_screen(self) -> bool:
+        return self.isVisible() and not self.window().isMinimized()
+
+    def leave_screen(self) -> None:
+        """Every tile leaves the screen now (the wall is locked, handed over or closed),
+        without waiting for the next tick."""
+        self.render_loop.leave_screen()
+
+    def frames_painted(self) -> dict[str, int]:
+        """Distinct frames painted per tile (tests, status bar)."""
+        return {t.tile_id: t.frames_painted for t in self._cells}
+
+    def live_count(self) -> int:
+        return sum(1 for t in self._cells if t.state is TileState.LIVE and not t.stale)
+
+    def _on_tile_state(self, tile_id: str, state: str, detail: str) -> None:
+        tile = next((t for t in self._pool if t.tile_id == tile_id), None)
+        if tile is None:
+            return  # another wall's tile
+        try:
+            value = TileState(state)
+        except ValueError:
+            log.warning("unknown tile state %r", state)
+            return
+        if tile.apply_state(value, detail) and tile.camera is not None:
+            self.sig_camera_state_changed.emit(tile.camera.id, value.value)
+
+    def _relayout(self) -> None:
+        maximised = self._maximised
+        if maximised is not None:
+            for tile in self._pool:
+                tile.setVisible(tile is maximised)
+            maximised.setGeometry(whole_rect(self.width(), self.height()))
+            return
+        rects = cell_rects(self._layout.grid, self.width(), self.height())
+        for tile, rect in zip(self._cells, rects, strict=True):
+            tile.setGeometry(rect)
+            tile.show()
+        in_use = {id(tile) for tile in self._cells}
+        for tile in self._pool:
+            if id(tile) not in in_use:
+                tile.hide()
+
+    # -- maximise (the service's quality switcher gives a maximised tile the main stream) --
+
+    @property
+    def maximised(self) -> TileWidget | None:
+        return self._maximised
+
+    def toggle_maximise(self, tile_id: str | None = None) -> None:
+        tile = self.tile(tile_id) if tile_id is not None else self._focused
+        if self._maximised is tile:
+            self.restore()
+        else:
+            self.maximise(tile.tile_id)
+
+    def maximise(self, tile_id: str) -> None:
+        """The tile takes the whole wall and asks for the camera's main stream."""
+        self.restore()
+        tile = self.tile(tile_id)
+        self._maximised = tile
+        self.set_focused_tile(tile_id)
+        self._relayout()
+        if tile.feed is not None:
+            self.service.set_maximised(tile_id, True)
+        self.sig_wall_changed.emit()
+
+    def restore(self) -> None:
+        tile = self._maximised
+        if tile is None:
+            return
+        self._maximised = None
+        self._relayout()
+        if tile.feed is not None:
+            self.service.set_maximised(tile.tile_id, False)
+        self.sig_wall_changed.emit()
+
+    # -- crash restore ---------------------------------------------------------------------
+
+    def wall_state(self) -> dict[str, object]:
+        maximised = self._maximised
+        return {
+            "layout": layout_state(self._layout),
+            "focused": self.cell_of(self._focused.tile_id),
+            "maximised": self.cell_of(maximised.tile_id) if maximised is not None else None,
+        }
+
+    def restore_wall_state(self, state: dict[str, object]) -> bool:
+        layout = layout_from_state(state.get("layout"))
+        if layout is None:
+            return False
+        self.set_layout(layout)
+        focused = state.get("focused")
+        if isinstance(focused, int) and 0 <= focused < len(self._cells):
+            self.set_focused_tile(self._cells[focused].tile_id)
+        maximised = state.get("maximised")
+        if isinstance(maximised, int) and 0 <= maximised < len(self._cells):
+            self.maximise(self._cells[maximised].tile_id)
+        return True
+
+    # -- keys and mouse --------------------------------------------------------------------
+
+    def move_focus(self, d_row: int, d_col: int) -> None:
+        """Arrow keys: the neighbouring cell in that direction (spans respected)."""
+        grid = self._layout.grid
+        cell = grid.cells[self.cell_of(self._focused.tile_id)]
+        row = cell.row + (cell.row_span if d_row > 0 else -1 if d_row < 0 else 0)
+        col = cell.col + (cell.col_span if d_col > 0 else -1 if d_col < 0 else 0)
+        index = grid.cell_at(row, col)
+        if index is not None:
+            self.set_focused_tile(self._cells[index].tile_id)
+
+    def swap_with_neighbour(self, d_row: int, d_col: int) -> None:
+        """Ctrl+arrows: the focused tile trades places with its neighbour (focus follows)."""
+        focused = self._focused
+        self.move_focus(d_row, d_col)
+        if self._focused is not focused:
+            self.swap(focused.tile_id, self._focused.tile_id)
+            self.set_focused_tile(focused.tile_id)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Arrows move the focus (Ctrl: swap with the neighbour), Enter maximises, Esc
+        restores."""
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if key in _ARROWS and mods == Qt.KeyboardModifier.NoModifier:
+            self.sig_interacted.emit(self._focused.tile_id)
+            self.move_focus(*_ARROWS[Qt.Key(key)])
+        elif key in _ARROWS and mods == Qt.KeyboardModifier.ControlModifier:
+            self.sig_interacted.emit(self._focused.tile_id)
+            self.swap_with_neighbour(*_ARROWS[Qt.Key(key)])
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.toggle_maximise()
+        elif key == Qt.Key.Key_Escape and self._maximised is not None:
+            self.restore()
+        else:
+            super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._relayout()
+
+    def _on_clicked(self, tile_id: str) -> None:
+        self.set_focused_tile(tile_id)
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+
+    def _on_drag_released(self, tile_id: str, global_pos: QPoint) -> None:
+        """A tile dragged with the mouse and released over another tile: swap them (or,
+        over a tile of another wall window, show the camera there too)."""
+        local = self.mapFromGlobal(global_pos)
+        for tile in self._cells:
+            if tile.isVisible() and tile.geometry().contains(local):
+                if tile.tile_id != tile_id:
+                    self.swap(tile_id, tile.tile_id)
+                return
+        target = QApplication.widgetAt(global_pos)
+        while target is not None and not isinstance(target, TileWidget):
+            target = target.parentWidget()
+        if target is None or target.tile_id == tile_id:
+            return
+        source = self.tile(tile_id)
+        other = target.parentWidget()
+        if isinstance(other, WallWidget) and source.camera is not None:
+            other.open_in_tile(target.tile_id, source.camera.id)
 
     # -- internals -------------------------------------------------------------------------
 
