@@ -29,7 +29,7 @@ from csu_wall.core.security import Operator
 from csu_wall.core.shifts import HandoverReport, Shift
 from csu_wall.gui.bookmark_dialog import PARIS, local_text
 from csu_wall.gui.report_pdf import html_to_pdf
-from csu_wall.gui.shift_dialogs import ShiftApi
+from csu_wall.gui.shift_api import ShiftApi
 from csu_wall.services.handover_report import bookmarks_csv, item_text, to_html
 from csu_wall.services.local_files import private_folder
 
@@ -245,10 +245,6 @@ class HandoverAckDialog(QDialog):
         self.reason_label.setText(reason)
         self.reason_label.setVisible(bool(reason))
         self.take_button.setToolTip(reason)
-
-    def tick_all(self) -> None:
-        for box in self.item_boxes.values():
-            box.setChecked(True)
 
     def acknowledge(self) -> Shift | None:
         keys = [key for key, box in self.item_boxes.items() if box.isChecked()]

@@ -8,8 +8,7 @@ operator's shift; until then the caller keeps the wall hidden.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
-from typing import Protocol
+from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -17,31 +16,12 @@ from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Site
 from csu_wall.core.security import Operator
-from csu_wall.core.shifts import HandoverReport, Shift
+from csu_wall.core.shifts import Shift
 from csu_wall.gui.bookmark_dialog import local_text
+from csu_wall.gui.handover_dialog import HandoverAckDialog
+from csu_wall.gui.shift_api import ShiftApi
 
 log = logging.getLogger(__name__)
-
-
-class ShiftApi(Protocol):
-    """What the GUI uses of :class:`csu_wall.services.shifts.ShiftService`."""
-
-    def current(self) -> Shift | None: ...
-
-    def open(self, operator_id: str, walls: Sequence[str]) -> Shift: ...
-
-    def join(self, shift_id: int, operator_id: str) -> Shift: ...
-
-    def prepare_handover(self, notes: str) -> HandoverReport: ...
-
-    def close_with_handover(self, report: HandoverReport) -> HandoverReport: ...
-
-    def pending_handover(self) -> HandoverReport | None: ...
-
-    def acknowledge(self, handover_id: int, operator_id: str,
-                    acked_keys: Collection[str]) -> Shift: ...
-
-    def operator_names(self, operator_ids: Collection[str]) -> dict[str, str]: ...
 
 
 class ShiftStartDialog(QDialog):
@@ -124,9 +104,6 @@ class ShiftGate(QObject):
     def start(self) -> QDialog | None:
         """Show the right dialog (window-modal), or emit at once when the operator already
         belongs to this workstation's open shift. Returns the dialog shown."""
-        # Imported here: the handover dialog imports ShiftApi from this module.
-        from csu_wall.gui.handover_dialog import HandoverAckDialog
-
         pending = self._shifts.pending_handover()
         dialog: QDialog
         if pending is not None:

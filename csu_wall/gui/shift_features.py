@@ -243,11 +243,7 @@ class ShiftFeatures(QObject):
         self._shift_ready(shift)
 
     def _status(self, text: str, level: str = "info") -> None:
-        status = getattr(self.window, "status_message", None)
-        if callable(status):
-            status(text, level)
-        else:  # until the window offers it: the status bar
-            self.window.statusBar().showMessage(text, 15000)
+        self.window.status_message(text, level)
 
 
 def install_shift_features(

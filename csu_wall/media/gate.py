@@ -35,7 +35,6 @@ StateSink = Callable[[TileState, str], None]
 class _Account:
     """What the recorder answered to one credential (``credential_ref``)."""
 
-    epoch: int = 0  # bumped by credentials_changed
     verified: bool = False  # accepted once since the last change
     refused: bool = False  # answered 401: terminal until the next change
     refusal: str = ""
@@ -73,7 +72,6 @@ class RecorderGate:
         """New credentials for the recorder: refused ones may be probed again (once)."""
         with self._cond:
             for account in self._rec(recorder_id).accounts.values():
-                account.epoch += 1
                 account.verified = account.refused = False
                 account.failure = None
             self._cond.notify_all()

@@ -78,7 +78,6 @@ class StreamSession:
         # Stall watchdog: armed while a network connection is pumping (see ``_overdue``).
         self._watching = False
         self._tripped = False  # latched once the watchdog fired, until the next connection
-        self.stalls = 0  # connections ended by the watchdog
         self.thread = threading.Thread(target=self._run, name=f"csu-media-reader-{tile_id}",
                                        daemon=True)
 
@@ -223,7 +222,6 @@ class StreamSession:
             return
         silent_for = self.clock.monotonic() - self._last_packet_at
         if silent_for >= 0.9 * self.read_timeout:
-            self.stalls += 1
             log.info("tile %s: no packet for %.1f s", self.tile_id, silent_for)
             self._retry(TileState.STALLED, DETAIL_STALLED.format(s=silent_for))
             return

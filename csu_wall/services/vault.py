@@ -52,13 +52,6 @@ class CredentialVault:
         with self._lock:
             return set(self._granted)
 
-    def revoke_commune(self, commune_id: str) -> None:
-        """Forget the grants of a commune's recorders (detach, revocation)."""
-        site = self._gate.site
-        ids = {r.id for r in site.recorders if r.commune_id == commune_id}
-        with self._lock:
-            self._granted -= ids
-
     def __call__(self, ref: str) -> tuple[str, str] | None:
         if not ref.startswith(PREFIX):
             return None

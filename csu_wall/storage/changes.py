@@ -251,11 +251,3 @@ def _close_quietly(conn: Any) -> None:
         conn.close()
     except Exception:  # already broken: nothing to release
         pass
-
-
-if __name__ == "__main__":  # pragma: no cover - benchmark entry point
-    import sys
-
-    from csu_wall.storage.changes_bench import main
-
-    sys.exit(main())

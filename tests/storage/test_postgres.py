@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from csu_wall import app
+from csu_wall.benchmark.changes import measure
 from csu_wall.core.audit import AuditAction, AuditEntry
 from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.errors import SchemaVersionMismatch
@@ -24,7 +25,6 @@ from csu_wall.storage import db as dbmod
 from csu_wall.storage.audit import DbAuditLog, entries
 from csu_wall.storage.audit_spool import SpoolingAuditLog
 from csu_wall.storage.changes import ChangeFeed, DatabaseUnreachable
-from csu_wall.storage.changes_bench import measure
 from csu_wall.storage.db import SCHEMA_VERSION, Database
 from csu_wall.storage.schema import communes
 from csu_wall.storage.schema_shifts import bookmarks

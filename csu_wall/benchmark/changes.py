@@ -1,6 +1,7 @@
-"""How long a new bookmark takes to reach another workstation (issue 6, point 6).
+"""How long a new bookmark takes to reach another workstation through the change feed
+(docs/DESIGN.md §6).
 
-``python -m csu_wall.storage.changes --bench URL [--count N]``: two "workstations" (two
+``python -m csu_wall.benchmark.changes --bench URL [--count N]``: two "workstations" (two
 engines, each with its own :class:`ChangeFeed`) on one database take turns saving a bookmark;
 the delay runs from the start of the writer's transaction to the other's feed callback. The
 bookmarks it writes are deleted at the end.
@@ -78,7 +79,7 @@ def measure(url: str, count: int = 20) -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m csu_wall.storage.changes")
+    parser = argparse.ArgumentParser(prog="python -m csu_wall.benchmark.changes")
     parser.add_argument("--bench", metavar="URL", required=True,
                         help="database URL (postgresql://… or a SQLite file)")
     parser.add_argument("--count", type=int, default=20, help="bookmarks each way")
@@ -92,3 +93,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{statistics.median(ms):.1f} ms, p95 {ms[int(0.95 * (len(ms) - 1))]:.1f} ms, "
           f"max {ms[-1]:.1f} ms")
     return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - benchmark entry point
+    import sys
+
+    sys.exit(main())
