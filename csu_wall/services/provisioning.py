@@ -107,7 +107,8 @@ def _has_content(text: str) -> bool:
     return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
 
 
-def provision(db: Database, path: Path | None, *, applied_by: str) -> Provisioned:
+def provision(db: Database, path: Path | None, *, applied_by: str,
+              workstation: str | None = None) -> Provisioned:
     """Apply the machine site file ``path`` to ``db`` when it is new (see the module doc)."""
     if path is None:
         return Provisioned(Status.ABSENT, None)
@@ -135,7 +136,8 @@ def provision(db: Database, path: Path | None, *, applied_by: str) -> Provisione
     except SiteFileError as exc:
         return _refused(path, digest, tuple(issue.format() for issue in exc.issues))
     try:
-        apply_site(db, site, file_name=str(path), sha256=digest, applied_by=applied_by)
+        apply_site(db, site, file_name=str(path), sha256=digest, applied_by=applied_by,
+                   workstation=workstation)
     except CsuWallError as exc:  # not enrolled, a commune still habilitated: nothing written
         return _refused(path, digest, (f"{path}:0: fichier: non appliqué — {exc}",))
     for w in warnings:
@@ -160,14 +162,15 @@ def at_start(database_url: str, data_dir: Path, *, applied_by: str,
     refused one is reported in the result and the log, and the wall starts on the database's.
     """
     path = site_file if site_file is not None else machine_site_file()
-    db = Database.open(database_url, create=True)
-    try:
-        provisioned = provision(db, path, applied_by=applied_by)
-    finally:
-        db.close()
     try:
         settings = load_settings(storage_paths.settings_path(data_dir))
     except SettingsError as exc:  # never overwritten; the desk defaults meanwhile
         log.warning("user settings unreadable, defaults used: %s", exc)
         settings = Settings()
+    db = Database.open(database_url, create=True)
+    try:  # audited under this workstation's enrolled name
+        provisioned = provision(db, path, applied_by=applied_by,
+                                workstation=settings.workstation_name)
+    finally:
+        db.close()
     return StartConfig(provisioned, settings)
