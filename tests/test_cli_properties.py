@@ -7,7 +7,8 @@ lone surrogates as a non-UTF-8 command line delivers them, random words) to ``si
 ``site apply`` and every subcommand, through ``csu_wall.app.main`` in this process. The
 harness catches only ``SystemExit`` (argparse's way out): any other exception, an internal
 error or one of the project's own errors escaping ``main``, fails the property. Memory is
-measured with tracemalloc per example.
+measured with tracemalloc per example. A few generated cases also run as real subprocesses
+of the installed ``csu-wall``.
 
 Not fed: ``bench`` (a benchmark of minutes), the GUI (no subcommand) and arguments holding
 NUL (a real command line cannot carry one). Path arguments stay inside the test's folder, and
@@ -19,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import subprocess
 import sys
 import tracemalloc
 from collections.abc import Iterator
@@ -30,6 +32,7 @@ from hypothesis import strategies as st
 
 from csu_wall import app
 
+CSU_WALL = str(Path(sys.executable).parent / "csu-wall")
 MEMORY_LIMIT = 500 * 1024 * 1024
 # CSU_WALL_PROPS_NO_SHRINK=1 reports the first failing example as generated (debugging: a
 # shrink of slow examples can take minutes).
@@ -287,3 +290,22 @@ def test_huge_site_files_stay_under_the_memory_limit(
     else:
         data = _valid_site(size // 110)  # about 110 bytes per camera
     _check(workdir, ["site", verb, "site.toml"], data, b"")
+
+
+@pytest.mark.timeout(240)
+@settings(COMMON, max_examples=6)
+@given(case=command())
+def test_a_few_cases_as_real_subprocesses(
+        workdir: Path, case: tuple[list[str], bytes | None, bytes]) -> None:
+    """The same property through the installed command: real argv bytes (lone surrogates
+    become the non-UTF-8 bytes they stand for), real standard streams, the exit status."""
+    argv, site, stdin = case
+    if site is not None:
+        (workdir / "site.toml").write_bytes(site)
+    args = [os.fsencode(a) for a in ["--data-dir", str(workdir / "data"), *argv]]
+    done = subprocess.run(["timeout", "60", CSU_WALL, *args], input=stdin, cwd=workdir,
+                          capture_output=True, timeout=90,
+                          env=dict(os.environ, LANG="fr_FR.UTF-8"))
+    assert done.returncode in (0, 1, 2), (argv, done.returncode, done.stderr[-500:])
+    assert (done.stdout + done.stderr).strip()
+    assert b"Traceback" not in done.stderr, done.stderr[-2000:]
