@@ -1,5 +1,9 @@
 """The main window: communes and cameras on the left, layout tabs over the wall in the centre,
-edit mode, tours, extra screens, and the extension points other features use:
+edit mode, tours, extra screens, and the extension points other features use. It composes
+objects that own their state: the wall (:mod:`wall`), the walls on other screens
+(:mod:`screen_walls`), the tours (:mod:`tour_player`), the crash-restore state
+(:mod:`wall_state_store`), the lock (:mod:`window_lock`), the tile actions
+(:mod:`tile_action_registry`) and its menus (:mod:`window_menus`). Extension points:
 
 - :meth:`MainWindow.register_tile_action` (tile context menu + shortcut on the focused tile),
 - :meth:`MainWindow.add_side_panel` (a dock on the right),
@@ -10,11 +14,12 @@ edit mode, tours, extra screens, and the extension points other features use:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QScreen
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -26,19 +31,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csu_wall.core.layout import Grid, Layout
+from csu_wall.core.layout import Grid, Layout, Tour
 from csu_wall.core.ports import Clock, SystemClock
-from csu_wall.gui._window_actions import WindowActions
-from csu_wall.gui._window_extras import WindowExtras
-from csu_wall.gui._window_menus import build_menus
 from csu_wall.gui.bridge import StateBridge
 from csu_wall.gui.camera_tree import CameraTree
-from csu_wall.gui.keymap import CALL_UP_DELAY_MS, CallUpBuffer
+from csu_wall.gui.keymap import CALL_UP_DELAY_MS, CallUpBuffer, KeymapDialog
 from csu_wall.gui.layout_editor import EditController
 from csu_wall.gui.layout_tabs import LayoutTabs
+from csu_wall.gui.screen_walls import ScreenWalls
+from csu_wall.gui.tile import TileWidget
+from csu_wall.gui.tile_action_registry import TileActionRegistry
 from csu_wall.gui.tile_actions import SnapshotTaker
 from csu_wall.gui.tour_driver import TourDriver
+from csu_wall.gui.tour_player import TourPlayer
 from csu_wall.gui.wall import WallWidget
+from csu_wall.gui.wall_state_store import WallStateStore
+from csu_wall.gui.window_lock import WindowLock
+from csu_wall.gui.window_menus import build_menus
 from csu_wall.services.wall import WallService
 
 if TYPE_CHECKING:
@@ -55,10 +64,11 @@ DEFAULT_GRID = "4×4"
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(10)}
 
 
-class MainWindow(WindowActions, QMainWindow):
-    """Screens, tours, extension points and menu slots: _window_actions.WindowActions."""
+class MainWindow(QMainWindow):
+    """The wall, the camera tree and the layout tabs, composed with the objects that hold
+    the screens, tours, crash-restore state, lock and tile actions."""
 
-    # set by build_menus (gui/_window_menus.py)
+    # set by build_menus (gui/window_menus.py)
     file_menu: QMenu
     view_menu: QMenu
     tile_menu: QMenu
@@ -66,7 +76,7 @@ class MainWindow(WindowActions, QMainWindow):
     tours_menu: QMenu
     screens_menu: QMenu
     saved_tours_menu: QMenu
-    _builtin_tile_actions: list[QAction | None]
+    keymap_dialog: KeymapDialog
 
     def __init__(
         self,
@@ -93,17 +103,9 @@ class MainWindow(WindowActions, QMainWindow):
         self.clock: Clock = clock or SystemClock()
         self.data_dir = data_dir
         self.actions_by_key: dict[str, QAction] = {}
-        self._tile_actions: dict[str, QAction] = {}
         self.side_panels: dict[str, QDockWidget] = {}
-        self.screen_walls: dict[str, ScreenWall] = {}
-        self.tour_drivers: list[TourDriver] = []
         self.tour_manager: TourManagerDialog | None = None  # Tours ▸ Edit tours… (open)
         self.last_message: tuple[str, str] = ("", "info")
-        self.locked = False
-        self.restored_locked = False
-        self._closed = False
-        self._restoring = True
-        self.extras = WindowExtras(self)
         self.setWindowTitle(self.tr("csu-wall — video wall"))
         self.resize(*DEFAULT_SIZE)
 
@@ -112,6 +114,16 @@ class MainWindow(WindowActions, QMainWindow):
         self.tree = CameraTree(wall_service)
         self.wall = WallWidget(wall_service, self.bridge)
         self.tabs = LayoutTabs()
+        self.lock = WindowLock(self._on_lock_changed, self)
+        self.screens = ScreenWalls(wall_service, self.bridge, connect_wall=self._connect_wall,
+                                   default_layout=self.tabs.current_layout,
+                                   changed=self.schedule_save, parent=self)
+        self.store = WallStateStore(self, screens, self.lock, self)
+        self.tours = TourPlayer(wall_service, self.wall, self.clock,
+                                show_layout=self.show_saved_layout,
+                                exists=layouts.exists if layouts is not None else None,
+                                status=self.status_message, parent=self)
+        self.tile_actions = TileActionRegistry(self, self.wall.focused_tile)
         left = QWidget()
         left.setObjectName("leftPanel")
         left_layout = QVBoxLayout(left)
@@ -180,10 +192,6 @@ class MainWindow(WindowActions, QMainWindow):
         self._status_timer.setInterval(1000)
         self._status_timer.timeout.connect(self._refresh_status)
         self._status_timer.start()
-        self._state_timer = QTimer(self)  # coalesces the changes of one event-loop turn
-        self._state_timer.setSingleShot(True)
-        self._state_timer.setInterval(0)
-        self._state_timer.timeout.connect(self.save_state)
 
         self._connect_wall(self.wall)
         self.tree.sig_camera_activated.connect(self.wall.open_in_focused)
@@ -194,7 +202,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.commune_box.currentIndexChanged.connect(self._on_commune_chosen)
         if not self.restore_state() and self.commune_box.count():
             self._on_commune_chosen(self.commune_box.currentIndex())
-        self._restoring = False
+        self.store.restoring = False
 
     # -- communes and layouts --------------------------------------------------------------
 
@@ -219,6 +227,14 @@ class MainWindow(WindowActions, QMainWindow):
             self._on_commune_chosen(index)
         else:
             self.commune_box.setCurrentIndex(index)
+
+    def select_commune_quietly(self, commune_id: str) -> None:
+        """Show ``commune_id`` in the selector without switching the wall (a restore)."""
+        index = self.commune_box.findData(commune_id)
+        if index >= 0:
+            self.commune_box.blockSignals(True)
+            self.commune_box.setCurrentIndex(index)
+            self.commune_box.blockSignals(False)
 
     def current_commune(self) -> str | None:
         value = self.commune_box.currentData()
@@ -258,6 +274,37 @@ class MainWindow(WindowActions, QMainWindow):
             current = next((i for i, lay in enumerate(tabs) if lay.id == select_id), 0)
         self.tabs.set_layouts(tabs, current)
 
+    def select_tab_quietly(self, layout_id: int | None) -> None:
+        """The tabs again, ``layout_id``'s selected, without switching the wall."""
+        self.tabs.blockSignals(True)
+        self.refresh_tabs(select_id=layout_id)
+        self.tabs.blockSignals(False)
+
+    def saved_layout(self, layout_id: int | None) -> Layout | None:
+        """A saved layout by id (None: no such layout any more, or no database)."""
+        if layout_id is None or self.layouts is None:
+            return None
+        try:
+            return self.layouts.get(layout_id)
+        except Exception:
+            log.warning("layout %s is gone", layout_id)
+            return None
+
+    def show_saved_layout(self, layout_id: int) -> None:
+        """Show a saved layout: its tab when it has one, else on the wall alone (another
+        commune's layout in a layout tour)."""
+        index = self.tabs.index_of(layout_id)
+        if index < 0:
+            layout = self.saved_layout(layout_id)
+            if layout is None:
+                return
+            self.select_tab_quietly(layout_id)
+            index = self.tabs.index_of(layout_id)
+            if index < 0:
+                self.wall.set_layout(layout)
+                return
+        self.tabs.select(index)
+
     def _stored_layout(self) -> Layout | None:
         return self.tabs.current_layout()
 
@@ -268,9 +315,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.schedule_save()
 
     def _on_layout_saved(self, layout: Layout) -> None:
-        self.tabs.blockSignals(True)
-        self.refresh_tabs(select_id=layout.id)
-        self.tabs.blockSignals(False)
+        self.select_tab_quietly(layout.id)
         self.schedule_save()
 
     # -- call-up and keys ------------------------------------------------------------------
@@ -334,16 +379,12 @@ class MainWindow(WindowActions, QMainWindow):
 
     def shutdown(self) -> None:
         """Stop rendering and every stream. Idempotent (close and aboutToQuit both call it)."""
-        if self._closed:
+        if self.store.closed:
             return
-        self.save_state()
-        self._closed = True
+        self.store.close()
         self._status_timer.stop()
-        self._state_timer.stop()
-        self.extras.stop_tours(restore=False)  # closing: no camera opened again
-        for screen_wall in list(self.screen_walls.values()):
-            screen_wall.shutdown()
-            screen_wall.close()
+        self.tours.stop_all(restore=False)  # closing: no camera opened again
+        self.screens.shutdown()
         self.wall.stop()
         self.snapshots.wait(2.0)
         self.service.shutdown()
@@ -351,3 +392,150 @@ class MainWindow(WindowActions, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         event.accept()
+
+    # -- screens, crash-restore state, lock ------------------------------------------------
+
+    @property
+    def screen_walls(self) -> dict[str, ScreenWall]:
+        return self.screens.walls
+
+    def open_screen_wall(self, screen: QScreen, layout: Layout | None = None) -> ScreenWall:
+        return self.screens.open(screen, layout)
+
+    def schedule_save(self) -> None:
+        self.store.schedule()
+
+    def save_state(self) -> None:
+        """Written on every change (coalesced per event-loop turn) so that after a crash the
+        wall comes back as it was."""
+        self.store.save()
+
+    def restore_state(self) -> bool:
+        return self.store.restore()
+
+    def wall_state(self) -> dict[str, object]:
+        return self.store.state()
+
+    @property
+    def locked(self) -> bool:
+        return self.lock.locked
+
+    @property
+    def restored_locked(self) -> bool:
+        return self.lock.restored_locked
+
+    def attach_lock(self, controller: Any) -> None:
+        """Follow the workstation lock (a LockController): screen walls hide with the main
+        one, the state remembers it, and a wall that was locked when it stopped comes back
+        locked."""
+        self.lock.attach(controller)
+
+    def _on_lock_changed(self, locked: bool) -> None:
+        self.screens.set_hidden(locked)
+        self.save_state()
+
+    # -- tours -----------------------------------------------------------------------------
+
+    @property
+    def tour_drivers(self) -> list[TourDriver]:
+        return self.tours.drivers
+
+    def play_tour(self, tour: Tour) -> TourDriver:
+        return self.tours.play(tour)
+
+    def toggle_tile_tour(self) -> TourDriver | None:
+        return self.tours.toggle_tile_tour(self.current_commune())
+
+    def toggle_layout_tour(self) -> TourDriver | None:
+        return self.tours.toggle_layout_tour(self.tabs.layouts())
+
+    def stop_tours(self) -> None:
+        self.tours.stop_all()
+
+    def tour_interacted(self, tile_id: str) -> None:
+        self.tours.interacted(tile_id)
+
+    def fill_saved_tours_menu(self) -> None:
+        tours = self.tour_service.list_tours() if self.tour_service is not None else []
+        self.tours.fill_menu(self.saved_tours_menu, tours)
+
+    # -- extension points ------------------------------------------------------------------
+
+    def register_tile_action(self, key: str, text: str, shortcut: str | None,
+                             callback: Callable[[TileWidget], object]) -> QAction:
+        """Add an action to every tile's context menu (and the Tile menu), with a keyboard
+        shortcut acting on the focused tile. Registering a key again replaces it."""
+        return self.tile_actions.register(key, text, shortcut, callback)
+
+    @property
+    def _tile_actions(self) -> dict[str, QAction]:
+        return self.tile_actions.registered
+
+    def build_tile_menu(self, tile: TileWidget) -> QMenu:
+        return self.tile_actions.menu(tile)
+
+    def add_side_panel(self, key: str, title: str, widget: QWidget) -> QDockWidget:
+        """A panel docked on the right (shift log, bookmarks, playback…), listed in View."""
+        dock = self.side_panels.get(key)
+        if dock is None:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"panel-{key}")
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.view_menu.addAction(dock.toggleViewAction())
+            self.side_panels[key] = dock
+        dock.setWindowTitle(title)
+        dock.setWidget(widget)
+        dock.show()
+        return dock
+
+    def status_message(self, text: str, level: str = "info") -> None:
+        """Tell the operator something (French text); errors stay until the next message."""
+        self.last_message = (text, level)
+        bar = self.statusBar()
+        bar.setProperty("level", level)
+        bar.style().unpolish(bar)
+        bar.style().polish(bar)
+        bar.showMessage(text, 0 if level == "error" else 10_000)
+        if level == "error":
+            log.info("shown to the operator: %s", text)
+
+    # -- menu slots (built by window_menus.build_menus) ------------------------------------
+
+    def show_keymap(self) -> KeymapDialog:
+        dialog = KeymapDialog(self.tile_actions.keymap_rows(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.keymap_dialog = dialog
+        return dialog
+
+    def _on_context_requested(self, tile_id: str, pos: object) -> None:
+        wall = self.sender()
+        if isinstance(wall, WallWidget) and wall is not self.wall:
+            return  # screen walls: the menu of the main window's focused tile only
+        menu = self.build_tile_menu(self.wall.tile(tile_id))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(pos)  # type: ignore[arg-type]
+
+    def popup_focused_menu(self) -> None:
+        tile = self.wall.focused_tile()
+        menu = self.build_tile_menu(tile)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(tile.mapToGlobal(tile.rect().center()))
+
+    def zoom_focused(self, factor: float) -> None:
+        tile = self.wall.focused_tile()
+        tile.zoom_at(factor, tile.rect().center().toPointF())
+
+    def focus_search(self) -> None:
+        self.tree.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.tree.search.selectAll()
+
+    def focus_wall(self) -> None:
+        self.wall.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+        self.schedule_save()

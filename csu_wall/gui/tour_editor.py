@@ -9,7 +9,7 @@ change what, they show the service's French refusal and keep what the operator t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -35,8 +35,9 @@ from csu_wall.core.errors import CsuWallError
 from csu_wall.core.layout import Tour, TourKind
 
 if TYPE_CHECKING:
-    from csu_wall.gui.main_window import MainWindow
+    from csu_wall.services.layouts import LayoutService
     from csu_wall.services.tours import TourService
+    from csu_wall.services.wall import WallService
 
 Choice = tuple[str, str]  # item (camera id, or layout id as text), label shown
 _ITEM = Qt.ItemDataRole.UserRole
@@ -277,7 +278,19 @@ def _entry(item: str, label: str) -> QListWidgetItem:
     return entry
 
 
-def tour_choices(w: MainWindow) -> dict[TourKind, list[Choice]]:
+class TourHost(Protocol):
+    """What the tour editor uses of the main window."""
+
+    service: WallService
+    layouts: LayoutService | None
+    tour_service: TourService | None
+    tour_manager: TourManagerDialog | None
+
+    def status_message(self, text: str, level: str = "info") -> None: ...
+    def play_tour(self, tour: Tour) -> object: ...
+
+
+def tour_choices(w: TourHost) -> dict[TourKind, list[Choice]]:
     """Every camera of the site (by commune) and every saved layout this operator may open."""
     site = w.service.site
     communes = {c.id: c.name for c in site.communes}
@@ -290,7 +303,7 @@ def tour_choices(w: MainWindow) -> dict[TourKind, list[Choice]]:
     return {TourKind.TILE: cameras, TourKind.LAYOUT: layouts}
 
 
-def show_tour_manager(w: MainWindow) -> TourManagerDialog | None:
+def show_tour_manager(w: TourHost) -> TourManagerDialog | None:
     """The Tours ▸ Edit tours… action: None (and a status message) without a database."""
     service = w.tour_service
     if service is None:
@@ -298,7 +311,7 @@ def show_tour_manager(w: MainWindow) -> TourManagerDialog | None:
             "MainWindow", "Tours are saved in the database: none is connected."), "warning")
         return None
     dialog = TourManagerDialog(service, lambda: tour_choices(w), service.operator.id,
-                               w.play_tour, w)
+                               w.play_tour, w if isinstance(w, QWidget) else None)
     dialog.open()
     w.tour_manager = dialog
     return dialog

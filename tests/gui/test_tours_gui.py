@@ -72,7 +72,7 @@ def test_point5_layout_tour_cycles_saved_layouts_from_the_database(
     tour = window.tour_service.save(Tour("Ronde", TourKind.LAYOUT, (str(one.id), str(two.id)),
                                          dwell_seconds=5))
     window.refresh_tabs()
-    window.extras._fill_tours_menu()
+    window.fill_saved_tours_menu()
     action = next(a for a in window.saved_tours_menu.actions() if a.text() == "Ronde")
     action.trigger()
     driver = window.tour_drivers[-1]

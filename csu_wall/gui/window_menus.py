@@ -4,23 +4,59 @@ key from the keymap (gui/keymap.py), so the menus, the shortcuts and the help li
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol, cast
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from csu_wall.gui._resources import icon
-from csu_wall.gui.keymap import binding
+from csu_wall.gui.keymap import KeymapDialog, binding
+from csu_wall.gui.layout_editor import EditController
+from csu_wall.gui.layout_tabs import LayoutTabs
 from csu_wall.gui.quit_guard import ask_before_quit
-from csu_wall.gui.tour_editor import show_tour_manager
+from csu_wall.gui.screen_walls import ScreenWalls
+from csu_wall.gui.tile_action_registry import TileActionRegistry
+from csu_wall.gui.tile_actions import SnapshotTaker
+from csu_wall.gui.tour_driver import TourDriver
+from csu_wall.gui.tour_editor import TourHost, show_tour_manager
+from csu_wall.gui.wall import WallWidget
 
-if TYPE_CHECKING:
-    from csu_wall.gui.main_window import MainWindow
+
+class MenuHost(TourHost, Protocol):
+    """What the menus use of the main window (a QMainWindow besides)."""
+
+    wall: WallWidget
+    tabs: LayoutTabs
+    edit: EditController | None
+    snapshots: SnapshotTaker
+    screens: ScreenWalls
+    tile_actions: TileActionRegistry
+    actions_by_key: dict[str, QAction]
+    file_menu: QMenu
+    view_menu: QMenu
+    tile_menu: QMenu
+    layout_menu: QMenu
+    tours_menu: QMenu
+    screens_menu: QMenu
+    saved_tours_menu: QMenu
+
+    def fill_saved_tours_menu(self) -> None: ...
+    def focus_search(self) -> None: ...
+    def focus_wall(self) -> None: ...
+    def popup_focused_menu(self) -> None: ...
+    def zoom_focused(self, factor: float) -> None: ...
+    def show_keymap(self) -> KeymapDialog: ...
+    def stop_tours(self) -> None: ...
+    def toggle_full_screen(self) -> None: ...
+    def toggle_tile_tour(self) -> TourDriver | None: ...
+    def toggle_layout_tour(self) -> TourDriver | None: ...
 
 
-def _action(w: MainWindow, key: str, text: str, slot: Callable[[], object], *,
+def _action(w: MenuHost, key: str, text: str, slot: Callable[[], object], *,
             icon_name: str | None = None, on_wall: bool = False) -> QAction:
-    action = QAction(text, w)
+    window = cast(QMainWindow, w)
+    action = QAction(text, window)
     action.setObjectName(f"{key}Action")
     keys = binding(key).keys
     if keys:
@@ -31,24 +67,25 @@ def _action(w: MainWindow, key: str, text: str, slot: Callable[[], object], *,
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         w.wall.addAction(action)
     else:
-        w.addAction(action)
+        window.addAction(action)
     action.triggered.connect(slot)
     w.actions_by_key[key] = action
     return action
 
 
-def build_menus(w: MainWindow) -> None:
+def build_menus(w: MenuHost) -> None:
     """The menu bar; every action also carries its key from the keymap."""
-    bar = w.menuBar()
+    window = cast(QMainWindow, w)
+    bar = window.menuBar()
     w.file_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&File"))
     w.file_menu.addAction(_action(
         w, "quit", QCoreApplication.translate("MainWindow", "&Quit"),
-        lambda: ask_before_quit(w)))
+        lambda: ask_before_quit(window)))
 
     view = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
     for key, text, slot in (
         ("search", QCoreApplication.translate("MainWindow", "&Search a camera"),
-         w._focus_search),
+         w.focus_search),
         ("wall_focus", QCoreApplication.translate("MainWindow", "Keyboard on the &wall"),
          w.focus_wall),
         ("next_layout", QCoreApplication.translate("MainWindow", "&Next layout"),
@@ -61,18 +98,19 @@ def build_menus(w: MainWindow) -> None:
         view.addAction(_action(w, key, text, slot))
     w.screens_menu = view.addMenu(icon("screen"), QCoreApplication.translate(
         "MainWindow", "Wall on &another screen"))
-    w.screens_menu.aboutToShow.connect(w.extras._fill_screens_menu)
+    w.screens_menu.aboutToShow.connect(
+        lambda: w.screens.fill_menu(w.screens_menu, window.screen()))
     view.addSeparator()
     w.view_menu = view
 
     tile = bar.addMenu(QCoreApplication.translate("MainWindow", "&Tile"))
     wall = w.wall
-    w._builtin_tile_actions = [
+    w.tile_actions.builtin = [
         _maximise_action(w),
         _action(w, "zoom_in", QCoreApplication.translate("MainWindow", "Zoom &in"),
-                lambda: w._zoom(1.25), on_wall=True),
+                lambda: w.zoom_focused(1.25), on_wall=True),
         _action(w, "zoom_out", QCoreApplication.translate("MainWindow", "Zoom &out"),
-                lambda: w._zoom(0.8), on_wall=True),
+                lambda: w.zoom_focused(0.8), on_wall=True),
         _action(w, "zoom_reset", QCoreApplication.translate("MainWindow", "&Whole picture"),
                 lambda: wall.focused_tile().set_view(None), on_wall=True),
         None,
@@ -87,14 +125,15 @@ def build_menus(w: MainWindow) -> None:
                 lambda: wall.close_tile(wall.focused_tile().tile_id), on_wall=True),
     ]
     _action(w, "tile_menu", QCoreApplication.translate("MainWindow", "Tile &menu"),
-            w._popup_focused_menu, on_wall=True)
-    for action in w._builtin_tile_actions:
+            w.popup_focused_menu, on_wall=True)
+    for action in w.tile_actions.builtin:
         if action is None:
             tile.addSeparator()
         else:
             tile.addAction(action)
     tile.addSeparator()  # then the actions other features register
     w.tile_menu = tile
+    w.tile_actions.tile_menu = tile
 
     w.layout_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Layouts"))
     if w.edit is not None:
@@ -102,7 +141,7 @@ def build_menus(w: MainWindow) -> None:
         for act in (edit.edit_action, edit.new_action, edit.undo_action, edit.redo_action,
                     edit.save_action, edit.save_private_action, edit.history_action):
             w.layout_menu.addAction(act)
-            w.addAction(act)
+            window.addAction(act)
 
     tours = bar.addMenu(QCoreApplication.translate("MainWindow", "T&ours"))
     tours.addAction(w.actions_by_key["tile_tour"])
@@ -110,7 +149,7 @@ def build_menus(w: MainWindow) -> None:
         "MainWindow", "Tour of the &layout tabs"), w.toggle_layout_tour, icon_name="tour"))
     w.saved_tours_menu = tours.addMenu(QCoreApplication.translate("MainWindow",
                                                                   "&Saved tours"))
-    w.saved_tours_menu.aboutToShow.connect(w.extras._fill_tours_menu)
+    w.saved_tours_menu.aboutToShow.connect(w.fill_saved_tours_menu)
     tours.addAction(_action(w, "edit_tours", QCoreApplication.translate(
         "MainWindow", "&Edit tours…"), lambda: show_tour_manager(w), icon_name="tour"))
     tours.addAction(_stop_tours_action(w))
@@ -121,17 +160,18 @@ def build_menus(w: MainWindow) -> None:
         "MainWindow", "&Keyboard shortcuts"), w.show_keymap, icon_name="keyboard"))
 
 
-def _maximise_action(w: MainWindow) -> QAction:
+def _maximise_action(w: MenuHost) -> QAction:
     action = QAction(icon("maximise"), QCoreApplication.translate(
-        "MainWindow", "&Maximise / restore"), w)
+        "MainWindow", "&Maximise / restore"), cast(QMainWindow, w))
     action.setObjectName("maximiseAction")
     action.triggered.connect(lambda: w.wall.toggle_maximise())
     w.actions_by_key["maximise"] = action
     return action
 
 
-def _stop_tours_action(w: MainWindow) -> QAction:
-    action = QAction(QCoreApplication.translate("MainWindow", "S&top every tour"), w)
+def _stop_tours_action(w: MenuHost) -> QAction:
+    action = QAction(QCoreApplication.translate("MainWindow", "S&top every tour"),
+                     cast(QMainWindow, w))
     action.setObjectName("stopToursAction")
     action.triggered.connect(w.stop_tours)
     w.actions_by_key["stop_tours"] = action
