@@ -126,8 +126,9 @@ def apply_site_file(paths: Paths, file: Path, *, applied_by: str) -> list[str]:
 
 @dataclass
 class WallFeatures:
-    """The services a wall's window needs besides the wall itself (issues 4–7), and the
-    threads that run for it; stopped with the wall, before its database closes."""
+    """The services a wall's window needs besides the wall itself (layouts, tours, shifts,
+    bookmarks, playback), and the threads that run for it; stopped with the wall, before its
+    database closes."""
 
     site: Site
     layouts: LayoutService

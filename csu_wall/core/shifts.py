@@ -1,4 +1,4 @@
-"""Shifts, incident bookmarks and handovers (issue 6): the values the services exchange.
+"""Shifts, incident bookmarks and handovers: the values the services exchange.
 
 Frozen dataclasses; times are aware UTC datetimes. A bookmark's snapshot bytes are not part of
 the value (``has_snapshot`` says whether one is stored): the panel lists many bookmarks and

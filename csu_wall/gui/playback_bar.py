@@ -1,4 +1,4 @@
-"""The playback bar: recorded video on the focused tile (issue 7, point 4).
+"""The playback bar: recorded video on the focused tile.
 
 A date-time picker in Europe/Paris (UTC inside), −60 s / −10 s jumps, a timeline with the
 camera's bookmarks, play/pause, one-frame step, speed ×1/×2/×4, back to live, the time shown

@@ -111,13 +111,13 @@ class _Session:
         if self.lock is not None:
             self.lock.stop()
             self.lock = None
-        # Layouts, screens, tours, data folder (issue 4): given by the launcher when it can.
+        # Layouts, screens, tours, data folder: given by the launcher when it can.
         extras = getattr(self.launcher, "wall_extras", None)
         options = extras(service) if callable(extras) else {}
         window = MainWindow(service, demo=demo, bridge=self.bridge, **options)
         RevocationView(window.wall, self.bridge)
         # Playback, shifts and bookmarks, database banner, credentials, other workstations'
-        # changes (issues 5–7): installed by the launcher when it has them.
+        # changes: installed by the launcher when it has them.
         decorate = getattr(self.launcher, "decorate_window", None)
         if callable(decorate):
             decorate(window, service, on_handed_over=self._after_handover)

@@ -1,4 +1,4 @@
-"""Saved tours from the GUI (issue 4, point 5): a list of the tours this operator may see
+"""Saved tours from the GUI: a list of the tours this operator may see
 (:class:`TourManagerDialog`) and one tour's editor (:class:`TourEditDialog`: name, kind, steps
 picked from the cameras or the saved layouts, dwell, shared or private).
 

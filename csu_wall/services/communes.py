@@ -1,4 +1,4 @@
-"""Detaching a commune and attaching it again (issue "security", point 3; DESIGN §7).
+"""Detaching a commune and attaching it again (docs/DESIGN.md §7).
 
 One administrator action: the detach is audited first (refused if the audit cannot be
 written), then recorded in the database with the commune's credentials deleted (every

@@ -1,4 +1,4 @@
-"""Wall layouts as operators and supervisors use them (issue 4, points 1, 4 and 8).
+"""Wall layouts as operators and supervisors use them.
 
 Every operator sees the shared layouts and their own private ones. Supervisors and
 administrators build shared layouts; an operator may keep private ones. Each save is a new

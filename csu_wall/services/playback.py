@@ -1,4 +1,4 @@
-"""Recorded video on a wall tile: from live to a chosen UTC time and back (issue 7, point 4).
+"""Recorded video on a wall tile: from live to a chosen UTC time and back.
 
 Every start and every jump asks the access gate (``AuditAction.PLAYBACK``, audited) before the
 driver is asked for a source. RTSP playback sources are read by our own RTSP client

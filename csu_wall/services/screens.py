@@ -1,5 +1,4 @@
-"""Which layout each screen of this workstation shows, and the wall's state for a crash restore
-(issue 4, point 6).
+"""Which layout each screen of this workstation shows, and the wall's state for a crash restore.
 
 Both are per workstation (one row set per workstation name), in the database rather than in
 ``QSettings``: another workstation sharing the database never sees or overwrites them. The wall

@@ -1,4 +1,4 @@
-"""Tours: a tile cycling through cameras, or the wall through layouts (issue 4, point 5).
+"""Tours: a tile cycling through cameras, or the wall through layouts.
 
 :class:`TourService` keeps them in the database (shared ones are a supervisor's, private ones
 their owner's; every change audited as ``LAYOUT_CHANGE``). :class:`TourRunner` plays one: no

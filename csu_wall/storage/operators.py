@@ -1,5 +1,5 @@
-"""Operators and their habilitations in the database (CSI L252-2, R253-3). Minimal for now:
-accounts management (passwords, disabling, revocation) comes with the login issue."""
+"""Operators and their habilitations in the database (CSI L252-2, R253-3). Accounts
+management (passwords, disabling, revocation) is in storage/accounts.py."""
 
 from __future__ import annotations
 

@@ -91,7 +91,7 @@ recorders = Table(
     Column("position", Integer, nullable=False),
 )
 
-# Filled by a later issue (AES-GCM under the site key, DESIGN §7); never a clear password.
+# AES-GCM under the site key (storage/credentials.py, docs/DESIGN.md §7); never clear.
 recorder_credentials = Table(
     "recorder_credentials",
     metadata,

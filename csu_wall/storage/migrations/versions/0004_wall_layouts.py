@@ -1,4 +1,4 @@
-"""Wall layouts, layout history, tours and screen assignments (issue 4).
+"""Wall layouts, layout history, tours and screen assignments.
 
 Revision ID: 0004
 Revises: 0003

@@ -1,4 +1,4 @@
-"""Shifts, incident bookmarks, handovers and acknowledgments (issue 6).
+"""Shifts, incident bookmarks, handovers and acknowledgments.
 
 Revision ID: 0005
 Revises: 0004
