@@ -9,12 +9,13 @@ server can loop it or cut it anywhere at an IDR.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 import av
 import numpy as np
+
+from csu_wall.core.atomic import replacing
 
 FPS = 25
 GOP = 50
@@ -42,7 +43,6 @@ def encode_h264(path: str | Path, frames: Iterable[np.ndarray], width: int, heig
         raise ValueError("width and height must be even (yuv420p)")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     x264 = f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0"
     options: dict[str, object] = {"preset": "ultrafast", "x264-params": x264}
     if camera_kbps is not None:
@@ -53,7 +53,7 @@ def encode_h264(path: str | Path, frames: Iterable[np.ndarray], width: int, heig
         options.update(tune="zerolatency", profile="baseline")
     if crf is not None:
         options["crf"] = str(crf)
-    try:
+    with replacing(path, mode=None) as tmp:
         with av.open(str(tmp), mode="w", format=fmt or _format_of(path)) as out:
             stream = out.add_stream("libx264", rate=fps)
             stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
@@ -68,9 +68,6 @@ def encode_h264(path: str | Path, frames: Iterable[np.ndarray], width: int, heig
                     out.mux(packet)
             for packet in stream.encode(None):
                 out.mux(packet)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -78,8 +75,7 @@ def to_annexb(src: str | Path, dst: str | Path) -> Path:
     """Remux an H.264 file (e.g. .mp4) to an Annex-B elementary stream, without re-encoding
     (what the RTSP test server serves); atomically. Returns ``dst``."""
     dst = Path(dst)
-    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.part")
-    try:
+    with replacing(dst, mode=None) as tmp:
         with av.open(str(src)) as inp, av.open(str(tmp), mode="w", format="h264") as out:
             in_stream = inp.streams.video[0]
             out_stream = out.add_stream_from_template(in_stream)
@@ -88,7 +84,4 @@ def to_annexb(src: str | Path, dst: str | Path) -> Path:
                     continue
                 packet.stream = out_stream
                 out.mux(packet)
-        os.replace(tmp, dst)
-    finally:
-        tmp.unlink(missing_ok=True)
     return dst

@@ -9,13 +9,13 @@ one is kept as ``<file>.bak``), and the replacement is atomic.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from csu_wall.core.atomic import atomic_write
 from csu_wall.core.errors import RecorderBadAnswer, SiteFileError, SiteIssue
 from csu_wall.core.model import Camera, Recorder, Site
 from csu_wall.core.ports import Channel, RecorderDriver
@@ -161,12 +161,7 @@ def write_site_text(path: Path, text: str) -> Path:
     backup = path.with_name(path.name + ".bak")
     old = path.read_bytes()
     backup.write_bytes(old)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(path, text.encode("utf-8"), mode=None)
     return backup
 
 

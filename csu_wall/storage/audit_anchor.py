@@ -15,11 +15,12 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from csu_wall.core.atomic import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -131,16 +132,7 @@ class AnchorFile:
         self._write(doc)
 
     def _write(self, doc: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, json.dumps(doc, indent=1, sort_keys=True).encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.chmod(tmp, 0o600)  # an older file of another mode is replaced, not reused
-        os.replace(tmp, self.path)
+        atomic_write(self.path, json.dumps(doc, indent=1, sort_keys=True).encode("utf-8"))
 
 
 def head_anchor(head: tuple[int, str], key: bytes | None, site_id: str,

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, event
 from sqlalchemy.exc import SQLAlchemyError
 
+from csu_wall.core.atomic import atomic_write
 from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
 from csu_wall.core.errors import StorageError
 from csu_wall.storage.audit import GENESIS_HASH, DbAuditLog, canonical_bytes, chain_hash
@@ -221,14 +222,7 @@ class SpoolingAuditLog(AuditSink):
             out.append(json.dumps({"seq": line["seq"], "entry": line["entry"], "prev": prev,
                                    "hash": h}, ensure_ascii=False))
             prev = h
-        tmp = self._path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, ("\n".join(out) + "\n").encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, self._path)
+        atomic_write(self._path, ("\n".join(out) + "\n").encode("utf-8"))
 
 
 def _entry_of(doc: dict[str, Any]) -> AuditEntry:

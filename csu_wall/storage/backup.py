@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
+from csu_wall.core.atomic import replacing
 from csu_wall.core.errors import StorageError
 from csu_wall.storage.db import existing_revision, shown, to_url
 
@@ -35,9 +36,7 @@ def backup(url_or_path: str | Path | URL, dest: Path) -> Path:
     if not dest.parent.is_dir():
         raise StorageError(f"Le dossier {dest.parent} n'existe pas : créez-le d'abord.")
     existing_revision(url)  # refuses a missing, unreachable or foreign database
-    tmp = dest.with_name(f".{dest.name}.partial")
-    tmp.unlink(missing_ok=True)
-    try:
+    with replacing(dest) as tmp:
         if url.get_backend_name() == "sqlite":
             _sqlite_backup(Path(str(url.database)), tmp)
         elif url.get_backend_name() == "postgresql":
@@ -45,21 +44,7 @@ def backup(url_or_path: str | Path | URL, dest: Path) -> Path:
         else:
             raise StorageError(f"Sauvegarde impossible : base {url.get_backend_name()} non "
                                "prise en charge.")
-        os.replace(tmp, dest)
-        _fsync_dir(dest.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
     return dest
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a directory; NTFS journals the rename
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _sqlite_backup(source: Path, tmp: Path) -> None:

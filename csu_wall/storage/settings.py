@@ -8,13 +8,12 @@ never overwritten: keys this version does not know are kept when saving.
 from __future__ import annotations
 
 import json
-import os
 import socket
-import tempfile
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from csu_wall.core.atomic import atomic_write
 from csu_wall.core.errors import CsuWallError
 
 SETTINGS_VERSION = 1
@@ -108,33 +107,6 @@ def save_settings(path: Path, settings: Settings) -> None:
     doc["version"] = SETTINGS_VERSION
     data = (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
     atomic_write(path, data)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so a crash leaves either the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)  # the rename itself must survive a power cut
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a directory; NTFS journals the rename
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _read(path: Path) -> dict[str, Any] | None:

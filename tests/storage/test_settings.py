@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from csu_wall.storage import settings as settings_module
 from csu_wall.storage.settings import Settings, SettingsError, load_settings, save_settings
 
 
@@ -48,7 +47,7 @@ def test_atomic_write_keeps_old_file_when_interrupted(
     def crash(*_args: object) -> None:  # fault injection: the rename never happens
         raise OSError("disk full")
 
-    monkeypatch.setattr(settings_module.os, "replace", crash)
+    monkeypatch.setattr(os, "replace", crash)  # the rename in csu_wall/core/atomic.py
     with pytest.raises(OSError):
         save_settings(path, Settings(workstation_name="nouveau"))
     assert path.read_bytes() == before
