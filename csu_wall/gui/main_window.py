@@ -124,6 +124,39 @@ class MainWindow(QMainWindow):
                                 exists=layouts.exists if layouts is not None else None,
                                 status=self.status_message, parent=self)
         self.tile_actions = TileActionRegistry(self, self.wall.focused_tile)
+        self.banner: QLabel | None = None
+        self.setCentralWidget(self._central(demo))
+        self.edit: EditController | None = None
+        if layouts is not None:
+            self.edit = EditController(self, self.wall, layouts, self._stored_layout,
+                                       self.status_message)
+            self.edit.sig_saved.connect(self._on_layout_saved)
+            self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.edit.toolbar)
+        self.snapshots = SnapshotTaker(wall_service, self._snapshot_folder(), self)
+        self.snapshots.sig_saved.connect(
+            lambda path: self.status_message(self.tr("Snapshot saved: {path}").format(path=path)))
+        self.snapshots.sig_failed.connect(lambda text: self.status_message(text, "error"))
+        self.call_up = CallUpBuffer(call_up_delay_ms, self)
+        self.call_up.sig_camera_number.connect(self.call_up_camera)
+        self.call_up.sig_layout_number.connect(lambda n: self.tabs.select(n - 1))
+        self.call_up.sig_buffer_changed.connect(self._show_call_up)
+        build_menus(self)
+        self._build_status_bar(screens)
+
+        self._connect_wall(self.wall)
+        self.tree.sig_camera_activated.connect(self.wall.open_in_focused)
+        self.tabs.sig_layout_chosen.connect(self._on_layout_chosen)
+        self.commune_box.blockSignals(True)
+        self._fill_communes()
+        self.commune_box.blockSignals(False)
+        self.commune_box.currentIndexChanged.connect(self._on_commune_chosen)
+        if not self.restore_state() and self.commune_box.count():
+            self._on_commune_chosen(self.commune_box.currentIndex())
+        self.store.restoring = False
+
+    def _central(self, demo: bool) -> QWidget:
+        """Communes and cameras on the left, the tabs over the wall on the right; the demo
+        banner above them."""
         left = QWidget()
         left.setObjectName("leftPanel")
         left_layout = QVBoxLayout(left)
@@ -148,7 +181,6 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        self.banner: QLabel | None = None
         if demo:
             # A plain label in the layout: no close button, no dock, cannot be hidden.
             self.banner = QLabel(self.tr("DEMO — fictitious site, no real camera"))
@@ -156,25 +188,11 @@ class MainWindow(QMainWindow):
             self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
             column.addWidget(self.banner)
         column.addWidget(splitter, 1)
-        self.setCentralWidget(central)
+        return central
 
-        self.edit: EditController | None = None
-        if layouts is not None:
-            self.edit = EditController(self, self.wall, layouts, self._stored_layout,
-                                       self.status_message)
-            self.edit.sig_saved.connect(self._on_layout_saved)
-            self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.edit.toolbar)
-        self.snapshots = SnapshotTaker(wall_service, self._snapshot_folder(), self)
-        self.snapshots.sig_saved.connect(
-            lambda path: self.status_message(self.tr("Snapshot saved: {path}").format(path=path)))
-        self.snapshots.sig_failed.connect(lambda text: self.status_message(text, "error"))
-        self.call_up = CallUpBuffer(call_up_delay_ms, self)
-        self.call_up.sig_camera_number.connect(self.call_up_camera)
-        self.call_up.sig_layout_number.connect(lambda n: self.tabs.select(n - 1))
-        self.call_up.sig_buffer_changed.connect(self._show_call_up)
-        build_menus(self)
-
-        operator = wall_service.operator
+    def _build_status_bar(self, screens: ScreenService | None) -> None:
+        """Call-up digits, operator, workstation and live tiles, refreshed every second."""
+        operator = self.service.operator
         self.operator_label = QLabel(self.tr("Operator: {name}").format(
             name=operator.display_name))
         # the name given at enrolment (workstation enroll --name), as the audit records it
@@ -192,17 +210,6 @@ class MainWindow(QMainWindow):
         self._status_timer.setInterval(1000)
         self._status_timer.timeout.connect(self._refresh_status)
         self._status_timer.start()
-
-        self._connect_wall(self.wall)
-        self.tree.sig_camera_activated.connect(self.wall.open_in_focused)
-        self.tabs.sig_layout_chosen.connect(self._on_layout_chosen)
-        self.commune_box.blockSignals(True)
-        self._fill_communes()
-        self.commune_box.blockSignals(False)
-        self.commune_box.currentIndexChanged.connect(self._on_commune_chosen)
-        if not self.restore_state() and self.commune_box.count():
-            self._on_commune_chosen(self.commune_box.currentIndex())
-        self.store.restoring = False
 
     # -- communes and layouts --------------------------------------------------------------
 

@@ -81,8 +81,17 @@ def build_menus(w: MenuHost) -> None:
     w.file_menu.addAction(_action(
         w, "quit", QCoreApplication.translate("MainWindow", "&Quit"),
         lambda: ask_before_quit(window)))
+    _view_menu(w)
+    _tile_menu(w)
+    _layouts_and_tours_menus(w)
+    help_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Help"))
+    help_menu.addAction(_action(w, "help_keys", QCoreApplication.translate(
+        "MainWindow", "&Keyboard shortcuts"), w.show_keymap, icon_name="keyboard"))
 
-    view = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
+
+def _view_menu(w: MenuHost) -> None:
+    window = cast(QMainWindow, w)
+    view = window.menuBar().addMenu(QCoreApplication.translate("MainWindow", "&View"))
     for key, text, slot in (
         ("search", QCoreApplication.translate("MainWindow", "&Search a camera"),
          w.focus_search),
@@ -103,7 +112,10 @@ def build_menus(w: MenuHost) -> None:
     view.addSeparator()
     w.view_menu = view
 
-    tile = bar.addMenu(QCoreApplication.translate("MainWindow", "&Tile"))
+
+def _tile_menu(w: MenuHost) -> None:
+    """The built-in tile actions, in the Tile menu and every tile's context menu."""
+    tile = cast(QMainWindow, w).menuBar().addMenu(QCoreApplication.translate("MainWindow", "&Tile"))
     wall = w.wall
     w.tile_actions.builtin = [
         _maximise_action(w),
@@ -135,6 +147,10 @@ def build_menus(w: MenuHost) -> None:
     w.tile_menu = tile
     w.tile_actions.tile_menu = tile
 
+
+def _layouts_and_tours_menus(w: MenuHost) -> None:
+    window = cast(QMainWindow, w)
+    bar = window.menuBar()
     w.layout_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Layouts"))
     if w.edit is not None:
         edit = w.edit
@@ -154,10 +170,6 @@ def build_menus(w: MenuHost) -> None:
         "MainWindow", "&Edit tours…"), lambda: show_tour_manager(w), icon_name="tour"))
     tours.addAction(_stop_tours_action(w))
     w.tours_menu = tours
-
-    help_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Help"))
-    help_menu.addAction(_action(w, "help_keys", QCoreApplication.translate(
-        "MainWindow", "&Keyboard shortcuts"), w.show_keymap, icon_name="keyboard"))
 
 
 def _maximise_action(w: MenuHost) -> QAction:
