@@ -75,61 +75,8 @@ class BookmarkPanel(QWidget):
         self._known_shifts: set[int] = set()
         self._stale_text = ""  # what the info line says while the list cannot be read
         self.edit_dialog: BookmarkEditDialog | None = None
-
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("Search notes, categories, references"))
-        self.commune_box = QComboBox()
-        self.commune_box.addItem(self.tr("All communes"), None)
-        for commune in site.attached_communes():
-            if may_view(commune.id):  # a commune one is not habilitated for is not offered
-                self.commune_box.addItem(commune.name, commune.id)
-        self.camera_box = QComboBox()
-        self.category_box = QComboBox()
-        self._fill_categories()
-        self.status_box = QComboBox()
-        self.status_box.addItem(self.tr("All statuses"), None)
-        for status in BookmarkStatus:
-            self.status_box.addItem(status_label(status), status.value)
-        self.shift_box = QComboBox()
-        self.from_check = QCheckBox(self.tr("From"))
-        self.from_edit = _paris_edit(-12)
-        self.to_check = QCheckBox(self.tr("To"))
-        self.to_edit = _paris_edit(0)
-        self._fill_cameras()
-        self._fill_shifts()
-
-        self.table = QTableWidget(0, 9)
-        self.table.setObjectName("bookmarkTable")
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Time"), self.tr("Commune"), self.tr("Camera"), self.tr("Category"),
-            self.tr("Severity"), self.tr("Status"), self.tr("Note"), self.tr("Shift"),
-            self.tr("Judicial ref.")])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(lambda _index: self.open_selected())
-        self.open_button = QPushButton(self.tr("Open"))
-        self.edit_button = QPushButton(self.tr("Edit…"))
-        self.close_button = QPushButton(self.tr("Close"))
-        self.open_button.clicked.connect(self.open_selected)
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.close_button.clicked.connect(self.close_selected)
-        self.info_label = QLabel()
-        self.info_label.setObjectName("bookmarkPanelInfo")
-        self.info_label.setWordWrap(True)
-
-        filters = QGridLayout()
-        filters.addWidget(self.search_edit, 0, 0, 1, 2)
-        filters.addWidget(self.commune_box, 1, 0)
-        filters.addWidget(self.camera_box, 1, 1)
-        filters.addWidget(self.category_box, 2, 0)
-        filters.addWidget(self.status_box, 2, 1)
-        filters.addWidget(self.shift_box, 3, 0, 1, 2)
-        filters.addWidget(self.from_check, 4, 0)
-        filters.addWidget(self.from_edit, 4, 1)
-        filters.addWidget(self.to_check, 5, 0)
-        filters.addWidget(self.to_edit, 5, 1)
+        filters = self._build_filters(site, may_view)
+        self._build_table()
         buttons = QHBoxLayout()
         for button in (self.open_button, self.edit_button, self.close_button):
             buttons.addWidget(button)
@@ -153,6 +100,65 @@ class BookmarkPanel(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
         self._sig_change.connect(self._on_change, Qt.ConnectionType.QueuedConnection)
         self.refresh()
+
+    def _build_filters(self, site: Site, may_view: Callable[[str], bool]) -> QGridLayout:
+        """The search field and the filters, laid out in a grid."""
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("Search notes, categories, references"))
+        self.commune_box = QComboBox()
+        self.commune_box.addItem(self.tr("All communes"), None)
+        for commune in site.attached_communes():
+            if may_view(commune.id):  # a commune one is not habilitated for is not offered
+                self.commune_box.addItem(commune.name, commune.id)
+        self.camera_box = QComboBox()
+        self.category_box = QComboBox()
+        self._fill_categories()
+        self.status_box = QComboBox()
+        self.status_box.addItem(self.tr("All statuses"), None)
+        for status in BookmarkStatus:
+            self.status_box.addItem(status_label(status), status.value)
+        self.shift_box = QComboBox()
+        self.from_check = QCheckBox(self.tr("From"))
+        self.from_edit = _paris_edit(-12)
+        self.to_check = QCheckBox(self.tr("To"))
+        self.to_edit = _paris_edit(0)
+        self._fill_cameras()
+        self._fill_shifts()
+        filters = QGridLayout()
+        filters.addWidget(self.search_edit, 0, 0, 1, 2)
+        filters.addWidget(self.commune_box, 1, 0)
+        filters.addWidget(self.camera_box, 1, 1)
+        filters.addWidget(self.category_box, 2, 0)
+        filters.addWidget(self.status_box, 2, 1)
+        filters.addWidget(self.shift_box, 3, 0, 1, 2)
+        filters.addWidget(self.from_check, 4, 0)
+        filters.addWidget(self.from_edit, 4, 1)
+        filters.addWidget(self.to_check, 5, 0)
+        filters.addWidget(self.to_edit, 5, 1)
+        return filters
+
+    def _build_table(self) -> None:
+        """The list of bookmarks, its buttons and the information line."""
+        self.table = QTableWidget(0, 9)
+        self.table.setObjectName("bookmarkTable")
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Time"), self.tr("Commune"), self.tr("Camera"), self.tr("Category"),
+            self.tr("Severity"), self.tr("Status"), self.tr("Note"), self.tr("Shift"),
+            self.tr("Judicial ref.")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.open_button = QPushButton(self.tr("Open"))
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.close_button = QPushButton(self.tr("Close"))
+        self.open_button.clicked.connect(self.open_selected)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.close_button.clicked.connect(self.close_selected)
+        self.info_label = QLabel()
+        self.info_label.setObjectName("bookmarkPanelInfo")
+        self.info_label.setWordWrap(True)
 
     def notify_change(self, topic: ChangeTopic, key: str) -> None:
         """A ``ChangeFeed`` callback, safe from any thread: another workstation (or this
