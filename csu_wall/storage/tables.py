@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from csu_wall.storage import schema_shifts, schema_wall  # noqa: F401  (register their tables)
+from csu_wall.storage import (  # noqa: F401  (register their tables)
+    schema_export,
+    schema_shifts,
+    schema_wall,
+)
 from csu_wall.storage.schema import metadata
 
 __all__ = ["metadata"]

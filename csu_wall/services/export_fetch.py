@@ -1,0 +1,254 @@
+"""Recorded video of one camera over a period, fetched from the recorder and remuxed without
+re-encoding into MP4 (evidence export, DESIGN §7).
+
+Two ways a recorder serves a period over RTSP, both read with the project's own RTSP client
+(:mod:`csu_wall.media.rtsp_client`), access unit by access unit:
+
+- **ONVIF replay** (``SourceKind.RTSP_REPLAY`` with ``onvif=1``): ``Range: clock=<start>-<end>``
+  with ``Rate-Control: no`` (as fast as the recorder sends). Every access unit carries the
+  recorded time (the replay header extension's NTP time): the delivered period and the gaps
+  are the recorder's own times (``time_basis = "onvif-ntp"``).
+- **A vendor URL with the time in it** (Hikvision ``starttime=…&endtime=…``, UTC): the recorder
+  starts at the keyframe at or before the start and stops at the end. RTP carries only relative
+  times, so the units are placed on the recorder's stop at the asked end (or at the end of the
+  recording, when the recorder's search says it ends earlier): ``time_basis = "rtp-fin"``,
+  stated as such in the manifest.
+
+The units are written as they come to an Annex-B file in the export's unfinished folder (never
+held in memory), then remuxed with PyAV into MP4 with their own timestamps: a stream copy, so
+the file starts at a keyframe — up to one GOP before the asked start — and the delivered period
+says so. Cancelling (the ``cancel`` event) stops within 50 ms of any blocking call.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from fractions import Fraction
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import av
+
+from csu_wall.core.errors import CsuWallError, RecorderBadAnswer
+from csu_wall.core.ports import SourceKind, StreamSource
+from csu_wall.media.rtsp_client import FLAG_D, FLAG_E, RtspClient, Stopped
+
+_START_CODE = b"\x00\x00\x00\x01"
+_HIK_TIME = re.compile(r"^\d{8}T\d{6}Z$")
+TIME_BASE = Fraction(1, 90000)
+GAP_FACTOR = 2.5  # a step longer than this many usual frame intervals is a gap
+END_SLACK = timedelta(seconds=1)  # a vendor recorder ignoring the end: cut after it
+Credentials = tuple[str, str]
+
+
+class ExportCancelled(CsuWallError):
+    """The operator cancelled the export."""
+
+
+class ExportError(CsuWallError):
+    """The export could not be made (French message)."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One camera's video as delivered: file, images, times, gaps."""
+
+    path: Path
+    images: int
+    first_utc: datetime  # the time of the first image (a keyframe), recorder's clock
+    last_utc: datetime  # the time of the last image
+    time_basis: str  # "onvif-ntp" or "rtp-fin"
+    gaps: list[tuple[datetime, datetime]] = field(default_factory=list)
+    frame_interval: float = 0.0  # s, the usual step between images
+
+
+ProgressSink = Callable[[float], None]  # fraction of the camera's period fetched, 0..1
+
+
+def is_onvif(source: StreamSource) -> bool:
+    return source.kind is SourceKind.RTSP_REPLAY and source.options.get("onvif") == "1"
+
+
+def with_end(url: str, start: datetime, end: datetime) -> str:
+    """A vendor playback URL asked to stop at ``end``: Hikvision's ``endtime=`` (UTC, whole
+    seconds, rounded up so the end is inside). Other URLs are returned as they are."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    keys = [k.lower() for k, _ in query]
+    if "starttime" not in keys:
+        return url
+    start_value = query[keys.index("starttime")][1]
+    if not _HIK_TIME.match(start_value):
+        return url
+    end_s = end.astimezone(timezone.utc)
+    if end_s.microsecond:
+        end_s = end_s.replace(microsecond=0) + timedelta(seconds=1)
+    value = end_s.strftime("%Y%m%dT%H%M%SZ")
+    query = [(k, v) for k, v in query if k.lower() != "endtime"] + [("endtime", value)]
+    return urlunsplit(parts._replace(query=urlencode(query, safe=":")))
+
+
+def _clock(t: datetime) -> str:
+    t = t.astimezone(timezone.utc)
+    return t.strftime("%Y%m%dT%H%M%S") + f".{t.microsecond // 1000:03d}Z"
+
+
+def fetch(source: StreamSource, start: datetime, end: datetime, raw_path: Path, *,
+          credentials: Credentials | None, cancel: threading.Event,
+          progress: ProgressSink | None = None, timeout: float = 10.0,
+          read_timeout: float = 5.0, recording_end: datetime | None = None) -> Fetched:
+    """Fetch ``[start, end]`` of ``source`` into ``raw_path`` (Annex-B) and remux it into
+    ``raw_path.with_suffix('.mp4')``; the raw file is removed. :class:`ExportCancelled` when
+    ``cancel`` is set, :class:`ExportError` or a recorder error otherwise."""
+    onvif = is_onvif(source)
+    url = source.url if onvif else with_end(source.url, start, end)
+    client = RtspClient(url, timeout=timeout, credentials=credentials, stop=cancel,
+                        always={"Require": "onvif-replay"} if onvif else {})
+    times: list[float] = []  # ONVIF: epoch s; vendor: RTP s from the first unit
+    keys: list[bool] = []
+    flags: list[int] = []
+    span = max(1e-3, (end - start).total_seconds())
+    try:
+        client.connect()
+        sdp = client.describe()
+        client.setup()
+        headers = ({"Range": f"clock={_clock(start)}-{_clock(end)}", "Rate-Control": "no"}
+                   if onvif else {})
+        client.play(headers)
+        first_ts: int | None = None
+        with open(raw_path, "wb") as raw:
+            while True:
+                if cancel.is_set():
+                    raise ExportCancelled("Export annulé.")
+                au = client.read_access_unit(read_timeout)
+                if au is None:
+                    if times:
+                        break  # the recorder stopped sending (its end, or ours)
+                    raise RecorderBadAnswer(
+                        "L'enregistreur n'a envoyé aucune image pour cette période.")
+                if not times and not au.key:
+                    continue  # a stream copy starts at a keyframe
+                if onvif:
+                    if au.ntp_utc is None:
+                        raise ExportError("L'enregistreur n'indique pas l'heure des images "
+                                          "(extension de relecture ONVIF absente).")
+                    t = au.ntp_utc
+                    if t > end.timestamp() + 1e-6:
+                        break
+                    done = (t - start.timestamp()) / span
+                else:
+                    if first_ts is None:
+                        first_ts = au.rtp_ts
+                    t = ((au.rtp_ts - first_ts) & 0xFFFFFFFF) / sdp.clock_rate
+                    if t > span + 2 * END_SLACK.total_seconds() + 60:
+                        break  # a recorder ignoring the end: never more than asked + 1 min
+                    done = t / span
+                data = au.data
+                if not times and sdp.sps_pps and not _has_sps(data):
+                    data = b"".join(_START_CODE + p for p in sdp.sps_pps) + data
+                raw.write(data)
+                times.append(t)
+                keys.append(au.key)
+                flags.append(au.flags)
+                if progress is not None:
+                    progress(min(1.0, max(0.0, done)))
+                if onvif and client.bye:
+                    break
+    except Stopped:
+        raise ExportCancelled("Export annulé.") from None
+    finally:
+        client.teardown()
+    interval = _usual_step(times)
+    if onvif:
+        stamps = times
+        basis = "onvif-ntp"
+    else:
+        last = _vendor_last(end, recording_end, interval)
+        stamps = [last - times[-1] + t for t in times]
+        basis = "rtp-fin"
+    gaps = _gaps(stamps, flags, interval)
+    mp4 = raw_path.with_suffix(".mp4")
+    remux(raw_path, mp4, [s - stamps[0] for s in stamps], cancel)
+    raw_path.unlink(missing_ok=True)
+    utc = timezone.utc
+    return Fetched(mp4, len(stamps), datetime.fromtimestamp(stamps[0], utc),
+                   datetime.fromtimestamp(stamps[-1], utc), basis,
+                   [(datetime.fromtimestamp(a, utc), datetime.fromtimestamp(b, utc))
+                    for a, b in gaps], interval)
+
+
+def _vendor_last(end: datetime, recording_end: datetime | None, interval: float) -> float:
+    """The time of the last image of a vendor stream asked to stop at ``end``: the image at
+    the end as the URL asked it (rounded up to a whole second), or the last one before the end
+    of the recording when the recorder's search says it ends earlier."""
+    a = end.astimezone(timezone.utc)
+    if a.microsecond:
+        a = a.replace(microsecond=0) + timedelta(seconds=1)
+    if recording_end is not None and recording_end < a:
+        return recording_end.timestamp() - interval
+    return a.timestamp()
+
+
+def _has_sps(data: bytes) -> bool:
+    for part in data.split(b"\x00\x00\x01")[1:]:
+        if part and part[0] & 0x1F == 7:
+            return True
+    return False
+
+
+def _usual_step(times: list[float]) -> float:
+    steps = [b - a for a, b in zip(times, times[1:], strict=False) if b > a]
+    return statistics.median(steps) if steps else 0.04
+
+
+def _gaps(stamps: list[float], flags: list[int], interval: float) -> list[tuple[float, float]]:
+    """Holes inside the delivered period: a step much longer than usual, or one the recorder
+    marks (ONVIF: E on the unit before, D on the unit after)."""
+    out = []
+    for i in range(1, len(stamps)):
+        step = stamps[i] - stamps[i - 1]
+        marked = bool(flags[i - 1] & FLAG_E) and bool(flags[i] & FLAG_D)
+        if step > GAP_FACTOR * interval or (marked and step > 1.5 * interval):
+            out.append((stamps[i - 1] + interval, stamps[i]))
+    return out
+
+
+def remux(raw_path: Path, mp4_path: Path, offsets: list[float], cancel: threading.Event
+          ) -> None:
+    """Annex-B H.264 -> MP4 without decoding: each access unit keeps its own time
+    (``offsets``, s from the first; decode order = presentation order as RTP carries it,
+    the decode times made monotonic below the presentation times)."""
+    pts = [round(o * 90000) for o in offsets]
+    ordered = sorted(pts)
+    delay = max((o - p for o, p in zip(ordered, pts, strict=True)), default=0)
+    delay = max(0, delay)
+    dts = [o - delay for o in ordered]
+    try:
+        with av.open(str(raw_path), format="h264") as inp, \
+                av.open(str(mp4_path), "w", format="mp4") as out:
+            ist = inp.streams.video[0]
+            ost = out.add_stream_from_template(ist)
+            ost.time_base = TIME_BASE
+            n = 0
+            for pkt in inp.demux(ist):
+                if pkt.size == 0:
+                    continue
+                if n >= len(pts):
+                    raise ExportError("Vidéo incohérente : plus d'images que d'unités reçues.")
+                if n % 250 == 0 and cancel.is_set():
+                    raise ExportCancelled("Export annulé.")
+                pkt.pts, pkt.dts = pts[n], dts[n]
+                pkt.time_base = TIME_BASE
+                pkt.stream = ost
+                out.mux(pkt)
+                n += 1
+            if n != len(pts):
+                raise ExportError(f"Vidéo incohérente : {n} images réécrites pour "
+                                  f"{len(pts)} reçues.")
+    except av.FFmpegError as exc:
+        raise ExportError(f"La vidéo reçue ne peut pas être mise en MP4 ({exc}).") from None
