@@ -26,8 +26,10 @@ import csv
 import html
 import io
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -155,81 +157,107 @@ def statement(db: Database, commune: CommuneRef | str, start: datetime,
                 bookmarks.c.judicial_ref.is_not(None),
                 (bookmarks.c.at_utc >= start) & (bookmarks.c.at_utc < end)))
             .order_by(bookmarks.c.at_utc, bookmarks.c.id)).mappings().all()
-    out = Statement(ref, start, end)
-
-    def line(section: str, e: AuditEntry, action: str, *, end_at: datetime | None = None,
-             has_duration: bool = False, detail: str | None = None) -> Line:
-        return Line(section, e.ts_utc, end_at, e.operator_id,
-                    names.get(e.operator_id, e.operator_id), e.workstation,
-                    cams.get(e.camera_id, e.camera_id) if e.camera_id else "", action,
-                    e.detail if detail is None else detail, has_duration)
-
-    in_period = _period(start, end)
-    open_views: dict[str, int] = {}  # interval id -> index in out.lines (started in period)
-    pending: dict[str, AuditEntry] = {}  # interval started before the period, not ended yet
-    open_access: dict[tuple[str, str, str], int] = {}
+    builder = _StatementLines(Statement(ref, start, end), names, cams)
     for rec in entries(db, limit=None):
         e = rec.entry
-        if e.commune_id != ref.id and not _site_apply_names(e, ref.id):
-            continue
-        interval = e.extra.get(INTERVAL_KEY, "")
-        if e.action is AuditAction.ON_SCREEN_START:
-            if e.ts_utc < end:
-                if in_period(e.ts_utc):
-                    open_views[interval] = len(out.lines)
-                    out.lines.append(line(VIEW, e, "Caméra affichée", has_duration=True,
-                                          detail=""))
-                else:
-                    pending[interval] = e
-            continue
-        if e.action is AuditAction.ON_SCREEN_END:
-            if interval in open_views:
-                i = open_views.pop(interval)
-                out.lines[i] = _ended(out.lines[i], e.ts_utc)
-            elif interval in pending:
-                started = pending.pop(interval)
-                if e.ts_utc >= start:  # began before the period, still on screen in it
-                    out.lines.append(_ended(line(VIEW, started, "Caméra affichée",
-                                                 has_duration=True, detail=""), e.ts_utc))
-            continue
+        if e.commune_id == ref.id or _site_apply_names(e, ref.id):
+            builder.add(e)
+    builder.finish(marks)
+    out = builder.out
+    order = {s: i for i, s in enumerate(SECTIONS)}
+    out.lines.sort(key=lambda ln: (order[ln.section], ln.start))
+    return out
+
+
+class _StatementLines:
+    """The statement's lines, entry by entry in the audit log's order: an on-screen interval
+    is one line from its start to its end, a live access one line until it ends (a main/sub
+    switch inside it adds none), the other records one line each."""
+
+    def __init__(self, out: Statement, names: dict[str, str], cams: dict[str, str]) -> None:
+        self.out = out
+        self._names = names
+        self._cams = cams
+        self._in_period = _period(out.start, out.end)
+        self._open_views: dict[str, int] = {}  # interval id -> index in lines (in period)
+        self._pending: dict[str, AuditEntry] = {}  # started before the period, not ended
+        self._open_access: dict[tuple[str, str, str], int] = {}
+
+    def line(self, section: str, e: AuditEntry, action: str, *,
+             end_at: datetime | None = None, has_duration: bool = False,
+             detail: str | None = None) -> Line:
+        return Line(section, e.ts_utc, end_at, e.operator_id,
+                    self._names.get(e.operator_id, e.operator_id), e.workstation,
+                    self._cams.get(e.camera_id, e.camera_id) if e.camera_id else "", action,
+                    e.detail if detail is None else detail, has_duration)
+
+    def add(self, e: AuditEntry) -> None:
+        if e.action in (AuditAction.ON_SCREEN_START, AuditAction.ON_SCREEN_END):
+            self._on_screen(e)
+            return
         key = (e.workstation, e.operator_id, e.camera_id or "")
+        lines = self.out.lines
         if e.action is AuditAction.LIVE_VIEW_END:
-            if key in open_access:
-                i = open_access.pop(key)
-                out.lines[i] = _ended(out.lines[i], e.ts_utc)
-            continue
-        if not in_period(e.ts_utc):
-            continue
+            if key in self._open_access:
+                i = self._open_access.pop(key)
+                lines[i] = _ended(lines[i], e.ts_utc)
+            return
+        if not self._in_period(e.ts_utc):
+            return
         if e.action in _ACCESS:
             if e.action is AuditAction.LIVE_VIEW:
-                if key in open_access:
-                    continue  # a main/sub switch of an access already open
-                open_access[key] = len(out.lines)
-            out.lines.append(line(ACCESS, e, _ACCESS[e.action],
-                                  has_duration=e.action is AuditAction.LIVE_VIEW, detail=""))
+                if key in self._open_access:
+                    return  # a main/sub switch of an access already open
+                self._open_access[key] = len(lines)
+            lines.append(self.line(ACCESS, e, _ACCESS[e.action],
+                                   has_duration=e.action is AuditAction.LIVE_VIEW, detail=""))
         elif e.action is AuditAction.DENIED:
             tried_action = _action(e.detail)
             tried = (_ACCESS.get(tried_action, e.detail) if tried_action is not None
                      else e.detail or "accès")
-            out.lines.append(line(DENIED, e, "Accès refusé", detail=f"tentative : {tried}"))
+            lines.append(self.line(DENIED, e, "Accès refusé", detail=f"tentative : {tried}"))
         elif e.action in _BOOKMARK:
-            out.lines.append(line(BOOKMARK, e, _BOOKMARK[e.action]))
+            lines.append(self.line(BOOKMARK, e, _BOOKMARK[e.action]))
         elif e.action not in _NOT_ADMIN:
-            label = _ADMIN.get(e.action, e.action.value)
-            out.lines.append(line(ADMIN, e, label))
-    for started in pending.values():  # began before the period and never ended
-        out.lines.append(line(VIEW, started, "Caméra affichée", has_duration=True, detail=""))
-    for m in marks:
-        hold = f" ; conservation judiciaire : {m['judicial_ref']}" if m["judicial_ref"] else ""
-        out.lines.append(Line(
-            BOOKMARK, m["at_utc"], None, str(m["operator_id"]),
-            names.get(str(m["operator_id"]), str(m["operator_id"])), str(m["workstation"] or ""),
-            cams.get(m["camera_id"], m["camera_id"]), f"Signet n° {m['id']}",
-            f"{m['category']} ; statut : {STATUS_FR[BookmarkStatus(m['status'])]}{hold}"
-            + (f" ; note : {m['note']}" if m["note"] else "")))
-    order = {s: i for i, s in enumerate(SECTIONS)}
-    out.lines.sort(key=lambda ln: (order[ln.section], ln.start))
-    return out
+            lines.append(self.line(ADMIN, e, _ADMIN.get(e.action, e.action.value)))
+
+    def _on_screen(self, e: AuditEntry) -> None:
+        interval = e.extra.get(INTERVAL_KEY, "")
+        lines = self.out.lines
+        if e.action is AuditAction.ON_SCREEN_START:
+            if e.ts_utc < self.out.end:
+                if self._in_period(e.ts_utc):
+                    self._open_views[interval] = len(lines)
+                    lines.append(self.line(VIEW, e, "Caméra affichée", has_duration=True,
+                                           detail=""))
+                else:
+                    self._pending[interval] = e
+        elif interval in self._open_views:
+            i = self._open_views.pop(interval)
+            lines[i] = _ended(lines[i], e.ts_utc)
+        elif interval in self._pending:
+            started = self._pending.pop(interval)
+            if e.ts_utc >= self.out.start:  # began before the period, still on screen in it
+                lines.append(_ended(self.line(VIEW, started, "Caméra affichée",
+                                              has_duration=True, detail=""), e.ts_utc))
+
+    def finish(self, marks: Sequence[Mapping[Any, Any]]) -> None:
+        """The intervals that never ended, then the commune's bookmarks."""
+        lines = self.out.lines
+        for started in self._pending.values():  # began before the period and never ended
+            lines.append(self.line(VIEW, started, "Caméra affichée", has_duration=True,
+                                   detail=""))
+        names, cams = self._names, self._cams
+        for m in marks:
+            hold = (f" ; conservation judiciaire : {m['judicial_ref']}" if m["judicial_ref"]
+                    else "")
+            lines.append(Line(
+                BOOKMARK, m["at_utc"], None, str(m["operator_id"]),
+                names.get(str(m["operator_id"]), str(m["operator_id"])),
+                str(m["workstation"] or ""),
+                cams.get(m["camera_id"], m["camera_id"]), f"Signet n° {m['id']}",
+                f"{m['category']} ; statut : {STATUS_FR[BookmarkStatus(m['status'])]}{hold}"
+                + (f" ; note : {m['note']}" if m["note"] else "")))
 
 
 def _period(start: datetime, end: datetime):  # type: ignore[no-untyped-def]
