@@ -42,21 +42,18 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = PRIVATE) -> None
 
 def fsync_dir(directory: Path) -> None:
     """Make a rename in ``directory`` durable."""
-    if os.name != "posix":  # Windows cannot open a directory; NTFS journals the rename
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    if os.name == "posix":  # Windows cannot open a directory; NTFS journals the rename
+        _fsync(directory)
 
 
 def _fsync_file(path: Path) -> None:
-    if not path.exists():  # the writer wrote nothing (the caller's error follows)
-        return
+    if path.exists():  # else the writer wrote nothing (the caller's error follows)
+        _fsync(path)
+
+
+def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
-
