@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 
 from csu_wall.core.frames import TileState
@@ -38,32 +38,25 @@ _EXPLAINED = {TileState.DENIED, TileState.UNAUTHORISED, TileState.UNREACHABLE, T
               TileState.ENDED, TileState.NO_RECORDING, TileState.REFUSED}
 
 
+_WORDS = {  # English sources, translated in the "TileWidget" context
+    TileState.CONNECTING: QT_TRANSLATE_NOOP("TileWidget", "connecting…"),
+    TileState.LIVE: QT_TRANSLATE_NOOP("TileWidget", "live"),
+    TileState.STALLED: QT_TRANSLATE_NOOP("TileWidget", "stream frozen"),
+    TileState.LOST: QT_TRANSLATE_NOOP("TileWidget", "lost — reconnecting…"),
+    TileState.UNAUTHORISED: QT_TRANSLATE_NOOP("TileWidget", "credentials refused"),
+    TileState.UNREACHABLE: QT_TRANSLATE_NOOP("TileWidget", "unreachable"),
+    TileState.DENIED: QT_TRANSLATE_NOOP("TileWidget", "not habilitated"),
+    TileState.PAUSED: QT_TRANSLATE_NOOP("TileWidget", "paused"),
+    TileState.ENDED: QT_TRANSLATE_NOOP("TileWidget", "end of the recording"),
+    TileState.NO_RECORDING: QT_TRANSLATE_NOOP("TileWidget", "no recording at this time"),
+    TileState.REFUSED: QT_TRANSLATE_NOOP("TileWidget", "playback refused by the recorder"),
+}
+
+
 def status_text(state: TileState) -> str:
     """The operator's word for a tile state (source English, shipped French)."""
-    translate = QCoreApplication.translate
-    if state is TileState.CONNECTING:
-        return translate("TileWidget", "connecting…")
-    if state is TileState.LIVE:
-        return translate("TileWidget", "live")
-    if state is TileState.STALLED:
-        return translate("TileWidget", "stream frozen")
-    if state is TileState.LOST:
-        return translate("TileWidget", "lost — reconnecting…")
-    if state is TileState.UNAUTHORISED:
-        return translate("TileWidget", "credentials refused")
-    if state is TileState.UNREACHABLE:
-        return translate("TileWidget", "unreachable")
-    if state is TileState.DENIED:
-        return translate("TileWidget", "not habilitated")
-    if state is TileState.PAUSED:
-        return translate("TileWidget", "paused")
-    if state is TileState.ENDED:
-        return translate("TileWidget", "end of the recording")
-    if state is TileState.NO_RECORDING:
-        return translate("TileWidget", "no recording at this time")
-    if state is TileState.REFUSED:
-        return translate("TileWidget", "playback refused by the recorder")
-    return ""
+    source = _WORDS.get(state)
+    return QCoreApplication.translate("TileWidget", str(source)) if source else ""
 
 
 def rung_text(feed: TileFeed) -> str:
