@@ -10,16 +10,64 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 
+from csu_wall.core.feed import StreamChoice
+from csu_wall.core.frames import Frame
 from csu_wall.core.model import StreamKind
+from csu_wall.core.ports import Clock, StreamSource
 from csu_wall.media.ladder import LadderConfig, LoadSample, OverloadLadder, Rung, TilePriority
 from csu_wall.media.quality import QualitySwitcher
 
-if TYPE_CHECKING:
-    from csu_wall.media.engine import MediaEngine, TileStream
-
 log = logging.getLogger(__name__)
+
+
+class TileStream(Protocol):
+    """What the controller reads and sets of a tile's stream (``engine.TileStream``)."""
+
+    tile_id: str
+    kind: StreamKind
+    pending_kind: StreamKind | None
+    binding: int
+    sub_height: int
+    priority: int
+    maximised: bool
+    alarmed: bool
+    choice: StreamChoice | None
+
+    @property
+    def visible(self) -> bool: ...
+    @property
+    def size(self) -> tuple[int, int]: ...
+    def latest(self) -> Frame | None: ...
+    def set_paused(self, paused: bool) -> None: ...
+    def set_keyframes_only(self, on: bool) -> None: ...
+
+
+class DecodeLoad(Protocol):
+    """The decoding pool's counters (``pool.DecodePool``, ``procpool.ProcessDecodePool``)."""
+
+    @property
+    def size(self) -> int: ...
+    def load_counters(self) -> tuple[float, int, float]: ...
+
+
+class MediaEngine(Protocol):
+    """What the controller uses of the engine that starts it (``engine.MediaEngine``)."""
+
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def pool(self) -> DecodeLoad: ...
+    @property
+    def keep_warm(self) -> float: ...
+    def tiles(self) -> Sequence[TileStream]: ...
+    def tile(self, tile_id: str) -> TileStream | None: ...
+    def expire_switches(self) -> None: ...
+    def suspend_hidden(self, keep_warm: float) -> object: ...
+    def switch(self, tile_id: str, source: StreamSource, *,
+               binding: int | None = None) -> object: ...
 
 TICK_S = 0.5
 REQUEST_RETRY_S = 3.0  # s: a refused or failed stream request is not repeated sooner
@@ -118,7 +166,7 @@ class LadderController:
             self._request(tile_id, kind)
         return rungs
 
-    def _track(self, tiles: list[TileStream]) -> None:
+    def _track(self, tiles: Sequence[TileStream]) -> None:
         current = {t.tile_id: (t, t.binding) for t in self.engine.tiles()}
         for tile_id in list(self._seen):
             if current.get(tile_id) != self._seen[tile_id]:
