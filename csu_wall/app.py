@@ -91,6 +91,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     from csu_wall import cli_security
 
     cli_security.add_parsers(commands, common, lang)  # workstation, credentials, commune, audit
+    from csu_wall import cli_export
+
+    cli_export.add_parsers(commands, common, lang)  # export (réquisitions)
 
     from csu_wall import benchmark
 
@@ -167,6 +170,11 @@ def _dispatch(args: argparse.Namespace, lang: str) -> int:
     security_code = cli_security.dispatch(args, ctx)
     if security_code is not None:
         return security_code
+    from csu_wall import cli_export
+
+    export_code = cli_export.dispatch(args, ctx)
+    if export_code is not None:
+        return export_code
     if not args.demo:  # the machine site file an installer provisioned (.deb, MSI), issue 8
         from csu_wall.services.provisioning import at_start
 

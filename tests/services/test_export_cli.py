@@ -1,0 +1,108 @@
+"""``csu-wall export …`` as IT and operators run it (real subprocesses, real SQLite): extraction
+habilitations apart from viewing ones, the register as CSV, ``export verify`` (exit 0, or 1 with
+the first mismatch in French), and Paris times that the changes of summer time make ambiguous."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from csu_wall.cli_export import parse_paris
+from csu_wall.core.errors import CsuWallError
+from csu_wall.core.sitefile import load_demo_site
+from csu_wall.storage.audit import DbAuditLog, entries
+from csu_wall.storage.db import Database
+from csu_wall.storage.site_repo import apply_site
+from tests.rtsp.fixture import RtspServer
+from tests.rtsp.playback_env import at
+from tests.services.export_env import make_export_env
+
+CSU_WALL = str(Path(sys.executable).parent / "csu-wall")
+PASSWORD = "Tres-Longue-Phrase-De-Passe-2026"
+
+
+def run(data: Path, *args: str, stdin: str = "", database: str | None = None
+        ) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, LANG="fr_FR.UTF-8", CSU_WALL_DATA_DIR=str(data))
+    db = ["--database", database] if database else []
+    return subprocess.run(["timeout", "60", CSU_WALL, "--data-dir", str(data), *db, *args],
+                          input=stdin, capture_output=True, text=True, env=env, timeout=90)
+
+
+@pytest.mark.timeout(120)
+def test_extraction_habilitation_is_granted_listed_and_revoked_apart_from_viewing(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run(data, "user", "add", "agent1", "--name", "Agent Un",
+               stdin=PASSWORD + "\n").returncode == 0
+    site = load_demo_site()
+    commune = site.communes[0].id
+    with Database.open(data / "csu-wall.sqlite3") as db:
+        apply_site(db, site, file_name="demo.toml", sha256="0" * 64, applied_by="test",
+                   audit=DbAuditLog(db))
+    granted = run(data, "export", "grant", "agent1", commune, "--basis",
+                  "arrêté préfectoral n° 18", "--by", "préfet du Nord")
+    assert granted.returncode == 0, granted.stderr
+    assert "Habilitation d'extraction accordée" in granted.stdout
+    listed = run(data, "export", "grants")
+    assert "agent1" in listed.stdout and "valide" in listed.stdout
+    # the viewing habilitations know nothing of it
+    assert "Aucune habilitation" in run(data, "habilitation", "list").stdout
+    unknown = run(data, "export", "grant", "agent1", "nulle-part", "--basis", "x", "--by", "y")
+    assert unknown.returncode == 1 and "inconnue" in unknown.stderr
+    revoked = run(data, "export", "revoke", "agent1", commune)
+    assert revoked.returncode == 0 and "retirée" in revoked.stdout
+    assert "retirée" in run(data, "export", "grants").stdout
+    with Database.open(data / "csu-wall.sqlite3") as db:
+        records = [r.entry for r in entries(db, limit=None)]
+    grants = [e for e in records if e.extra.get("habilitation") == "extraction"]
+    assert [e.action.value for e in grants] == ["habilitation_grant", "habilitation_revoke"]
+
+
+@pytest.mark.rtsp
+@pytest.mark.timeout(120)
+def test_register_lists_the_export_and_verify_exits_0_then_1(
+        tmp_path: Path, playback_server: RtspServer) -> None:
+    env = make_export_env(tmp_path, playback_server)
+    try:
+        result = env.service.run(env.request(at(30), at(31), tmp_path / "out"))
+    finally:
+        env.db.close()
+    data, url = tmp_path / "data", f"sqlite:///{tmp_path / 'csu.db'}"
+    listed = run(data, "export", "list", database=url)
+    assert listed.returncode == 0, listed.stderr
+    rows = list(csv.DictReader(io.StringIO(listed.stdout)))
+    assert [(r["référence"], r["état"], r["procédure"]) for r in rows] == [
+        (result.reference, "livrée", "PV 2026/001234")]
+    assert rows[0]["SHA-256 du manifeste"] == result.manifest_sha256
+    ok = run(data, "export", "verify", str(result.folder), "--fingerprint", result.fingerprint)
+    assert ok.returncode == 0 and "intègre" in ok.stdout, ok.stderr
+    copy = tmp_path / "copie"
+    shutil.copytree(result.folder, copy)
+    pv = copy / "proces-verbal.html"
+    pv.write_text(pv.read_text("utf-8").replace("Martin", "Durand"), "utf-8")
+    bad = run(data, "export", "verify", str(copy))
+    assert bad.returncode == 1 and "Empreinte différente pour proces-verbal.html" in bad.stderr
+    wrong_key = run(data, "export", "verify", str(result.folder), "--fingerprint", "ab" * 32)
+    assert wrong_key.returncode == 1 and "n'est pas la clé attendue" in wrong_key.stderr
+
+
+def test_paris_times_across_the_changes_of_summer_time() -> None:
+    utc = timezone.utc
+    assert parse_paris("2026-10-25T01:30") == datetime(2026, 10, 24, 23, 30, tzinfo=utc)
+    with pytest.raises(CsuWallError, match="existe deux fois"):
+        parse_paris("2026-10-25T02:30")
+    assert parse_paris("2026-10-25T02:30+01:00") == datetime(2026, 10, 25, 1, 30, tzinfo=utc)
+    assert parse_paris("2026-10-25T02:30+02:00") == datetime(2026, 10, 25, 0, 30, tzinfo=utc)
+    with pytest.raises(CsuWallError, match="n'existe pas"):
+        parse_paris("2026-03-29T02:30")
+    with pytest.raises(CsuWallError, match="invalide"):
+        parse_paris("demain")
