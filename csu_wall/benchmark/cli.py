@@ -149,6 +149,53 @@ def run(args: argparse.Namespace) -> int:
 def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> int:
     started = time.monotonic()
     deadline = started + plan.budget_s
+    sd, hd, cam_sd, cam_hd = _clips(plan, runner, folder, started)
+    limits = _decode_limits(plan, runner, sd, hd)
+    # The same-work ceilings (one process per core, decode + convert to a tile, no pacing).
+    samework = {}
+    for label, clips, seconds in (("640x360", sd, plan.decode_s),
+                                  ("1920x1080", hd, plan.ceiling_s)):
+        samework[label] = _ceiling(runner, "samework", label, "synthetic", clips, seconds)
+    camera: dict[str, Any] = {}
+    for label, clips in (("640x360", cam_sd), ("1920x1080", cam_hd)):
+        key = "" if label == "640x360" else "_1080p"
+        camera[f"decode_limit{key}_streams"] = _ceiling(runner, "decode_limit", label,
+                                                        "camera", clips, plan.ceiling_s)
+        camera[f"samework{key}_streams"] = _ceiling(runner, "samework", label, "camera",
+                                                    clips, plan.ceiling_s)
+        camera[f"kbps{key}"] = camera_kbps(*(int(v) for v in label.split("x")))
+
+    searches = _Searches(plan, runner, args, limits, deadline, cameras=(cam_sd, cam_hd))
+    base = samework["640x360"] or 0.6 * limits["640x360"]
+    guess = max(8, round(plan.first_guess * base))
+    sd_pipe = searches.search("pipeline", "640x360", sd, guess, 0.55 if plan.quick else 0.40,
+                              plan.capacity_growth, probes=plan.capacity_probes)
+    naive = searches.search("naive", "640x360", sd, 32, 0.45, 1.5)
+    hd_pipe = searches.search("pipeline", "1920x1080", hd, 12, 0.45, 1.5,
+                              resolution=0.25 if plan.quick else None)
+    if not plan.quick:  # the camera profile's capacity (the quick run has no time for it)
+        guess = max(8, round(plan.first_guess * camera["samework_streams"]))
+        cam_pipe = searches.search("pipeline", "640x360", cam_sd, guess, 0.4, 1.5)
+        camera.update(capacity_streams=cam_pipe.capacity, capacity_capped=cam_pipe.capped,
+                      capacity_failed_at=cam_pipe.failed_at,
+                      gui_lag_p99_ms=_at_capacity(cam_pipe, "gui_lag_p99_ms"),
+                      cpu_pct_per_stream=_at_capacity(cam_pipe, "cpu_pct_per_stream"))
+    else:
+        camera.update(capacity_streams=None, capacity_skipped="quick run")
+    cam_cap, cam_ceiling = camera.get("capacity_streams"), camera["samework_streams"]
+    camera["ratio_to_samework"] = (round(cam_cap / cam_ceiling, 3)
+                                   if cam_cap and cam_ceiling else None)
+    rtsp = _rtsp_cost(plan, runner, args, folder, sd,
+                      searches.measure_with("pipeline", "640x360", sd), searches.measured,
+                      deadline)
+    runner.emit(_summary(plan, args, limits, samework, camera, sd_pipe, naive, hd_pipe, rtsp,
+                         started))
+    return 0
+
+
+def _clips(plan: Plan, runner: Runner, folder: Path,
+           started: float) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The clips of each profile and resolution, made once in ``folder``."""
     sd = [str(p) for p in ensure_clips(folder, plan.clips_sd)]
     hd = [str(p) for p in ensure_clips(folder, plan.clips_hd)]
     cam_sd = [str(p) for p in ensure_clips(folder, plan.camera_sd)]
@@ -162,7 +209,12 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
                                               (plan.camera_sd, cam_sd),
                                               (plan.camera_hd, cam_hd))},
                  "seconds": round(time.monotonic() - started, 2)})
+    return sd, hd, cam_sd, cam_hd
 
+
+def _decode_limits(plan: Plan, runner: Runner, sd: list[str],
+                   hd: list[str]) -> dict[str, float]:
+    """How many streams of each resolution one machine decodes, nothing else."""
     limits = {}
     for label, clips in (("640x360", sd), ("1920x1080", hd)):
         result = runner.worker("decode_limit", ["--seconds", str(plan.decode_s), "--label",
@@ -179,81 +231,64 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
             tuned.update(kind="decode_limit_malloc_tuned", informative=True,
                          malloc_mmap_threshold=64 << 20)
             runner.emit(tuned)
+    return limits
 
-    # The same-work ceilings (one process per core, decode + convert to a tile, no pacing).
-    samework = {}
-    for label, clips, seconds in (("640x360", sd, plan.decode_s),
-                                  ("1920x1080", hd, plan.ceiling_s)):
-        samework[label] = _ceiling(runner, "samework", label, "synthetic", clips, seconds)
-    camera: dict[str, Any] = {}
-    for label, clips in (("640x360", cam_sd), ("1920x1080", cam_hd)):
-        key = "" if label == "640x360" else "_1080p"
-        camera[f"decode_limit{key}_streams"] = _ceiling(runner, "decode_limit", label,
-                                                        "camera", clips, plan.ceiling_s)
-        camera[f"samework{key}_streams"] = _ceiling(runner, "samework", label, "camera",
-                                                    clips, plan.ceiling_s)
-        camera[f"kbps{key}"] = camera_kbps(*(int(v) for v in label.split("x")))
 
-    workers = _engine_args(args)
-    common = ["--warmup", str(plan.warmup_s), "--seconds", str(plan.window_s)]
-    first_wait = ["--first-frame-timeout", str(plan.first_frame_timeout_s)]
-    measured: dict[tuple[str, int], dict[str, Any]] = {}
+class _Searches:
+    """The capacity searches of one run: each probe runs a worker and is reported."""
 
-    def measure_with(kind: str, label: str, clips: list[str]) -> Callable[[int], dict[str, Any]]:
+    def __init__(self, plan: Plan, runner: Runner, args: argparse.Namespace,
+                 limits: dict[str, float], deadline: float, *,
+                 cameras: tuple[list[str], list[str]]) -> None:
+        self._plan = plan
+        self._runner = runner
+        self._limits = limits
+        self._deadline = deadline
+        self._cameras = cameras
+        self._workers = _engine_args(args)
+        self._common = ["--warmup", str(plan.warmup_s), "--seconds", str(plan.window_s)]
+        self._first_wait = ["--first-frame-timeout", str(plan.first_frame_timeout_s)]
+        self.measured: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def measure_with(self, kind: str, label: str,
+                     clips: list[str]) -> Callable[[int], dict[str, Any]]:
         def measure(n: int) -> dict[str, Any]:
-            extra = [*workers, *first_wait] if kind == "pipeline" else []
-            result = runner.worker(kind, ["--streams", str(n), "--label", label, *common,
-                                          *extra, *clips], plan.probe_cost(n) + 60)
+            extra = [*self._workers, *self._first_wait] if kind == "pipeline" else []
+            result = self._runner.worker(kind, ["--streams", str(n), "--label", label,
+                                                *self._common, *extra, *clips],
+                                         self._plan.probe_cost(n) + 60)
             result.setdefault("streams", n)
-            camera = clips is cam_sd or clips is cam_hd
+            camera = any(clips is c for c in self._cameras)
             result.update(resolution=label, profile="camera" if camera else "synthetic")
-            runner.emit(result)
+            self._runner.emit(result)
             if kind == "pipeline" and not camera:  # the RTSP rows' file-fed baseline
-                measured[(label, n)] = result
+                self.measured[(label, n)] = result
             return result
         return measure
 
-    def search(kind: str, label: str, clips: list[str], start: int, share: float,
+    def search(self, kind: str, label: str, clips: list[str], start: int, share: float,
                growth: float, probes: int | None = None,
                resolution: float | None = None) -> Search:
         # Each search gets a share of the time left, so later sections still run.
         # The RTSP rows' reserve comes off the top.
-        left = deadline - plan.rtsp_reserve_s - time.monotonic()
+        plan = self._plan
+        left = self._deadline - plan.rtsp_reserve_s - time.monotonic()
         section_deadline = time.monotonic() + max(0.0, left) * share
-        ceiling = max(4, int(limits.get(label, 0) * 1.1) or 512)
-        return find_capacity(measure_with(kind, label, clips), start=min(start, ceiling),
+        ceiling = max(4, int(self._limits.get(label, 0) * 1.1) or 512)
+        return find_capacity(self.measure_with(kind, label, clips), start=min(start, ceiling),
                              ceiling=ceiling, growth=growth,
                              resolution=resolution or plan.resolution,
                              max_probes=probes or plan.max_probes, deadline=section_deadline,
                              probe_cost=plan.probe_cost)
 
-    base = samework["640x360"] or 0.6 * limits["640x360"]
-    guess = max(8, round(plan.first_guess * base))
-    sd_pipe = search("pipeline", "640x360", sd, guess, 0.55 if plan.quick else 0.40,
-                     plan.capacity_growth, probes=plan.capacity_probes)
-    naive = search("naive", "640x360", sd, 32, 0.45, 1.5)
-    hd_pipe = search("pipeline", "1920x1080", hd, 12, 0.45, 1.5,
-                     resolution=0.25 if plan.quick else None)
-    if not plan.quick:  # the camera profile's capacity (the quick run has no time for it)
-        guess = max(8, round(plan.first_guess * camera["samework_streams"]))
-        cam_pipe = search("pipeline", "640x360", cam_sd, guess, 0.4, 1.5)
-        camera.update(capacity_streams=cam_pipe.capacity, capacity_capped=cam_pipe.capped,
-                      capacity_failed_at=cam_pipe.failed_at,
-                      gui_lag_p99_ms=_at_capacity(cam_pipe, "gui_lag_p99_ms"),
-                      cpu_pct_per_stream=_at_capacity(cam_pipe, "cpu_pct_per_stream"))
-    else:
-        camera.update(capacity_streams=None, capacity_skipped="quick run")
-    cam_cap, cam_ceiling = camera.get("capacity_streams"), camera["samework_streams"]
-    camera["ratio_to_samework"] = (round(cam_cap / cam_ceiling, 3)
-                                   if cam_cap and cam_ceiling else None)
-    rtsp = _rtsp_cost(plan, runner, args, folder, sd, measure_with("pipeline", "640x360", sd),
-                      measured, deadline)
 
+def _summary(plan: Plan, args: argparse.Namespace, limits: dict[str, float],
+             samework: dict[str, Any], camera: dict[str, Any], sd_pipe: Search,
+             naive: Search, hd_pipe: Search, rtsp: Any, started: float) -> dict[str, Any]:
     limit = limits["640x360"]
     ceiling = samework["640x360"]
-    first = _first_frame(sd_pipe)
     capacity = sd_pipe.capacity
-    summary = {
+    return {
         "kind": "summary",
         "quick": plan.quick,
         "decoders": args.decoders,
@@ -273,7 +308,7 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
         "gui_lag_p99_ms": _at_capacity(sd_pipe, "gui_lag_p99_ms"),
         "cpu_pct_per_stream": _at_capacity(sd_pipe, "cpu_pct_per_stream"),
         "mib_per_stream": _at_capacity(sd_pipe, "mib_per_stream"),
-        "first_frame_ms": first,
+        "first_frame_ms": _first_frame(sd_pipe),
         "first_frame_ms_p95": _at_capacity(sd_pipe, "first_frame_ms_p95"),
         "naive_first_frame_ms": _at_capacity(naive, "first_frame_ms_median"),
         "cores": cores(),
@@ -289,8 +324,6 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
                              "pipeline_1080p": hd_pipe.stopped},
         "seconds": round(time.monotonic() - started, 1),
     }
-    runner.emit(summary)
-    return 0
 
 
 def _engine_args(args: argparse.Namespace) -> list[str]:
