@@ -20,6 +20,11 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from csu_wall.gui.main_window import MainWindow
+    from csu_wall.gui.wall import WallWidget
 
 PROBE_MS = 10
 DRAG_EVERY_MS = 100
@@ -37,14 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(seconds: float, warmup: float, clips: Path | None, grid_name: str) -> dict[str, object]:
-    from PySide6.QtCore import QPoint, Qt, QTimer
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
-
+def _bench_window(clips: Path | None) -> MainWindow:
+    """The real main window over the demo site, every commune habilitated, no audit writes."""
     from csu_wall.core.audit import AuditEntry, AuditSink
-    from csu_wall.core.frames import TileState
-    from csu_wall.core.layout import Grid, Layout
     from csu_wall.core.security import Habilitation, Operator
     from csu_wall.core.sitefile import load_demo_site
     from csu_wall.gui.bridge import StateBridge
@@ -58,8 +58,6 @@ def run(seconds: float, warmup: float, clips: Path | None, grid_name: str) -> di
         def append(self, entry: AuditEntry) -> int:
             return 1
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    costs = _time_tile_methods()
     site = load_demo_site()
     operator = Operator("bench", "Banc d'essai", demo=True)
     start = datetime(2020, 1, 1, tzinfo=UTC)
@@ -70,8 +68,40 @@ def run(seconds: float, warmup: float, clips: Path | None, grid_name: str) -> di
     engine = MediaEngine(on_state=bridge.post)
     service = WallService(site, gate, engine, lambda rec: driver_for(rec, clip_dir=clip_dir),
                           demo=True)
-    window = MainWindow(service, demo=True, bridge=bridge,
-                        data_dir=Path(tempfile.gettempdir()) / "csu-wall-bench")
+    return MainWindow(service, demo=True, bridge=bridge,
+                      data_dir=Path(tempfile.gettempdir()) / "csu-wall-bench")
+
+
+def _drag(wall: WallWidget, rng: random.Random) -> bool:
+    """Drag a tile onto another with the mouse; True when they swapped."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    tiles = wall.tiles
+    source, target = rng.sample(tiles, 2)
+    begin = QPoint(source.width() // 2, source.height() // 2)
+    end = source.mapFromGlobal(target.mapToGlobal(QPoint(target.width() // 2,
+                                                         target.height() // 2)))
+    QTest.mousePress(source, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, begin)
+    for step in range(1, 6):
+        QTest.mouseMove(source, begin + (end - begin) * step / 5)
+    QTest.mouseRelease(source, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    return wall.tiles.index(source) != tiles.index(source)
+
+
+def run(seconds: float, warmup: float, clips: Path | None, grid_name: str) -> dict[str, object]:
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from csu_wall.core.frames import TileState
+    from csu_wall.core.layout import Grid, Layout
+    from csu_wall.core.sitefile import load_demo_site
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    costs = _time_tile_methods()
+    site = load_demo_site()
+    window = _bench_window(clips)
     window.resize(1920, 1080)
     window.show()
     grid = Grid.preset(grid_name)
@@ -97,18 +127,7 @@ def run(seconds: float, warmup: float, clips: Path | None, grid_name: str) -> di
     rng = random.Random(4)
 
     def drag() -> None:
-        tiles = wall.tiles
-        source, target = rng.sample(tiles, 2)
-        begin = QPoint(source.width() // 2, source.height() // 2)
-        end = source.mapFromGlobal(target.mapToGlobal(QPoint(target.width() // 2,
-                                                             target.height() // 2)))
-        QTest.mousePress(source, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                         begin)
-        for step in range(1, 6):
-            QTest.mouseMove(source, begin + (end - begin) * step / 5)
-        QTest.mouseRelease(source, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                           end)
-        swaps[0] += wall.tiles.index(source) != tiles.index(source)
+        swaps[0] += _drag(wall, rng)
 
     probe_timer = QTimer()
     probe_timer.setTimerType(Qt.TimerType.PreciseTimer)
