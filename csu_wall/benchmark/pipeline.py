@@ -35,9 +35,10 @@ from csu_wall.core.ports import SourceKind, StreamSource
 from csu_wall.gui.bridge import StateBridge
 from csu_wall.gui.tile import TileWidget
 from csu_wall.gui.wall import WallWidget
+from csu_wall.gui.wall_render import MARGIN, SPACING
 from csu_wall.media.engine import MediaEngine, TileStream
 
-_MARGIN, _SPACING = 2, 2  # WallWidget's grid layout
+_MARGIN, _SPACING = MARGIN, SPACING  # the wall's grid layout
 
 
 def _sources(clips: list[Path], urls: list[str], streams: int) -> list[StreamSource]:
@@ -82,16 +83,7 @@ def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
     if children:  # decoder processes: let them finish importing PyAV before the baseline
         _settle(children)
     rss_base = _memory(children)
-    handles: list[TileStream] = []
-    opened_at: list[float] = []
-    for i, (tile, source) in enumerate(zip(tiles, sources, strict=True)):
-        camera = Camera(id=source.camera_id, name=f"Caméra {i + 1}", commune_id="bench",
-                        recorder_id="bench")
-        opened_at.append(time.monotonic())
-        stream = engine.open(tile.tile_id + f"-w{i // PER_WALL}", source,
-                             size=tile.physical_size())
-        tile.set_feed(camera, stream)
-        handles.append(stream)
+    handles, opened_at = _open_all(engine, tiles, sources)
     sizes = sorted({tile.physical_size() for tile in tiles})
 
     firsts: dict[int, float] = {}
@@ -140,20 +132,44 @@ def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
         source="rtsp" if sources and sources[0].kind is SourceKind.RTSP else "file",
         workers=engine.pool.size,
         tile_sizes=[list(s) for s in sizes],
-        frames_decoded_per_s=round(
-            (stats1["frames_decoded"] - stats0["frames_decoded"]) / window, 1),
-        frames_delivered_per_s=round(
-            (stats1["frames_delivered"] - stats0["frames_delivered"]) / window, 1),
-        packets_dropped=int(stats1["packets_dropped"] - stats0["packets_dropped"]),
-        reconnects=int(stats1.get("reconnects", 0)),
         threads_left=leftover,
         decoder_processes=len(children),
         decoder_cpu_pct=round(100.0 * child_cpu / window, 1),
         # with decoder processes, memory is the PSS of all of them (shared frame buffers
         # counted once); with threads, this process's RSS as before
         memory="pss" if children else "rss",
+        **_engine_rates(stats0, stats1, window),
     )
     return result
+
+
+def _open_all(engine: MediaEngine, tiles: list[TileWidget],
+              sources: list[StreamSource]) -> tuple[list[TileStream], list[float]]:
+    """Open one stream per tile; returns the streams and the instant each was opened."""
+    handles: list[TileStream] = []
+    opened_at: list[float] = []
+    for i, (tile, source) in enumerate(zip(tiles, sources, strict=True)):
+        camera = Camera(id=source.camera_id, name=f"Caméra {i + 1}", commune_id="bench",
+                        recorder_id="bench")
+        opened_at.append(time.monotonic())
+        stream = engine.open(tile.tile_id + f"-w{i // PER_WALL}", source,
+                             size=tile.physical_size())
+        tile.set_feed(camera, stream)
+        handles.append(stream)
+    return handles, opened_at
+
+
+def _engine_rates(stats0: dict[str, Any], stats1: dict[str, Any],
+                  window: float) -> dict[str, Any]:
+    """What the engine decoded, delivered and dropped during the window."""
+    return {
+        "frames_decoded_per_s": round(
+            (stats1["frames_decoded"] - stats0["frames_decoded"]) / window, 1),
+        "frames_delivered_per_s": round(
+            (stats1["frames_delivered"] - stats0["frames_delivered"]) / window, 1),
+        "packets_dropped": int(stats1["packets_dropped"] - stats0["packets_dropped"]),
+        "reconnects": int(stats1.get("reconnects", 0)),
+    }
 
 
 def _decoder_pids(engine: MediaEngine) -> list[int]:
