@@ -255,7 +255,6 @@ class ExportService:
         dest.mkdir(parents=True, exist_ok=True)
         final = dest / name
         work = dest / f"{name}.en-cours"
-        work.mkdir(mode=0o700)
         repo.register_extraction(
             self.db, reference=reference, commune_id=commune_id,
             operator_id=self.gate.operator.id, workstation=self.gate.workstation,
@@ -266,16 +265,20 @@ class ExportService:
         repo.set_state(self.db, reference, repo.RUNNING,
                        also=self._audited(None, commune_id, f"extraction {reference} en cours",
                                           reference))
+        zip_part = dest / f"{name}.zip.partiel"
         try:
+            work.mkdir(mode=0o700)
             return self._run(request, cameras, reference, work, final, cancel, progress)
         except ExportCancelled:
             shutil.rmtree(work, ignore_errors=True)
+            zip_part.unlink(missing_ok=True)
             repo.set_state(self.db, reference, repo.CANCELLED, detail="annulée par l'opérateur",
                            also=self._audited(None, commune_id,
                                               f"extraction {reference} annulée", reference))
             raise
         except BaseException as exc:
             shutil.rmtree(work, ignore_errors=True)
+            zip_part.unlink(missing_ok=True)
             detail = str(exc) if isinstance(exc, CsuWallError) else type(exc).__name__
             repo.set_state(self.db, reference, repo.FAILED, detail=detail[:2000],
                            also=self._audited(None, commune_id,

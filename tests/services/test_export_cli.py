@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,8 @@ from csu_wall.core.sitefile import load_demo_site
 from csu_wall.storage.audit import DbAuditLog, entries
 from csu_wall.storage.db import Database
 from csu_wall.storage.site_repo import apply_site
-from tests.rtsp.fixture import RtspServer
+from tests.recorders.vendor_http import VendorConfig, VendorHttpServer
+from tests.rtsp.fixture import RECORDED_SECONDS, RECORDED_START, RtspServer
 from tests.rtsp.playback_env import at
 from tests.services.export_env import make_export_env
 
@@ -106,3 +107,89 @@ def test_paris_times_across_the_changes_of_summer_time() -> None:
         parse_paris("2026-03-29T02:30")
     with pytest.raises(CsuWallError, match="invalide"):
         parse_paris("demain")
+
+
+SITE_FILE = """[site]
+name = "CSU de test"
+
+[[commune]]
+id = "roncq"
+name = "Roncq"
+insee = "59508"
+
+[[recorder]]
+id = "nvr"
+commune = "roncq"
+driver = "hikvision"
+host = "127.0.0.1"
+rtsp_port = {port}
+http_port = {http}
+
+[[camera]]
+id = "cam-001"
+name = "Mairie de Roncq"
+commune = "roncq"
+recorder = "nvr"
+"""
+
+
+@pytest.mark.rtsp
+@pytest.mark.timeout(240)
+@pytest.mark.skipif(shutil.which("dbus-run-session") is None
+                    or shutil.which("gnome-keyring-daemon") is None,
+                    reason="needs dbus-run-session and gnome-keyring (packaging/run-tests.sh)")
+def test_export_run_end_to_end_on_an_enrolled_workstation(
+        tmp_path: Path, playback_server: RtspServer) -> None:
+    """The whole way as IT and an operator take it: a workstation enrolled (its own OS
+    keyring), the site applied, an account with an extraction habilitation, ``export run``
+    with the password on standard input, then ``export verify`` and ``export list``."""
+    from tests.keyring_env import cli, other_workstation
+
+    home, data = tmp_path / "home", tmp_path / "data"
+    site_file = tmp_path / "site.toml"
+    segments = [(101, RECORDED_START, RECORDED_START + timedelta(seconds=RECORDED_SECONDS))]
+    device = VendorHttpServer(VendorConfig("hikvision", hik_segments=segments))
+    site_file.write_text(SITE_FILE.format(port=playback_server.port, http=device.port),
+                         "utf-8")
+
+    def ws(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        done = other_workstation(home, cli("--data-dir", str(data), *args), stdin=stdin)
+        return done
+
+    try:
+        assert ws("workstation", "enroll", "--new-site").returncode == 0
+        applied = ws("site", "apply", str(site_file))
+        assert applied.returncode == 0, applied.stderr
+        stored = ws("credentials", "set", "nvr", "--user", device.config.user,
+                    stdin=device.config.password + "\n")
+        assert stored.returncode == 0, stored.stderr
+        assert ws("user", "add", "agent1", "--name", "Agent Un", stdin=PASSWORD + "\n"
+                  ).returncode == 0
+        request = ["export", "run", "--operator", "agent1", "--camera", "cam-001",
+                   "--start", "2026-10-25T02:59:40+02:00", "--end", "2026-10-25T02:59:42+02:00",
+                   "--dest", str(tmp_path / "usb"), "--procedure", "PV 2026/42",
+                   "--opj-name", "Martin", "--opj-rank", "Lieutenant", "--opj-service",
+                   "Commissariat de Roncq", "--requisition-date", "2026-10-26",
+                   "--legal-basis", "2"]
+        refused = ws(*request, stdin=PASSWORD + "\n")
+        assert refused.returncode == 1 and "habilitation d'extraction" in refused.stderr
+        assert playback_server.playback_requests() == []  # refused before any connection
+        assert device.requests == []  # nor any HTTP call (search, clock)
+        assert ws("export", "grant", "agent1", "roncq", "--basis", "arrêté n° 18", "--by",
+                  "préfet").returncode == 0
+        wrong = ws(*request, stdin="pas-le-bon\n")
+        assert wrong.returncode == 1 and "mot de passe incorrect" in wrong.stderr
+        done = ws(*request, stdin=PASSWORD + "\n")
+        assert done.returncode == 0, done.stderr
+        assert "total 100%" in done.stderr
+        fingerprint = done.stdout.split("(SHA-256) : ")[1].split()[0]
+        [folder] = [p for p in (tmp_path / "usb").iterdir() if p.is_dir()]
+        verified = run(data, "export", "verify", str(folder), "--fingerprint", fingerprint)
+        assert verified.returncode == 0, verified.stderr
+        listed = ws("export", "list")
+        rows = list(csv.DictReader(io.StringIO(listed.stdout)))
+        assert [(r["état"], r["clé de signature"]) for r in rows] == [("livrée", fingerprint)]
+        assert "Code de procédure pénale, art. 77-1-1" in rows[0]["base légale"]
+        assert any(authorised for _path, authorised in device.requests)  # credentials decrypted
+    finally:
+        device.close()
