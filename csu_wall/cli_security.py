@@ -59,6 +59,10 @@ _TEXT: dict[str, dict[str, str]] = {
     "audit": {"fr": "journal d'audit", "en": "audit log"},
     "verify": {"fr": "vérifier la chaîne du journal (code 1 si altéré)",
                "en": "verify the log's chain (exit 1 when tampered)"},
+    "purge": {"fr": "supprimer les enregistrements plus anciens que la durée de conservation "
+                    "(un an), par une purge elle-même enregistrée et signée",
+              "en": "delete the records older than the retention period (one year), by a "
+                    "purge that is itself recorded and signed"},
     "anchor": {"fr": "enregistrer la tête de chaîne actuelle (détecte une fin tronquée)",
                "en": "record the current chain head (reveals a truncated tail)"},
     "anchor_file": {"fr": "relevé, rapport de relève ou fichier contenant des ancres "
@@ -111,6 +115,7 @@ def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser, lang: s
     verify.add_argument("--anchor", dest="anchor_files", action="append", type=Path,
                         default=[], metavar="FICHIER", help=_t("anchor_file", lang))
     a_cmds.add_parser("anchor", help=_t("anchor", lang), parents=common)
+    a_cmds.add_parser("purge", help=_t("purge", lang), parents=common)
     export = a_cmds.add_parser("export", help=_t("export", lang), parents=common)
     export.add_argument("--commune", required=True, help=_t("name", lang))
     export.add_argument("--from", dest="date_from", required=True, type=bounded_date,
@@ -287,6 +292,19 @@ def _audit(args: argparse.Namespace, db: Database, paths: Any) -> int:
                                       site_id=log.site_id, first_signed=log.first_signed())
         print(f"Tête de chaîne ancrée : n° {current.seq}, {current.hash}")
         print(current.line())
+        return 0
+    if args.audit_command == "purge":
+        from csu_wall.storage.audit_purge import RETENTION, purge
+        from csu_wall.storage.settings import workstation_of
+
+        result = purge(db, _audit_log(db), operator_id=actor(),
+                       workstation=workstation_of(paths.data_dir))
+        if result.record_id is None:
+            print(f"Aucun enregistrement de plus de {RETENTION.days} jours : rien à purger.")
+        else:
+            print(f"{result.purged} enregistrement(s) de plus de {RETENTION.days} jours "
+                  f"purgé(s) ; le journal commence au n° {result.first_kept} ; purge "
+                  f"enregistrée (n° {result.record_id}).")
         return 0
     return _export(args, db, paths)
 

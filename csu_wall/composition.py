@@ -42,6 +42,7 @@ from csu_wall.services.vault import CredentialVault
 from csu_wall.services.wall import StateFanout, WallService
 from csu_wall.storage import paths as storage_paths
 from csu_wall.storage.audit import DbAuditLog
+from csu_wall.storage.audit_purge import purge as purge_audit
 from csu_wall.storage.audit_spool import SPOOL_FILE, SpoolingAuditLog
 from csu_wall.storage.changes import ChangeFeed
 from csu_wall.storage.db import Database
@@ -306,7 +307,13 @@ class AppLauncher:
             features.shifts = ShiftService(db, audit, workstation=ws, access=access)
             bookmarks = BookmarkService(db, audit, access, workstation=ws)
             features.bookmarks = bookmarks
-            features.retention = _Periodic(bookmarks.purge_expired, RETENTION_INTERVAL_S)
+            def retention() -> None:  # bookmarks past 30 days, audit records past one year
+                bookmarks.purge_expired()
+                if key is not None:
+                    purge_audit(db, site_key_audit_log(db), operator_id="système",
+                                workstation=ws)
+
+            features.retention = _Periodic(retention, RETENTION_INTERVAL_S)
             features.retention.start()
             features.credentials = CredentialAdmin(db, audit, site, operator=operator,
                                                    workstation=ws, site_key=lambda: key)

@@ -36,6 +36,7 @@ class AuditAction(str, Enum):
     HANDOVER_ACK = "handover_ack"
     CHANNEL_IMPORT = "channel_import"
     CERT_TRUST = "cert_trust"  # an administrator confirmed a recorder's certificate
+    AUDIT_PURGE = "audit_purge"  # records past the retention period deleted (audit_purge.py)
     SITE_KEY = "site_key"  # the site key was created: the first record signed under it
     # An on-screen interval (docs/DESIGN.md, "What a view is"): from the first frame of a
     # camera shown to an operator until it is no longer visible. ``extra["interval"]`` pairs

@@ -97,8 +97,17 @@ def verify(db: Database, key: bytes | None = None, *, first_signed: int | None =
     outside = [a for a in anchors if not a.site_id or not site_id or a.site_id == site_id]
     notes = list(limits)
     try:
+        start = _start(db)
+        if start[0] > 0:
+            notes.append(f"les enregistrements antérieurs au n° {start[0] + 1} ont été purgés "
+                         "(durée de conservation), par une purge enregistrée et signée")
+            purged = [a for a in outside if 0 < a.seq <= start[0]]
+            outside = [a for a in outside if a.seq > start[0]]
+            if purged:
+                notes.append(f"{len(purged)} ancre(s) antérieure(s) à la purge ignorée(s)")
         last_id, heads = _walk(db, key, first_signed, counts,
-                               {a.seq for a in outside} | {a[0] for a in _table_anchors(db)})
+                               {a.seq for a in outside} | {a[0] for a in _table_anchors(db)},
+                               start)
         if first_signed is not None and last_id < first_signed:
             raise _Bad(last_id + 1, f"fin du journal tronquée : la clé de site date du n° "
                        f"{first_signed}, le journal s'arrête au n° {last_id}")
@@ -116,7 +125,8 @@ def verify(db: Database, key: bytes | None = None, *, first_signed: int | None =
             _check_head(anchor.seq, anchor.hash, last_id, heads)
             checked += 1
         for head_id, head_hash in _table_anchors(db):
-            _check_head(head_id, head_hash, last_id, heads)
+            if head_id > start[0]:  # older heads went with the purge
+                _check_head(head_id, head_hash, last_id, heads)
     except _Bad as bad:
         return VerifyReport(False, counts["signed"] + counts["unsigned"] + counts["unverifiable"],
                             counts["signed"], counts["unsigned"], bad.first, bad.reason,
@@ -140,9 +150,32 @@ def verify(db: Database, key: bytes | None = None, *, first_signed: int | None =
                         unverifiable=counts["unverifiable"], limits=tuple(notes))
 
 
+def _start(db: Database) -> tuple[int, str]:
+    """Where the chain starts: (0, genesis), or — after a retention purge — the id before the
+    first record kept and the hash it chains to, as the purge record says. A log whose first
+    records are gone without such a record was cut."""
+    with db.read() as conn:
+        first = conn.execute(select(audit_log.c.id, audit_log.c.prev_hash)
+                             .order_by(audit_log.c.id).limit(1)).first()
+        if first is None or (int(first[0]) == 1 and first[1] == GENESIS_HASH):
+            return 0, GENESIS_HASH
+        purges = conn.execute(select(audit_log.c.extra).where(
+            audit_log.c.action == AuditAction.AUDIT_PURGE.value)).scalars().all()
+    first_id, first_prev = int(first[0]), str(first[1])
+    for extra in purges:
+        extra = extra or {}
+        if str(extra.get("first_kept")) == str(first_id) \
+                and extra.get("first_kept_prev") == first_prev:
+            return first_id - 1, first_prev
+    raise _Bad(1, f"début du journal supprimé : le premier enregistrement est le n° {first_id} "
+               "et aucune purge enregistrée ne l'explique")
+
+
 def _walk(db: Database, key: bytes | None, first_signed: int | None, counts: dict[str, int],
-          wanted: set[int]) -> tuple[int, dict[int, str]]:
-    prev, prev_id, after = GENESIS_HASH, 0, 0
+          wanted: set[int], start: tuple[int, str] = (0, GENESIS_HASH)
+          ) -> tuple[int, dict[int, str]]:
+    prev_id, prev = start
+    after = prev_id
     heads: dict[int, str] = {}
     while True:
         batch = entries(db, limit=_BATCH, after_id=after)
