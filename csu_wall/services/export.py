@@ -370,6 +370,7 @@ class ExportService:
             "time_basis": got.time_basis,
             "frame_interval_s": round(got.frame_interval, 6),
             "clock_offset_s": offset,
+            "resumed_after_cut": got.resumes,
             "delivered": {"first_utc": utc(got.first_utc), "last_utc": utc(got.last_utc),
                           "first_paris": paris(got.first_utc),
                           "last_paris": paris(got.last_utc),

@@ -30,11 +30,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import av
 
-from csu_wall.core.errors import CsuWallError, RecorderBadAnswer
+from csu_wall.core.errors import CsuWallError, RecorderBadAnswer, RecorderUnreachable
 from csu_wall.core.ports import SourceKind, StreamSource
 from csu_wall.media.rtsp_client import FLAG_D, FLAG_E, RtspClient, Stopped
 
@@ -42,7 +43,7 @@ _START_CODE = b"\x00\x00\x00\x01"
 _HIK_TIME = re.compile(r"^\d{8}T\d{6}Z$")
 TIME_BASE = Fraction(1, 90000)
 GAP_FACTOR = 2.5  # a step longer than this many usual frame intervals is a gap
-END_SLACK = timedelta(seconds=1)  # a vendor recorder ignoring the end: cut after it
+RESUME_ATTEMPTS = 5  # ONVIF replay: sessions resumed after a network cut, at most
 Credentials = tuple[str, str]
 
 
@@ -65,6 +66,7 @@ class Fetched:
     time_basis: str  # "onvif-ntp" or "rtp-fin"
     gaps: list[tuple[datetime, datetime]] = field(default_factory=list)
     frame_interval: float = 0.0  # s, the usual step between images
+    resumes: int = 0  # sessions resumed after a network cut (ONVIF replay)
 
 
 ProgressSink = Callable[[float], None]  # fraction of the camera's period fetched, 0..1
@@ -104,65 +106,42 @@ def fetch(source: StreamSource, start: datetime, end: datetime, raw_path: Path, 
           read_timeout: float = 5.0, recording_end: datetime | None = None) -> Fetched:
     """Fetch ``[start, end]`` of ``source`` into ``raw_path`` (Annex-B) and remux it into
     ``raw_path.with_suffix('.mp4')``; the raw file is removed. :class:`ExportCancelled` when
-    ``cancel`` is set, :class:`ExportError` or a recorder error otherwise."""
+    ``cancel`` is set, :class:`ExportError` or a recorder error otherwise.
+
+    ONVIF replay resumes after a network cut (up to :data:`RESUME_ATTEMPTS` times): a new
+    session PLAYs from the last image received, and the images it sends again (from the
+    keyframe before) are dropped, so the file goes on exactly where it stopped. A vendor URL
+    cannot be resumed (its RTP times are relative to each session): the export fails."""
     onvif = is_onvif(source)
     url = source.url if onvif else with_end(source.url, start, end)
-    client = RtspClient(url, timeout=timeout, credentials=credentials, stop=cancel,
-                        always={"Require": "onvif-replay"} if onvif else {})
-    times: list[float] = []  # ONVIF: epoch s; vendor: RTP s from the first unit
-    keys: list[bool] = []
-    flags: list[int] = []
+    got = _Received()
     span = max(1e-3, (end - start).total_seconds())
-    try:
-        client.connect()
-        sdp = client.describe()
-        client.setup()
-        headers = ({"Range": f"clock={_clock(start)}-{_clock(end)}", "Rate-Control": "no"}
-                   if onvif else {})
-        client.play(headers)
-        first_ts: int | None = None
-        with open(raw_path, "wb") as raw:
-            while True:
-                if cancel.is_set():
-                    raise ExportCancelled("Export annulé.")
-                au = client.read_access_unit(read_timeout)
-                if au is None:
-                    if times:
-                        break  # the recorder stopped sending (its end, or ours)
-                    raise RecorderBadAnswer(
-                        "L'enregistreur n'a envoyé aucune image pour cette période.")
-                if not times and not au.key:
-                    continue  # a stream copy starts at a keyframe
-                if onvif:
-                    if au.ntp_utc is None:
-                        raise ExportError("L'enregistreur n'indique pas l'heure des images "
-                                          "(extension de relecture ONVIF absente).")
-                    t = au.ntp_utc
-                    if t > end.timestamp() + 1e-6:
-                        break
-                    done = (t - start.timestamp()) / span
-                else:
-                    if first_ts is None:
-                        first_ts = au.rtp_ts
-                    t = ((au.rtp_ts - first_ts) & 0xFFFFFFFF) / sdp.clock_rate
-                    if t > span + 2 * END_SLACK.total_seconds() + 60:
-                        break  # a recorder ignoring the end: never more than asked + 1 min
-                    done = t / span
-                data = au.data
-                if not times and sdp.sps_pps and not _has_sps(data):
-                    data = b"".join(_START_CODE + p for p in sdp.sps_pps) + data
-                raw.write(data)
-                times.append(t)
-                keys.append(au.key)
-                flags.append(au.flags)
-                if progress is not None:
-                    progress(min(1.0, max(0.0, done)))
-                if onvif and client.bye:
-                    break
-    except Stopped:
-        raise ExportCancelled("Export annulé.") from None
-    finally:
-        client.teardown()
+    with open(raw_path, "wb") as raw:
+        while True:
+            client = RtspClient(url, timeout=timeout, credentials=credentials, stop=cancel,
+                                always={"Require": "onvif-replay"} if onvif else {})
+            try:
+                _session(client, onvif, start, end, span, raw, got, progress, read_timeout,
+                         cancel)
+                break
+            except Stopped:
+                raise ExportCancelled("Export annulé.") from None
+            except (EOFError, RecorderUnreachable) as exc:
+                if not onvif or not got.times:
+                    if isinstance(exc, RecorderUnreachable):
+                        raise
+                    raise ExportError("La connexion à l'enregistreur a été coupée pendant "
+                                      "l'extraction : relancez l'export.") from None
+                if got.resumes >= RESUME_ATTEMPTS:
+                    raise ExportError(
+                        f"La connexion à l'enregistreur a été coupée {got.resumes + 1} fois : "
+                        "extraction abandonnée, relancez l'export.") from None
+                got.resumes += 1
+                if cancel.wait(min(4.0, 0.5 * 2 ** (got.resumes - 1))):
+                    raise ExportCancelled("Export annulé.") from None
+            finally:
+                client.teardown()
+    times, flags = got.times, got.flags
     interval = _usual_step(times)
     if onvif:
         stamps = times
@@ -179,7 +158,68 @@ def fetch(source: StreamSource, start: datetime, end: datetime, raw_path: Path, 
     return Fetched(mp4, len(stamps), datetime.fromtimestamp(stamps[0], utc),
                    datetime.fromtimestamp(stamps[-1], utc), basis,
                    [(datetime.fromtimestamp(a, utc), datetime.fromtimestamp(b, utc))
-                    for a, b in gaps], interval)
+                    for a, b in gaps], interval, got.resumes)
+
+
+@dataclass
+class _Received:
+    times: list[float] = field(default_factory=list)  # ONVIF: epoch s; vendor: RTP s
+    flags: list[int] = field(default_factory=list)
+    first_ts: int | None = None
+    resumes: int = 0
+
+
+def _session(client: RtspClient, onvif: bool, start: datetime, end: datetime, span: float,
+             raw: BinaryIO, got: _Received, progress: ProgressSink | None,
+             read_timeout: float, cancel: threading.Event) -> None:
+    """One RTSP session: from ``start``, or (ONVIF, after a cut) from the last image got."""
+    client.connect()
+    sdp = client.describe()
+    client.setup()
+    resume_after = got.times[-1] if got.times else None
+    headers: dict[str, str] = {}
+    if onvif:
+        frm = start if resume_after is None else datetime.fromtimestamp(resume_after,
+                                                                         timezone.utc)
+        headers = {"Range": f"clock={_clock(frm)}-{_clock(end)}", "Rate-Control": "no"}
+    client.play(headers)
+    while True:
+        if cancel.is_set():
+            raise ExportCancelled("Export annulé.")
+        au = client.read_access_unit(read_timeout)
+        if au is None:
+            if got.times:
+                return  # the recorder stopped sending (its end, or ours)
+            raise RecorderBadAnswer("L'enregistreur n'a envoyé aucune image pour cette période.")
+        if not got.times and not au.key:
+            continue  # a stream copy starts at a keyframe
+        if onvif:
+            if au.ntp_utc is None:
+                raise ExportError("L'enregistreur n'indique pas l'heure des images "
+                                  "(extension de relecture ONVIF absente).")
+            t = au.ntp_utc
+            if resume_after is not None and t <= resume_after + 1e-6:
+                continue  # sent again after a resume: already in the file
+            if t > end.timestamp() + 1e-6:
+                return
+            done = (t - start.timestamp()) / span
+        else:
+            if got.first_ts is None:
+                got.first_ts = au.rtp_ts
+            t = ((au.rtp_ts - got.first_ts) & 0xFFFFFFFF) / sdp.clock_rate
+            if t > span + 62:
+                return  # a recorder ignoring the end: never more than asked + 1 min
+            done = t / span
+        data = au.data
+        if not got.times and sdp.sps_pps and not _has_sps(data):
+            data = b"".join(_START_CODE + p for p in sdp.sps_pps) + data
+        raw.write(data)
+        got.times.append(t)
+        got.flags.append(au.flags)
+        if progress is not None:
+            progress(min(1.0, max(0.0, done)))
+        if onvif and client.bye:
+            return
 
 
 def _vendor_last(end: datetime, recording_end: datetime | None, interval: float) -> float:

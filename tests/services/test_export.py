@@ -23,7 +23,12 @@ from csu_wall.storage.audit import DbAuditLog
 from csu_wall.storage.operators import add_habilitation
 from csu_wall.storage.site_repo import apply_site
 from tests.rtsp.fixture import RECORDED_FPS, RECORDED_SECONDS, RECORDED_START, RtspServer
-from tests.rtsp.onvif_replay_server import ReplayServer, recording_from_clip, replay_server
+from tests.rtsp.onvif_replay_server import (
+    Modes,
+    ReplayServer,
+    recording_from_clip,
+    replay_server,
+)
 from tests.rtsp.onvif_soap import OnvifDevice, onvif_device
 from tests.rtsp.playback_env import FRAME, GOP, HABILITATION, SITE, at
 from tests.services.export_env import (
@@ -199,6 +204,27 @@ def test_export_by_onvif_replay_states_times_and_gaps(
             assert not any(at(12) <= t < at(14) for t in times)
             [play] = [p for p in replay.plays if p["asked"]]
             assert str(play["asked"]).startswith("clock=20261025T005940.400Z-")
+            assert verify_folder(result.folder).ok
+        finally:
+            e.db.close()
+
+
+def test_a_network_cut_in_the_middle_of_an_onvif_export_resumes_where_it_stopped(
+        tmp_path: Path, playback_server: RtspServer, recorded_clip: Path) -> None:
+    recording = recording_from_clip(recorded_clip, RECORDED_START, RECORDED_FPS)
+    with replay_server(recording, RECORDED_FPS, Modes(cut_after=40)) as srv, \
+            onvif_device(OnvifDevice(srv.url, RECORDED_START, END)) as device:
+        e = make_export_env(tmp_path, playback_server, device)
+        try:
+            start, end = at(20), at(23)
+            result = e.service.run(e.request(start, end, tmp_path / "out"))
+            cam = result.manifest["cameras"][0]
+            assert srv.cut_done and cam["resumed_after_cut"] == 1
+            times = frame_times(result.folder / cam["file"])
+            # every image once, in order, none missing across the cut
+            assert times == [start + i * FRAME for i in range(len(times))]
+            assert abs(times[-1] - end) <= FRAME and cam["gaps"] == []
+            assert len([p for p in srv.plays if p["asked"]]) == 2
             assert verify_folder(result.folder).ok
         finally:
             e.db.close()
