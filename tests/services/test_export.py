@@ -5,6 +5,7 @@ pixels, so the delivered period is checked against the pictures themselves."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -88,6 +89,9 @@ def test_export_from_the_hikvision_shaped_recorder_is_delivered_and_verifiable(
                            "manifest.json.sig"], cwd=folder, capture_output=True, text=True,
                           timeout=30)
     assert ossl.returncode == 0 and "Signature Verified Successfully" in ossl.stdout, ossl
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-in", "cle-publique.pem", "-outform",
+                          "DER"], cwd=folder, capture_output=True, timeout=30, check=True).stdout
+    assert hashlib.sha256(der).hexdigest() == result.fingerprint  # as docs/EXPORT.md says
     verdict = verify_folder(folder, result.fingerprint)
     assert verdict.ok, verdict.message
     assert result.fingerprint in (folder / "proces-verbal.html").read_text("utf-8")
