@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
-from csu_wall.core.errors import AccessDenied, CsuWallError
+from csu_wall.core.errors import AccessDenied, CsuWallError, RecorderError
 from csu_wall.core.model import Camera, Recorder, Site
 from csu_wall.core.ports import Clock, RecorderDriver, SystemClock
 from csu_wall.core.security import Habilitation, Operator
@@ -252,7 +252,11 @@ class ExportService:
         commune_id = cameras[0].commune_id
         name = f"extraction-{reference}"
         dest = request.destination
-        dest.mkdir(parents=True, exist_ok=True)
+        try:
+            dest.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(f"Destination inutilisable ({dest}) : "
+                              f"{exc.strerror or exc}.") from None
         final = dest / name
         work = dest / f"{name}.en-cours"
         repo.register_extraction(
@@ -283,6 +287,9 @@ class ExportService:
             repo.set_state(self.db, reference, repo.FAILED, detail=detail[:2000],
                            also=self._audited(None, commune_id,
                                               f"extraction {reference} échouée", reference))
+            if isinstance(exc, OSError):  # a full or removed drive: said, not a traceback
+                raise ExportError(f"Écriture impossible dans {dest} : {exc.strerror or exc}. "
+                                  "Aucun dossier n'a été laissé.") from exc
             raise
 
     def _audited(self, camera: Camera | None, commune_id: str, detail: str,
@@ -305,7 +312,10 @@ class ExportService:
                 raise ExportCancelled("Export annulé.")
             recorder = self.gate.site.recorder(camera.recorder_id)
             driver = self.drivers(recorder)
-            offset = driver.clock_offset()
+            try:
+                offset = driver.clock_offset()
+            except RecorderError:
+                offset = None  # unknown, and the manifest says so
             source = driver.playback_source(camera, start, 1.0)
             cred = self.credentials(source.credential_ref) if source.credential_ref else None
             recording_end = _recording_end(source.recorded, end)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from csu_wall.core.errors import AccessDenied
-from csu_wall.services.export import ExportCancelled, ExportProgress, gate_from_db
+from csu_wall.services.export import ExportCancelled, ExportError, ExportProgress, gate_from_db
 from csu_wall.services.export_proof import verify_folder
 from csu_wall.storage import extraction_repo as repo
 from csu_wall.storage.audit import DbAuditLog
@@ -232,3 +232,13 @@ def test_a_network_cut_in_the_middle_of_an_onvif_export_resumes_where_it_stopped
             assert verify_folder(result.folder).ok
         finally:
             e.db.close()
+
+
+def test_an_unusable_destination_is_said_in_french_before_any_connection(
+        env: ExportEnv, tmp_path: Path, playback_server: RtspServer) -> None:
+    blocker = tmp_path / "pas-un-dossier"
+    blocker.write_text("x")
+    with pytest.raises(ExportError, match="Destination inutilisable"):
+        env.service.run(env.request(at(10), at(11), blocker / "out"))
+    assert env.driver_calls == [] and playback_server.playback_requests() == []
+    assert repo.list_extractions(env.db) == []
