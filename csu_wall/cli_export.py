@@ -5,6 +5,8 @@
   or the first line of standard input); missing requisition fields are asked on a terminal;
   progress on standard error; Ctrl-C cancels (no folder that looks complete is left);
 - ``export verify DIR``: every hash and the signature, exit 0, or 1 with the first mismatch;
+- ``export handover REF`` / ``export delete-local REF``: the chain of custody — to whom, when,
+  on which medium; then the workstation's copy deleted (the register keeps the manifest);
 - ``export list``: the register of extractions as CSV on standard output.
 """
 
@@ -24,6 +26,7 @@ from csu_wall.core.audit import AuditAction, AuditEntry
 from csu_wall.core.errors import CsuWallError
 from csu_wall.services.export import (
     LEGAL_BASES,
+    Custody,
     ExportCancelled,
     ExportProgress,
     ExportRequest,
@@ -38,7 +41,7 @@ from csu_wall.storage.db import Database
 from csu_wall.storage.settings import workstation_of
 
 PARIS = ZoneInfo("Europe/Paris")
-COMMANDS = ("grant", "revoke", "grants", "run", "verify", "list")
+COMMANDS = ("grant", "revoke", "grants", "run", "verify", "handover", "delete-local", "list")
 
 _FIELDS = (  # option dest, prompt
     ("procedure", "N° de procédure ou de PV"),
@@ -103,6 +106,19 @@ def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser, lang: s
     verify.add_argument("folder", type=Path)
     verify.add_argument("--fingerprint", help="empreinte attendue de la clé du site (celle "
                                               "du registre ou du CSU)")
+    handover = cmds.add_parser("handover", parents=common,
+                               help="enregistrer la remise d'une extraction livrée (à qui, "
+                                    "quand, sur quel support)")
+    handover.add_argument("reference")
+    handover.add_argument("--to", required=True, dest="to_name",
+                          help="nom (et grade) de la personne qui reçoit")
+    handover.add_argument("--service", required=True, dest="to_service", help="son service")
+    handover.add_argument("--medium", required=True,
+                          help="le support remis (ex. « clé USB n° 12 »)")
+    delete = cmds.add_parser("delete-local", parents=common,
+                             help="effacer la copie du poste d'une extraction remise (le "
+                                  "registre, le manifeste et les empreintes restent)")
+    delete.add_argument("reference")
     listing = cmds.add_parser("list", parents=common,
                               help="le registre des extractions (CSV)")
     listing.add_argument("--commune", help="seulement cette commune")
@@ -123,6 +139,8 @@ def dispatch(args: argparse.Namespace, paths: Any) -> int | None:
             return _habilitations(args, db, ws)
         if sub == "list":
             return _list(db, args.commune)
+        if sub in ("handover", "delete-local"):
+            return _custody(args, db, ws)
         return _run(args, db, ws, paths.cache_dir)
     except CsuWallError as exc:
         print(f"csu-wall: {exc}", file=sys.stderr)
@@ -277,20 +295,38 @@ def _run(args: argparse.Namespace, db: Database, ws: str, cache_dir: Path) -> in
     return 0
 
 
+def _custody(args: argparse.Namespace, db: Database, ws: str) -> int:
+    from csu_wall.cli_admin import actor
+
+    custody = Custody(db, site_key.audit_log(db), actor=actor(), workstation=ws)
+    if args.export_command == "handover":
+        custody.hand_over(args.reference, to_name=args.to_name, to_service=args.to_service,
+                          medium=args.medium)
+        print(f"Remise de l'extraction {args.reference} enregistrée.")
+        return 0
+    gone = custody.delete_local(args.reference)
+    print(f"Copie du poste effacée ({len(gone)} élément(s)) : le registre garde le manifeste "
+          "et les empreintes.")
+    return 0
+
+
 def _list(db: Database, commune: str | None) -> int:
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(["référence", "état", "commune", "opérateur", "poste", "caméras",
                   "début demandé (UTC)", "fin demandée (UTC)", "procédure", "OPJ", "grade",
                   "service", "date de réquisition", "base légale", "note", "dossier",
                   "SHA-256 du manifeste", "clé de signature", "créée (UTC)",
-                  "mise à jour (UTC)", "détail"])
+                  "mise à jour (UTC)", "détail", "remise à", "service destinataire",
+                  "support", "remise le (UTC)", "copie du poste effacée le (UTC)"])
     for r in extraction_repo.list_extractions(db, commune):
-        q = r.requisition
+        q, h = r.requisition, r.handover or {}
         out.writerow([r.reference, r.state, r.commune_id, r.operator_id, r.workstation,
                       " ".join(r.cameras), r.requested_start.isoformat(),
                       r.requested_end.isoformat(), q.get("procedure", ""), q.get("opj_name", ""),
                       q.get("opj_rank", ""), q.get("opj_service", ""), q.get("date", ""),
                       q.get("legal_basis", ""), q.get("note", ""), r.folder,
                       r.manifest_sha256 or "", r.signing_key or "", r.created_at.isoformat(),
-                      r.updated_at.isoformat(), r.detail])
+                      r.updated_at.isoformat(), r.detail, h.get("to", ""),
+                      h.get("service", ""), h.get("medium", ""), h.get("at_utc", ""),
+                      r.local_deleted_at.isoformat() if r.local_deleted_at else ""])
     return 0

@@ -354,6 +354,7 @@ class ExportService:
                     "zip": {"name": zip_path.name, "sha256": proof.sha256_file(zip_path)}}
         repo.set_state(self.db, reference, repo.DELIVERED, delivered=register,
                        manifest_sha256=manifest_sha, signing_key=signer.fingerprint,
+                       manifest=raw.decode("utf-8"),
                        also=self._audited(None, cameras[0].commune_id,
                                           f"extraction {reference} livrée", reference))
         return ExportResult(reference, final, zip_path, manifest_sha, signer.fingerprint,
@@ -447,3 +448,83 @@ def _system_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return ""
+
+
+# -- the chain of custody ----------------------------------------------------------------------
+
+
+class Custody:
+    """The hand-over of a delivered extraction (to whom, when, on which medium) and the
+    deletion of the workstation's copy once handed over: only the register, the manifest and
+    the hashes remain. Each step and its audit record are one transaction."""
+
+    def __init__(self, db: Database, audit: AuditSink, *, actor: str, workstation: str,
+                 clock: Clock | None = None) -> None:
+        self.db = db
+        self.audit = audit
+        self.actor = actor
+        self.workstation = workstation
+        self.clock = clock or SystemClock()
+
+    def _delivered(self, reference: str) -> repo.ExtractionRecord:
+        rec = repo.get_extraction(self.db, reference)
+        if rec is None:
+            raise ExportError(f"Aucune extraction « {reference} » au registre "
+                              "(voir `csu-wall export list`).")
+        if rec.state != repo.DELIVERED:
+            raise ExportError(f"L'extraction « {reference} » est {rec.state} : seule une "
+                              "extraction livrée se remet ou s'efface.")
+        return rec
+
+    def _audited(self, rec: repo.ExtractionRecord, detail: str
+                 ) -> Callable[[Connection], object]:
+        entry = AuditEntry(ts_utc=self.clock.now_utc(), workstation=self.workstation,
+                           operator_id=self.actor[:64], action=AuditAction.EXPORT,
+                           commune_id=rec.commune_id, detail=detail,
+                           extra={"extraction": rec.reference})
+        return lambda conn: append_in(self.audit, conn, entry)
+
+    def hand_over(self, reference: str, *, to_name: str, to_service: str, medium: str
+                  ) -> None:
+        rec = self._delivered(reference)
+        if rec.handover:
+            raise ExportError(f"L'extraction « {reference} » a déjà été remise le "
+                              f"{rec.handover.get('at_paris', '')}.")
+        if not (to_name.strip() and to_service.strip() and medium.strip()):
+            raise ExportError("Remise incomplète : indiquez à qui (--to), son service "
+                              "(--service) et le support (--medium).")
+        now = self.clock.now_utc()
+        handover = {"to": to_name.strip(), "service": to_service.strip(),
+                    "medium": medium.strip(), "at_utc": utc(now), "at_paris": paris(now),
+                    "by": self.actor, "workstation": self.workstation}
+        repo.record_handover(self.db, reference, handover, now=now, also=self._audited(
+            rec, f"extraction {reference} remise à {handover['to']} ({handover['service']}) "
+                 f"sur {handover['medium']}"))
+
+    def delete_local(self, reference: str) -> list[Path]:
+        """Delete the folder and ZIP the register names, once handed over, and only if they
+        are still the delivered ones (the manifest's and the ZIP's SHA-256). Returns what was
+        deleted."""
+        rec = self._delivered(reference)
+        if not rec.handover:
+            raise ExportError(f"L'extraction « {reference} » n'a pas encore été remise : "
+                              "`csu-wall export handover` d'abord.")
+        folder = Path(rec.folder)
+        zip_path = folder.with_name(folder.name + ".zip")
+        gone: list[Path] = []
+        manifest = folder / proof.MANIFEST
+        if folder.is_dir():
+            if not manifest.is_file() or proof.sha256_file(manifest) != rec.manifest_sha256:
+                raise ExportError(f"Le dossier {folder} n'est plus celui qui a été livré "
+                                  "(manifeste différent) : rien n'a été effacé.")
+            shutil.rmtree(folder)
+            gone.append(folder)
+        zip_sha = rec.delivered.get("zip", {}).get("sha256")
+        if zip_path.is_file() and zip_sha and proof.sha256_file(zip_path) == zip_sha:
+            zip_path.unlink()
+            gone.append(zip_path)
+        repo.record_local_deletion(self.db, reference, now=self.clock.now_utc(),
+                                   also=self._audited(
+                                       rec, f"extraction {reference} : copie du poste effacée "
+                                            f"({len(gone)} élément(s))"))
+        return gone

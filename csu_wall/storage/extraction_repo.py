@@ -113,6 +113,9 @@ class ExtractionRecord:
     detail: str
     created_at: datetime
     updated_at: datetime
+    manifest: str | None = None
+    handover: dict[str, str] | None = None
+    local_deleted_at: datetime | None = None
 
 
 def register_extraction(db: Database, *, reference: str, commune_id: str, operator_id: str,
@@ -133,8 +136,8 @@ def register_extraction(db: Database, *, reference: str, commune_id: str, operat
 
 def set_state(db: Database, reference: str, state: str, *, detail: str = "",
               delivered: dict[str, Any] | None = None, manifest_sha256: str | None = None,
-              signing_key: str | None = None, now: datetime | None = None,
-              also: Also = None) -> None:
+              signing_key: str | None = None, manifest: str | None = None,
+              now: datetime | None = None, also: Also = None) -> None:
     if state not in STATES:
         raise ValueError(f"unknown extraction state {state!r}")
     values: dict[str, Any] = {"state": state, "detail": detail,
@@ -145,6 +148,8 @@ def set_state(db: Database, reference: str, state: str, *, detail: str = "",
         values["manifest_sha256"] = manifest_sha256
     if signing_key is not None:
         values["signing_key"] = signing_key
+    if manifest is not None:
+        values["manifest"] = manifest
     with db.write() as conn:
         conn.execute(update(extractions).where(extractions.c.reference == reference)
                      .values(**values))
@@ -158,14 +163,47 @@ def list_extractions(db: Database, commune_id: str | None = None) -> list[Extrac
         stmt = stmt.where(extractions.c.commune_id == commune_id)
     with db.read() as conn:
         rows = conn.execute(stmt).mappings().all()
-    return [ExtractionRecord(
+    return [_record(r) for r in rows]
+
+
+def get_extraction(db: Database, reference: str) -> ExtractionRecord | None:
+    with db.read() as conn:
+        row = conn.execute(select(extractions).where(
+            extractions.c.reference == reference)).mappings().first()
+    return _record(row) if row is not None else None
+
+
+def _record(r: Any) -> ExtractionRecord:
+    return ExtractionRecord(
         id=int(r["id"]), reference=r["reference"], state=r["state"], commune_id=r["commune_id"],
         operator_id=r["operator_id"], workstation=r["workstation"], cameras=list(r["cameras"]),
         requested_start=r["requested_start"], requested_end=r["requested_end"],
         requisition=dict(r["requisition"]), folder=r["folder"],
         delivered=dict(r["delivered"]), manifest_sha256=r["manifest_sha256"],
         signing_key=r["signing_key"], detail=r["detail"], created_at=r["created_at"],
-        updated_at=r["updated_at"]) for r in rows]
+        updated_at=r["updated_at"], manifest=r["manifest"],
+        handover=dict(r["handover"]) if r["handover"] else None,
+        local_deleted_at=r["local_deleted_at"])
+
+
+def record_handover(db: Database, reference: str, handover: dict[str, str], *,
+                    now: datetime | None = None, also: Also = None) -> None:
+    when = now or datetime.now(UTC)
+    with db.write() as conn:
+        conn.execute(update(extractions).where(extractions.c.reference == reference)
+                     .values(handover=dict(handover), updated_at=when))
+        if also is not None:
+            also(conn)
+
+
+def record_local_deletion(db: Database, reference: str, *, now: datetime | None = None,
+                          also: Also = None) -> None:
+    when = now or datetime.now(UTC)
+    with db.write() as conn:
+        conn.execute(update(extractions).where(extractions.c.reference == reference)
+                     .values(local_deleted_at=when, updated_at=when))
+        if also is not None:
+            also(conn)
 
 
 # -- the site's signing key --------------------------------------------------------------------

@@ -54,6 +54,11 @@ extractions = Table(
     Column("detail", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("manifest", Text, nullable=True),  # the signed manifest's text, kept after delivery
+    # The hand-over: to whom (name, service), when, on which medium, by whom; and when the
+    # workstation's copy was deleted (only the register, the manifest and the hashes remain).
+    Column("handover", JSON, nullable=True),
+    Column("local_deleted_at", UtcDateTime, nullable=True),
 )
 Index("ix_extractions_commune_id", extractions.c.commune_id)
 

@@ -5,6 +5,7 @@ the first mismatch in French), and Paris times that the changes of summer time m
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import shutil
@@ -18,6 +19,7 @@ import pytest
 from csu_wall.cli_export import parse_paris
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.sitefile import load_demo_site
+from csu_wall.storage import extraction_repo
 from csu_wall.storage.audit import DbAuditLog, entries
 from csu_wall.storage.db import Database
 from csu_wall.storage.site_repo import apply_site
@@ -94,6 +96,30 @@ def test_register_lists_the_export_and_verify_exits_0_then_1(
     assert bad.returncode == 1 and "Empreinte différente pour proces-verbal.html" in bad.stderr
     wrong_key = run(data, "export", "verify", str(result.folder), "--fingerprint", "ab" * 32)
     assert wrong_key.returncode == 1 and "n'est pas la clé attendue" in wrong_key.stderr
+
+    # the chain of custody: no deletion before the hand-over, then only the register remains
+    early = run(data, "export", "delete-local", result.reference, database=url)
+    assert early.returncode == 1 and "pas encore été remise" in early.stderr
+    handed = run(data, "export", "handover", result.reference, "--to", "Lt Martin",
+                 "--service", "Commissariat de Roncq", "--medium", "clé USB n° 12",
+                 database=url)
+    assert handed.returncode == 0, handed.stderr
+    again = run(data, "export", "handover", result.reference, "--to", "X", "--service", "Y",
+                "--medium", "Z", database=url)
+    assert again.returncode == 1 and "déjà été remise" in again.stderr
+    deleted = run(data, "export", "delete-local", result.reference, database=url)
+    assert deleted.returncode == 0, deleted.stderr
+    assert not result.folder.exists() and not result.zip_path.exists()
+    [row] = list(csv.DictReader(io.StringIO(run(data, "export", "list", database=url).stdout)))
+    assert (row["remise à"], row["support"]) == ("Lt Martin", "clé USB n° 12")
+    assert row["copie du poste effacée le (UTC)"] and row["état"] == "livrée"
+    with Database.open(tmp_path / "csu.db") as db:
+        rec = extraction_repo.get_extraction(db, result.reference)
+        assert rec is not None and rec.manifest is not None
+        assert hashlib.sha256(rec.manifest.encode()).hexdigest() == result.manifest_sha256
+        details = [r.entry.detail for r in entries(db, limit=None)]
+    assert any("remise à Lt Martin" in d for d in details)
+    assert any("copie du poste effacée" in d for d in details)
 
 
 def test_paris_times_across_the_changes_of_summer_time() -> None:

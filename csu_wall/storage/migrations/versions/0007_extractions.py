@@ -58,6 +58,9 @@ def upgrade() -> None:
         sa.Column("detail", sa.Text(), nullable=False),
         sa.Column("created_at", UTC, nullable=False),
         sa.Column("updated_at", UTC, nullable=False),
+        sa.Column("manifest", sa.Text(), nullable=True),
+        sa.Column("handover", sa.JSON(), nullable=True),
+        sa.Column("local_deleted_at", UTC, nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_extractions"),
         sa.UniqueConstraint("reference", name="uq_extractions_reference"),
     )
