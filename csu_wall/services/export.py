@@ -330,6 +330,7 @@ class ExportService:
                         timeout=self.timeout, read_timeout=self.read_timeout,
                         recording_end=recording_end)
             camera_progress(1.0)
+            proof.thumbnail(got.path, work / f"{got.path.stem}-premiere-image.jpg")
             delivered.append(self._camera_entry(camera, recorder, got, offset, start, end,
                                                 source.recorded))
         if cancel.is_set():
@@ -376,6 +377,7 @@ class ExportService:
             "recorder": {"id": recorder.id, "driver": recorder.driver, "host": recorder.host,
                          "timezone": recorder.timezone},
             "file": got.path.name, "sha256": proof.sha256_file(got.path),
+            "thumbnail": f"{got.path.stem}-premiere-image.jpg",
             "size": got.path.stat().st_size, "images": got.images,
             "reencoded": False, "masks": "aucun",
             "time_basis": got.time_basis,

@@ -24,9 +24,11 @@ import os
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import av
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -85,6 +87,21 @@ def write_zip(folder: Path, target: Path, arc_root: str) -> None:
     os.replace(part, target)
 
 
+def thumbnail(video: Path, target: Path, width: int = 320) -> None:
+    """A JPEG of the video's first image (PyAV's MJPEG encoder), for the PV."""
+    with av.open(str(video)) as container:
+        frame = next(container.decode(video=0))
+    height = max(2, round(frame.height * width / frame.width / 2) * 2)
+    small = frame.reformat(width=width, height=height, format="yuvj420p")
+    small.pts = 0
+    enc = av.CodecContext.create("mjpeg", "w")
+    enc.width, enc.height, enc.pix_fmt = width, height, "yuvj420p"
+    enc.time_base = Fraction(1, 25)
+    data = b"".join(bytes(p) for p in enc.encode(small))
+    data += b"".join(bytes(p) for p in enc.encode(None))
+    write_sync(target, data)
+
+
 # -- the procès-verbal -------------------------------------------------------------------------
 
 
@@ -137,6 +154,11 @@ def pv_html(m: dict[str, Any]) -> str:
     head = "".join(f"<th>{esc(c)}</th>" for c in CAMERA_COLUMNS)
     cams = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>"
                    for row in _camera_rows(m))
+    thumbs = "".join(
+        f'<figure><img src="{esc(c["thumbnail"])}" alt="première image de {esc(c["name"])}">'
+        f"<figcaption>{esc(c['name'])} : première image du fichier "
+        f"({esc(c['delivered']['first_paris'])})</figcaption></figure>"
+        for c in m["cameras"] if c.get("thumbnail"))
     return f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8">
 <title>Procès-verbal d'extraction {esc(m['reference'])}</title>
@@ -148,6 +170,7 @@ td{{word-break:break-all}}</style></head><body>
 <h2>Enregistrements extraits</h2>
 <p>{esc(TEXT_COPY)}</p>
 <table><tr>{head}</tr>{cams}</table>
+{thumbs}
 <h2>Vérification</h2>
 <p>Le fichier <code>manifest.json</code> décrit l'extraction et donne l'empreinte SHA-256 de
 chaque fichier ; il est signé (<code>manifest.json.sig</code>, Ed25519) par la clé du site dont

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from csu_wall.core.errors import AccessDenied
@@ -32,6 +34,7 @@ from tests.rtsp.onvif_replay_server import (
 )
 from tests.rtsp.onvif_soap import OnvifDevice, onvif_device
 from tests.rtsp.playback_env import FRAME, GOP, HABILITATION, SITE, at
+from tests.rtsp.timecode import read_time
 from tests.services.export_env import (
     EXTRACTION,
     OPERATOR,
@@ -96,6 +99,12 @@ def test_export_from_the_hikvision_shaped_recorder_is_delivered_and_verifiable(
     assert verdict.ok, verdict.message
     assert result.fingerprint in (folder / "proces-verbal.html").read_text("utf-8")
     assert (folder / "proces-verbal.pdf").read_bytes().startswith(b"%PDF")
+    cam = manifest["cameras"][0]
+    thumb = cv2.imdecode(np.frombuffer((folder / cam["thumbnail"]).read_bytes(), np.uint8),
+                         cv2.IMREAD_COLOR)
+    assert read_time(thumb) == frame_times(folder / cam["file"])[0]  # the first image
+    assert f'src="{cam["thumbnail"]}"' in (folder / "proces-verbal.html").read_text("utf-8")
+    assert cam["thumbnail"] in manifest["files"]
     assert result.zip_path.is_file() and not list(folder.parent.glob("*.en-cours"))
     # the register and the audit log
     [rec] = repo.list_extractions(env.db)
