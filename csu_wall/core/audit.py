@@ -16,6 +16,7 @@ class AuditAction(str, Enum):
     PLAYBACK = "playback"
     SNAPSHOT = "snapshot"
     EXPORT = "export"
+    EXPORT_STATE = "export_state"  # the register of extractions changed (state, hand-over)
     BOOKMARK = "bookmark"
     LAYOUT_CHANGE = "layout_change"
     DENIED = "denied"

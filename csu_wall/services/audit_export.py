@@ -63,7 +63,8 @@ _ADMIN = {AuditAction.HABILITATION_GRANT: "Habilitation accordée",
           AuditAction.SITE_APPLY: "Fichier de site appliqué",
           AuditAction.CHANNEL_IMPORT: "Caméras importées de l'enregistreur",
           AuditAction.CERT_TRUST: "Certificat d'enregistreur approuvé",
-          AuditAction.LAYOUT_CHANGE: "Disposition modifiée"}
+          AuditAction.LAYOUT_CHANGE: "Disposition modifiée",
+          AuditAction.EXPORT_STATE: "Registre des extractions"}
 _BOOKMARK = {AuditAction.BOOKMARK: "Signet créé", AuditAction.BOOKMARK_CHANGE: "Signet modifié"}
 # Not about the commune even when a commune is named (sessions, shifts).
 _NOT_ADMIN = {AuditAction.LOGIN, AuditAction.LOGOUT, AuditAction.LOCK, AuditAction.UNLOCK,

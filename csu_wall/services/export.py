@@ -294,7 +294,7 @@ class ExportService:
 
     def _audited(self, camera: Camera | None, commune_id: str, detail: str,
                  reference: str) -> Callable[[Connection], object]:
-        entry = self.gate.entry(AuditAction.EXPORT, camera, detail=detail,
+        entry = self.gate.entry(AuditAction.EXPORT_STATE, camera, detail=detail,
                                 extra={"extraction": reference}, commune_id=commune_id)
         return lambda conn: append_in(self.gate.audit, conn, entry)
 
@@ -481,7 +481,7 @@ class Custody:
     def _audited(self, rec: repo.ExtractionRecord, detail: str
                  ) -> Callable[[Connection], object]:
         entry = AuditEntry(ts_utc=self.clock.now_utc(), workstation=self.workstation,
-                           operator_id=self.actor[:64], action=AuditAction.EXPORT,
+                           operator_id=self.actor[:64], action=AuditAction.EXPORT_STATE,
                            commune_id=rec.commune_id, detail=detail,
                            extra={"extraction": rec.reference})
         return lambda conn: append_in(self.audit, conn, entry)

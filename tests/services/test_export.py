@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import cv2
@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from csu_wall.core.errors import AccessDenied
+from csu_wall.services.audit_export import ACCESS, ADMIN, CommuneRef, statement
 from csu_wall.services.export import ExportCancelled, ExportError, ExportProgress, gate_from_db
 from csu_wall.services.export_proof import verify_folder
 from csu_wall.storage import extraction_repo as repo
@@ -113,7 +114,13 @@ def test_export_from_the_hikvision_shaped_recorder_is_delivered_and_verifiable(
     assert rec.requisition["opj_name"] == "Martin"
     actions = env.actions()
     assert ("export", "réquisition") in actions
-    assert ("export", f"extraction {result.reference} livrée") in actions
+    assert ("export_state", f"extraction {result.reference} livrée") in actions
+    # the mayor's statement: one extraction access per camera, the register's steps apart
+    st = statement(env.db, CommuneRef("roncq", "Roncq", "rattachée"),
+                   start - timedelta(days=400), datetime.now(timezone.utc) + timedelta(days=1))
+    assert [(ln.action, ln.camera) for ln in st.of(ACCESS)] == [("Extraction",
+                                                                  "cam-001")]
+    assert f"extraction {result.reference} livrée" in [ln.detail for ln in st.of(ADMIN)]
 
 
 def test_one_changed_byte_or_a_changed_manifest_fails_verification(
