@@ -87,6 +87,10 @@ class TileFeed(Protocol):
         """Hold the picture (a recording paused): no decoding, the last frame stays."""
         ...
 
+    def set_fill(self, fill: bool) -> None:
+        """False (the default): aspect ratio kept, letterboxed; True: the tile is filled."""
+        ...
+
     def set_view(self, view: View | None) -> None:
         """Digital zoom on source pixels; None shows the whole picture."""
         ...

@@ -16,7 +16,7 @@ from typing import Any
 import av
 import numpy as np
 
-from csu_wall.media.decode import DecoderSpec, tile_width
+from csu_wall.media.decode import DecoderSpec, fit_size, tile_width
 from csu_wall.media.masks import Masker
 from csu_wall.media.views import View
 
@@ -56,6 +56,7 @@ class _Stream:
     converter: Any = None
     extra: Any = None
     seconds_per_tick: float = 0.0
+    fit: bool = True
 
 
 def decoder_main(commands: Connection, results: Connection) -> None:  # pragma: no cover
@@ -75,6 +76,9 @@ def decoder_main(commands: Connection, results: Connection) -> None:  # pragma: 
         frame = s.last
         s.last = None
         width, height = s.size
+        if s.fit:  # aspect kept: the picture fits in the tile, which centres it
+            crop = (frame.width, frame.height) if s.view is None else _view_size(frame, s.view)
+            width, height = fit_size(crop[0], crop[1], width, height)
         if s.view is None:
             image = s.converter.to_bgra(frame, width, height)
             if s.masker:
@@ -201,6 +205,10 @@ def decoder_main(commands: Connection, results: Connection) -> None:  # pragma: 
                 s = streams.get(message[1])
                 if s is not None:
                     s.view = message[2]
+            elif kind == "fit":
+                s = streams.get(message[1])
+                if s is not None:
+                    s.fit = message[2]
             elif kind == "skip":
                 s = streams.get(message[1])
                 if s is not None:
@@ -233,3 +241,10 @@ def decoder_main(commands: Connection, results: Connection) -> None:  # pragma: 
         if out:
             results.send(out)
             out = []
+
+
+def _view_size(frame: Any, view: View) -> tuple[int, int]:
+    from csu_wall.media.views import crop_rect
+
+    x0, y0, x1, y1 = crop_rect(view, frame.width, frame.height)
+    return x1 - x0, y1 - y0

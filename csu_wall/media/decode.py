@@ -48,6 +48,17 @@ def make_decoder(spec: DecoderSpec) -> av.VideoCodecContext:
     return ctx
 
 
+def fit_size(source_w: int, source_h: int, box_w: int, box_h: int) -> tuple[int, int]:
+    """The largest size with the source's aspect ratio inside the box (letterbox: the tile
+    centres it), width a multiple of 4. A street camera's circle stays a circle."""
+    if source_w <= 0 or source_h <= 0:
+        return tile_width(box_w), max(2, int(box_h))
+    scale = min(box_w / source_w, box_h / source_h)
+    width = tile_width(min(box_w, int(round(source_w * scale))))
+    height = max(2, min(int(box_h), int(round(source_h * scale))))
+    return width, height
+
+
 def tile_width(width: int) -> int:
     """Widths are kept multiples of 4 so BGRA rows are never padded (a QImage over a
     padded array paints nothing, without an error)."""

@@ -72,6 +72,7 @@ class TileStream:
         self._size = (tile_width(size[0]), max(2, int(size[1])))
         self._size_set = False  # the GUI gave the size: it wins over the opener's guess
         self._visible = True
+        self._fit = True  # aspect kept (letterbox); False: the picture fills the tile
         self._view: View | None = None
         self._decoder: Decoder | None = None
         self._session: StreamSession | None = None
@@ -176,6 +177,13 @@ class TileStream:
             d.set_visible(visible)
         if visible and self.deferred and self._on_shown is not None:
             self._on_shown(self)
+
+    def set_fill(self, fill: bool) -> None:
+        """False (the default): the picture keeps its aspect ratio inside the tile
+        (letterbox); True: it fills the tile."""
+        self._fit = not fill
+        for d in self._decoders():
+            d.fit = self._fit
 
     def set_view(self, view: tuple[float, float, float, float] | None) -> None:
         """Digital zoom: the following frames show this part (normalised x, y, w, h) of the
@@ -333,6 +341,7 @@ class MediaEngine:
                 decoder = self.pool.decoder(tile_id, generation, handle._mailbox, handle.size,
                                             Masker(masks), first_frame, self.clock.monotonic,
                                             self._trouble(handle, session_box))
+                decoder.fit = handle._fit
                 decoder.set_visible(True)
                 if handle._view is not None:
                     decoder.set_view(handle._view)
@@ -390,6 +399,7 @@ class MediaEngine:
             decoder = self.pool.decoder(tile_id, generation, staging, old.size,
                                         Masker(masks), first_frame, self.clock.monotonic,
                                         self._trouble(handle, session_box))
+            decoder.fit = handle._fit
             decoder.set_visible(old.visible)
             decoder.set_keyframes_only(old.keyframes_only)
             decoder.set_view(old.view)
@@ -613,6 +623,7 @@ class MediaEngine:
                                         handle.size, Masker(handle.masks), first_frame,
                                         self.clock.monotonic,
                                         self._trouble(handle, session_box))
+            decoder.fit = handle._fit
             decoder.set_visible(handle._visible)
             if handle._view is not None:
                 decoder.set_view(handle._view)

@@ -22,11 +22,18 @@ import numpy as np
 from av.video.reformatter import VideoReformatter
 
 from csu_wall.core.frames import Frame
-from csu_wall.media.decode import Converter, DecoderSpec, make_decoder, tile_width
+from csu_wall.media.decode import Converter, DecoderSpec, fit_size, make_decoder, tile_width
 from csu_wall.media.mailbox import Mailbox
 from csu_wall.media.masks import Masker
 from csu_wall.media.pacer import FilePump
-from csu_wall.media.views import SnapshotRequest, View, full_bgra, normalise_view, zoomed_bgra
+from csu_wall.media.views import (
+    SnapshotRequest,
+    View,
+    crop_rect,
+    full_bgra,
+    normalise_view,
+    zoomed_bgra,
+)
 
 if TYPE_CHECKING:
     from csu_wall.media.procpool import ProcessDecodePool
@@ -168,6 +175,7 @@ class Decoder(Protocol):
     frames_decoded: int
     frames_delivered: int
     decode_errors: int
+    fit: bool  # aspect kept (letterbox) or the tile filled
 
     @property
     def pool(self) -> DecodePool | ProcessDecodePool: ...
@@ -246,6 +254,7 @@ class StreamDecoder:
         self._skipping = False  # what the decoder's skip_frame is set to
         self._seconds_per_tick = 0.0  # the stream's time base as a float (Fraction is slow)
         self._seq = 0
+        self.fit = True  # aspect kept (letterbox); False: the picture fills the tile
         # counters (read without lock: approximate is fine for stats)
         self.packets_in = 0
         self.packets_dropped = 0
@@ -458,6 +467,9 @@ class StreamDecoder:
     def _deliver(self, frame: av.VideoFrame, packet: av.Packet) -> None:
         width, height = self._size
         view = self._view
+        if self.fit:  # aspect kept: the picture fits in the tile, which centres it
+            crop = (frame.width, frame.height) if view is None else _view_size(frame, view)
+            width, height = fit_size(crop[0], crop[1], width, height)
         if view is None:
             image = self._converter.to_bgra(frame, width, height)
             if self.masker:
@@ -475,3 +487,9 @@ class StreamDecoder:
                 announce, self._announce = self._announce, False
             if announce:
                 self._on_first_frame()
+
+
+def _view_size(frame: av.VideoFrame, view: View) -> tuple[int, int]:
+    """The source pixels a zoomed view shows (its aspect ratio is what is kept)."""
+    x0, y0, x1, y1 = crop_rect(view, frame.width, frame.height)
+    return x1 - x0, y1 - y0

@@ -343,6 +343,7 @@ class ProcStreamDecoder:
         self._snaps: dict[int, SnapshotRequest] = {}
         self._snap_ids = itertools.count(1)
         self._seq = 0
+        self._fit = True
         self.packets_in = 0
         self.packets_dropped = 0
         self.frames_decoded = 0
@@ -358,6 +359,8 @@ class ProcStreamDecoder:
             self.proc.post(("open", self.key, self._segment.name, self._segment.slot_bytes,
                             self._size, list(self.masker.masks), self._view,
                             self._keyframes_only))
+            if not self._fit:
+                self.proc.post(("fit", self.key, False))
 
     # -- settings (any thread) -------------------------------------------------------------
 
@@ -426,6 +429,16 @@ class ProcStreamDecoder:
     @property
     def keyframes_only(self) -> bool:
         return self._keyframes_only
+
+    @property
+    def fit(self) -> bool:
+        return self._fit
+
+    @fit.setter
+    def fit(self, on: bool) -> None:
+        with self._lock:
+            self._fit = on
+            self.proc.post(("fit", self.key, on))
 
     def set_keyframes_only(self, on: bool) -> None:
         with self._lock:
