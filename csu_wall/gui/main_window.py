@@ -68,14 +68,6 @@ class MainWindow(QMainWindow):
     """The wall, the camera tree and the layout tabs, composed with the objects that hold
     the screens, tours, crash-restore state, lock and tile actions."""
 
-    # set by build_menus (gui/window_menus.py)
-    file_menu: QMenu
-    view_menu: QMenu
-    tile_menu: QMenu
-    layout_menu: QMenu
-    tours_menu: QMenu
-    screens_menu: QMenu
-    saved_tours_menu: QMenu
     keymap_dialog: KeymapDialog
 
     def __init__(
@@ -140,7 +132,10 @@ class MainWindow(QMainWindow):
         self.call_up.sig_camera_number.connect(self.call_up_camera)
         self.call_up.sig_layout_number.connect(lambda n: self.tabs.select(n - 1))
         self.call_up.sig_buffer_changed.connect(self._show_call_up)
-        build_menus(self)
+        menus = build_menus(self)
+        self.file_menu, self.view_menu, self.tile_menu = menus.file, menus.view, menus.tile
+        self.layout_menu, self.tours_menu = menus.layouts, menus.tours
+        self.screens_menu, self.saved_tours_menu = menus.screens, menus.saved_tours
         self._build_status_bar(screens)
 
         self._connect_wall(self.wall)
@@ -462,9 +457,10 @@ class MainWindow(QMainWindow):
     def tour_interacted(self, tile_id: str) -> None:
         self.tours.interacted(tile_id)
 
-    def fill_saved_tours_menu(self) -> None:
+    def fill_saved_tours_menu(self, menu: QMenu | None = None) -> None:
+        """Tours ▸ Saved tours, filled as it opens."""
         tours = self.tour_service.list_tours() if self.tour_service is not None else []
-        self.tours.fill_menu(self.saved_tours_menu, tours)
+        self.tours.fill_menu(menu or self.saved_tours_menu, tours)
 
     # -- extension points ------------------------------------------------------------------
 

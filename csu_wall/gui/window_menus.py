@@ -4,6 +4,7 @@ key from the keymap (gui/keymap.py), so the menus, the shortcuts and the help li
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol, cast
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -33,15 +34,8 @@ class MenuHost(TourHost, Protocol):
     screens: ScreenWalls
     tile_actions: TileActionRegistry
     actions_by_key: dict[str, QAction]
-    file_menu: QMenu
-    view_menu: QMenu
-    tile_menu: QMenu
-    layout_menu: QMenu
-    tours_menu: QMenu
-    screens_menu: QMenu
-    saved_tours_menu: QMenu
 
-    def fill_saved_tours_menu(self) -> None: ...
+    def fill_saved_tours_menu(self, menu: QMenu) -> None: ...
     def focus_search(self) -> None: ...
     def focus_wall(self) -> None: ...
     def popup_focused_menu(self) -> None: ...
@@ -73,23 +67,37 @@ def _action(w: MenuHost, key: str, text: str, slot: Callable[[], object], *,
     return action
 
 
-def build_menus(w: MenuHost) -> None:
+@dataclass(frozen=True)
+class WindowMenus:
+    """The menus of the menu bar that other features add to."""
+
+    file: QMenu
+    view: QMenu  # side panels add their toggle here
+    tile: QMenu  # registered tile actions go here
+    layouts: QMenu
+    tours: QMenu
+    screens: QMenu
+    saved_tours: QMenu
+
+
+def build_menus(w: MenuHost) -> WindowMenus:
     """The menu bar; every action also carries its key from the keymap."""
     window = cast(QMainWindow, w)
     bar = window.menuBar()
-    w.file_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&File"))
-    w.file_menu.addAction(_action(
+    file_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&File"))
+    file_menu.addAction(_action(
         w, "quit", QCoreApplication.translate("MainWindow", "&Quit"),
         lambda: ask_before_quit(window)))
-    _view_menu(w)
-    _tile_menu(w)
-    _layouts_and_tours_menus(w)
+    view, screens = _view_menu(w)
+    tile = _tile_menu(w)
+    layouts, tours, saved_tours = _layouts_and_tours_menus(w)
     help_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Help"))
     help_menu.addAction(_action(w, "help_keys", QCoreApplication.translate(
         "MainWindow", "&Keyboard shortcuts"), w.show_keymap, icon_name="keyboard"))
+    return WindowMenus(file_menu, view, tile, layouts, tours, screens, saved_tours)
 
 
-def _view_menu(w: MenuHost) -> None:
+def _view_menu(w: MenuHost) -> tuple[QMenu, QMenu]:
     window = cast(QMainWindow, w)
     view = window.menuBar().addMenu(QCoreApplication.translate("MainWindow", "&View"))
     for key, text, slot in (
@@ -105,15 +113,14 @@ def _view_menu(w: MenuHost) -> None:
          w.toggle_full_screen),
     ):
         view.addAction(_action(w, key, text, slot))
-    w.screens_menu = view.addMenu(icon("screen"), QCoreApplication.translate(
+    screens = view.addMenu(icon("screen"), QCoreApplication.translate(
         "MainWindow", "Wall on &another screen"))
-    w.screens_menu.aboutToShow.connect(
-        lambda: w.screens.fill_menu(w.screens_menu, window.screen()))
+    screens.aboutToShow.connect(lambda: w.screens.fill_menu(screens, window.screen()))
     view.addSeparator()
-    w.view_menu = view
+    return view, screens
 
 
-def _tile_menu(w: MenuHost) -> None:
+def _tile_menu(w: MenuHost) -> QMenu:
     """The built-in tile actions, in the Tile menu and every tile's context menu."""
     tile = cast(QMainWindow, w).menuBar().addMenu(QCoreApplication.translate("MainWindow", "&Tile"))
     wall = w.wall
@@ -144,32 +151,31 @@ def _tile_menu(w: MenuHost) -> None:
         else:
             tile.addAction(action)
     tile.addSeparator()  # then the actions other features register
-    w.tile_menu = tile
     w.tile_actions.tile_menu = tile
+    return tile
 
 
-def _layouts_and_tours_menus(w: MenuHost) -> None:
+def _layouts_and_tours_menus(w: MenuHost) -> tuple[QMenu, QMenu, QMenu]:
     window = cast(QMainWindow, w)
     bar = window.menuBar()
-    w.layout_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Layouts"))
+    layouts = bar.addMenu(QCoreApplication.translate("MainWindow", "&Layouts"))
     if w.edit is not None:
         edit = w.edit
         for act in (edit.edit_action, edit.new_action, edit.undo_action, edit.redo_action,
                     edit.save_action, edit.save_private_action, edit.history_action):
-            w.layout_menu.addAction(act)
+            layouts.addAction(act)
             window.addAction(act)
 
     tours = bar.addMenu(QCoreApplication.translate("MainWindow", "T&ours"))
     tours.addAction(w.actions_by_key["tile_tour"])
     tours.addAction(_action(w, "layout_tour", QCoreApplication.translate(
         "MainWindow", "Tour of the &layout tabs"), w.toggle_layout_tour, icon_name="tour"))
-    w.saved_tours_menu = tours.addMenu(QCoreApplication.translate("MainWindow",
-                                                                  "&Saved tours"))
-    w.saved_tours_menu.aboutToShow.connect(w.fill_saved_tours_menu)
+    saved_tours = tours.addMenu(QCoreApplication.translate("MainWindow", "&Saved tours"))
+    saved_tours.aboutToShow.connect(lambda: w.fill_saved_tours_menu(saved_tours))
     tours.addAction(_action(w, "edit_tours", QCoreApplication.translate(
         "MainWindow", "&Edit tours…"), lambda: show_tour_manager(w), icon_name="tour"))
     tours.addAction(_stop_tours_action(w))
-    w.tours_menu = tours
+    return layouts, tours, saved_tours
 
 
 def _maximise_action(w: MenuHost) -> QAction:
