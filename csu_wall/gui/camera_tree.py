@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayo
 
 from csu_wall.core.frames import TileState
 from csu_wall.gui._resources import icon, state_icon
+from csu_wall.gui.camera_label import camera_label
 from csu_wall.gui.tile import CAMERA_MIME, COMMUNE_MIME
 from csu_wall.services.wall import WallService
 
@@ -128,12 +129,13 @@ class CameraTree(QWidget):
                 parent.setForeground(_GREY)
             for camera in service.cameras_of(commune.id):
                 item = QStandardItem(
-                    state_icon(TileState.IDLE if allowed else TileState.DENIED), camera.name
-                )
+                    state_icon(TileState.IDLE if allowed else TileState.DENIED),
+                    camera_label(camera))
                 item.setData(camera.id, CAMERA_ID_ROLE)
-                item.setData(f"{camera.name} {camera.id} {commune.name} {commune.id}",
+                number = str(camera.number) if camera.number is not None else ""
+                item.setData(f"{number} {camera.name} {camera.id} {commune.name} {commune.id}",
                              SEARCH_ROLE)
-                item.setToolTip(f"{camera.name} — {camera.id}")
+                item.setToolTip(camera_label(camera, commune.name))
                 # Greyed but still draggable: the access gate, not the tree, refuses (and
                 # audits) the attempt, and the tile then says "non habilité".
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

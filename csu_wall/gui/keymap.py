@@ -28,7 +28,10 @@ from PySide6.QtWidgets import (
 _KEY_WORDS = re.compile(r"\b(Ctrl|Shift|Alt|Meta|Enter|Return|Esc|Del|PgDown|PgUp|Backspace"
                         r"|Space|Tab|Home|End|Ins)\b")
 
-CALL_UP_DELAY_MS = 1500  # a lone digit waits this long for more digits before picking a tab
+# Digits typed stay (shown on screen) until Enter, * or Esc; only a number left alone this long
+# is forgotten. A layout tab is Alt+digit, at once (a lone digit used to wait for it and ate
+# numbers typed slowly).
+CALL_UP_DELAY_MS = 15_000
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,9 @@ KEYMAP: tuple[KeyBinding, ...] = (
                QT_TRANSLATE_NOOP("Keymap", "Maximise the focused tile, or restore it")),
     KeyBinding("restore", "", "Esc",
                QT_TRANSLATE_NOOP("Keymap", "Restore the maximised tile")),
-    KeyBinding("call_up", "", "0…9, Enter / *",
+    KeyBinding("call_up", "", "0…9, Enter / * (Esc)",
                QT_TRANSLATE_NOOP("Keymap", "Call up a camera by its number into the focused tile")),
-    KeyBinding("layout_n", "", "1…9  /  Alt+1…9",
+    KeyBinding("layout_n", "", "Alt+1…9",
                QT_TRANSLATE_NOOP("Keymap", "Show layout tab 1 to 9")),
     KeyBinding("next_layout", "Ctrl+PgDown", "Ctrl+PgDown",
                QT_TRANSLATE_NOOP("Keymap", "Next layout tab")),
@@ -144,8 +147,8 @@ def keymap_markdown() -> str:
 
 
 class CallUpBuffer(QObject):
-    """Digits typed on the wall: Enter or ``*`` calls the camera with that number up; a lone
-    digit 1–9 left alone for ``delay_ms`` picks that layout tab."""
+    """Digits typed on the wall: Enter or ``*`` calls the camera with that number up, Esc
+    forgets them; a number left alone for ``delay_ms`` is forgotten too (said on screen)."""
 
     sig_camera_number = Signal(int)
     sig_layout_number = Signal(int)
@@ -178,10 +181,14 @@ class CallUpBuffer(QObject):
         self.sig_buffer_changed.emit(self.digits)
 
     def expire(self) -> None:
-        digits = self.digits
         self._clear()
-        if len(digits) == 1 and digits != "0":
-            self.sig_layout_number.emit(int(digits))
+
+    def cancel(self) -> bool:
+        """Esc: forget the digits typed. False when there were none."""
+        if not self.digits:
+            return False
+        self._clear()
+        return True
 
     def _clear(self) -> None:
         self._timer.stop()

@@ -355,6 +355,8 @@ class MainWindow(QMainWindow):
         if key == Qt.Key.Key_Backspace and self.call_up.digits:
             self.call_up.backspace()
             return True
+        if key == Qt.Key.Key_Escape and self.call_up.cancel():
+            return True  # Esc with a number typed forgets it, and nothing else
         return False
 
     def _connect_wall(self, wall: WallWidget) -> None:

@@ -87,6 +87,7 @@ class TileWidget(QWidget):
         self.on_screen_reported = False  # the wall told the service this tile is on screen
         self._press: QPoint | None = None  # where a left press began (drag or pan)
         self._dragging = False
+        self.plate = ""  # the plate's text (camera_label.py), set by the wall
         self.setAcceptDrops(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
@@ -94,6 +95,13 @@ class TileWidget(QWidget):
         self.setMinimumSize(32, 24)
 
     # -- what plays here -------------------------------------------------------------------
+
+    def set_plate(self, text: str) -> None:
+        """The camera's name as the plate shows it (number, name, commune); also the
+        tile's tooltip, since a narrow tile elides it."""
+        self.plate = text
+        self.setToolTip(text)
+        self.update()
 
     def set_feed(self, camera: Camera, feed: TileFeed) -> None:
         """A camera now plays on the tile, through its feed."""
@@ -211,7 +219,7 @@ class TileWidget(QWidget):
         """What the overlay shows now (a value: equal values paint the same pixels)."""
         picture = self.picture
         return TileOverlay(
-            camera_name=None if self.camera is None else self.camera.name,
+            camera_name=None if self.camera is None else (self.plate or self.camera.name),
             state=self.state, detail=self.detail, age_s=picture.age_s,
             resuming=picture.resuming, recording=picture.recording, selected=self._selected,
             rung=picture.rung, drop_hover=self._drop_hover, touring=self._touring,

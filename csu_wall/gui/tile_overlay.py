@@ -145,7 +145,10 @@ class TileOverlay:
         name = self.camera_name
         if self.touring:
             name = translate("TileWidget", "{name} (tour)").format(name=name)
-        name_rect = QRect(4, 4, min(painter.fontMetrics().horizontalAdvance(name) + 12,
+        metrics = painter.fontMetrics()
+        room = max(0, bounds.width() - 8 - 12)  # narrow tiles elide (the tooltip has it all)
+        name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, room)
+        name_rect = QRect(4, 4, min(metrics.horizontalAdvance(name) + 12,
                                     bounds.width() - 8), line)
         painter.fillRect(name_rect, _PLATE)
         painted.append(name_rect)

@@ -26,6 +26,7 @@ from csu_wall.core.frames import TileState
 from csu_wall.core.layout import Grid, Layout
 from csu_wall.gui._wall_state import layout_from_state, layout_state
 from csu_wall.gui.bridge import StateBridge
+from csu_wall.gui.camera_label import camera_label
 from csu_wall.gui.tile import TileWidget
 from csu_wall.gui.wall_render import (
     MARGIN,
@@ -470,6 +471,11 @@ class WallWidget(QWidget):
             log.warning("layout names camera %s, absent from the site", camera_id)
             self._close(tile)
             return
+        try:
+            commune_name = self.service.site.commune(camera.commune_id).name
+        except KeyError:
+            commune_name = ""
+        tile.set_plate(camera_label(camera, commune_name))
         size = tile.physical_size() if tile.width() > 16 else _FALLBACK_SIZE
         if not (self._shown and tile.isVisible()):
             # off the screen (a wall not shown yet, a cell under a maximised tile): the feed

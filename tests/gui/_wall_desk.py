@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from csu_wall.core.model import Site
 from csu_wall.core.security import Operator, Role
 from csu_wall.gui.bridge import StateBridge
+from csu_wall.gui.keymap import CALL_UP_DELAY_MS
 from csu_wall.gui.main_window import MainWindow
 from csu_wall.services.layouts import LayoutService
 from csu_wall.services.screens import ScreenService
@@ -42,7 +43,7 @@ def open_window(qtbot: QtBot, make_wall_service: WallFactory, db: Database | Non
                 operator: Operator = SUPERVISOR, *, workstation: str = "pupitre-1",
                 clock: FakeClock | None = None, data_dir: Path | None = None,
                 habilitated: set[str] | None = None, show: bool = True,
-                call_up_delay_ms: int = 1500) -> MainWindow:
+                call_up_delay_ms: int = CALL_UP_DELAY_MS) -> MainWindow:
     bridge = StateBridge()
     service, audit_memory = make_wall_service(bridge, habilitated)
     clock = clock or FakeClock()
