@@ -217,6 +217,13 @@ def _site_check(path: Path) -> int:
         return 1
     for issue in warnings:
         print(issue.format())
+    unnumbered = [c for c in site.cameras if c.number is None]
+    for camera in unnumbered[:20]:  # the file stays valid: say where numbers lack
+        print(f"{path}:0: caméra « {camera.id} »: pas de numéro d'appel (number) : les "
+              "opérateurs ne peuvent ni l'appeler au clavier ni la distinguer d'une homonyme "
+              "d'une autre commune ; `csu-wall site import` en propose")
+    if len(unnumbered) > 20:
+        print(f"{path}:0: caméras: {len(unnumbered) - 20} autre(s) sans numéro d'appel")
     print(
         f"{path}: valide — {len(site.communes)} communes, {len(site.recorders)} enregistreurs, "
         f"{len(site.cameras)} caméras.",

@@ -56,6 +56,8 @@ def _camera_block(cam: Camera, chan: Channel) -> list[str]:
     lines = ["[[camera]]", f"id = {_toml_string(cam.id)}", f"name = {_toml_string(cam.name)}",
              f"commune = {_toml_string(cam.commune_id)}",
              f"recorder = {_toml_string(cam.recorder_id)}", f"channel = {cam.channel}"]
+    if cam.number is not None:  # proposed: the next free call-up number of the site
+        lines.append(f"number = {cam.number}")
     for kind, size in (("main", chan.main), ("sub", chan.sub)):
         if size and size[0] > 0 and size[1] > 0:
             lines.append(f"{kind} = {{ width = {size[0]}, height = {size[1]} }}")
@@ -69,6 +71,8 @@ def plan_import(text: str, filename: str, recorder_id: str,
     recorder = _recorder(site, recorder_id, filename)
     mine = {c.channel: c for c in site.cameras if c.recorder_id == recorder.id}
     taken = {c.id for c in site.cameras}
+    numbers = {c.number for c in site.cameras if c.number is not None}
+    next_number = max(numbers, default=1000) + 1
     added: list[Camera] = []
     blocks: list[str] = []
     kept: list[str] = []
@@ -84,7 +88,8 @@ def plan_import(text: str, filename: str, recorder_id: str,
             kept.append(mine[number].id)  # its name, masks and profiles stay as written
             continue
         cam = Camera(_new_id(recorder, number, taken), chan.name.strip() or f"Canal {number}",
-                     recorder.commune_id, recorder.id, channel=number)
+                     recorder.commune_id, recorder.id, channel=number, number=next_number)
+        next_number += 1
         taken.add(cam.id)
         added.append(cam)
         blocks += ["", *_camera_block(cam, chan)]

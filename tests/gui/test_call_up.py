@@ -5,6 +5,8 @@ site, real window offscreen."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -75,3 +77,21 @@ def test_number_and_commune_on_the_plate_in_the_tree_and_in_search(
     qtbot.waitUntil(lambda: camera.id in tree.visible_camera_ids(), timeout=3000)
     assert len(tree.visible_camera_ids()) < len(demo_site.cameras) // 10  # a real filter
     window.close()
+
+
+def test_site_check_says_which_cameras_have_no_call_up_number(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from csu_wall.app import main
+
+    text = (Path(__file__).parents[1] / "core" / "data" / "valid_site.toml").read_text(
+        encoding="utf-8")
+    site_file = tmp_path / "site.toml"
+    site_file.write_text(text, encoding="utf-8")
+    assert main(["site", "check", str(site_file)]) == 0  # still valid
+    out = capsys.readouterr().out
+    from csu_wall.core.sitefile import load_site
+
+    site, _ = load_site(site_file)
+    missing = [c.id for c in site.cameras if c.number is None]
+    assert missing, "the test file must have a camera without a number"
+    assert all(f"caméra « {cid} »: pas de numéro d'appel" in out for cid in missing)

@@ -70,6 +70,11 @@ def test_import_adds_new_channels_and_keeps_names_masks_and_comments(
     assert kept.masks == (PrivacyMask(((0.1, 0.1), (0.3, 0.1), (0.3, 0.4))),)
     assert site.camera("nvr-c03").name == 'Quai "B"'
     assert {c.commune_id for c in site.cameras} == {"roncq"}
+    # new cameras get call-up numbers proposed after the site's highest (unique)
+    numbers = [site.camera(c).number for c in ("nvr-c02", "nvr-c03")]
+    others = {c.number for c in site.cameras if c.id not in ("nvr-c02", "nvr-c03")}
+    assert None not in numbers and numbers[1] == numbers[0] + 1  # type: ignore[operator]
+    assert not set(numbers) & others
     # A second import finds nothing new and leaves the file alone.
     again = import_channels(path, "nvr", lambda rec: HikvisionDriver(rec, creds.get))
     assert again.added == () and path.read_text(encoding="utf-8") == after
