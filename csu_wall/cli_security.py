@@ -287,7 +287,10 @@ def _audit(args: argparse.Namespace, db: Database, paths: Any) -> int:
         return 0 if report.ok else 1
     if args.audit_command == "anchor":
         log = _audit_log(db)
-        current = audit_verify.anchor(db, anchored_by=actor(), workstation=socket.gethostname(),
+        from csu_wall.storage.settings import workstation_of
+
+        current = audit_verify.anchor(db, anchored_by=actor(),
+                                      workstation=workstation_of(paths.data_dir),
                                       data_dir=paths.data_dir, key=log.key,
                                       site_id=log.site_id, first_signed=log.first_signed())
         print(f"Tête de chaîne ancrée : n° {current.seq}, {current.hash}")
