@@ -87,8 +87,18 @@ def pg_url(pg_server: str) -> Iterator[str]:
     with psycopg.connect(**params) as conn:  # type: ignore[arg-type]
         conn.execute(f'CREATE DATABASE "{name}"')
     yield base.set(database=name).render_as_string(hide_password=False)
+    # WITH (FORCE) cannot end an autovacuum worker (the superuser's) busy on the database
+    # after a test that wrote a lot: wait for it to finish (a condition, bounded), then drop.
+    deadline = time.monotonic() + 60
     with psycopg.connect(**params) as conn:  # type: ignore[arg-type]
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        while True:
+            try:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                break
+            except psycopg.errors.InsufficientPrivilege:
+                if time.monotonic() > deadline:
+                    raise
+                conn.execute("SELECT pg_sleep(0.2)")
 
 
 def free_port() -> int:
