@@ -21,7 +21,7 @@ from tests.media.helpers import camera, wait_until
 # Two cameras (two clips each) shared by the tiles; tiles tall enough (480 px > 1.2 x 360)
 # that the quality switcher wants main: only the ladder brings them down.
 CAMERAS = [camera(7, 640, 360), camera(8, 640, 360)]
-N_TILES = 64  # 64 × 720p main on one worker: well past what one core decodes
+N_TILES = 96  # 96 × 720p main on one worker: past what one core decodes (64 was only just)
 MAX_AGE = 2.0 + 1.0  # one GOP (2 s) plus one second
 
 
