@@ -458,10 +458,8 @@ class ProcStreamDecoder:
                 return
             self._closed = True
             self.proc.post(("close", self.key))
-            requests = list(self._snaps.values())
-            self._snaps.clear()
+            self._snaps.clear()  # their waiters time out with the usual French message
         self.pool.forget(self)
-        del requests  # their waiters time out with the usual French message
         self.release_memory()
 
     def backlog(self) -> int:

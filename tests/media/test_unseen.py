@@ -5,8 +5,6 @@ loopback listener that counts TCP connections."""
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -17,45 +15,14 @@ from csu_wall.core.ports import SourceKind, StreamSource
 from csu_wall.media.engine import MediaEngine
 from tests.media.helpers import RECORDER, wait_until
 from tests.rtsp.fixture import RtspServer
+from tests.services.test_access import CountingListener
 
 pytestmark = pytest.mark.timeout(90)
 
 
-class Listener:
-    """Accepts TCP connections on 127.0.0.1 and counts them (never answers)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self.port = int(self.sock.getsockname()[1])
-        self.accepted = 0
-        self._conns: list[socket.socket] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="test-listener")
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.accepted += 1
-            self._conns.append(conn)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        for conn in self._conns:
-            conn.close()
-        self.sock.close()
-
-
 @pytest.fixture()
-def listener() -> Iterator[Listener]:
-    counting = Listener()
+def listener() -> Iterator[CountingListener]:
+    counting = CountingListener()
     yield counting
     counting.close()
 
@@ -74,7 +41,7 @@ class _Choice:
 
 
 def test_a_tile_opened_off_the_screen_connects_only_when_shown(
-        make_engine: Callable[..., MediaEngine], listener: Listener) -> None:
+        make_engine: Callable[..., MediaEngine], listener: CountingListener) -> None:
     engine = make_engine(workers=1, open_timeout=2, read_timeout=2)
     feed = engine.feed("t0")
     feed.set_visible(False)  # the wall is not shown yet

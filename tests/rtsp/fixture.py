@@ -38,6 +38,14 @@ REPLY_DEADLINE_S = 5.0
 CLOCK_FPS = 25  # the ``clock`` mount: frames per second and frames per GOP (one IDR a second)
 CLOCK_GOP = 25
 
+
+def clock_mounts(cameras: int) -> dict[str, dict[str, object]]:
+    """Live ``clock`` mounts for cameras 1…N, main and sub, at ``live/{n}/{main|sub}`` (the
+    site files' ``/live/{channel}/main`` and ``/live/{channel}/sub`` paths)."""
+    clock = {"kind": "clock", "fps": CLOCK_FPS, "gop": CLOCK_GOP}
+    return {f"c{n}{kind}": {**clock, "path_in_url": f"live/{n}/{kind}"}
+            for n in range(1, cameras + 1) for kind in ("main", "sub")}
+
 Credentials = tuple[str, str]
 MountSpec = Mapping[str, Any] | str | Path
 

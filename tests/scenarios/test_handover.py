@@ -39,7 +39,7 @@ from csu_wall.gui.tile import TileWidget
 from csu_wall.storage.audit import entries
 from csu_wall.storage.db import Database
 from csu_wall.storage.operators import add_habilitation
-from tests.rtsp.fixture import CLOCK_FPS, CLOCK_GOP, RtspServer
+from tests.rtsp.fixture import CLOCK_FPS, CLOCK_GOP, RtspServer, clock_mounts
 from tests.scenarios._pixels import shown_time, wait_shown
 from tests.services.auth_helpers import PASSWORD, add_user
 
@@ -96,12 +96,7 @@ sub = {{ path = "/live/{{channel}}/sub", width = 320, height = 192, fps = 25 }}
 
 @pytest.fixture()
 def clock_server(rtsp_server: Callable[..., RtspServer]) -> RtspServer:
-    clock = {"kind": "clock", "fps": CLOCK_FPS, "gop": CLOCK_GOP}
-    mounts = {}
-    for n in range(1, len(CAMERAS) + 1):
-        for kind in ("main", "sub"):
-            mounts[f"c{n}{kind}"] = {**clock, "path_in_url": f"live/{n}/{kind}"}
-    return rtsp_server(mounts)
+    return rtsp_server(clock_mounts(len(CAMERAS)))
 
 
 @dataclass
