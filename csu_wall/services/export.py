@@ -44,6 +44,7 @@ from csu_wall.core.ports import Clock, RecorderDriver, SystemClock
 from csu_wall.core.security import Habilitation, Operator
 from csu_wall.services import export_proof as proof
 from csu_wall.services.export_fetch import ExportCancelled, ExportError, Fetched, fetch
+from csu_wall.services.export_scan import attach_scan, check_scan
 from csu_wall.storage import extraction_repo as repo
 from csu_wall.storage.audit import append_in
 from csu_wall.storage.db import Database
@@ -114,6 +115,7 @@ class ExportRequest:
     end_utc: datetime
     requisition: Requisition
     destination: Path  # a folder (or a removable drive's folder)
+    requisition_file: Path | None = None  # the scanned requisition (PDF or image), attached
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,7 @@ class ExportService:
             progress: Callable[[ExportProgress], None] | None = None) -> ExportResult:
         cancel = cancel or threading.Event()
         request.requisition.check()
+        check_scan(request.requisition_file)
         cameras = self._cameras(request)
         reference = (f"{request.start_utc.astimezone(PARIS):%Y%m%d-%H%M}-"
                      f"{secrets.token_hex(3)}")
@@ -337,6 +340,8 @@ class ExportService:
             raise ExportCancelled("Export annulé.")
         signer = self.signer()
         manifest = self._manifest(request, cameras, reference, delivered, signer)
+        if request.requisition_file is not None:  # hashed with the rest in "files"
+            manifest["requisition_scan"] = attach_scan(request.requisition_file, work)
         (work / proof.PUBLIC_KEY).write_text(signer.public_pem, "ascii")
         proof.write_sync(work / proof.PV_HTML, proof.pv_html(manifest).encode())
         proof.write_sync(work / proof.PV_PDF, proof.pv_pdf(manifest))

@@ -117,6 +117,10 @@ def _rows(m: dict[str, Any]) -> list[tuple[str, str]]:
         ("Date de la réquisition", r["date"]),
         ("Base légale", r["legal_basis"]),
         ("Note", r.get("note", "") or "—"),
+        ("Réquisition scannée", (f"{m['requisition_scan']['file']} (original : "
+                                 f"{m['requisition_scan']['original_name']}), SHA-256 "
+                                 f"{m['requisition_scan']['sha256']}")
+         if m.get("requisition_scan") else "non jointe"),
         ("Période demandée (heure de Paris)",
          f"du {req['start_paris']} au {req['end_paris']}"),
         ("Période demandée (UTC)", f"du {req['start_utc']} au {req['end_utc']}"),
