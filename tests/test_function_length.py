@@ -13,7 +13,6 @@ LIMIT = 80
 ALLOWED = {
     "csu_wall/media/_decoder_process.py:decoder_main",
     "csu_wall/media/replay.py:pump",
-    "csu_wall/services/export_fetch.py:fetch",
 }
 
 

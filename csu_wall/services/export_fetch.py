@@ -37,7 +37,7 @@ import av
 
 from csu_wall.core.errors import CsuWallError, RecorderBadAnswer, RecorderUnreachable
 from csu_wall.core.ports import SourceKind, StreamSource
-from csu_wall.media.rtsp_client import FLAG_D, FLAG_E, RtspClient, Stopped
+from csu_wall.media.rtsp_client import FLAG_D, FLAG_E, AccessUnit, RtspClient, Stopped
 
 _START_CODE = b"\x00\x00\x00\x01"
 _HIK_TIME = re.compile(r"^\d{8}T\d{6}Z$")
@@ -63,10 +63,13 @@ class Fetched:
     images: int
     first_utc: datetime  # the time of the first image (a keyframe), recorder's clock
     last_utc: datetime  # the time of the last image
-    time_basis: str  # "onvif-ntp" or "rtp-fin"
+    time_basis: str  # "onvif-ntp", "npt", "rtp-fin" or "download-end"
     gaps: list[tuple[datetime, datetime]] = field(default_factory=list)
     frame_interval: float = 0.0  # s, the usual step between images
-    resumes: int = 0  # sessions resumed after a network cut (ONVIF replay)
+    resumes: int = 0  # sessions (or downloads) resumed after a network cut
+    method: str = "rtsp"  # "rtsp" (playback) or "http" (the recorder's download API)
+    reencoded: bool = False  # decoded and re-encoded (privacy masks burned in)
+    masks_version: str = ""  # the version of the masks burned in, when re-encoded
 
 
 ProgressSink = Callable[[float], None]  # fraction of the camera's period fetched, 0..1
@@ -108,81 +111,139 @@ def fetch(source: StreamSource, start: datetime, end: datetime, raw_path: Path, 
     ``raw_path.with_suffix('.mp4')``; the raw file is removed. :class:`ExportCancelled` when
     ``cancel`` is set, :class:`ExportError` or a recorder error otherwise.
 
-    ONVIF replay resumes after a network cut (up to :data:`RESUME_ATTEMPTS` times): a new
-    session PLAYs from the last image received, and the images it sends again (from the
-    keyframe before) are dropped, so the file goes on exactly where it stopped. A vendor URL
-    cannot be resumed (its RTP times are relative to each session): the export fails."""
-    onvif = is_onvif(source)
-    url = source.url if onvif else with_end(source.url, start, end)
+    ONVIF replay and ``Range: npt=`` playback (Axis edge storage) resume after a network cut
+    (up to :data:`RESUME_ATTEMPTS` times): a new session PLAYs from the last image received,
+    and the images it sends again (from the keyframe before) are dropped, so the file goes on
+    exactly where it stopped. A vendor URL cannot be resumed (its RTP times are relative to
+    each session): the export fails."""
+    mode = _mode(source)
+    url = source.url if mode != "url" else with_end(source.url, start, end)
     got = _Received()
-    span = max(1e-3, (end - start).total_seconds())
     with open(raw_path, "wb") as raw:
-        while True:
-            client = RtspClient(url, timeout=timeout, credentials=credentials, stop=cancel,
-                                always={"Require": "onvif-replay"} if onvif else {})
-            try:
-                _session(client, onvif, start, end, span, raw, got, progress, read_timeout,
-                         cancel)
-                break
-            except Stopped:
-                raise ExportCancelled("Export annulé.") from None
-            except (EOFError, RecorderUnreachable) as exc:
-                if not onvif or not got.times:
-                    if isinstance(exc, RecorderUnreachable):
-                        raise
-                    raise ExportError("La connexion à l'enregistreur a été coupée pendant "
-                                      "l'extraction : relancez l'export.") from None
-                if got.resumes >= RESUME_ATTEMPTS:
-                    raise ExportError(
-                        f"La connexion à l'enregistreur a été coupée {got.resumes + 1} fois : "
-                        "extraction abandonnée, relancez l'export.") from None
-                got.resumes += 1
-                if cancel.wait(min(4.0, 0.5 * 2 ** (got.resumes - 1))):
-                    raise ExportCancelled("Export annulé.") from None
-            finally:
-                client.teardown()
-    times, flags = got.times, got.flags
-    interval = _usual_step(times)
-    if onvif:
-        stamps = times
-        basis = "onvif-ntp"
-    else:
-        last = _vendor_last(end, recording_end, interval)
-        stamps = [last - times[-1] + t for t in times]
-        basis = "rtp-fin"
+        _sessions(url, mode, source, start, end, raw, got, credentials=credentials,
+                  cancel=cancel, progress=progress, timeout=timeout,
+                  read_timeout=read_timeout)
+    stamps, basis = _stamps(got, mode, end, recording_end)
+    return _delivered(raw_path, stamps, got.flags, basis, got.resumes, cancel)
+
+
+def _mode(source: StreamSource) -> str:
+    """How the times of a source's images are known: ``onvif`` (each image's recorded time),
+    ``npt`` (the PLAY answer's ``Range: npt=`` from a known origin, then RTP) or ``url``
+    (a vendor URL: RTP only, anchored on the asked end)."""
+    if is_onvif(source):
+        return "onvif"
+    if source.kind is SourceKind.RTSP_REPLAY and "npt-origin" in source.options:
+        return "npt"
+    return "url"
+
+
+def _sessions(url: str, mode: str, source: StreamSource, start: datetime, end: datetime,
+              raw: BinaryIO, got: _Received, *, credentials: Credentials | None,
+              cancel: threading.Event, progress: ProgressSink | None, timeout: float,
+              read_timeout: float) -> None:
+    """RTSP sessions until the period is fetched, resuming after cuts where the times allow."""
+    span = max(1e-3, (end - start).total_seconds())
+    onvif = mode == "onvif"
+    while True:
+        client = RtspClient(url, timeout=timeout, credentials=credentials, stop=cancel,
+                            always={"Require": "onvif-replay"} if onvif else {})
+        try:
+            _session(client, mode, source, start, end, span, raw, got, progress,
+                     read_timeout, cancel)
+            return
+        except Stopped:
+            raise ExportCancelled("Export annulé.") from None
+        except (EOFError, RecorderUnreachable) as exc:
+            _before_resume(exc, mode, got, cancel)
+        finally:
+            client.teardown()
+
+
+def _before_resume(exc: Exception, mode: str, got: _Received, cancel: threading.Event) -> None:
+    """After a cut: raise when the session cannot be resumed, else wait (backoff)."""
+    if mode == "url" or not got.times:
+        if isinstance(exc, RecorderUnreachable):
+            raise exc
+        raise ExportError("La connexion à l'enregistreur a été coupée pendant "
+                          "l'extraction : relancez l'export.") from None
+    if got.resumes >= RESUME_ATTEMPTS:
+        raise ExportError(
+            f"La connexion à l'enregistreur a été coupée {got.resumes + 1} fois : "
+            "extraction abandonnée, relancez l'export.") from None
+    got.resumes += 1
+    if cancel.wait(min(4.0, 0.5 * 2 ** (got.resumes - 1))):
+        raise ExportCancelled("Export annulé.") from None
+
+
+def _stamps(got: _Received, mode: str, end: datetime, recording_end: datetime | None
+            ) -> tuple[list[float], str]:
+    """Every image's time (epoch s) and how it is known (``time_basis``)."""
+    if not got.times:
+        raise RecorderBadAnswer("L'enregistreur n'a envoyé aucune image pour cette période.")
+    if mode == "onvif":
+        return got.times, "onvif-ntp"
+    if mode == "npt":
+        return got.times, "npt"
+    last = _vendor_last(end, recording_end, _usual_step(got.times))
+    return [last - got.times[-1] + t for t in got.times], "rtp-fin"
+
+
+def _delivered(raw_path: Path, stamps: list[float], flags: list[int], basis: str,
+               resumes: int, cancel: threading.Event) -> Fetched:
+    """Remux the Annex-B file into MP4 with its images' times, and say what was delivered."""
+    interval = _usual_step(stamps)
     gaps = _gaps(stamps, flags, interval)
     mp4 = raw_path.with_suffix(".mp4")
     remux(raw_path, mp4, [s - stamps[0] for s in stamps], cancel)
     raw_path.unlink(missing_ok=True)
+    return _fetched(mp4, stamps, basis, gaps, interval, resumes)
+
+
+def _fetched(mp4: Path, stamps: list[float], basis: str, gaps: list[tuple[float, float]],
+             interval: float, resumes: int, method: str = "rtsp") -> Fetched:
     utc = timezone.utc
     return Fetched(mp4, len(stamps), datetime.fromtimestamp(stamps[0], utc),
                    datetime.fromtimestamp(stamps[-1], utc), basis,
                    [(datetime.fromtimestamp(a, utc), datetime.fromtimestamp(b, utc))
-                    for a, b in gaps], interval, got.resumes)
+                    for a, b in gaps], interval, resumes, method)
 
 
 @dataclass
 class _Received:
-    times: list[float] = field(default_factory=list)  # ONVIF: epoch s; vendor: RTP s
+    times: list[float] = field(default_factory=list)  # ONVIF, npt: epoch s; vendor: RTP s
     flags: list[int] = field(default_factory=list)
     first_ts: int | None = None
     resumes: int = 0
+    npt_base: float = 0.0  # npt: the time of the session's first image (the PLAY answer)
 
 
-def _session(client: RtspClient, onvif: bool, start: datetime, end: datetime, span: float,
-             raw: BinaryIO, got: _Received, progress: ProgressSink | None,
-             read_timeout: float, cancel: threading.Event) -> None:
-    """One RTSP session: from ``start``, or (ONVIF, after a cut) from the last image got."""
+def _play_headers(mode: str, source: StreamSource, start: datetime, end: datetime,
+                  resume_after: float | None) -> dict[str, str]:
+    frm = start if resume_after is None else datetime.fromtimestamp(resume_after, timezone.utc)
+    if mode == "onvif":
+        return {"Range": f"clock={_clock(frm)}-{_clock(end)}", "Rate-Control": "no"}
+    if mode == "npt":
+        origin = float(source.options["npt-origin"])
+        return {"Range": f"npt={max(0.0, frm.timestamp() - origin):.3f}-"
+                         f"{end.timestamp() - origin:.3f}"}
+    return {}
+
+
+def _session(client: RtspClient, mode: str, source: StreamSource, start: datetime,
+             end: datetime, span: float, raw: BinaryIO, got: _Received,
+             progress: ProgressSink | None, read_timeout: float,
+             cancel: threading.Event) -> None:
+    """One RTSP session: from ``start``, or (after a cut) from the last image got."""
     client.connect()
     sdp = client.describe()
     client.setup()
     resume_after = got.times[-1] if got.times else None
-    headers: dict[str, str] = {}
-    if onvif:
-        frm = start if resume_after is None else datetime.fromtimestamp(resume_after,
-                                                                         timezone.utc)
-        headers = {"Range": f"clock={_clock(frm)}-{_clock(end)}", "Rate-Control": "no"}
-    client.play(headers)
+    answer = client.play(_play_headers(mode, source, start, end, resume_after))
+    if mode == "npt":
+        got.npt_base = _npt_start(answer.header("range"), source)
+        got.first_ts = None
+    first = not got.times
     while True:
         if cancel.is_set():
             raise ExportCancelled("Export annulé.")
@@ -193,33 +254,49 @@ def _session(client: RtspClient, onvif: bool, start: datetime, end: datetime, sp
             raise RecorderBadAnswer("L'enregistreur n'a envoyé aucune image pour cette période.")
         if not got.times and not au.key:
             continue  # a stream copy starts at a keyframe
-        if onvif:
-            if au.ntp_utc is None:
-                raise ExportError("L'enregistreur n'indique pas l'heure des images "
-                                  "(extension de relecture ONVIF absente).")
-            t = au.ntp_utc
-            if resume_after is not None and t <= resume_after + 1e-6:
-                continue  # sent again after a resume: already in the file
-            if t > end.timestamp() + 1e-6:
-                return
-            done = (t - start.timestamp()) / span
-        else:
-            if got.first_ts is None:
-                got.first_ts = au.rtp_ts
-            t = ((au.rtp_ts - got.first_ts) & 0xFFFFFFFF) / sdp.clock_rate
+        t = _unit_time(au, mode, got, sdp.clock_rate)
+        if resume_after is not None and t <= resume_after + 1e-6:
+            continue  # sent again after a resume: already in the file
+        if mode == "url":
             if t > span + 62:
                 return  # a recorder ignoring the end: never more than asked + 1 min
             done = t / span
+        else:
+            if t > end.timestamp() + 1e-6:
+                return
+            done = (t - start.timestamp()) / span
         data = au.data
-        if not got.times and sdp.sps_pps and not _has_sps(data):
+        if first and sdp.sps_pps and not _has_sps(data):
             data = b"".join(_START_CODE + p for p in sdp.sps_pps) + data
+        first = False
         raw.write(data)
         got.times.append(t)
         got.flags.append(au.flags)
         if progress is not None:
             progress(min(1.0, max(0.0, done)))
-        if onvif and client.bye:
+        if mode == "onvif" and client.bye:
             return
+
+
+def _unit_time(au: AccessUnit, mode: str, got: _Received, clock_rate: int) -> float:
+    if mode == "onvif":
+        if au.ntp_utc is None:
+            raise ExportError("L'enregistreur n'indique pas l'heure des images "
+                              "(extension de relecture ONVIF absente).")
+        return au.ntp_utc
+    if got.first_ts is None:
+        got.first_ts = au.rtp_ts
+    rel = ((au.rtp_ts - got.first_ts) & 0xFFFFFFFF) / clock_rate
+    return got.npt_base + rel if mode == "npt" else rel
+
+
+def _npt_start(value: str | None, source: StreamSource) -> float:
+    """``Range: npt=18.000-59.960`` in a PLAY answer: the epoch time of the first image."""
+    m = re.match(r"\s*npt\s*=\s*([0-9.]+)", value or "")
+    if m is None:
+        raise ExportError("L'enregistreur n'indique pas où commence la relecture (Range: npt= "
+                          "absent de sa réponse) : l'heure des images serait inconnue.")
+    return float(source.options["npt-origin"]) + float(m.group(1))
 
 
 def _vendor_last(end: datetime, recording_end: datetime | None, interval: float) -> float:
