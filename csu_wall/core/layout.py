@@ -153,6 +153,7 @@ class Layout:
     owner: str | None = None  # None: shared with every operator; else the owner's login
     id: int | None = None  # database key once saved
     version: int = 0  # incremented at each save
+    fill: bool = False  # pictures fill their tiles (stretched); False: aspect ratio kept
 
     def __post_init__(self) -> None:
         _check_name("Disposition", self.name)

@@ -17,6 +17,7 @@ def layout_state(layout: Layout) -> dict[str, object]:
         "cols": grid.cols,
         "cells": [[c.row, c.col, c.row_span, c.col_span] for c in grid.cells],
         "cameras": list(layout.cameras),
+        "fill": layout.fill,
     }
 
 
@@ -36,6 +37,7 @@ def layout_from_state(value: object) -> Layout | None:
             owner=_opt_str(value.get("owner")),
             id=int(raw_id) if raw_id is not None else None,
             version=int(value.get("version") or 0),
+            fill=bool(value.get("fill", False)),
         )
     except (KeyError, TypeError, ValueError, LayoutError):
         return None

@@ -98,6 +98,16 @@ class EditController(QObject):
         self.preset_box.addItems(list(PRESET_NAMES))
         self.preset_box.activated.connect(self._on_preset)
         self.toolbar.addWidget(self.preset_box)
+        # the layout's picture choice, for all its tiles: letterbox (default) or fill
+        self.picture_box = QComboBox()
+        self.picture_box.setObjectName("pictureFit")
+        self.picture_box.addItem(self.tr("Keep proportions"), False)
+        self.picture_box.addItem(self.tr("Fill the tile"), True)
+        self.picture_box.setToolTip(self.tr(
+            "Keep proportions: the whole picture, bands where the shapes differ. Fill the "
+            "tile: no band, the picture is stretched."))
+        self.picture_box.activated.connect(self._on_picture)
+        self.toolbar.addWidget(self.picture_box)
         self.toolbar.addWidget(QLabel(self.tr("Name")))
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("layoutName")
@@ -270,6 +280,19 @@ class EditController(QObject):
     def _on_preset(self, index: int) -> None:
         self.wall.set_grid(Grid.preset(self.preset_box.itemText(index)))
 
+    def set_fill(self, fill: bool) -> None:
+        """The layout's pictures fill their tiles (True) or keep their proportions: an
+        edit like any other (undone, saved with the layout, named in its history)."""
+        shown = self.wall.layout_value
+        if shown.fill == fill:
+            return
+        self.wall.set_layout(replace(shown, fill=fill))
+        self._on_edited(self.tr("Pictures fill their tiles") if fill
+                        else self.tr("Pictures keep their proportions"))
+
+    def _on_picture(self, index: int) -> None:
+        self.set_fill(bool(self.picture_box.itemData(index)))
+
     def _sync(self) -> None:
         editor = self.editor
         self.undo_action.setEnabled(editor is not None and editor.can_undo)
@@ -284,6 +307,11 @@ class EditController(QObject):
             "your own."))
         self.save_private_action.setEnabled(editor is not None)
         self.history_action.setEnabled(True)
+        fill_index = 1 if shown.fill else 0
+        if fill_index != self.picture_box.currentIndex():
+            self.picture_box.blockSignals(True)
+            self.picture_box.setCurrentIndex(fill_index)
+            self.picture_box.blockSignals(False)
         # the selector shows the wall's grid (a grid of no preset shows none)
         index = self.preset_box.findText(grid_name(shown.grid))
         if index != self.preset_box.currentIndex():

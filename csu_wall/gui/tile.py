@@ -111,6 +111,8 @@ class TileWidget(QWidget):
         self.detail = feed.detail
         self._visible_sent = None
         self.view = None
+        if self.width() > 16 and feed.size != self.physical_size():
+            feed.set_size(*self.physical_size())  # resized while the camera was opening
         self._reset_frame()
 
     def set_denied(self, camera: Camera, detail: str) -> None:

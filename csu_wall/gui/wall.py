@@ -165,6 +165,7 @@ class WallWidget(QWidget):
             if tile.camera is not None or tile.feed is not None:
                 self._close(tile)
         self._layout = layout
+        self.service.set_fill([t.tile_id for t in self._cells], layout.fill)
         for tile, camera_id in zip(self._cells, layout.cameras, strict=True):
             current = tile.camera.id if tile.camera is not None else None
             if camera_id is None and (current is not None or tile.feed is not None):

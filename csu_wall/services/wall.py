@@ -159,6 +159,12 @@ class WallService:
         "stream frozen") until it plays again."""
         self.engine.hold(tile_id, held)
 
+    def set_fill(self, tile_ids: list[str], fill: bool) -> None:
+        """The layout's picture choice on its tiles: aspect ratio kept (letterbox, the
+        default) or the tile filled. Kept by each feed across the cameras it plays."""
+        for tile_id in tile_ids:
+            self.engine.feed(tile_id).set_fill(fill)
+
     def set_maximised(self, tile_id: str, maximised: bool) -> None:
         """The operator maximised (or restored) the tile: the engine's quality switcher
         gives it the main stream at once (and the ladder steps it down last)."""

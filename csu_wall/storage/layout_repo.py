@@ -56,6 +56,7 @@ def layout_doc(layout: Layout) -> dict[str, Any]:
             "cells": [[c.row, c.col, c.row_span, c.col_span] for c in layout.grid.cells],
         },
         "cameras": list(layout.cameras),
+        "fill": layout.fill,
     }
 
 
@@ -73,6 +74,7 @@ def layout_of_doc(doc: dict[str, Any], *, layout_id: int | None, version: int) -
             owner=doc.get("owner"),
             id=layout_id,
             version=version,
+            fill=bool(doc.get("fill", False)),  # documents saved before the choice: kept
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, LayoutError):
