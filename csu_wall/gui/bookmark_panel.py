@@ -75,6 +75,9 @@ class BookmarkPanel(QWidget):
         self._known_shifts: set[int] = set()
         self._stale_text = ""  # what the info line says while the list cannot be read
         self.edit_dialog: BookmarkEditDialog | None = None
+        # bookmark id -> its extractions' references (set by the export features)
+        self.extraction_links: Callable[[list[Bookmark]], dict[int, list[str]]] | None = None
+        self._links: dict[int, list[str]] = {}
         filters = self._build_filters(site, may_view)
         self._build_table()
         buttons = QHBoxLayout()
@@ -213,6 +216,7 @@ class BookmarkPanel(QWidget):
         self._stale_text = ""
         selected = self.selected()
         self._shown = sorted(found, key=lambda b: b.at_utc, reverse=True)
+        self._links = self.extraction_links(self._shown) if self.extraction_links else {}
         new_shifts = {b.shift_id for b in found if b.shift_id is not None} - self._known_shifts
         if new_shifts:
             self._known_shifts |= new_shifts
@@ -222,6 +226,8 @@ class BookmarkPanel(QWidget):
             self._fill_row(row, bookmark)
             if selected is not None and bookmark.id == selected.id:
                 self.table.selectRow(row)
+        # every column as wide as its words (the note takes what is left): nothing cut
+        self.table.resizeColumnsToContents()
 
     def set_time_range(self, start_utc: datetime | None, end_utc: datetime | None) -> None:
         """Filter on a time range (None: no bound on that side)."""
@@ -246,9 +252,13 @@ class BookmarkPanel(QWidget):
         cells = [local_text(b.at_utc), commune_name, camera_name, b.category,
                  severity_label(b.severity), status_label(b.status), b.note.replace("\n", " "),
                  str(b.shift_id) if b.shift_id is not None else "", b.judicial_ref or ""]
+        if b.id in self._links:  # under judicial hold, and extracted under that procedure
+            cells[-1] = self.tr("{ref} — extraction {extractions}").format(
+                ref=cells[-1], extractions=", ".join(self._links[b.id]))
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setData(ID_ROLE, b.id)
+            item.setToolTip(text)
             self.table.setItem(row, column, item)
 
     def _on_commune(self) -> None:

@@ -22,6 +22,7 @@ from csu_wall.core.model import Site
 from csu_wall.core.shifts import BookmarkFilter, HandoverReport
 from csu_wall.gui.credentials_dialog import CredentialsDialog
 from csu_wall.gui.db_banner import DbBanner, install_db_banner
+from csu_wall.gui.export_features import ExportFeatures, install_export
 from csu_wall.gui.main_window import MainWindow
 from csu_wall.gui.playback_bar import PlaybackBar, install_playback
 from csu_wall.gui.shift_features import ShiftFeatures, install_shift_features
@@ -29,6 +30,7 @@ from csu_wall.gui.tile import TileWidget
 from csu_wall.services.bookmarks import BookmarkService
 from csu_wall.services.credentials_admin import CredentialAdmin
 from csu_wall.services.db_health import DatabaseHealth
+from csu_wall.services.export_desk import ExportDesk
 from csu_wall.services.playback import PlaybackService
 from csu_wall.services.shifts import ShiftService
 
@@ -48,6 +50,7 @@ class InstalledFeatures:
     shifts: ShiftFeatures | None = None
     banner: DbBanner | None = None
     credentials_action: QAction | None = None
+    export: ExportFeatures | None = None
     on_change: OnChange | None = None  # give it to the change feed (thread-safe)
 
 
@@ -62,6 +65,7 @@ def install_features(
     credentials: CredentialAdmin | None = None,
     health: DatabaseHealth | None = None,
     on_handed_over: Callable[[HandoverReport], None] | None = None,
+    export: ExportDesk | None = None,
 ) -> InstalledFeatures:
     out = InstalledFeatures()
 
@@ -106,6 +110,10 @@ def install_features(
             window, shifts=shifts, bookmarks=bookmarks, site=site, data_dir=data_dir,
             walls=_walls(window), open_at=open_at, shown_time=shown_time,
             on_handed_over=on_handed_over)
+    if export is not None:  # File menu, playback bar, bookmark panel
+        out.export = install_export(
+            window, export, site, file_menu=window.file_menu, playback=out.playback,
+            bookmarks=out.shifts.panel if out.shifts is not None else None)
     if health is not None:
         out.banner = install_db_banner(window, health)
     if credentials is not None and credentials.allowed:

@@ -166,8 +166,12 @@ class ExportDesk:
         held = [b for b in bookmarks if b.judicial_ref]
         if not held:
             return {}
-        records = [r for c in {b.commune_id for b in held}
-                   for r in repo.list_extractions(self.db, c)]
+        try:
+            records = [r for c in {b.commune_id for b in held}
+                       for r in repo.list_extractions(self.db, c)]
+        except Exception:  # the database away: the list shows without its links meanwhile
+            log.warning("extractions of the bookmarks not read", exc_info=True)
+            return {}
         return register.links_of_bookmarks(held, records)
 
     def _links(self, records: Sequence[ExtractionRecord]) -> dict[str, list[int]]:

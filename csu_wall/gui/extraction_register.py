@@ -1,0 +1,216 @@
+"""The register of extractions, for supervisors: every extraction with its state, requisition,
+operator, hashes, hand-over and the bookmarks under its procedure's hold; « Remise » records a
+hand-over, and the register leaves as CSV or PDF (built by
+:mod:`csu_wall.services.export_register`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csu_wall.core.errors import CsuWallError
+from csu_wall.services.export import paris
+from csu_wall.services.export_desk import ExportDesk
+from csu_wall.storage.extraction_repo import ExtractionRecord
+
+PickSave = Callable[[QWidget, str], "Path | None"]  # parent, "csv" | "pdf"
+REF_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _ask_save(parent: QWidget, kind: str) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(
+        parent, QCoreApplication.translate("RegisterDialog", "Export the register"),
+        str(Path.home() / f"registre-extractions.{kind}"),
+        "CSV (*.csv)" if kind == "csv" else "PDF (*.pdf)")
+    return Path(name) if name else None
+
+
+class HandOverForm(QDialog):
+    """To whom, their service, the medium: the hand-over of one delivered extraction."""
+
+    def __init__(self, reference: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("handOverForm")
+        self.setWindowTitle(self.tr("Hand-over of extraction {reference}").format(
+            reference=reference))
+        self.to_name = QLineEdit()
+        self.to_name.setObjectName("handOverTo")
+        self.to_service = QLineEdit()
+        self.to_service.setObjectName("handOverService")
+        self.medium = QLineEdit()
+        self.medium.setObjectName("handOverMedium")
+        self.medium.setPlaceholderText(self.tr("e.g. USB key n° 12, DVD, secure transfer"))
+        form = QFormLayout()
+        form.addRow(self.tr("Handed to (name)"), self.to_name)
+        form.addRow(self.tr("Their service"), self.to_service)
+        form.addRow(self.tr("Medium"), self.medium)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+
+class RegisterDialog(QDialog):
+    COLUMNS = ("Reference", "State", "Commune", "Procedure", "OPJ", "Period (Paris)",
+               "Operator", "Cameras", "Manifest SHA-256", "Signing key", "Hand-over",
+               "Bookmarks")
+
+    def __init__(self, desk: ExportDesk, *, pick_save: PickSave | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("extractionRegister")
+        self.setWindowTitle(self.tr("Register of extractions"))
+        self.resize(1100, 520)
+        self.desk = desk
+        self._pick = pick_save or _ask_save
+        self.records: list[ExtractionRecord] = []
+        self.hand_over_form: HandOverForm | None = None
+        self.commune_box = QComboBox()
+        self.commune_box.setObjectName("registerCommune")
+        self.commune_box.addItem(self.tr("All communes"), None)
+        for commune in desk.site.communes:
+            self.commune_box.addItem(commune.name, commune.id)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("registerTable")
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Reference"), self.tr("State"), self.tr("Commune"), self.tr("Procedure"),
+            self.tr("OPJ"), self.tr("Period (Paris)"), self.tr("Operator"), self.tr("Cameras"),
+            self.tr("Manifest SHA-256"), self.tr("Signing key"), self.tr("Hand-over"),
+            self.tr("Bookmarks")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.info = QLabel()
+        self.info.setObjectName("registerInfo")
+        self.info.setWordWrap(True)
+        self.hand_over_button = QPushButton(self.tr("Hand-over…"))
+        self.hand_over_button.setObjectName("registerHandOver")
+        self.csv_button = QPushButton(self.tr("Export the register (CSV)…"))
+        self.csv_button.setObjectName("registerCsv")
+        self.pdf_button = QPushButton(self.tr("Export the register (PDF)…"))
+        self.pdf_button.setObjectName("registerPdf")
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        for b in (self.hand_over_button, self.csv_button, self.pdf_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.commune_box)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.info)
+        layout.addLayout(buttons)
+        self.commune_box.currentIndexChanged.connect(self.refresh)
+        self.hand_over_button.clicked.connect(self.hand_over)
+        self.csv_button.clicked.connect(lambda _c=False: self.export("csv"))
+        self.pdf_button.clicked.connect(lambda _c=False: self.export("pdf"))
+        self.refresh()
+
+    def refresh(self) -> None:
+        commune = self.commune_box.currentData()
+        try:
+            self.records = self.desk.register(str(commune) if commune else None)
+        except CsuWallError as exc:
+            self.info.setText(str(exc))
+            return
+        self.table.setRowCount(len(self.records))
+        for row, r in enumerate(self.records):
+            for column, text in enumerate(self._cells(r)):
+                item = QTableWidgetItem(text)
+                item.setData(REF_ROLE, r.reference)
+                self.table.setItem(row, column, item)
+
+    def _cells(self, r: ExtractionRecord) -> list[str]:
+        q, h = r.requisition, r.handover or {}
+        try:
+            commune = self.desk.site.commune(r.commune_id).name
+        except KeyError:
+            commune = r.commune_id
+        hand = (self.tr("{to} ({service}), {medium}, {at}").format(
+            to=h.get("to", ""), service=h.get("service", ""), medium=h.get("medium", ""),
+            at=h.get("at_paris", "")) if h else self.tr("not handed over"))
+        if r.local_deleted_at is not None:
+            hand += self.tr(" — workstation copy deleted")
+        marks = " ".join(f"n°{b.id}" for b in self.desk.bookmarks_of(r))
+        return [r.reference, r.state, commune, q.get("procedure", ""),
+                f"{q.get('opj_rank', '')} {q.get('opj_name', '')}, {q.get('opj_service', '')}",
+                f"{paris(r.requested_start)} → {paris(r.requested_end)}", r.operator_id,
+                " ".join(r.cameras), r.manifest_sha256 or "", r.signing_key or "", hand, marks]
+
+    def selected(self) -> ExtractionRecord | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.records[rows[0].row()] if rows else None
+
+    def select(self, reference: str) -> None:
+        for row, r in enumerate(self.records):
+            if r.reference == reference:
+                self.table.selectRow(row)
+                return
+        raise KeyError(reference)
+
+    def hand_over(self) -> HandOverForm | None:
+        """Open the hand-over form for the selected extraction (recorded on OK)."""
+        record = self.selected()
+        if record is None:
+            self.info.setText(self.tr("Choose an extraction in the list first."))
+            return None
+        form = HandOverForm(record.reference, self)
+        self.hand_over_form = form
+        form.accepted.connect(lambda: self._record_hand_over(record.reference, form))
+        form.open()
+        return form
+
+    def _record_hand_over(self, reference: str, form: HandOverForm) -> None:
+        try:
+            self.desk.hand_over(reference, to_name=form.to_name.text(),
+                                to_service=form.to_service.text(), medium=form.medium.text())
+        except CsuWallError as exc:
+            self.info.setText(str(exc))
+            return
+        self.info.setText(self.tr("Hand-over of extraction {reference} recorded.").format(
+            reference=reference))
+        self.refresh()
+        self.select(reference)
+
+    def export(self, kind: str) -> Path | None:
+        """Write the register shown (CSV or PDF) where the supervisor chooses."""
+        path = self._pick(self, kind)
+        if path is None:
+            return None
+        try:
+            if kind == "csv":
+                path.write_text(self.desk.register_csv(self.records), "utf-8")
+            else:
+                path.write_bytes(self.desk.register_pdf(self.records))
+        except OSError as exc:
+            self.info.setText(self.tr("The register could not be written to {path}: "
+                                      "{reason}").format(path=str(path),
+                                                         reason=exc.strerror or str(exc)))
+            return None
+        self.info.setText(self.tr("Register written to {path}.").format(path=str(path)))
+        return path
