@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,7 @@ from csu_wall.gui.keymap import CALL_UP_DELAY_MS, CallUpBuffer, KeymapDialog
 from csu_wall.gui.layout_editor import EditController
 from csu_wall.gui.layout_tabs import LayoutTabs
 from csu_wall.gui.screen_walls import ScreenWalls
+from csu_wall.gui.side_docks import SideDocks
 from csu_wall.gui.tile import TileWidget
 from csu_wall.gui.tile_action_registry import TileActionRegistry
 from csu_wall.gui.tile_actions import SnapshotTaker
@@ -95,7 +95,8 @@ class MainWindow(QMainWindow):
         self.clock: Clock = clock or SystemClock()
         self.data_dir = data_dir
         self.actions_by_key: dict[str, QAction] = {}
-        self.side_panels: dict[str, QDockWidget] = {}
+        self.docks = SideDocks(self, self.schedule_save)
+        self.side_panels: dict[str, QDockWidget] = self.docks.panels
         self.tour_manager: TourManagerDialog | None = None  # Tours ▸ Edit tours… (open)
         self.last_message: tuple[str, str] = ("", "info")
         self.setWindowTitle(self.tr("csu-wall — video wall"))
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self.tile_actions = TileActionRegistry(self, self.wall.focused_tile)
         self.banner: QLabel | None = None
         self.setCentralWidget(self._central(demo))
+        self._cameras_dock()
         self.edit: EditController | None = None
         if layouts is not None:
             self.edit = EditController(self, self.wall, layouts, self._stored_layout,
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
         self.layout_menu, self.tours_menu = menus.layouts, menus.tours
         self.screens_menu, self.saved_tours_menu = menus.screens, menus.saved_tours
         self._build_status_bar(screens)
+        self.view_menu.addAction(self.side_panels["cameras"].toggleViewAction())
 
         self._connect_wall(self.wall)
         self.tree.sig_camera_activated.connect(self.wall.open_in_focused)
@@ -149,9 +152,9 @@ class MainWindow(QMainWindow):
             self._on_commune_chosen(self.commune_box.currentIndex())
         self.store.restoring = False
 
-    def _central(self, demo: bool) -> QWidget:
-        """Communes and cameras on the left, the tabs over the wall on the right; the demo
-        banner above them."""
+    def _cameras_dock(self) -> None:
+        """Communes and cameras: a side panel on the left (closed at first; Ctrl+F opens
+        it on its search)."""
         left = QWidget()
         left.setObjectName("leftPanel")
         left_layout = QVBoxLayout(left)
@@ -159,19 +162,11 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(QLabel(self.tr("Commune")))
         left_layout.addWidget(self.commune_box)
         left_layout.addWidget(self.tree, 1)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.setSpacing(0)
-        right_layout.addWidget(self.tabs)
-        right_layout.addWidget(self.wall, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, DEFAULT_SIZE[0] - 300])
-        splitter.setCollapsible(1, False)
+        self.docks.add("cameras", self.tr("Cameras"), left, Qt.DockWidgetArea.LeftDockWidgetArea)
 
+    def _central(self, demo: bool) -> QWidget:
+        """The tabs over the wall, the demo banner above them; the side panels are docks
+        around it (:mod:`side_docks`)."""
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -182,7 +177,8 @@ class MainWindow(QMainWindow):
             self.banner.setObjectName("demoBanner")
             self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
             column.addWidget(self.banner)
-        column.addWidget(splitter, 1)
+        column.addWidget(self.tabs)
+        column.addWidget(self.wall, 1)
         return central
 
     def _build_status_bar(self, screens: ScreenService | None) -> None:
@@ -480,18 +476,21 @@ class MainWindow(QMainWindow):
         return self.tile_actions.menu(tile)
 
     def add_side_panel(self, key: str, title: str, widget: QWidget) -> QDockWidget:
-        """A panel docked on the right (shift log, bookmarks, playback…), listed in View."""
-        dock = self.side_panels.get(key)
-        if dock is None:
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"panel-{key}")
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        """A panel docked on the right (shift log, bookmarks, playback…), listed in View;
+        closed unless this workstation's saved state has it open."""
+        new = key not in self.side_panels
+        dock = self.docks.add(key, title, widget)
+        if new:
             self.view_menu.addAction(dock.toggleViewAction())
-            self.side_panels[key] = dock
-        dock.setWindowTitle(title)
-        dock.setWidget(widget)
-        dock.show()
         return dock
+
+    def dock_state(self) -> str:
+        """The side panels' places and which are open (saved per workstation)."""
+        return self.docks.state()
+
+    def restore_dock_state(self, state: object) -> None:
+        if self.docks.restore(state) and self.edit is not None:
+            self.edit.toolbar.setVisible(self.edit.editing)  # saveState has toolbars too
 
     def status_message(self, text: str, level: str = "info") -> None:
         """Tell the operator something (French text); errors stay until the next message."""
@@ -532,6 +531,7 @@ class MainWindow(QMainWindow):
         tile.zoom_at(factor, tile.rect().center().toPointF())
 
     def focus_search(self) -> None:
+        self.docks.open("cameras")
         self.tree.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.tree.search.selectAll()
 

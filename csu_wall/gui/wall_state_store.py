@@ -39,6 +39,8 @@ class RestorableWindow(Protocol):
     def isFullScreen(self) -> bool: ...  # noqa: N802 - Qt's name
     def showFullScreen(self) -> None: ...  # noqa: N802 - Qt's name
     def screen(self) -> QScreen: ...
+    def dock_state(self) -> str: ...
+    def restore_dock_state(self, state: object) -> None: ...
 
 
 class WallStateStore(QObject):
@@ -84,6 +86,7 @@ class WallStateStore(QObject):
                         **{k: s.wall.layout_value.id for k, s in screen_walls.items()}},
             "locked": self._lock.locked,
             "fullscreen": w.isFullScreen(),
+            "docks": w.dock_state(),  # the side panels open on this workstation
         }
 
     def save(self) -> None:
@@ -127,6 +130,7 @@ class WallStateStore(QObject):
 
     def _restore_from_state(self, state: dict[str, object]) -> bool:
         w = self._window
+        w.restore_dock_state(state.get("docks"))
         commune = state.get("commune")
         if isinstance(commune, str):
             w.select_commune_quietly(commune)

@@ -23,4 +23,11 @@
         <translation>Images aux proportions conservées</translation>
     </message>
 </context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Cameras</source>
+        <translation>Caméras</translation>
+    </message>
+</context>
 </TS>

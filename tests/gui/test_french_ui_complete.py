@@ -282,7 +282,10 @@ def test_french_search_placeholder_fits_its_field(
     dupont = shift_env.account("dupont")
     window = shift_env.window(shift_env.gate(dupont, {"tourcoing"}))
     _shown(qtbot, window)
+    window.focus_search()  # the camera panel (closed at first start) opens on its search
     search = window.tree.search
+    qtbot.waitUntil(search.isVisible, timeout=3000)
+    QApplication.processEvents()
     assert search.placeholderText().startswith("Rechercher")
     room = search.contentsRect().width() - 12  # the frame's and text margins
     assert search.fontMetrics().horizontalAdvance(search.placeholderText()) <= room

@@ -35,7 +35,9 @@ def test_add_side_panel_docks_on_the_right_and_is_listed_in_view(
 ) -> None:
     window = open_window(qtbot, make_wall_service, None)
     dock = window.add_side_panel("notes", "Main courante", QLabel("x"))
-    assert isinstance(dock, QDockWidget) and dock.isVisible()
+    assert isinstance(dock, QDockWidget) and not dock.isVisible()  # closed at first start
+    dock.toggleViewAction().trigger()  # View ▸ Main courante
+    assert dock.isVisible()
     assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
     assert dock.toggleViewAction() in window.view_menu.actions()
     assert window.add_side_panel("notes", "Main courante", QLabel("y")) is dock
