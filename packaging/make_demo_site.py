@@ -121,7 +121,9 @@ def build_site() -> Site:
             cameras.append(Camera(
                 f"{prefix}-{n:03d}", place + SUFFIXES[seen], cid, rec_ids[rec],
                 channel=(n - 1) % per_recorder + 1, location=place, ptz=ptz, main=MAIN, sub=SUB,
-                masks=masks, purpose=_purpose(place), number=index * 1000 + n))
+                masks=masks, purpose=_purpose(place), number=index * 1000 + n,
+                # the demo pictures burn their title top-left and a counter bottom-left
+                osd="bottom-right"))
     return Site.of("CSU intercommunal de Tourcoing (démonstration)", communes, recorders, cameras)
 
 

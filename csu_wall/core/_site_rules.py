@@ -355,6 +355,16 @@ PROFILE = {
     "fps": Field(_NUMBER, False, check_positive, "25"),
     "transport": Field(str, False, check_transport, '"tcp"'),
 }
+def check_osd(value: str) -> str | None:
+    from csu_wall.core.model import OSD_CORNERS
+
+    if value in OSD_CORNERS:
+        return None
+    return (f"coin inconnu « {value} » : "
+            + ", ".join(f'"{c}"' for c in OSD_CORNERS)
+            + " attendu (le coin que la caméra laisse libre de son titre et de son horloge)")
+
+
 CAMERA = {
     "id": _IDF,
     "name": Field(str, True, check_text, '"Grand-Place Nord"'),
@@ -362,6 +372,7 @@ CAMERA = {
     "recorder": Field(str, True, check_id, '"tcg-nvr1"'),
     "channel": Field(int, False, check_at_least_one, "1"),
     "number": Field(int, False, check_at_least_one, "1001"),
+    "osd": Field(str, False, check_osd, '"bottom-left"'),
     "location": Field(str, False, None, '"Grand-Place"'),
     "ptz": Field(bool, False, None, "false"),
     "purpose": Field(str, False, None, '"voie publique"'),

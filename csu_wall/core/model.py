@@ -11,6 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
+# Corners for a camera's ``osd`` (site file): where the wall's plates go on its picture.
+# Cameras usually burn their title top-left and their clock top-right (or along the bottom
+# edge, right-aligned): bottom-left is the corner most often free.
+OSD_CORNERS = ("bottom-left", "bottom-right", "top-left", "top-right")
+
 
 class StreamKind(str, Enum):
     MAIN = "main"
@@ -77,6 +82,9 @@ class Camera:
     masks: tuple[PrivacyMask, ...] = ()
     purpose: str = ""
     number: int | None = None  # call-up number on the keyboard
+    # The corner of the picture where the wall puts its plates when the tile has no
+    # letterbox band: one the camera leaves free of its own burned-in title and clock.
+    osd: str = "bottom-left"
 
     def profile(self, kind: StreamKind) -> StreamProfile:
         return self.main if kind is StreamKind.MAIN else self.sub

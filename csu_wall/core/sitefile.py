@@ -39,6 +39,9 @@ it into the database. Format::
     recorder = "tcg-nvr1"     # required: a recorder of the same commune
     channel = 1               # optional (1), the recorder's channel
     number = 1001             # optional keyboard call-up number, unique
+    osd = "bottom-left"       # optional ("bottom-left"): the corner where the wall puts its
+                              # plates, one free of the camera's own title and clock:
+                              # "bottom-left" "bottom-right" "top-left" "top-right"
     location = "Grand-Place"  # optional
     ptz = false               # optional (false)
     purpose = "voie publique" # optional
@@ -237,7 +240,7 @@ def _build(c: Checked) -> Site:
                                   tls_pin=pin.upper() if pin else None, **extra))
     cameras = []
     for d in c.cameras:
-        extra = {k: d[k] for k in ("channel", "location", "ptz", "purpose", "number")
+        extra = {k: d[k] for k in ("channel", "location", "ptz", "purpose", "number", "osd")
                  if k in d}
         cameras.append(Camera(
             d["id"], d["name"], d["commune"], d["recorder"],
@@ -296,6 +299,7 @@ def dump_site(site: Site, header: str = "") -> str:
         out += [f"number = {cam.number}"] if cam.number is not None else []
         out += [f"location = {_s(cam.location)}"] if cam.location else []
         out += [f"purpose = {_s(cam.purpose)}"] if cam.purpose else []
+        out += [f"osd = {_s(cam.osd)}"] if cam.osd != "bottom-left" else []
         out.append(f"ptz = {str(cam.ptz).lower()}")
         for kind, p in (("main", cam.main), ("sub", cam.sub)):
             if p != StreamProfile():

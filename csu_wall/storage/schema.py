@@ -123,6 +123,8 @@ cameras = Table(
     Column("purpose", String(500), nullable=False),
     Column("number", Integer, nullable=True),
     Column("position", Integer, nullable=False),
+    # the corner for the wall's plates (core/model.py OSD_CORNERS)
+    Column("osd", String(16), nullable=False, server_default="bottom-left"),
 )
 
 site_applications = Table(

@@ -170,7 +170,7 @@ def _camera_row(c: Camera, position: int) -> dict[str, Any]:
         "channel": c.channel, "location": c.location, "ptz": c.ptz,
         "main": _profile_json(c.main), "sub": _profile_json(c.sub),
         "masks": [[[x, y] for x, y in m.points] for m in c.masks],
-        "purpose": c.purpose, "number": c.number, "position": position,
+        "purpose": c.purpose, "number": c.number, "position": position, "osd": c.osd,
     }
 
 
@@ -182,7 +182,7 @@ def _camera_of(r: Any) -> Camera:
         id=r["id"], name=r["name"], commune_id=r["commune_id"], recorder_id=r["recorder_id"],
         channel=r["channel"], location=r["location"], ptz=bool(r["ptz"]),
         main=_profile_of(r["main"]), sub=_profile_of(r["sub"]), masks=masks,
-        purpose=r["purpose"], number=r["number"],
+        purpose=r["purpose"], number=r["number"], osd=r["osd"],
     )
 
 
