@@ -1,8 +1,6 @@
-"""Composition root and the ``csu-wall`` command line.
-
-Only this module knows every layer: it resolves the data directory, opens the database, builds
-the access gate, the media engine and the recorder drivers, and hands a :class:`Launcher` to
-the GUI. Subcommands (``site check``, ``site apply``, ``db upgrade``) never start Qt.
+"""The ``csu-wall`` program: parse the command line (:mod:`csu_wall.cli`), then run the
+handler of the command given, or the GUI through the composition root
+(:mod:`csu_wall.composition`). Subcommands never start Qt.
 """
 
 from __future__ import annotations
@@ -13,93 +11,12 @@ import logging
 import multiprocessing
 import socket
 import sys
-from datetime import datetime, timezone
-from importlib import metadata
-from pathlib import Path
 
-from csu_wall import _cli_text as T
-from csu_wall.core.errors import CsuWallError, SiteFileError
+from csu_wall.cli import Handler, OfflineHandler, build_parser
+from csu_wall.cli import _text as T
+from csu_wall.core.errors import CsuWallError
 
 log = logging.getLogger("csu_wall")
-
-
-def _version() -> str:
-    try:
-        return metadata.version("csu-wall")
-    except metadata.PackageNotFoundError:  # running from a source tree without install
-        return "0+unknown"
-
-
-def _common_options(lang: str, *, suppress: bool) -> argparse.ArgumentParser:
-    """Options every subcommand honours. Subparsers use SUPPRESS so that an option given
-    before the subcommand is not overwritten by the subparser's default."""
-    default = argparse.SUPPRESS if suppress else None
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--data-dir", metavar="DIR", default=default, help=T.text("data_dir", lang))
-    parent.add_argument("--database", metavar="URL", default=default, help=T.text("database", lang))
-    parent.add_argument(
-        "--lang", choices=("fr", "en"), default=default, help=T.text("lang", lang)
-    )
-    parent.add_argument(
-        "-v", "--verbose", action="store_true", default=default, help=T.text("verbose", lang)
-    )
-    return parent
-
-
-def build_parser(lang: str) -> argparse.ArgumentParser:
-    T.install_argparse_language(lang)
-    parser = argparse.ArgumentParser(
-        prog="csu-wall",
-        description=T.text("description", lang),
-        parents=[_common_options(lang, suppress=False)],
-    )
-    parser.add_argument("--version", action="version", version=f"csu-wall {_version()}",
-                        help=T.text("version", lang))
-    parser.add_argument("--demo", action="store_true", help=T.text("demo", lang))
-    parser.add_argument("--screenshot", metavar="PATH", type=Path,
-                        help=T.text("screenshot", lang))
-    parser.add_argument("--quit-after", metavar="SECONDS", type=float,
-                        help=T.text("quit_after", lang))
-    parser.add_argument("--support-bundle", metavar="PATH", type=Path,
-                        help=T.text("support_bundle", lang))
-    common = _common_options(lang, suppress=True)
-    commands = parser.add_subparsers(dest="command", title=T.text("commands", lang))
-
-    site = commands.add_parser("site", help=T.text("cmd_site", lang), parents=[common])
-    site_cmds = site.add_subparsers(dest="site_command", required=True)
-    check = site_cmds.add_parser("check", help=T.text("cmd_site_check", lang), parents=[common])
-    check.add_argument("file", type=Path, help=T.text("site_file", lang))
-    apply = site_cmds.add_parser("apply", help=T.text("cmd_site_apply", lang), parents=[common])
-    apply.add_argument("file", type=Path, help=T.text("site_file", lang))
-    apply.add_argument("--by", metavar="NAME", help=T.text("applied_by", lang))
-
-    from csu_wall import cli_site_import
-
-    cli_site_import.add_parsers(commands, site_cmds, common, lang)  # site import, recorder trust
-
-    db = commands.add_parser("db", help=T.text("cmd_db", lang), parents=[common])
-    db_cmds = db.add_subparsers(dest="db_command", required=True)
-    db_cmds.add_parser("upgrade", help=T.text("cmd_db_upgrade", lang), parents=[common])
-    from csu_wall import cli_db
-
-    cli_db.add_parsers(db_cmds, common, lang)  # db backup
-
-    from csu_wall import cli_admin
-
-    cli_admin.add_parsers(commands, common, lang)  # user …, habilitation …
-
-    from csu_wall import cli_security
-
-    cli_security.add_parsers(commands, common, lang)  # workstation, credentials, commune, audit
-    from csu_wall import cli_export
-
-    cli_export.add_parsers(commands, common, lang)  # export (réquisitions)
-
-    from csu_wall import benchmark
-
-    bench = commands.add_parser("bench", help=T.text("cmd_bench", lang), parents=[common])
-    benchmark.add_arguments(bench)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,12 +44,9 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace, lang: str) -> int:
     from csu_wall import composition
 
-    if args.command == "site" and args.site_command == "check":
-        return _site_check(args.file)
-    if args.command == "bench":
-        from csu_wall import benchmark
-
-        return benchmark.run(args)
+    offline: OfflineHandler | None = getattr(args, "offline_handler", None)
+    if offline is not None:  # site check, bench: neither the data directory nor logging
+        return offline(args)
     ctx = composition.Paths.resolve(args.data_dir, args.database, demo=bool(args.demo))
     composition.start_logging(ctx, verbose=bool(args.verbose))
     if args.support_bundle:
@@ -141,41 +55,10 @@ def _dispatch(args: argparse.Namespace, lang: str) -> int:
         path = write_support_bundle(args.support_bundle, ctx.data_dir, ctx.logs_dir)
         print(path)
         return 0
-    if args.command == "site" and args.site_command == "apply":
-        return _site_apply(ctx, args.file, args.by)
-    from csu_wall import cli_site_import
-
-    import_code = cli_site_import.dispatch(args, ctx)
-    if import_code is not None:
-        return import_code
-    if args.command == "db" and args.db_command == "upgrade":
-        from csu_wall.storage.db import upgrade
-
-        upgrade(ctx.database_url)
-        print(f"csu-wall: base à jour ({ctx.database_url_redacted})")
-        return 0
-    if args.command == "db":
-        from csu_wall import cli_db
-
-        db_code = cli_db.dispatch(args, ctx.database_url, ctx.database_url_redacted)
-        if db_code is not None:
-            return db_code
-    from csu_wall import cli_admin
-
-    admin_code = cli_admin.dispatch(args, ctx)
-    if admin_code is not None:
-        return admin_code
-    from csu_wall import cli_security
-
-    security_code = cli_security.dispatch(args, ctx)
-    if security_code is not None:
-        return security_code
-    from csu_wall import cli_export
-
-    export_code = cli_export.dispatch(args, ctx)
-    if export_code is not None:
-        return export_code
-    if not args.demo:  # the machine site file an installer provisioned (.deb, MSI), issue 8
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is not None:
+        return handler(args, ctx)
+    if not args.demo:  # the machine site file an installer provisioned (.deb, MSI)
         from csu_wall.services.provisioning import at_start
 
         try:
@@ -199,53 +82,6 @@ def _dispatch(args: argparse.Namespace, lang: str) -> int:
         quit_after=args.quit_after,
         language=args.lang or lang,
     )
-
-
-def _site_check(path: Path) -> int:
-    from csu_wall.core.sitefile import load_site
-
-    try:
-        site, warnings = load_site(path)
-    except SiteFileError as exc:
-        for issue in exc.issues:
-            print(issue.format())
-        errors = sum(1 for i in exc.issues if i.severity == "error")
-        print(f"{path}: {errors} erreur(s) — fichier refusé.", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"{path}:0: fichier: illisible ({exc.strerror or exc})")
-        return 1
-    for issue in warnings:
-        print(issue.format())
-    unnumbered = [c for c in site.cameras if c.number is None]
-    for camera in unnumbered[:20]:  # the file stays valid: say where numbers lack
-        print(f"{path}:0: caméra « {camera.id} »: pas de numéro d'appel (number) : les "
-              "opérateurs ne peuvent ni l'appeler au clavier ni la distinguer d'une homonyme "
-              "d'une autre commune ; `csu-wall site import` en propose")
-    if len(unnumbered) > 20:
-        print(f"{path}:0: caméras: {len(unnumbered) - 20} autre(s) sans numéro d'appel")
-    print(
-        f"{path}: valide — {len(site.communes)} communes, {len(site.recorders)} enregistreurs, "
-        f"{len(site.cameras)} caméras.",
-        file=sys.stderr,
-    )
-    return 0
-
-
-def _site_apply(ctx: object, path: Path, by: str | None) -> int:
-    from csu_wall import composition
-
-    assert isinstance(ctx, composition.Paths)
-    applied_by = by or getpass.getuser()
-    errors = composition.apply_site_file(ctx, path, applied_by=applied_by)
-    if errors:
-        for line in errors:
-            print(line)
-        print(f"{path}: non appliqué — la base n'a pas été modifiée.", file=sys.stderr)
-        return 1
-    print(f"{path}: appliqué par {applied_by} le "
-          f"{datetime.now(timezone.utc).astimezone().strftime('%d/%m/%Y %H:%M')}.")
-    return 0
 
 
 def _no_display() -> str | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from csu_wall.core.audit import AuditSink
 from csu_wall.core.changes import ChangeTopic, OnChange
-from csu_wall.core.errors import AccessDenied, SiteFileError, StorageError
+from csu_wall.core.errors import AccessDenied, StorageError
 from csu_wall.core.frames import TileState
 from csu_wall.core.model import Recorder, Site
 from csu_wall.core.security import Habilitation, Operator, Role
@@ -31,12 +31,14 @@ from csu_wall.services.bookmarks import BookmarkService
 from csu_wall.services.communes import CommuneWatcher
 from csu_wall.services.credentials_admin import CredentialAdmin
 from csu_wall.services.db_health import DatabaseHealth
+from csu_wall.services.export_desk import ExportDesk, desk_for
 from csu_wall.services.habilitations import HabilitationWatcher
 from csu_wall.services.layouts import LayoutService
 from csu_wall.services.logs import setup_logging
 from csu_wall.services.playback import PlaybackService
 from csu_wall.services.screens import ScreenService
 from csu_wall.services.shifts import ShiftService
+from csu_wall.services.site_apply import apply_site_file
 from csu_wall.services.tours import TourService
 from csu_wall.services.vault import CredentialVault
 from csu_wall.services.wall import StateFanout, WallService
@@ -47,7 +49,7 @@ from csu_wall.storage.audit_spool import SPOOL_FILE, SpoolingAuditLog
 from csu_wall.storage.changes import ChangeFeed
 from csu_wall.storage.db import Database
 from csu_wall.storage.operators import ensure_operator, habilitations_of
-from csu_wall.storage.settings import SettingsError, load_settings, workstation_of
+from csu_wall.storage.settings import SettingsError, load_settings
 from csu_wall.storage.site_key import SiteKey, load_site_key
 from csu_wall.storage.site_key import audit_log as site_key_audit_log
 from csu_wall.storage.site_repo import apply_site, load_site
@@ -99,32 +101,6 @@ def start_logging(paths: Paths, *, verbose: bool = False) -> Path:
     return setup_logging(paths.logs_dir, verbose=verbose or bool(os.environ.get("CSU_WALL_DEBUG")))
 
 
-def apply_site_file(paths: Paths, file: Path, *, applied_by: str) -> list[str]:
-    """Validate then write a site file into the database. Returns the formatted problems
-    ([] when applied). Nothing is written when the file has an error."""
-    from csu_wall.core.sitefile import load_site as parse_site_file
-    from csu_wall.core.sitefile import site_file_hash
-
-    try:
-        site, warnings = parse_site_file(file)  # size-capped: read the bytes once it passed
-    except SiteFileError as exc:
-        return [issue.format() for issue in exc.issues]
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        return [f"{file}:0: fichier: illisible ({exc.strerror or exc})"]
-    db = Database.open(paths.database_url, create=True)
-    try:
-        apply_site(db, site, file_name=str(file), sha256=site_file_hash(data),
-                   applied_by=applied_by, workstation=workstation_of(paths.data_dir))
-    finally:
-        db.close()
-    for w in warnings:
-        log.warning("site file warning: %s", w.format())
-    log.info("site %s applied by %s (%d cameras)", file, applied_by, len(site.cameras))
-    return []
-
-
 @dataclass
 class WallFeatures:
     """The services a wall's window needs besides the wall itself (layouts, tours, shifts,
@@ -142,6 +118,7 @@ class WallFeatures:
     shifts: ShiftService | None = None
     bookmarks: BookmarkService | None = None
     credentials: CredentialAdmin | None = None
+    export: ExportDesk | None = None
     retention: _Periodic | None = None
 
     def on_change(self, topic: ChangeTopic, key: str) -> None:
@@ -206,7 +183,8 @@ class AppLauncher:
             db.close()
 
     def apply_site_file(self, path: Path) -> list[str]:
-        return apply_site_file(self.paths, path, applied_by=getpass.getuser())
+        return apply_site_file(self.paths.database_url, self.paths.data_dir, path,
+                               applied_by=getpass.getuser())
 
     def open_wall(self, on_state: OnState | None, operator: Operator) -> WallService:
         """The site's wall for ``operator``, who must be the one signed in (and not locked).
@@ -317,6 +295,9 @@ class AppLauncher:
             features.retention.start()
             features.credentials = CredentialAdmin(db, audit, site, operator=operator,
                                                    workstation=ws, site_key=lambda: key)
+            features.export = desk_for(db, site, lambda: access.operator, workstation=ws,
+                                       cache_dir=self.paths.cache_dir,
+                                       hold=bookmarks.mark_judicial)
         health.start()
         features.feed.start()
         return features
@@ -348,7 +329,7 @@ class AppLauncher:
             window, site=features.site, data_dir=self.paths.data_dir,
             playback=features.playback, shifts=features.shifts, bookmarks=features.bookmarks,
             credentials=features.credentials, health=features.health,
-            on_handed_over=on_handed_over)
+            on_handed_over=on_handed_over, export=features.export)
         if installed.on_change is not None:
             features.listeners.append(installed.on_change)
         return installed

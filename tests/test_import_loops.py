@@ -80,7 +80,12 @@ def test_the_loop_finder_finds_a_loop() -> None:
     assert _loops(edges) == [{"p.a", "p.b", "p.c"}]
 
 
+# The ``csu-wall bench`` command's module only adds its options and calls csu_wall.benchmark.
+COMMAND = Path("cli/bench.py")
+
+
 def test_benchmarks_only_in_the_benchmark_package() -> None:
     outside = [str(p.relative_to(ROOT)) for p in (ROOT / "csu_wall").rglob("*bench*.py")
-               if "benchmark" not in p.relative_to(ROOT / "csu_wall").parts[0]]
+               if p.relative_to(ROOT / "csu_wall").parts[0] != "benchmark"
+               and p.relative_to(ROOT / "csu_wall") != COMMAND]
     assert outside == []

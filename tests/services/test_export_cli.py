@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from csu_wall.cli_export import parse_paris
+from csu_wall.cli.export import parse_paris
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.sitefile import load_demo_site
 from csu_wall.storage import extraction_repo

@@ -144,3 +144,8 @@ def bounded_date(text: str) -> date:
         raise argparse.ArgumentTypeError(
             f"date « {text} » hors limites : l'année doit être comprise entre 1970 et 2199")
     return day
+
+
+def pick(texts: dict[str, dict[str, str]], key: str, lang: str) -> str:
+    """``texts[key]`` in ``lang``, English when that language is missing."""
+    return texts[key].get(lang, texts[key]["en"])

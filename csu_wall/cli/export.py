@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from csu_wall.cli._common import CliPaths, actor, parse_when, read_stdin_line
+from csu_wall.cli._table import print_table
 from csu_wall.core.audit import AuditAction, AuditEntry
 from csu_wall.core.errors import CsuWallError
 from csu_wall.services.export import (
@@ -52,12 +54,14 @@ _FIELDS = (  # option dest, prompt
 )
 
 
-def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser, lang: str) -> None:
+def add_parser(subparsers: Any, common_parent: argparse.ArgumentParser, lang: str) -> None:
+    """Add ``export`` to the ``csu-wall`` subcommands."""
     common = [common_parent]
     export = subparsers.add_parser(
         "export", parents=common,
         help="extractions sur réquisition judiciaire (habilitations, extraction, "
              "vérification, registre)")
+    export.set_defaults(handler=handle)
     cmds = export.add_subparsers(dest="export_command", required=True)
     grant = cmds.add_parser("grant", parents=common,
                             help="accorder une habilitation d'extraction (distincte du "
@@ -124,9 +128,7 @@ def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser, lang: s
     listing.add_argument("--commune", help="seulement cette commune")
 
 
-def dispatch(args: argparse.Namespace, paths: Any) -> int | None:
-    if getattr(args, "command", None) != "export":
-        return None
+def handle(args: argparse.Namespace, paths: CliPaths) -> int:
     sub = args.export_command
     if sub == "verify":  # no database: anyone with the folder can check it
         verdict = verify_folder(args.folder, args.fingerprint)
@@ -150,8 +152,6 @@ def dispatch(args: argparse.Namespace, paths: Any) -> int | None:
 
 
 def _habilitations(args: argparse.Namespace, db: Database, ws: str) -> int:
-    from csu_wall.cli_admin import actor, parse_when
-
     service = ExtractionHabilitations(db, site_key.audit_log(db), actor=actor(), workstation=ws)
     if args.export_command == "grant":
         start = parse_when(args.valid_from) if args.valid_from else None
@@ -169,13 +169,16 @@ def _habilitations(args: argparse.Namespace, db: Database, ws: str) -> int:
     if not records:
         print("Aucune habilitation d'extraction.")
     now = datetime.now(UTC)
+    rows = []
     for r in records:
         h = r.habilitation
         state = ("retirée" if h.revoked else "valide" if h.is_valid_at(now)
                  else "hors validité")
         until = paris(h.valid_until) if h.valid_until else "révocation"
-        print(f"{h.operator_id:<20} {h.commune_id:<20} {state:<14} du {paris(h.valid_from)} "
-              f"à {until} — {h.legal_basis} (par {h.granted_by})")
+        rows.append((h.operator_id, h.commune_id, state,
+                     f"du {paris(h.valid_from)} à {until} — {h.legal_basis} "
+                     f"(par {h.granted_by})"))
+    print_table(rows, (20, 20, 14))
     return 0
 
 
@@ -238,8 +241,6 @@ def _requisition(args: argparse.Namespace) -> Requisition:
 def _password() -> str:
     if sys.stdin is not None and sys.stdin.isatty():
         return getpass.getpass("Mot de passe de l'opérateur : ")
-    from csu_wall.cli_admin import read_stdin_line
-
     return read_stdin_line()
 
 
@@ -296,8 +297,6 @@ def _run(args: argparse.Namespace, db: Database, ws: str, cache_dir: Path) -> in
 
 
 def _custody(args: argparse.Namespace, db: Database, ws: str) -> int:
-    from csu_wall.cli_admin import actor
-
     custody = Custody(db, site_key.audit_log(db), actor=actor(), workstation=ws)
     if args.export_command == "handover":
         custody.hand_over(args.reference, to_name=args.to_name, to_service=args.to_service,
