@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Site
 from csu_wall.core.shifts import Bookmark
 from csu_wall.gui.playback_bar import PARIS, from_qt, to_qt
@@ -345,8 +346,14 @@ class ExportDialog(QDialog):
         request = ExportRequest(tuple(self.cameras()), start, end, self.requisition(),
                                 Path(self.destination.text().strip()),
                                 requisition_file=Path(scan) if scan else None)
+        try:
+            job = self.desk.start(request)
+        except CsuWallError as exc:  # the export cannot be wired here (no site key, say)
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return None
         self._make_bars(request.camera_ids)
-        self.job = self.desk.start(request)
+        self.job = job
         self._set_running(True)
         self.timer.start()
         return self.job

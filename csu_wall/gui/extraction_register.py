@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
 
 from csu_wall.core.errors import CsuWallError
 from csu_wall.services.export import paris
-from csu_wall.services.export_desk import ExportDesk
-from csu_wall.storage.extraction_repo import ExtractionRecord
+from csu_wall.services.export_desk import ExportDesk, ExtractionRecord
 
 PickSave = Callable[[QWidget, str], "Path | None"]  # parent, "csv" | "pdf"
 REF_ROLE = Qt.ItemDataRole.UserRole

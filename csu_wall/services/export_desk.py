@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from csu_wall.core.errors import AccessDenied, CsuWallError
 from csu_wall.core.model import Site
@@ -33,6 +34,8 @@ from csu_wall.services.export import (
 from csu_wall.storage import extraction_repo as repo
 from csu_wall.storage.db import Database
 from csu_wall.storage.extraction_repo import ExtractionRecord
+
+__all__ = ["ExportDesk", "ExportJob", "ExtractionRecord", "JobStatus", "desk_for"]
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +138,10 @@ class ExportDesk:
     def refusal(self, commune_id: str) -> str | None:
         """Why this operator may not extract the commune's images (French), None when they
         may. Only a notice: the export itself asks the gate again, and audits a refusal."""
-        service = self._service_for(self.operator)
+        try:
+            service = self._service_for(self.operator)
+        except CsuWallError as exc:  # no site key on this workstation, say
+            return str(exc)
         if service.gate.may_extract(commune_id):
             return None
         try:
@@ -187,3 +193,19 @@ class ExportDesk:
     def hand_over(self, reference: str, *, to_name: str, to_service: str, medium: str) -> None:
         self._custody_for(self.operator).hand_over(reference, to_name=to_name,
                                                    to_service=to_service, medium=medium)
+
+
+def desk_for(db: Database, site: Site, operator: Callable[[], Operator], *, workstation: str,
+             cache_dir: Path, hold: Callable[[int, str], object] | None = None) -> ExportDesk:
+    """The desk of a signed-in wall: each export wired like ``csu-wall export run`` (the
+    database's site, recorders and credentials, the site's signing key, the audit log)."""
+    from csu_wall.services.export_run import export_service
+    from csu_wall.storage.site_key import audit_log
+
+    return ExportDesk(
+        db, site, operator=operator,
+        service_for=lambda op: export_service(db, op, workstation=workstation,
+                                              cache_dir=cache_dir),
+        custody_for=lambda op: Custody(db, audit_log(db), actor=op.id,
+                                       workstation=workstation),
+        hold=hold)

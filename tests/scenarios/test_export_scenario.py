@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import av
@@ -33,11 +33,22 @@ from csu_wall.gui.playback_bar import install_playback, to_qt
 from csu_wall.services.bookmarks import BookmarkService
 from csu_wall.services.export import Custody
 from csu_wall.services.export_desk import ExportDesk
+from csu_wall.services.export_proof import verify_folder
 from csu_wall.storage import extraction_repo as repo
 from csu_wall.storage.audit import DbAuditLog
+from csu_wall.storage.db import Database
 from tests.gui.conftest import french  # noqa: F401 - the fixture
+from tests.recorders.vendor_http import VendorHttpServer
 from tests.rtsp.fixture import RtspServer
 from tests.rtsp.playback_env import CAMERA, SITE, TILE, Env, at, make_env
+from tests.scenarios._playback_desk import (  # noqa: F401 - the fixtures
+    OPERATOR,
+    close_desk,
+    open_desk,
+    recent_recording,
+    recorder_http,
+    recorder_server,
+)
 from tests.services.export_env import ExportEnv, make_export_env
 
 pytestmark = [pytest.mark.rtsp, pytest.mark.timeout(180)]
@@ -181,6 +192,7 @@ def test_export_from_a_bookmark_runs_to_the_end_and_the_register_lists_it(
     assert {"manifest.json", "SHA256SUMS", "manifest.json.sig", "proces-verbal.pdf",
             "requisition-scannee.pdf"} <= names
     assert sorted(p.name for p in dest.iterdir()) == [folder.name, folder.name + ".zip"]
+    assert verify_folder(folder, status.result.fingerprint).ok
     manifest = json.loads((folder / "manifest.json").read_bytes())
     assert manifest["requisition"]["opj_name"] == "Martin"
     assert manifest["requisition"]["legal_basis"].startswith(
@@ -308,3 +320,48 @@ def test_cancel_in_the_dialog_leaves_no_complete_looking_folder(
     [rec] = repo.list_extractions(desk.export.db)
     assert rec.state == repo.CANCELLED
     dialog.close()
+
+
+def test_the_application_wires_the_export_into_the_signed_in_window(
+        qtbot: QtBot, tmp_path: Path, recorder_server: RtspServer,  # noqa: F811
+        recorder_http: VendorHttpServer, french: object) -> None:  # noqa: F811
+    """As the application composes it (AppLauncher.decorate_window): the operator's File
+    menu, playback bar and bookmark panel open the dialog; no register for an operator. This
+    workstation was never enrolled (no site key, so nothing could be signed): the dialog says
+    so at once, and « Extraire » asks nothing of the recorder. (Enrolment needs the desktop
+    keyring; the export itself runs to the end in the tests above.)"""
+    desk = open_desk(qtbot, tmp_path, recorder_server, recorder_http)
+    try:
+        export = desk.installed.export
+        assert export is not None and export.register_action is None  # an operator
+        assert export.export_action in desk.window.file_menu.actions()
+        assert export.playback_button is not None and export.bookmark_button is not None
+        with Database.open(tmp_path / "data" / "csu-wall.sqlite3") as db:
+            repo.grant_extraction(db, Habilitation(
+                OPERATOR, "roncq", "arrêté préfectoral", "maire",
+                datetime(2020, 1, 1, tzinfo=UTC)))
+        picked = {"folder": tmp_path / "out"}
+        export.pick_path = lambda _parent, kind: picked.get(kind)
+        assert export.export_action is not None
+        export.export_action.trigger()
+        dialog = export.dialogs[-1]
+        assert isinstance(dialog, ExportDialog)
+        no_key = ("Ce site n'a pas de clé : les exports ne peuvent pas être signés. Enrôlez le "
+                  "poste (`csu-wall workstation enroll --new-site`).")
+        assert dialog.refusal_label.isVisible() and dialog.refusal_label.text() == no_key
+        dialog.camera_list.item(0).setCheckState(Qt.CheckState.Checked)
+        start = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=90)
+        dialog.start_edit.setDateTime(to_qt(start))
+        dialog.end_edit.setDateTime(to_qt(start + timedelta(seconds=2)))
+        dialog.procedure.setText("PV 2026/7")
+        dialog.opj_name.setText("Durand")
+        dialog.opj_rank.setText("Brigadier")
+        dialog.opj_service.setText("Police municipale")
+        _button(dialog, "exportDestinationPick").click()
+        _button(dialog, "exportStartButton").click()
+        assert dialog.job is None and dialog.error_label.text() == no_key
+        assert recorder_server.playback_requests() == []
+        assert not (tmp_path / "out").exists()
+        dialog.close()
+    finally:
+        close_desk(desk)
