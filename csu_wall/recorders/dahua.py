@@ -16,13 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from csu_wall.core.errors import RecorderBadAnswer, RecorderNotSupported
 from csu_wall.core.model import Camera, StreamKind
 from csu_wall.core.ports import Channel, StreamSource
 from csu_wall.recorders._base import HttpDriver, as_utc, aware
+from csu_wall.recorders.download import DownloadRequest
 from csu_wall.recorders.errors import unknown_channel
 from csu_wall.recorders.onvif_replay import gap_message
 
@@ -155,6 +156,19 @@ class DahuaDriver(HttpDriver):
         end_utc = as_utc(end_utc) if end_utc else start_utc + PLAYBACK_SPAN
         start, end = dahua_range(start_utc, end_utc, self.recorder.timezone)
         return f"/cam/playback?channel={camera.channel}&starttime={start}&endtime={end}"
+
+    def download_request(self, camera: Camera, start_utc: datetime, end_utc: datetime
+                         ) -> DownloadRequest:
+        """``loadfile.cgi?action=startLoad``: the period as a file, on the recorder's wall
+        clock (the same daylight-saving rules as :meth:`playback_url`)."""
+        query = parse_qs(urlsplit(self.playback_url(camera, start_utc, end_utc)).query)
+
+        def wall(key: str) -> str:
+            return quote(datetime.strptime(query[key][0], _FMT).strftime(_FIND_FMT))
+
+        return DownloadRequest("GET", f"/cgi-bin/loadfile.cgi?action=startLoad&channel="
+                                      f"{camera.channel}&startTime={wall('starttime')}"
+                                      f"&endTime={wall('endtime')}&subtype=0")
 
     def playback_source(self, camera: Camera, start_utc: datetime,
                         speed: float = 1.0) -> StreamSource:

@@ -7,13 +7,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from xml.sax.saxutils import escape
 
 from csu_wall.core.errors import RecorderBadAnswer, RecorderNotSupported
 from csu_wall.core.model import Camera, StreamKind
 from csu_wall.core.ports import Channel, StreamSource
 from csu_wall.recorders import _xml
-from csu_wall.recorders._base import HttpDriver, as_utc, aware
+from csu_wall.recorders._base import HttpDriver, as_utc, aware, bracket
 from csu_wall.recorders.dahua import merge_spans
+from csu_wall.recorders.download import DownloadRequest
 from csu_wall.recorders.errors import unknown_channel
 from csu_wall.recorders.onvif_replay import gap_message
 
@@ -81,6 +83,17 @@ class HikvisionDriver(HttpDriver):
         end = as_utc(end_utc) if end_utc else start_utc + PLAYBACK_SPAN
         return (f"/Streaming/tracks/{camera.channel}01?starttime={isapi_time(start_utc)}"
                 f"&endtime={isapi_time(end)}")
+
+    def download_request(self, camera: Camera, start_utc: datetime, end_utc: datetime
+                         ) -> DownloadRequest:
+        """``GET /ISAPI/ContentMgmt/download`` with the track's playback URI (UTC, whole
+        seconds): the recorder sends the period as a file, as fast as it can."""
+        uri = (f"rtsp://{bracket(self.recorder.host)}:{self.recorder.rtsp_port}"
+               f"{self.playback_url(camera, start_utc, end_utc)}")
+        body = ('<?xml version="1.0" encoding="UTF-8"?><downloadRequest version="1.0" '
+                'xmlns="http://www.isapi.org/ver20/XMLSchema">'
+                f"<playbackURI>{escape(uri)}</playbackURI></downloadRequest>")
+        return DownloadRequest("GET", "/ISAPI/ContentMgmt/download", body.encode())
 
     def playback_source(self, camera: Camera, start_utc: datetime,
                         speed: float = 1.0) -> StreamSource:

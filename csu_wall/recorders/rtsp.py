@@ -65,6 +65,18 @@ class GenericRtspDriver:
                             credential_ref=credential_ref(self.recorder),
                             playback_start=start, speed=speed)
 
+    def playback_url(self, camera: Camera, start_utc: datetime, end_utc: datetime) -> str:
+        """The playback template filled for an interval (an evidence export asks its end);
+        a template without ``{end}`` cannot say where to stop: refused."""
+        template = self.recorder.playback_path
+        if "{end" not in template:
+            raise RecorderNotSupported(
+                f"L'enregistreur {self.recorder.id} (pilote « rtsp ») : son modèle « playback » "
+                "ne contient pas la fin de la période ({end} ou {end_local}), l'extraction ne "
+                "peut pas la demander. Complétez le modèle dans le fichier de site.")
+        return fill_playback(self.recorder, camera, template, as_utc(start_utc),
+                             as_utc(end_utc))
+
     def snapshot(self, camera: Camera) -> bytes:
         raise RecorderNotSupported(
             f"L'enregistreur {self.recorder.id} (pilote « rtsp ») ne fournit pas d'image "

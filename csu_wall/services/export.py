@@ -14,8 +14,8 @@ is written and signed: a cancelled or failed export removes its unfinished folde
 that looks complete is left. Every step is in the register (``extractions``) with an audit
 record in the same transaction.
 
-Not here yet: cameras with privacy masks (they need a re-encode with the masks burned in: the
-export refuses them), the GUI dialog, resuming after a network cut.
+Cameras with privacy masks are re-encoded with the masks burned in
+(:mod:`csu_wall.services.export_media`); the manifest and the PV say so, with the masks' version.
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ from csu_wall.core.model import Camera, Recorder, Site
 from csu_wall.core.ports import Clock, RecorderDriver, SystemClock
 from csu_wall.core.security import Habilitation, Operator
 from csu_wall.services import export_proof as proof
-from csu_wall.services.export_fetch import ExportCancelled, ExportError, Fetched, fetch
+from csu_wall.services.export_encode import Caption, masks_as_data
+from csu_wall.services.export_fetch import ExportCancelled, ExportError, Fetched
+from csu_wall.services.export_media import export_camera, treatment
 from csu_wall.services.export_scan import attach_scan, check_scan
 from csu_wall.storage import extraction_repo as repo
 from csu_wall.storage.audit import append_in
@@ -115,6 +117,7 @@ class ExportRequest:
     end_utc: datetime
     requisition: Requisition
     destination: Path  # a folder (or a removable drive's folder)
+    caption: bool = False  # camera, commune and time burned into re-encoded (masked) files
     requisition_file: Path | None = None  # the scanned requisition (PDF or image), attached
 
 
@@ -228,12 +231,6 @@ class ExportService:
                 raise ExportError(f"Caméra inconnue : « {cid} ».") from None
         if len({c.commune_id for c in cameras}) != 1:
             raise ExportError("Une extraction porte sur les caméras d'une seule commune.")
-        masked = [c.id for c in cameras if c.masks]
-        if masked:
-            raise ExportError(
-                "Caméra(s) avec masques de confidentialité : " + ", ".join(masked) + ". "
-                "Leur extraction demande un réencodage avec les masques incrustés, que cette "
-                "version ne fait pas encore : aucune image n'a été demandée.")
         start, end = request.start_utc, request.end_utc
         if start.tzinfo is None or end.tzinfo is None:
             raise ExportError("Période sans fuseau horaire.")
@@ -319,23 +316,22 @@ class ExportService:
                 offset = driver.clock_offset()
             except RecorderError:
                 offset = None  # unknown, and the manifest says so
-            source = driver.playback_source(camera, start, 1.0)
-            cred = self.credentials(source.credential_ref) if source.credential_ref else None
-            recording_end = _recording_end(source.recorded, end)
+            caption = (Caption(camera.name, self.gate.site.commune(camera.commune_id).name)
+                       if request.caption else None)
 
             def camera_progress(fraction: float, i: int = i, camera: Camera = camera) -> None:
                 if progress is not None:
                     progress(ExportProgress(camera.id, i, n, fraction, (i + fraction) / n,
                                             time.monotonic() - started))
 
-            got = fetch(source, start, end, work / f"{_safe(camera.id)}.h264",
-                        credentials=cred, cancel=cancel, progress=camera_progress,
-                        timeout=self.timeout, read_timeout=self.read_timeout,
-                        recording_end=recording_end)
+            got, recorded = export_camera(
+                driver, camera, start, end, work, credentials=self.credentials, cancel=cancel,
+                progress=camera_progress, timeout=self.timeout,
+                read_timeout=self.read_timeout, caption=caption)
             camera_progress(1.0)
             proof.thumbnail(got.path, work / f"{got.path.stem}-premiere-image.jpg")
             delivered.append(self._camera_entry(camera, recorder, got, offset, start, end,
-                                                source.recorded))
+                                                recorded))
         if cancel.is_set():
             raise ExportCancelled("Export annulé.")
         signer = self.signer()
@@ -384,7 +380,10 @@ class ExportService:
             "file": got.path.name, "sha256": proof.sha256_file(got.path),
             "thumbnail": f"{got.path.stem}-premiere-image.jpg",
             "size": got.path.stat().st_size, "images": got.images,
-            "reencoded": False, "masks": "aucun",
+            "reencoded": got.reencoded, "treatment": treatment(got),
+            "masks": ({"version": got.masks_version, "polygons": masks_as_data(camera.masks)}
+                      if got.reencoded else "aucun"),
+            "fetched_by": got.method,
             "time_basis": got.time_basis,
             "frame_interval_s": round(got.frame_interval, 6),
             "clock_offset_s": offset,
@@ -421,15 +420,6 @@ class ExportService:
         }
 
 
-def _recording_end(recorded: tuple[tuple[datetime, datetime], ...], end: datetime
-                   ) -> datetime | None:
-    """The end of the recording when the recorder's search says it stops before ``end``."""
-    if not recorded:
-        return None
-    last = max(b for _a, b in recorded)
-    return last if last < end else None
-
-
 def _holes(recorded: tuple[tuple[datetime, datetime], ...], start: datetime, end: datetime
            ) -> list[tuple[datetime, datetime]]:
     if not recorded:
@@ -444,10 +434,6 @@ def _holes(recorded: tuple[tuple[datetime, datetime], ...], start: datetime, end
         if at >= end:
             break
     return [(a, b) for a, b in out if b > a]
-
-
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:80] or "camera"
 
 
 def _system_user() -> str:

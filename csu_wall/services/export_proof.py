@@ -141,7 +141,8 @@ def _camera_rows(m: dict[str, Any]) -> list[list[str]]:
                   else f"{c['clock_offset_s']:+.1f} s")
         out.append([f"{c['name']} ({c['id']})", c["recorder"]["id"],
                     f"{d['first_paris']} → {d['last_paris']}", str(c["images"]), gaps, offset,
-                    c["file"], c["sha256"]])
+                    f"{c['file']} — {c.get('treatment', 'copie du flux, sans réencodage')}",
+                    c["sha256"]])
     return out
 
 
@@ -149,7 +150,10 @@ CAMERA_COLUMNS = ["Caméra", "Enregistreur", "Période livrée (Paris)", "Images
                   "Décalage d'horloge", "Fichier", "SHA-256"]
 TEXT_COPY = ("Copie sans réencodage (copie du flux) : chaque fichier commence à l'image clé "
              "précédant le début demandé ; la période livrée est celle des images du fichier, "
-             "à l'heure de l'enregistreur (son décalage d'horloge mesuré est indiqué).")
+             "à l'heure de l'enregistreur (son décalage d'horloge mesuré est indiqué). Les "
+             "caméras à masques de confidentialité sont réencodées, les masques incrustés dans "
+             "chaque image (« réencodé avec masques, version … » : la version des masques "
+             "appliqués).")
 
 
 def pv_html(m: dict[str, Any]) -> str:

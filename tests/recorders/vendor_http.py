@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import os
 import re
 import socket
@@ -20,8 +21,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -59,6 +62,11 @@ class VendorConfig:
     dahua_files: list[tuple[int, datetime, datetime]] | None = None
     # Hikvision ContentMgmt/search: (track id, start, end) of each segment, UTC; None: 404.
     hik_segments: list[tuple[int, datetime, datetime]] | None = None
+    # HTTP download API (Hikvision ``ContentMgmt/download``, Dahua ``loadfile.cgi``): what
+    # serves a period as a file (tests/rtsp/download_store.py); None: 404.
+    download: DownloadStore | None = None
+    download_fast: bool = False  # True: as fast as the client reads; False: real time
+    download_cut_after: int = 0  # the first download's TCP is closed after this many bytes
 
 
 class VendorHttpServer:
@@ -73,6 +81,8 @@ class VendorHttpServer:
         self.dahua_search: tuple[int, datetime, datetime] | None = None  # mediaFileFind
         self.dahua_calls: list[str] = []
         self.hik_searches: list[str] = []  # ContentMgmt/search bodies
+        self.downloads: list[dict[str, object]] = []  # each download asked: period, range
+        self.download_cut_done = False
         self.jpeg = make_jpeg(config.family.upper())
         self.stop = threading.Event()
         self.cut = threading.Event()  # set: open MJPEG streams end (the client reconnects)
@@ -201,9 +211,16 @@ class _Handler(BaseHTTPRequestHandler):
         srv.hik_searches.append(data)
         self._send(200, _hik_search(data, segments), "application/xml; charset=UTF-8")
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date:`` header on the device's clock (``clock_offset``)."""
+        now = self.server_ref.device_now().timestamp() if timestamp is None else timestamp
+        return formatdate(now, usegmt=True)
+
     def do_GET(self) -> None:  # noqa: N802
         srv = self.server_ref
         header = self.headers.get("Authorization")
+        size = int(self.headers.get("Content-Length", "0") or 0)
+        body = self.rfile.read(size).decode("utf-8", "replace") if size else ""
         srv.requests.append((self.path, header is not None))
         if not srv.authorised(header, "GET", self.path):
             if srv.config.auth == "basic":
@@ -213,6 +230,11 @@ class _Handler(BaseHTTPRequestHandler):
                              'algorithm=MD5, opaque="0a1b"')
             self._send(401, b"Unauthorized", extra={"WWW-Authenticate": challenge})
             return
+        if srv.config.download is not None:
+            period = _download_period(srv, self.path, body)
+            if period is not None:
+                self._download(srv.config.download, *period)
+                return
         routes = {"hikvision": self._hikvision, "dahua": self._dahua, "axis": self._axis,
                   "mjpeg": self._encoder, "snapshot": self._encoder}
         answer = routes[srv.config.family](self.path)
@@ -223,6 +245,48 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             body, ctype = answer
             self._send(200, body, ctype)
+
+    # -- download APIs ----------------------------------------------------------------------
+
+    def _download(self, store: DownloadStore, start: float, end: float) -> None:
+        """The period's file, from the asked byte on (``Range: bytes=N-``: 206), in real time
+        or as fast as the client reads; the first one cut once when ``download_cut_after``."""
+        srv = self.server_ref
+        path, seconds = store.file(start, end)
+        size = path.stat().st_size
+        m = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range", "").strip())
+        first = int(m.group(1)) if m and int(m.group(1)) < size else 0
+        srv.downloads.append({"start": start, "end": end, "from": first, "size": size})
+        self.send_response(206 if first else 200)
+        self.send_header("Content-Type", "video/mp2t")
+        self.send_header("Content-Length", str(size - first))
+        if first:
+            self.send_header("Content-Range", f"bytes {first}-{size - 1}/{size}")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        rate = size / max(seconds, 1e-3)  # bytes per second of video
+        began, sent = time.monotonic(), 0
+        with open(path, "rb") as f:
+            f.seek(first)
+            try:
+                while not srv.stop.is_set():
+                    chunk = f.read(64 * 1024)
+                    if not chunk:
+                        return
+                    cut = srv.config.download_cut_after
+                    if cut and not srv.download_cut_done and first + sent + len(chunk) > cut:
+                        self.wfile.write(chunk[:max(0, cut - first - sent)])
+                        self.wfile.flush()
+                        srv.download_cut_done = True
+                        self.connection.shutdown(socket.SHUT_RDWR)  # the network drops it
+                        return
+                    self.wfile.write(chunk)
+                    sent += len(chunk)
+                    if not srv.config.download_fast:
+                        srv.stop.wait(max(0.0, began + sent / rate - time.monotonic()))
+            except OSError:
+                pass  # the client went away
 
     # -- Hikvision ISAPI --------------------------------------------------------------------
 
@@ -344,6 +408,45 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/":
             return b"<html>encoder</html>", "text/html"
         return None
+
+
+class DownloadStore(Protocol):
+    def file(self, start: float, end: float) -> tuple[Path, float]:
+        """The file the recorder sends for ``[start, end]`` (epoch s) and its seconds of
+        video."""
+        ...
+
+
+def _download_period(srv: VendorHttpServer, path: str, body: str
+                     ) -> tuple[float, float] | None:
+    """Hikvision: ``GET /ISAPI/ContentMgmt/download`` with a ``downloadRequest`` whose
+    ``playbackURI`` carries ``starttime``/``endtime`` (UTC). Dahua:
+    ``/cgi-bin/loadfile.cgi?action=startLoad&channel=N&startTime=…&endTime=…`` on the
+    device's wall clock (an end not after the start is the repeated hour's second pass)."""
+    if srv.config.family == "hikvision" and path == "/ISAPI/ContentMgmt/download":
+        m = re.search(r"<playbackURI>(.*?)</playbackURI>", body, re.S)
+        if m is None:
+            return None
+        q = {k: v[0] for k, v in parse_qs(urlsplit(html.unescape(m.group(1))).query).items()}
+
+        def utc(text: str) -> float:
+            return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(
+                tzinfo=timezone.utc).timestamp()
+
+        return utc(q["starttime"]), utc(q["endtime"])
+    if srv.config.family == "dahua" and path.startswith("/cgi-bin/loadfile.cgi?"):
+        q = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
+        if q.get("action") != "startLoad":
+            return None
+        zone = ZoneInfo(srv.config.timezone)
+
+        def local(text: str, fold: int) -> float:
+            return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(
+                tzinfo=zone, fold=fold).timestamp()
+
+        start, end = local(q["startTime"], 0), local(q["endTime"], 0)
+        return start, end if end > start else local(q["endTime"], 1)
+    return None
 
 
 def _hik_search(body: str, segments: list[tuple[int, datetime, datetime]]) -> bytes:
