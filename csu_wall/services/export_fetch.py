@@ -30,14 +30,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import av
 
 from csu_wall.core.errors import CsuWallError, RecorderBadAnswer, RecorderUnreachable
+from csu_wall.core.model import Camera
 from csu_wall.core.ports import SourceKind, StreamSource
 from csu_wall.media.rtsp_client import FLAG_D, FLAG_E, AccessUnit, RtspClient, Stopped
+from csu_wall.recorders.download import Cancelled as DownloadCancelled
+from csu_wall.recorders.download import DownloadRequest, download
+from csu_wall.recorders.http import RecorderHttp
 
 _START_CODE = b"\x00\x00\x00\x01"
 _HIK_TIME = re.compile(r"^\d{8}T\d{6}Z$")
@@ -297,6 +301,115 @@ def _npt_start(value: str | None, source: StreamSource) -> float:
         raise ExportError("L'enregistreur n'indique pas où commence la relecture (Range: npt= "
                           "absent de sa réponse) : l'heure des images serait inconnue.")
     return float(source.options["npt-origin"]) + float(m.group(1))
+
+
+# -- the recorders' HTTP download APIs ---------------------------------------------------------
+
+
+class Downloader(Protocol):
+    """A driver with an HTTP download API (Hikvision, Dahua)."""
+
+    http: RecorderHttp
+
+    def download_request(self, camera: Camera, start_utc: datetime, end_utc: datetime
+                         ) -> DownloadRequest: ...
+
+
+def ceil_second(t: datetime) -> datetime:
+    t = t.astimezone(timezone.utc)
+    return t.replace(microsecond=0) + timedelta(seconds=1) if t.microsecond else t
+
+
+def fetch_download(driver: Downloader, camera: Camera, start: datetime, end: datetime,
+                   raw_path: Path, *, cancel: threading.Event,
+                   progress: ProgressSink | None = None,
+                   recording_end: datetime | None = None) -> Fetched:
+    """The period downloaded over the recorder's HTTP API as fast as it sends (no real-time
+    pacing), resumed with ``Range:`` after a cut, then remuxed into MP4 without re-encoding.
+    The recorder cuts at the keyframe before the start and at the end (whole seconds, as its
+    API takes them): the images are placed on that end (``time_basis = "download-end"``)."""
+    request = driver.download_request(camera, start, ceil_second(end))
+    part = raw_path.with_suffix(".telechargement")
+    try:
+        resumes = _download_all(driver.http, request, part, cancel, progress)
+        mp4 = raw_path.with_suffix(".mp4")
+        pts = remux_container(part, mp4, cancel)
+    finally:
+        part.unlink(missing_ok=True)
+    rel = [(p - pts[0]) / 90000 for p in pts]
+    interval = _usual_step(rel)
+    last = _vendor_last(end, recording_end, interval)
+    stamps = [last - rel[-1] + r for r in rel]
+    gaps = _gaps(stamps, [0] * len(stamps), interval)
+    return _fetched(mp4, stamps, "download-end", gaps, interval, resumes, "http")
+
+
+def _download_all(http: RecorderHttp, request: DownloadRequest, part: Path,
+                  cancel: threading.Event, progress: ProgressSink | None) -> int:
+    """The whole file into ``part``; returns the resumptions after cuts."""
+    resumes = 0
+    received = 0
+
+    def bytes_done(got: int, total: int | None) -> None:
+        if progress is not None and total:
+            progress(min(1.0, got / total))
+
+    with open(part, "wb") as out:
+        while True:
+            try:
+                answer = download(http, request, out.write, offset=received, cancel=cancel,
+                                  progress=bytes_done)
+            except DownloadCancelled:
+                raise ExportCancelled("Export annulé.") from None
+            except RecorderUnreachable:
+                if not received or resumes >= RESUME_ATTEMPTS:
+                    raise
+            else:
+                received = answer.received
+                if answer.complete:
+                    if not received:
+                        raise RecorderBadAnswer(
+                            "L'enregistreur n'a envoyé aucune image pour cette période.")
+                    return resumes
+            if resumes >= RESUME_ATTEMPTS:
+                raise ExportError(
+                    f"La connexion à l'enregistreur a été coupée {resumes + 1} fois : "
+                    "extraction abandonnée, relancez l'export.")
+            resumes += 1
+            if cancel.wait(min(4.0, 0.5 * 2 ** (resumes - 1))):
+                raise ExportCancelled("Export annulé.")
+
+
+def remux_container(src: Path, mp4_path: Path, cancel: threading.Event) -> list[int]:
+    """A downloaded file (MPEG-TS, PS…: whatever FFmpeg reads) -> MP4 without decoding, from
+    its first keyframe; returns each image's presentation time (90 kHz, as in the file)."""
+    pts_out: list[int] = []
+    try:
+        with av.open(str(src)) as inp, av.open(str(mp4_path), "w", format="mp4") as out:
+            ist = inp.streams.video[0]
+            ost = out.add_stream_from_template(ist)
+            ost.time_base = TIME_BASE
+            base: int | None = None
+            for pkt in inp.demux(ist):
+                if pkt.size == 0 or pkt.pts is None or (base is None and not pkt.is_keyframe):
+                    continue
+                if len(pts_out) % 250 == 0 and cancel.is_set():
+                    raise ExportCancelled("Export annulé.")
+                pts = round(pkt.pts * pkt.time_base * 90000)
+                dts = round((pkt.dts if pkt.dts is not None else pkt.pts) * pkt.time_base
+                            * 90000)
+                base = pts if base is None else base
+                pkt.pts, pkt.dts = pts - base, dts - base
+                pkt.time_base = TIME_BASE
+                pkt.stream = ost
+                out.mux(pkt)
+                pts_out.append(pts)
+    except av.FFmpegError as exc:
+        raise ExportError(f"La vidéo téléchargée ne peut pas être mise en MP4 ({exc})."
+                          ) from None
+    if not pts_out:
+        raise RecorderBadAnswer("L'enregistreur n'a envoyé aucune image pour cette période.")
+    return sorted(pts_out)
 
 
 def _vendor_last(end: datetime, recording_end: datetime | None, interval: float) -> float:
