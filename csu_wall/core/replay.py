@@ -27,6 +27,15 @@ class ReplayControl:
         self.requested = start_utc
         self.shown: datetime | None = None  # media time of the last access unit shown
         self.frames = 0
+        self.reverse_refused = False  # the recorder said it cannot play backwards
+
+    def refuse_reverse(self) -> None:
+        """For the reader: the recorder cannot play backwards. Paused at the image shown,
+        ×1 from there."""
+        with self._lock:
+            self._speed, self._speed_dirty = 1.0, False
+            self._paused, self._steps, self._back = True, 0, 0
+            self.reverse_refused = True
 
     def pause(self) -> None:
         with self._lock:
@@ -52,6 +61,7 @@ class ReplayControl:
             return back
 
     def set_speed(self, speed: float) -> None:
+        """A new speed (negative: backwards, from the image shown)."""
         with self._lock:
             self._speed, self._speed_dirty = speed, True
 

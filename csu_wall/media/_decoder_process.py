@@ -8,7 +8,7 @@ import mmap
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from multiprocessing.connection import Connection
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 import av
 import numpy as np
 
-from csu_wall.media.decode import DecoderSpec, fit_size, tile_width
+from csu_wall.media.decode import DecoderSpec, fit_size, gop_capacity, tile_width
 from csu_wall.media.masks import Masker
 from csu_wall.media.views import View
 
@@ -57,37 +57,98 @@ class _Stream:
     extra: Any = None
     seconds_per_tick: float = 0.0
     fit: bool = True
+    kept: dict[int, Any] = field(default_factory=dict)  # reverse replay: pts -> (image, frame)
+    kept_gop: int = -1
 
 
 def decoder_main(commands: Connection, results: Connection) -> None:  # pragma: no cover
     """The decoder process (spawned): reads commands and packets, writes frames."""
-    from av.video.reformatter import VideoReformatter
+    _Child(commands, results).run()
 
-    from csu_wall.media.decode import Converter, make_decoder
-    from csu_wall.media.views import full_bgra, zoomed_bgra
 
-    streams: dict[int, _Stream] = {}
-    drops = 0
-    max_lag = 0.0
-    last_load = time.monotonic()
-    out: list[tuple[Any, ...]] = []  # results of one batch, sent together
+class _Child:  # pragma: no cover - runs in the decoder process
+    """The decoder process's state: its streams, its load figures, the results of a batch."""
 
-    def deliver(key: int, s: _Stream) -> None:
-        frame = s.last
-        s.last = None
+    def __init__(self, commands: Connection, results: Connection) -> None:
+        from csu_wall.media.decode import Converter, make_decoder
+
+        self.commands, self.results = commands, results
+        self.make_decoder, self.converter_type = make_decoder, Converter
+        self.streams: dict[int, _Stream] = {}
+        self.drops = 0
+        self.max_lag = 0.0
+        self.last_load = time.monotonic()
+        self.out: list[tuple[Any, ...]] = []  # results of one batch, sent together
+        self.touched: dict[int, _Stream] = {}
+        self.now = 0.0
+        self.handlers = {"pkt": self.on_packet, "spec": self.on_spec, "open": self.on_open,
+                         "shm": self.on_shm, "size": self.on_setting, "view": self.on_setting,
+                         "fit": self.on_setting, "skip": self.on_setting,
+                         "snap": self.on_setting, "close": self.on_close,
+                         "gop": self.on_gop, "show": self.on_show}
+
+    def run(self) -> None:
+        while True:
+            if not self.commands.poll(LOAD_EVERY_S):
+                self.results.send([("load", time.process_time(), self.drops, self.max_lag)])
+                self.max_lag = 0.0
+                self.last_load = time.monotonic()
+                continue
+            try:  # one batch of the sender at a time: each picture shown as soon as decoded
+                batch: list[tuple[Any, ...]] = list(self.commands.recv())
+            except (EOFError, OSError):
+                return
+            self.touched = {}
+            self.now = time.monotonic()
+            for message in batch:
+                if message[0] == "quit":
+                    if self.out:
+                        self.results.send(self.out)
+                    return
+                handler = self.handlers.get(message[0])
+                if handler is not None:
+                    handler(message)
+            self.finish_batch()
+
+    def finish_batch(self) -> None:
+        for key, s in self.touched.items():
+            if s.last is not None:
+                self.deliver(key, s)
+            else:  # nothing to show yet: say what was taken (the backpressure count)
+                self.out.append(("frame", key, s.name, -1, 0, 0, None, 0, 0, False,
+                                 s.consumed, s.decoded, s.errors))
+        if time.monotonic() - self.last_load >= LOAD_EVERY_S:
+            self.out.append(("load", time.process_time(), self.drops, self.max_lag))
+            self.max_lag = 0.0
+            self.last_load = time.monotonic()
+        if self.out:
+            self.results.send(self.out)
+            self.out = []
+
+    # -- pictures --------------------------------------------------------------------------
+
+    def image(self, s: _Stream, frame: Any) -> np.ndarray:
+        """The picture at the tile's size (fitted), zoomed and masked, in BGRA."""
+        from av.video.reformatter import VideoReformatter
+
+        from csu_wall.media.views import zoomed_bgra
+
         width, height = s.size
         if s.fit:  # aspect kept: the picture fits in the tile, which centres it
             crop = (frame.width, frame.height) if s.view is None else _view_size(frame, s.view)
             width, height = fit_size(crop[0], crop[1], width, height)
         if s.view is None:
-            image = s.converter.to_bgra(frame, width, height)
+            image: np.ndarray = s.converter.to_bgra(frame, width, height)
             if s.masker:
                 s.masker.apply(image)
-        else:
-            if s.extra is None:
-                s.extra = VideoReformatter()
-            image = zoomed_bgra(frame, s.view, tile_width(width), max(2, int(height)),
-                                s.masker.masks, s.extra)
+            return image
+        if s.extra is None:
+            s.extra = VideoReformatter()
+        return zoomed_bgra(frame, s.view, tile_width(width), max(2, int(height)),
+                           s.masker.masks, s.extra)
+
+    def post(self, key: int, s: _Stream, frame: Any, image: np.ndarray) -> float | None:
+        """``image`` into the next slot of the stream's memory, and said."""
         h, w = image.shape[0], image.shape[1]
         slot = -1
         if h * w * 4 <= s.slot_bytes:
@@ -98,33 +159,48 @@ def decoder_main(commands: Connection, results: Connection) -> None:  # pragma: 
             target[...] = image
         pts = frame.pts * s.seconds_per_tick if frame.pts is not None and \
             s.seconds_per_tick else None
-        out.append(("frame", key, s.name, slot, w, h, pts, frame.width, frame.height,
-                    bool(frame.key_frame), s.consumed, s.decoded, s.errors))
+        self.out.append(("frame", key, s.name, slot, w, h, pts, frame.width, frame.height,
+                         bool(frame.key_frame), s.consumed, s.decoded, s.errors))
+        return pts
+
+    def deliver(self, key: int, s: _Stream) -> None:
+        from av.video.reformatter import VideoReformatter
+
+        from csu_wall.media.views import full_bgra
+
+        frame, s.last = s.last, None
+        pts = self.post(key, s, frame, self.image(s, frame))
         if s.snaps:
             if s.extra is None:
                 s.extra = VideoReformatter()
             full = full_bgra(frame, s.masker.masks, s.extra)
             for number in s.snaps:
-                out.append(("snap", key, number, full.tobytes(), full.shape[1],
-                            full.shape[0], pts, bool(frame.key_frame)))
+                self.out.append(("snap", key, number, full.tobytes(), full.shape[1],
+                                 full.shape[0], pts, bool(frame.key_frame)))
             s.snaps = None
 
-    def decode(s: _Stream, number: int, data: bytes, pts: int | None, show: bool,
-               flush: bool) -> None:
+    def codec(self, s: _Stream, number: int, flush: bool) -> Any:
         spec = s.specs.get(number)
         if spec is None:
-            return
+            return None
         if s.ctx is None or number != s.spec_number:
-            s.ctx = make_decoder(spec)
+            s.ctx = self.make_decoder(spec)
             s.spec_number = number
             s.seconds_per_tick = float(spec.time_base) if spec.time_base else 0.0
             s.ctx.skip_frame = "NONKEY" if s.skip else "DEFAULT"
         elif flush:
             s.ctx.flush_buffers()
+        return s.ctx
+
+    def decode(self, s: _Stream, number: int, data: bytes, pts: int | None, show: bool,
+               flush: bool) -> None:
+        ctx = self.codec(s, number, flush)
+        if ctx is None:
+            return
         packet = av.Packet(data)
         packet.pts = pts
         try:
-            frames = s.ctx.decode(packet)
+            frames = ctx.decode(packet)
         except (av.error.FFmpegError, ValueError):
             s.errors += 1
             return
@@ -133,114 +209,121 @@ def decoder_main(commands: Connection, results: Connection) -> None:  # pragma: 
             if show:
                 s.last = frames[-1]
 
-    while True:
-        if not commands.poll(LOAD_EVERY_S):
-            results.send([("load", time.process_time(), drops, max_lag)])
-            max_lag = 0.0
-            last_load = time.monotonic()
-            continue
-        batch: list[tuple[Any, ...]] = []
-        try:  # one batch of the sender at a time: each picture is shown as soon as decoded
-            batch.extend(commands.recv())
-        except (EOFError, OSError):
+    # -- messages --------------------------------------------------------------------------
+
+    def on_packet(self, message: tuple[Any, ...]) -> None:
+        _, key, number, data, pts, _is_key, show, flush, queued = message
+        s = self.streams.get(key)
+        if s is None:
             return
-        touched: dict[int, _Stream] = {}
-        now = time.monotonic()
-        # the newest keyframe of each stream in this batch: when a stream is behind by more
-        # than MAX_INFLIGHT packets, decoding starts there (what came before is dropped)
-        counts: dict[int, int] = {}
-        for message in batch:
-            if message[0] == "pkt":
-                counts[message[1]] = counts.get(message[1], 0) + 1
-        for message in batch:
-            kind = message[0]
-            if kind == "pkt":
-                _, key, number, data, pts, is_key, show, flush, queued = message
-                s = streams.get(key)
-                if s is None:
-                    continue
-                s.consumed += 1
-                max_lag = max(max_lag, now - queued)
-                decode(s, number, data, pts, show, flush)
-                touched[key] = s
-            elif kind == "spec":
-                _, key, number, codec, extradata, width, height, tb = message
-                s = streams.get(key)
-                if s is not None:
-                    s.specs[number] = DecoderSpec(codec, extradata, width, height,
-                                                  Fraction(*tb) if tb else None)
-                    for old in [n for n in s.specs if n < number - 4]:
-                        del s.specs[old]
-            elif kind == "open":
-                _, key, name, slot_bytes, size, masks, view, skip = message
-                old_stream = streams.pop(key, None)
-                if old_stream is not None:
-                    old_stream.segment.close()
-                try:
-                    segment = _attach(name, slot_bytes * SLOTS)
-                except OSError:  # closed before this process got to it: nothing to do
-                    continue
-                streams[key] = _Stream(segment, name, slot_bytes, size,
-                                       Masker(tuple(masks)), view, skip, {},
-                                       converter=Converter())
-            elif kind == "shm":
-                _, key, name, slot_bytes = message
-                s = streams.get(key)
-                if s is not None:
-                    try:
-                        segment = _attach(name, slot_bytes * SLOTS)
-                    except OSError:  # the stream was closed meanwhile
-                        streams.pop(key, None)
-                        s.segment.close()
-                        continue
-                    s.segment.close()
-                    s.segment = segment
-                    s.name = name
-                    s.slot_bytes = slot_bytes
-            elif kind == "size":
-                s = streams.get(message[1])
-                if s is not None:
-                    s.size = message[2]
-            elif kind == "view":
-                s = streams.get(message[1])
-                if s is not None:
-                    s.view = message[2]
-            elif kind == "fit":
-                s = streams.get(message[1])
-                if s is not None:
-                    s.fit = message[2]
-            elif kind == "skip":
-                s = streams.get(message[1])
-                if s is not None:
-                    s.skip = message[2]
-                    if s.ctx is not None:
-                        s.ctx.skip_frame = "NONKEY" if s.skip else "DEFAULT"
-            elif kind == "snap":
-                s = streams.get(message[1])
-                if s is not None:
-                    s.snaps = (s.snaps or []) + [message[2]]
-            elif kind == "close":
-                s = streams.pop(message[1], None)
-                touched.pop(message[1], None)
-                if s is not None:
-                    s.segment.close()
-            elif kind == "quit":
-                if out:
-                    results.send(out)
-                return
-        for key, s in touched.items():
-            if s.last is not None:
-                deliver(key, s)
-            else:  # nothing to show yet: say what was taken (the backpressure count)
-                out.append(("frame", key, s.name, -1, 0, 0, None, 0, 0, False, s.consumed,
-                            s.decoded, s.errors))
-        if time.monotonic() - last_load >= LOAD_EVERY_S:
-            out.append(("load", time.process_time(), drops, max_lag))
-            max_lag = 0.0
-            last_load = time.monotonic()
-        if out:
-            results.send(out)
-            out = []
+        s.consumed += 1
+        self.max_lag = max(self.max_lag, self.now - queued)
+        self.decode(s, number, data, pts, show, flush)
+        self.touched[key] = s
+
+    def on_gop(self, message: tuple[Any, ...]) -> None:
+        """Reverse replay: every picture of a GOP decoded, converted and kept by pts (at most
+        ``gop_capacity``; beyond, keyframes only), replacing the previous GOP's."""
+        _, key, number, gop, packets, queued = message
+        s = self.streams.get(key)
+        if s is None:
+            return
+        s.consumed += len(packets)
+        self.max_lag = max(self.max_lag, self.now - queued)
+        self.touched[key] = s
+        ctx = self.codec(s, number, flush=True)
+        if ctx is None:
+            return
+        ctx.skip_frame = "DEFAULT"
+        pictures: list[Any] = []
+        for data, pts in [*packets, (None, None)]:
+            packet = None
+            if data is not None:
+                packet = av.Packet(data)
+                packet.pts = pts
+            try:
+                pictures += ctx.decode(packet)
+            except (av.error.FFmpegError, ValueError, EOFError):
+                s.errors += 1
+        ctx.flush_buffers()  # drained: ready for the next GOP
+        ctx.skip_frame = "NONKEY" if s.skip else "DEFAULT"
+        s.decoded += len(pictures)
+        room = gop_capacity(s.size)
+        s.kept, s.kept_gop = {}, gop
+        for frame in pictures:
+            if frame.pts is not None and (len(s.kept) < room or frame.key_frame):
+                s.kept[frame.pts] = (self.image(s, frame), frame)
+        self.out.append(("kept", key, gop))
+
+    def on_show(self, message: tuple[Any, ...]) -> None:
+        _, key, gop, pts = message
+        s = self.streams.get(key)
+        if s is None or gop != s.kept_gop or pts not in s.kept:
+            return
+        image, frame = s.kept[pts]
+        self.post(key, s, frame, image)
+        self.touched.pop(key, None)  # said by this frame
+
+    def on_spec(self, message: tuple[Any, ...]) -> None:
+        _, key, number, codec, extradata, width, height, tb = message
+        s = self.streams.get(key)
+        if s is not None:
+            s.specs[number] = DecoderSpec(codec, extradata, width, height,
+                                          Fraction(*tb) if tb else None)
+            for old in [n for n in s.specs if n < number - 4]:
+                del s.specs[old]
+
+    def on_open(self, message: tuple[Any, ...]) -> None:
+        _, key, name, slot_bytes, size, masks, view, skip = message
+        old_stream = self.streams.pop(key, None)
+        if old_stream is not None:
+            old_stream.segment.close()
+        try:
+            segment = _attach(name, slot_bytes * SLOTS)
+        except OSError:  # closed before this process got to it: nothing to do
+            return
+        self.streams[key] = _Stream(segment, name, slot_bytes, size, Masker(tuple(masks)),
+                                    view, skip, {}, converter=self.converter_type())
+
+    def on_shm(self, message: tuple[Any, ...]) -> None:
+        _, key, name, slot_bytes = message
+        s = self.streams.get(key)
+        if s is None:
+            return
+        try:
+            segment = _attach(name, slot_bytes * SLOTS)
+        except OSError:  # the stream was closed meanwhile
+            self.streams.pop(key, None)
+            s.segment.close()
+            return
+        s.segment.close()
+        s.segment = segment
+        s.name = name
+        s.slot_bytes = slot_bytes
+
+    def on_setting(self, message: tuple[Any, ...]) -> None:
+        kind, key, value = message[0], message[1], message[2]
+        s = self.streams.get(key)
+        if s is None:
+            return
+        if kind == "size":
+            s.size = value
+        elif kind == "view":
+            s.view = value
+        elif kind == "fit":
+            s.fit = value
+        elif kind == "skip":
+            s.skip = value
+            if s.ctx is not None:
+                s.ctx.skip_frame = "NONKEY" if s.skip else "DEFAULT"
+        elif kind == "snap":
+            s.snaps = (s.snaps or []) + [value]
+
+    def on_close(self, message: tuple[Any, ...]) -> None:
+        s = self.streams.pop(message[1], None)
+        self.touched.pop(message[1], None)
+        if s is not None:
+            s.segment.close()
 
 
 def _view_size(frame: Any, view: View) -> tuple[int, int]:

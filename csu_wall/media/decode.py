@@ -88,3 +88,16 @@ class Converter:
         if not image.flags["C_CONTIGUOUS"] or not image.flags["WRITEABLE"]:
             image = np.ascontiguousarray(image).copy()
         return image
+
+
+# Reverse replay: the pictures of one GOP are decoded ahead, converted to the tile's size, and
+# kept beside the tile's newest-frame slot until shown (newest first). Bounded in pictures and
+# in bytes; a GOP longer than that is shown by its keyframe alone (the reader says so).
+GOP_MAX_FRAMES = 250  # 10 s at 25 fps
+GOP_MAX_BYTES = 64 * 2**20  # 64 MiB of tile-sized BGRA pictures per tile
+
+
+def gop_capacity(size: tuple[int, int]) -> int:
+    """How many pictures of a tile of ``size`` the reverse buffer keeps."""
+    per = max(1, tile_width(size[0]) * max(2, int(size[1])) * 4)
+    return max(1, min(GOP_MAX_FRAMES, GOP_MAX_BYTES // per))

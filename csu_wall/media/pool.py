@@ -22,7 +22,14 @@ import numpy as np
 from av.video.reformatter import VideoReformatter
 
 from csu_wall.core.frames import Frame
-from csu_wall.media.decode import Converter, DecoderSpec, fit_size, make_decoder, tile_width
+from csu_wall.media.decode import (
+    Converter,
+    DecoderSpec,
+    fit_size,
+    gop_capacity,
+    make_decoder,
+    tile_width,
+)
 from csu_wall.media.mailbox import Mailbox
 from csu_wall.media.masks import Masker
 from csu_wall.media.pacer import FilePump
@@ -217,6 +224,17 @@ class Decoder(Protocol):
 
     def push(self, spec: DecoderSpec, packet: av.Packet, show: bool = True) -> None: ...
 
+    def push_gop(self, spec: DecoderSpec, packets: list[av.Packet], gop: int) -> None:
+        """Reverse replay: decode one GOP (keyframe first) into the bounded buffer beside
+        the newest-frame slot, its pictures kept by ``packet.pts`` (they replace the previous
+        GOP's); nothing is shown."""
+
+    def show_kept(self, gop: int, pts: int) -> None:
+        """Reverse replay: the kept picture of ``gop`` with this ``pts`` to the tile."""
+
+    def kept_ready(self, gop: int) -> bool:
+        """Reverse replay: ``gop`` is decoded, its pictures kept (showing them may start)."""
+
 
 class StreamDecoder:
     """One stream's decoding state. ``push`` is called by its reader thread, ``work`` by
@@ -254,6 +272,11 @@ class StreamDecoder:
         self._skipping = False  # what the decoder's skip_frame is set to
         self._seconds_per_tick = 0.0  # the stream's time base as a float (Fraction is slow)
         self._seq = 0
+        # Reverse replay: GOPs to decode and kept pictures to show, in order; the kept
+        # pictures of the last GOP decoded (pts -> tile-sized image and its frame).
+        self._gop_ops: deque[tuple[object, ...]] = deque()
+        self._kept: dict[int, tuple[np.ndarray, av.VideoFrame]] = {}
+        self._kept_gop = -1
         self.fit = True  # aspect kept (letterbox); False: the picture fills the tile
         # counters (read without lock: approximate is fine for stats)
         self.packets_in = 0
@@ -341,6 +364,8 @@ class StreamDecoder:
         with self._lock:
             self._closed = True
             self._queue.clear()
+            self._gop_ops.clear()
+            self._kept = {}
 
     def backlog(self) -> int:
         return len(self._queue)
@@ -375,6 +400,31 @@ class StreamDecoder:
             self._scheduled = True
         self.pool.schedule(self)
 
+    def push_gop(self, spec: DecoderSpec, packets: list[av.Packet], gop: int) -> None:
+        with self._lock:
+            self.packets_in += len(packets)
+            if self._closed or not self._visible or self._paused:
+                self.packets_dropped += len(packets)
+                return
+            if self._keyframes_only:  # the ladder's rung: the keyframe alone
+                packets = packets[:1]
+            self._gop_ops.append(("gop", spec, packets, gop))
+        self._wake()
+
+    def show_kept(self, gop: int, pts: int) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._gop_ops.append(("show", gop, pts))
+        self._wake()
+
+    def _wake(self) -> None:
+        with self._lock:
+            if self._scheduled:
+                return
+            self._scheduled = True
+        self.pool.schedule(self)
+
     def _drop_backlog(self, incoming_key: bool) -> None:
         """The pool is behind: keep only what starts at the newest keyframe."""
         self.pool.note_backlog_drops(len(self._queue))  # an upper bound: behind is behind
@@ -401,7 +451,7 @@ class StreamDecoder:
     def release(self) -> bool:
         """End of a worker's turn: True when the stream must go back in the ready queue."""
         with self._lock:
-            if self._queue and not self._closed:
+            if (self._queue or self._gop_ops) and not self._closed:
                 return True
             self._scheduled = False
             return False
@@ -415,17 +465,17 @@ class StreamDecoder:
             items = [self._queue.popleft() for _ in range(n)]
             flush, self._flush = self._flush, False
             skip_nonkey = self._keyframes_only
+            ops: list[tuple[object, ...]] = []
+            if not items:
+                ops, self._gop_ops = list(self._gop_ops), deque()
+        if ops:
+            self._gop_work(ops)
+            return self.release()
         if items:
             self.pool.note_lag(self._monotonic() - items[0][2])
         last = None
         for spec, packet, _, show in items:
-            if spec is not self._spec or self._ctx is None:
-                self._ctx = make_decoder(spec)
-                self._spec = spec
-                self._skipping = False
-                self._seconds_per_tick = float(spec.time_base) if spec.time_base else 0.0
-            elif flush:
-                self._ctx.flush_buffers()
+            self._ctx = self._codec(spec, flush)
             flush = False
             if skip_nonkey is not self._skipping:  # PyAV's property is slow to read
                 self._ctx.skip_frame = "NONKEY" if skip_nonkey else "DEFAULT"
@@ -446,6 +496,56 @@ class StreamDecoder:
                 self._snapshot(last[0])
         return self.release()
 
+    def _codec(self, spec: DecoderSpec, flush: bool) -> av.VideoCodecContext:
+        if spec is not self._spec or self._ctx is None:
+            self._ctx = make_decoder(spec)
+            self._spec = spec
+            self._skipping = False
+            self._seconds_per_tick = float(spec.time_base) if spec.time_base else 0.0
+        elif flush:
+            self._ctx.flush_buffers()
+        return self._ctx
+
+    def _gop_work(self, ops: list[tuple[object, ...]]) -> None:
+        """Reverse replay, in order: GOPs decoded into the kept pictures, kept pictures
+        shown."""
+        for op in ops:
+            if self._closed:
+                return
+            if op[0] == "gop":
+                _, spec, packets, gop = op
+                self._decode_gop(spec, packets, gop)  # type: ignore[arg-type]
+                continue
+            gop, pts = int(op[1]), int(op[2])  # type: ignore[call-overload]
+            kept = self._kept.get(pts) if gop == self._kept_gop else None
+            if kept is not None:
+                self._post(kept[1], kept[0])
+
+    def _decode_gop(self, spec: DecoderSpec, packets: list[av.Packet], gop: int) -> None:
+        """Every picture of the GOP, converted to the tile's size and masked, kept by pts
+        (at most ``gop_capacity`` of them; beyond, keyframes only)."""
+        ctx = self._codec(spec, flush=True)
+        if self._skipping:
+            ctx.skip_frame = "DEFAULT"
+            self._skipping = False
+        self._kept = {}
+        room = gop_capacity(self._size)
+        pictures: list[av.VideoFrame] = []
+        for packet in [*packets, None]:
+            try:
+                pictures += ctx.decode(packet)
+            except (av.error.FFmpegError, ValueError, EOFError):
+                self.decode_errors += 1
+        ctx.flush_buffers()  # drained (decode(None)): ready for the next GOP
+        self.frames_decoded += len(pictures)
+        for frame in pictures:
+            if frame.pts is not None and (len(self._kept) < room or frame.key_frame):
+                self._kept[frame.pts] = (self._image(frame), frame)
+        self._kept_gop = gop
+
+    def kept_ready(self, gop: int) -> bool:
+        return self._kept_gop == gop
+
     def _snapshot(self, frame: av.VideoFrame) -> None:
         with self._lock:
             requests, self._snaps = self._snaps, []
@@ -465,6 +565,10 @@ class StreamDecoder:
                      source_height=frame.height, keyframe=bool(frame.key_frame))
 
     def _deliver(self, frame: av.VideoFrame, packet: av.Packet) -> None:
+        self._post(frame, self._image(frame))
+
+    def _image(self, frame: av.VideoFrame) -> np.ndarray:
+        """The picture at the tile's size (fitted), zoomed and masked, in BGRA."""
         width, height = self._size
         view = self._view
         if self.fit:  # aspect kept: the picture fits in the tile, which centres it
@@ -479,6 +583,9 @@ class StreamDecoder:
                 self._extra = VideoReformatter()
             image = zoomed_bgra(frame, view, tile_width(width), max(2, int(height)),
                                 self.masker.masks, self._extra)
+        return image
+
+    def _post(self, frame: av.VideoFrame, image: np.ndarray) -> None:
         self._seq += 1
         self.mailbox.put(self._frame(frame, image))
         self.frames_delivered += 1

@@ -190,6 +190,10 @@ class _Proc:
             decoder = self.streams.get(message[1])
             if decoder is not None:
                 decoder.on_snapshot(message)
+        elif kind == "kept":
+            decoder = self.streams.get(message[1])
+            if decoder is not None:
+                decoder.on_kept(message[2])
         elif kind == "load":
             _, busy, drops, lag = message
             self.busy_s = self.busy_base + busy
@@ -344,6 +348,7 @@ class ProcStreamDecoder:
         self._snap_ids = itertools.count(1)
         self._seq = 0
         self._fit = True
+        self._kept_gop = -1  # reverse replay: the last GOP the decoder process kept
         self.packets_in = 0
         self.packets_dropped = 0
         self.frames_decoded = 0
@@ -505,21 +510,53 @@ class ProcStreamDecoder:
                 self.pool.note_backlog_drops(1)
                 self._need_key = True
                 return
-            number = self._spec_ids.get(id(spec))
-            if number is None:
-                number = next(self._spec_numbers)
-                self._spec_ids[id(spec)] = number
-                self._specs.append(spec)
-                if len(self._spec_ids) > 8:
-                    alive = {id(s) for s in self._specs}
-                    self._spec_ids = {k: v for k, v in self._spec_ids.items() if k in alive}
-                tb = spec.time_base
-                self.proc.post(("spec", self.key, number, spec.codec, spec.extradata,
-                                spec.width, spec.height,
-                                (tb.numerator, tb.denominator) if tb else None))
+            number = self._spec_number(spec)
             self._sent += 1
             self.proc.post(("pkt", self.key, number, bytes(packet), packet.pts, key, show,
                             flush, time.monotonic()))
+
+    def _spec_number(self, spec: DecoderSpec) -> int:
+        """The number the decoder process knows ``spec`` by (sent once); under the lock."""
+        number = self._spec_ids.get(id(spec))
+        if number is None:
+            number = next(self._spec_numbers)
+            self._spec_ids[id(spec)] = number
+            self._specs.append(spec)
+            if len(self._spec_ids) > 8:
+                alive = {id(s) for s in self._specs}
+                self._spec_ids = {k: v for k, v in self._spec_ids.items() if k in alive}
+            tb = spec.time_base
+            self.proc.post(("spec", self.key, number, spec.codec, spec.extradata,
+                            spec.width, spec.height,
+                            (tb.numerator, tb.denominator) if tb else None))
+        return number
+
+    def push_gop(self, spec: DecoderSpec, packets: list[av.Packet], gop: int) -> None:
+        """Reverse replay: the GOP goes to the decoder process whole; its pictures are kept
+        there (bounded, csu_wall.media.decode.gop_capacity) until ``show_kept``."""
+        with self._lock:
+            self.packets_in += len(packets)
+            if self._closed or not self._visible or self._paused:
+                self.packets_dropped += len(packets)
+                return
+            if self._keyframes_only:
+                packets = packets[:1]
+            number = self._spec_number(spec)
+            self._sent += len(packets)
+            self.proc.post(("gop", self.key, number, gop,
+                            [(bytes(p), p.pts) for p in packets], time.monotonic()))
+
+    def show_kept(self, gop: int, pts: int) -> None:
+        with self._lock:
+            if not self._closed:
+                self.proc.post(("show", self.key, gop, pts))
+
+    def kept_ready(self, gop: int) -> bool:
+        return self._kept_gop == gop
+
+    def on_kept(self, gop: int) -> None:
+        """The decoder process kept the pictures of ``gop`` (the listener thread)."""
+        self._kept_gop = gop
 
     # -- results (the listener thread) ------------------------------------------------------
 

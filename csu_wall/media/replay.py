@@ -12,6 +12,7 @@ Options of an RTSP_REPLAY source: ``onvif=1`` (ONVIF replay headers, start from
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -22,21 +23,25 @@ from fractions import Fraction
 
 import av
 
-from csu_wall.core.errors import StreamError
+from csu_wall.core.errors import RecorderBadAnswer, StreamError
 from csu_wall.core.frames import TileState
 from csu_wall.core.ports import StreamSource
 from csu_wall.core.replay import ReplayControl, paris_hms
-from csu_wall.media.decode import DecoderSpec
+from csu_wall.media.decode import DecoderSpec, gop_capacity
 from csu_wall.media.pool import Decoder
 from csu_wall.media.redact import register_secret
+from csu_wall.media.reverse import ReverseGops
 from csu_wall.media.rtsp_client import (
     FLAG_D,
     FLAG_E,
     FLAG_T,
     AccessUnit,
+    Response,
     RtspClient,
     parse_clock_range,
 )
+
+log = logging.getLogger(__name__)
 
 KEEPALIVE_S = 20.0  # s between GET_PARAMETERs while paused (RTSP sessions time out at 60 s)
 HOLD_S = 20.0  # s of video kept while paused before the recorder is paused (RTSP PAUSE)
@@ -55,6 +60,12 @@ DETAIL_NO_RECORDING = "Pas d'enregistrement à cette heure ({a})."
 DETAIL_AVAILABLE = "Enregistrement disponible de {a} à {b}."
 DETAIL_SILENT = "L'enregistreur n'a envoyé aucune image."
 DETAIL_NEXT = "Enregistrement suivant : à partir du {a}."
+DETAIL_START = ("Début de l'enregistrement ({a}) : choisissez une autre heure, la lecture "
+                "avant ou revenez au direct.")
+DETAIL_NO_REVERSE = ("L'enregistreur ne permet pas la lecture arrière : lecture en pause sur "
+                     "l'image affichée, reprenez en avant (×1).")
+DETAIL_REVERSE_KEYS = ("Lecture arrière : groupe d'images trop long pour la mémoire de la "
+                       "vignette, images clés seules.")
 SPAN_SLACK = timedelta(seconds=2)  # the last image of a span is this close to its end
 
 StateSink = Callable[[TileState, str], None]
@@ -163,6 +174,13 @@ class ReplayReader(PacketReader):
         self._ended = False  # T flag or RTCP BYE: the server sends nothing more
         self._shift: float | None = None  # see _ntp_shift
         self._history: deque[datetime] = deque(maxlen=BACK_HISTORY)  # times shown, in order
+        self._speed = self.control.speed  # the speed of the last PLAY
+        self._rev: ReverseGops | None = None  # playing backwards (a negative speed)
+        self._say_playing = False  # the next image shown says "playing" (after a refusal)
+        self._anchor: tuple[float, float] | None = None  # (monotonic, pace) of the pacing
+        self._last_rx = time.monotonic()
+        self._seen: Callable[[], None] = lambda: None
+        self._decoder: Decoder | None = None
 
     # -- RTSP -----------------------------------------------------------------------------
 
@@ -201,19 +219,40 @@ class ReplayReader(PacketReader):
         self._ended = False
         self._shift = None
         self.show_from = start + timedelta(milliseconds=1) if after else start
+        self._speed, self._rev = speed, None
+        if speed < 0 and not self.onvif:
+            self._refuse_reverse()  # only ONVIF replay says how to play backwards
+            return
         headers = self._play_headers(start if self.seekable else None, speed)
         if rescale and "Scale" not in headers:
             headers["Scale"] = "1"  # back to ×1: said, or the recorder keeps its speed
         self._asked = start if self.seekable else None
-        reply = self.client.play(headers)
+        reply = self._play(headers, speed)
+        if reply is None or (speed < 0 and _scale(reply) > 0):
+            self._refuse_reverse()  # an error to the negative Scale, or ×1 said
+            return
+        if speed < 0:
+            self._history.clear()
+            self._rev = ReverseGops(start if after else start + timedelta(milliseconds=1))
         if self.npt_origin is not None:
             self._range = parse_npt_range(reply.header("range"), self.npt_origin)
         else:
-            self._range = parse_clock_range(reply.header("range"))
+            lo, hi = parse_clock_range(reply.header("range"))
+            # backwards, the range runs from the newest image back to the recording's start
+            self._range = (hi, lo) if lo is not None and hi is not None and lo > hi else (lo, hi)
         if self._range[0] is not None:
             self._base = datetime.fromtimestamp(self._range[0], timezone.utc)
         self._remote_paused = False
         self._check_range()
+
+    def _play(self, headers: dict[str, str], speed: float) -> Response | None:
+        """PLAY; backwards, a refusal is an answer (None), not the end of the replay."""
+        try:
+            return self.client.play(headers)
+        except RecorderBadAnswer:  # 4xx, 5xx (ReplayRefused among them)
+            if speed >= 0:
+                raise
+            return None
 
     def _check_range(self) -> None:
         """The PLAY reply's ``Range`` says where the server really plays: a time it does not
@@ -250,8 +289,8 @@ class ReplayReader(PacketReader):
         an hour)."""
         if self._shift is None:
             assert au.ntp_utc is not None
-            expected = self._range[0] if self._range[0] is not None else (
-                (self._asked or self.control.requested).timestamp())
+            expected = self._range[0] if self._range[0] is not None and self._rev is None \
+                else (self._asked or self.control.requested).timestamp()
             off = expected - au.ntp_utc
             self._shift = round(off / 900.0) * 900.0 if abs(off) > NTP_TRUST_S else 0.0
         return self._shift
@@ -259,7 +298,7 @@ class ReplayReader(PacketReader):
     def _pace(self, au: AccessUnit) -> float:
         """Seconds of playback of ``au`` (its recorded time over the speed, or RTP time)."""
         if au.ntp_utc is not None:
-            return au.ntp_utc / max(self.control.speed, 0.01)
+            return au.ntp_utc / max(abs(self._speed), 0.01)
         if self._first_ts is None:
             self._first_ts = au.rtp_ts
         return ((au.rtp_ts - self._first_ts) & 0xFFFFFFFF) / 90000.0
@@ -281,115 +320,293 @@ class ReplayReader(PacketReader):
         exactly from the image shown. Past HOLD_S of kept video the recorder is paused for real
         (RTSP PAUSE); a resume asks again from the image shown. The end of the recording (T
         flag, RTCP BYE) and a time the recorder does not hold are terminal states; a declared
-        gap (E ... D) is waited out without the read timeout."""
+        gap (E ... D) is waited out without the read timeout. A negative speed plays the
+        recording backwards (``_reverse_turn``)."""
         self._spec = DecoderSpec(codec="h264", extradata=None, width=0, height=0,
                                  time_base=_TIME_BASE)
-        control, client, held = self.control, self.client, self._held
+        self._decoder, self._seen = decoder, seen
         decoder.new_connection()
-        anchor: tuple[float, float] | None = None  # (monotonic, pace) of the pacing
-        last_rx = time.monotonic()
+        self._restart_pacing()
         while not self.stop.is_set():
-            paused, may_push, speed = control.take()
-            if speed is not None:
-                self._rescale(speed, decoder)
-                anchor, last_rx = None, time.monotonic()
+            turn = self._take_controls(decoder)
+            if turn is None:
                 continue
-            back = control.take_back()
-            if back and self.seekable and control.shown is not None:
-                self._step_back(back, decoder)
-                anchor, last_rx = None, time.monotonic()
-                continue
-            if not paused and self._remote_paused:
-                self._resume(decoder)
-                anchor, last_rx = None, time.monotonic()
-            if paused:
-                anchor = None
-            while held and self._hidden(held[0]):
-                self._hand_on(decoder, held.popleft(), show=False)
-            now = time.monotonic()
-            wait = 0.05
-            if held and not paused and anchor is not None:
-                due = anchor[0] + self._pace(held[0]) - anchor[1]
-                wait = min(wait, max(0.0, due - now))
-            if not self._ended and not self._remote_paused and (wait > 0 or not held):
-                try:
-                    au = client.read_access_unit(wait if held else min(wait, 0.05))
-                except EOFError:
-                    # Closed without the end said (T, BYE): where the reader can ask again
-                    # from the image shown (ONVIF, npt), lost unless at the recording's
-                    # announced end; a vendor URL would start over: its end.
-                    if not control.frames or (self.seekable and not self._near_end()):
-                        raise
-                    au, self._ended = None, True
-                if client.bye:
-                    self._ended = True
-                if au is not None:
-                    last_rx = time.monotonic()
-                    seen()
-                    if au.flags & FLAG_T:
-                        self._ended = True
-                    if not self._keyed and not au.key:
-                        continue  # a step must show an image: nothing before the IDR
-                    self._keyed = True
-                    held.append(au)
-                    if paused and self._span() > HOLD_S:
-                        client.pause()
-                        self._remote_paused = True
-                        self._keepalive_at = time.monotonic()
-            if (self._remote_paused or self._gap_from is not None) \
-                    and time.monotonic() - self._keepalive_at > KEEPALIVE_S:
-                client.keepalive()  # servers end idle sessions
-                self._keepalive_at = time.monotonic()
-            if self._gap_notice_until is not None and time.monotonic() > self._gap_notice_until:
-                self._gap_notice_until = None
-                self._state(TileState.LIVE, DETAIL_PLAYING)
-            if not held:
-                if paused and may_push and self._remote_paused:
-                    self._resume(decoder)  # a step past what was kept
-                    last_rx = time.monotonic()
-                elif self._ended:
-                    self._finish()
-                elif self._gap_from is not None:
-                    if self._gap_until is not None and time.monotonic() > self._gap_until:
-                        self._finish()  # the recorder never went on after the gap
-                    last_rx = time.monotonic()  # a declared gap: no read timeout
-                elif not self._remote_paused and time.monotonic() - last_rx > self.read_timeout:
-                    if control.frames and self._silent_gap():
-                        continue  # a gap the recorder's spans tell: waited out, bounded
-                    if control.frames:
-                        self._finish()  # the recording (or the asked interval) ended
-                    if not self._asked_again:
-                        # Nothing at all since the PLAY: asked once more on this session
-                        # (a recorder slow to seek), then said, never a reconnect loop.
-                        self._asked_again = True
-                        self._play_from(control.requested, control.speed, after=False)
-                        last_rx = time.monotonic()
-                        continue
-                    asked = self._asked or control.requested
-                    raise ReplayFinished(TileState.NO_RECORDING, no_recording_text(
-                        asked, *self._range) + " " + DETAIL_SILENT)
-                continue
-            if paused and not may_push:
-                if self._remote_paused:
-                    self.stop.wait(0.05)
-                continue
-            now = time.monotonic()
-            au = held[0]
-            if self._hidden(au):
-                continue  # handed on at once, unseen, at the top of the loop
-            if au.flags & FLAG_D and self._gap_from is not None:
-                anchor = None  # after a gap: the pacing starts again
-            if not paused:
-                if anchor is None or now - (anchor[0] + self._pace(au) - anchor[1]) > 1.0:
-                    anchor = (now, self._pace(au))  # start, or far behind: no burst
-                elif anchor[0] + self._pace(au) - anchor[1] > now:
-                    continue  # not due yet
-            self._hand_on(decoder, held.popleft(), show=True)
-            if paused:
-                control.stepped()
-            if self._gap_from is not None and self._cross_gap():
-                anchor, last_rx = None, time.monotonic()
+            paused, may_push = turn
+            if self._rev is not None:
+                self._reverse_turn(decoder, paused, may_push)
+            else:
+                self._forward_turn(decoder, paused, may_push)
         return "stopped"
+
+    def _restart_pacing(self) -> None:
+        self._anchor, self._last_rx = None, time.monotonic()
+
+    def _take_controls(self, decoder: Decoder) -> tuple[bool, bool] | None:
+        """What the playback service asked: a new speed, steps back, a resume. None when one
+        was carried out (the turn starts again); else (paused, may show one image now)."""
+        control = self.control
+        paused, may_push, speed = control.take()
+        if speed is not None:
+            self._rescale(speed, decoder)
+            self._restart_pacing()
+            return None
+        back = control.take_back()
+        if back and self.seekable and control.shown is not None:
+            self._step_back(back, decoder)
+            self._restart_pacing()
+            return None
+        if not paused and self._remote_paused:
+            self._resume(decoder)
+            self._restart_pacing()
+        if paused:
+            self._anchor = None
+        return paused, may_push
+
+    def _forward_turn(self, decoder: Decoder, paused: bool, may_push: bool) -> None:
+        held = self._held
+        while held and self._hidden(held[0]):
+            self._hand_on(decoder, held.popleft(), show=False)
+        self._receive(paused)
+        self._upkeep()
+        if not held:
+            self._idle(decoder, paused, may_push)
+        elif paused and not may_push:
+            if self._remote_paused:
+                self.stop.wait(0.05)
+        else:
+            self._show_due(decoder, paused)
+
+    def _receive(self, paused: bool) -> None:
+        """Reads one access unit into the queue, waiting at most until the next is due; past
+        HOLD_S kept while paused, the recorder is paused for real."""
+        held, anchor = self._held, self._anchor
+        wait = 0.05
+        if held and not paused and anchor is not None:
+            due = anchor[0] + self._pace(held[0]) - anchor[1]
+            wait = min(wait, max(0.0, due - time.monotonic()))
+        if self._ended or self._remote_paused or not (wait > 0 or not held):
+            return
+        au = self._read(wait)
+        if au is None or (not self._keyed and not au.key):
+            return  # a step must show an image: nothing before the IDR
+        self._keyed = True
+        held.append(au)
+        if paused and self._span() > HOLD_S:
+            self._pause_remote()
+
+    def _pause_remote(self) -> None:
+        self.client.pause()
+        self._remote_paused = True
+        self._keepalive_at = time.monotonic()
+
+    def _read(self, timeout: float) -> AccessUnit | None:
+        """The next access unit (None: none in ``timeout``); notes the end the server says
+        (T flag, RTCP BYE)."""
+        try:
+            au = self.client.read_access_unit(timeout)
+        except EOFError:
+            # Closed without the end said (T, BYE): where the reader can ask again from the
+            # image shown (ONVIF, npt), lost unless at the recording's announced end; a
+            # vendor URL would start over: its end.
+            if not self.control.frames or (self.seekable and not self._near_end()):
+                raise
+            au, self._ended = None, True
+        if self.client.bye:
+            self._ended = True
+        if au is not None:
+            self._last_rx = time.monotonic()
+            self._seen()
+            if au.flags & FLAG_T:
+                self._ended = True
+        return au
+
+    def _upkeep(self) -> None:
+        """Keep-alives while the server is paused or silent, the end of a gap notice."""
+        if (self._remote_paused or self._gap_from is not None) \
+                and time.monotonic() - self._keepalive_at > KEEPALIVE_S:
+            self.client.keepalive()  # servers end idle sessions
+            self._keepalive_at = time.monotonic()
+        if self._gap_notice_until is not None and time.monotonic() > self._gap_notice_until:
+            self._gap_notice_until = None
+            self._state(TileState.LIVE, DETAIL_PLAYING)
+
+    def _idle(self, decoder: Decoder, paused: bool, may_push: bool) -> None:
+        """Nothing kept to show: a step past what was kept, the end, a gap, or silence."""
+        control = self.control
+        if paused and may_push and self._remote_paused:
+            self._resume(decoder)  # a step past what was kept
+            self._last_rx = time.monotonic()
+        elif self._ended:
+            self._finish()
+        elif self._gap_from is not None:
+            if self._gap_until is not None and time.monotonic() > self._gap_until:
+                self._finish()  # the recorder never went on after the gap
+            self._last_rx = time.monotonic()  # a declared gap: no read timeout
+        elif not self._remote_paused and time.monotonic() - self._last_rx > self.read_timeout:
+            if control.frames and self._silent_gap():
+                return  # a gap the recorder's spans tell: waited out, bounded
+            if control.frames:
+                self._finish()  # the recording (or the asked interval) ended
+            if not self._asked_again:
+                # Nothing at all since the PLAY: asked once more on this session (a recorder
+                # slow to seek), then said, never a reconnect loop.
+                self._asked_again = True
+                self._play_from(control.requested, control.speed, after=False)
+                self._last_rx = time.monotonic()
+                return
+            asked = self._asked or control.requested
+            raise ReplayFinished(TileState.NO_RECORDING, no_recording_text(
+                asked, *self._range) + " " + DETAIL_SILENT)
+
+    def _show_due(self, decoder: Decoder, paused: bool) -> None:
+        """The first unit kept, shown when due (at once when stepping)."""
+        now = time.monotonic()
+        au = self._held[0]
+        if self._hidden(au):
+            return  # handed on at once, unseen, at the top of the next turn
+        if au.flags & FLAG_D and self._gap_from is not None:
+            self._anchor = None  # after a gap: the pacing starts again
+        if not paused:
+            anchor = self._anchor
+            if anchor is None or now - (anchor[0] + self._pace(au) - anchor[1]) > 1.0:
+                self._anchor = (now, self._pace(au))  # start, or far behind: no burst
+            elif anchor[0] + self._pace(au) - anchor[1] > now:
+                return  # not due yet
+        self._hand_on(decoder, self._held.popleft(), show=True)
+        if paused:
+            self.control.stepped()
+        if self._gap_from is not None and self._cross_gap():
+            self._restart_pacing()
+
+    # -- reverse play -----------------------------------------------------------------------
+
+    def _reverse_turn(self, decoder: Decoder, paused: bool, may_push: bool) -> None:
+        """Backwards: GOPs come newest first, each forward; the oldest GOP not shown yet is
+        decoded whole into the decoder's bounded buffer and its images shown newest first,
+        paced by their recorded times at the speed. At most two GOPs wait compressed (the
+        socket is not read beyond: TCP holds the server back); paused, the server is."""
+        rev = self._rev
+        assert rev is not None
+        wait = self._reverse_wait(paused)
+        if not self._ended and not self._remote_paused and len(rev.ready) < 2:
+            au = self._read(wait)
+            if au is not None:
+                self._reverse_take(au)
+                if self._rev is not rev:
+                    return  # a forward stream: reverse play refused, forward again
+        elif wait > 0:
+            self.stop.wait(wait)
+        self._upkeep()
+        if self._ended:
+            rev.close()
+        if not rev.showing and rev.ready:
+            self._reverse_decode(decoder)
+        if rev.showing and not rev.decoded:
+            self._reverse_decoded(decoder)
+        elif rev.showing:
+            if not paused or may_push:
+                self._reverse_show(decoder, paused)
+            elif rev.ready and not self._remote_paused and not self._ended:
+                self._pause_remote()
+        elif paused and may_push and self._remote_paused:
+            self._resume(decoder)  # a step past what was kept
+            self._last_rx = time.monotonic()
+        elif not rev.ready and (self._ended or (
+                not self._remote_paused
+                and time.monotonic() - self._last_rx > self.read_timeout)):
+            self._reverse_end()
+
+    def _reverse_decoded(self, decoder: Decoder) -> None:
+        """Showing a GOP starts once the decoder has it: its first image, late by the
+        decoding, sets the pacing afresh (no burst)."""
+        rev = self._rev
+        assert rev is not None
+        if not decoder.kept_ready(rev.gop):
+            return
+        rev.decoded = True
+        now = time.monotonic()
+        if rev.anchor is not None and rev.due(rev.showing[-1][0], self._speed) < now:
+            rev.anchor = (now, rev.showing[-1][0])
+
+    def _reverse_wait(self, paused: bool) -> float:
+        rev = self._rev
+        assert rev is not None
+        if rev.showing and not rev.decoded:
+            return 0.002
+        if not rev.showing or paused or rev.anchor is None:
+            return 0.05 if not rev.showing else 0.0
+        return min(0.05, max(0.0, rev.due(rev.showing[-1][0], self._speed) - time.monotonic()))
+
+    def _reverse_take(self, au: AccessUnit) -> None:
+        """One unit of the reverse stream: a keyframe starts a GOP (one later than the last
+        begun: the server plays forward, reverse play is refused); a GOP longer than the
+        buffer keeps its keyframe alone, and says so."""
+        rev = self._rev
+        assert rev is not None
+        when = self._media_time(au)
+        if au.key:
+            if rev.last_start is not None and when > rev.last_start + timedelta(milliseconds=1):
+                self._refuse_reverse()
+                return
+            rev.start_gop(au, when)
+            return
+        room = gop_capacity(self._decoder.size if self._decoder is not None else (640, 360))
+        if rev.add(au, when, room):
+            log.info("reverse play: a GOP over %d images, shown by its keyframe alone", room)
+            self._state(TileState.LIVE, DETAIL_REVERSE_KEYS)
+
+    def _reverse_decode(self, decoder: Decoder) -> None:
+        rev = self._rev
+        assert rev is not None
+        gop = rev.ready.popleft()
+        rev.gop += 1
+        first = gop[0][0].rtp_ts
+        packets = []
+        for au, _ in gop:
+            packet = av.Packet(au.data)
+            packet.pts = packet.dts = (au.rtp_ts - first) & 0xFFFFFFFF
+            packet.is_keyframe = au.key
+            packets.append(packet)
+        decoder.push_gop(self._spec, packets, rev.gop)
+        rev.show(gop)
+
+    def _reverse_show(self, decoder: Decoder, paused: bool) -> None:
+        rev = self._rev
+        assert rev is not None
+        when, pts = rev.showing[-1]
+        now = time.monotonic()
+        if not paused:
+            if rev.anchor is None or now - rev.due(when, self._speed) > 1.0:
+                rev.anchor = (now, when)  # start, after a jump back over a gap, far behind
+            elif rev.due(when, self._speed) > now:
+                return
+        rev.showing.pop()
+        decoder.show_kept(rev.gop, pts)
+        rev.limit = when
+        self.control.shown = when
+        self.control.frames += 1
+        self._last_time = when
+        if paused:
+            self.control.stepped()
+
+    def _reverse_end(self) -> None:
+        """Nothing more comes backwards: the start of the recording (T, BYE), or nothing."""
+        shown = self.control.shown
+        if self.control.frames and shown is not None:
+            raise ReplayFinished(TileState.ENDED, DETAIL_START.format(a=paris_hms(shown)))
+        asked = self._asked or self.control.requested
+        raise ReplayFinished(TileState.NO_RECORDING, no_recording_text(asked, *self._range))
+
+    def _refuse_reverse(self) -> None:
+        """The recorder cannot play backwards (an error to the negative ``Scale``, or video
+        going forward): said on the tile, paused at the image shown, ×1 from there."""
+        control = self.control
+        control.refuse_reverse()
+        log.info("reverse play refused by the recorder of %s", self.source.camera_id)
+        self._state(TileState.REFUSED, DETAIL_NO_REVERSE)
+        self._say_playing = True
+        start = control.shown or control.requested
+        self._play_from(start, 1.0, after=control.shown is not None, rescale=True)
 
     def _hand_on(self, decoder: Decoder, au: AccessUnit, *, show: bool) -> None:
         packet = av.Packet(au.data)
@@ -410,6 +627,9 @@ class ReplayReader(PacketReader):
         self._last_time = when
         if not show:
             return
+        if self._say_playing:
+            self._say_playing = False
+            self._state(TileState.LIVE, DETAIL_PLAYING)
         self.control.shown = when
         self.control.frames += 1
         self._history.append(when)
@@ -527,6 +747,12 @@ class ReplayReader(PacketReader):
         control.requested = start
         self._play_from(start, speed, after=control.shown is not None, rescale=True)
         decoder.new_connection()
+
+
+def _scale(reply: Response) -> float:
+    """The ``Scale:`` a PLAY reply says (0.0 when it says none)."""
+    value = _float((reply.header("scale") or "").strip())
+    return value if value is not None else 0.0
 
 
 def _float(text: str | None) -> float | None:

@@ -6,6 +6,7 @@ pixels) and the tile's state text."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -346,6 +347,117 @@ def test_step_back_shows_exactly_the_frame_before(
     assert len(shown.frames) == 3  # still
     control.step(1)
     assert shown.until(lambda: len(shown.frames) == 4) and shown.last() == at(25.0)
+
+
+# -- 5. reverse play ------------------------------------------------------------------------------
+
+C_D = 0xA0  # the clean point and discontinuity flags of the replay header extension
+
+
+def assert_backwards(times: list[datetime]) -> None:
+    assert all(b < a for a, b in zip(times, times[1:], strict=False)), times
+
+
+@pytest.mark.parametrize("decoders", ["thread", "process"])
+@pytest.mark.parametrize("speed", [-1.0, -2.0], ids=["x-1", "x-2"])
+def test_reverse_shows_frames_in_strictly_decreasing_time_across_gops(
+        server: ReplayServer, make_engine: Callable[..., MediaEngine], states: StateLog,
+        speed: float, decoders: str) -> None:
+    """From 20.52 s back past two keyframes (20.00, 19.00): the asked frame first, then
+    strictly older ones, as fast as the speed says; each GOP the server sent began with C+D."""
+    engine = make_engine(ladder=False, open_timeout=3, read_timeout=1.5, decoders=decoders)
+    control = ReplayControl(at(20.52), speed)
+    shown = Shown(engine.open(TILE, source(server, at(20.52), speed, control), size=(320, 192)))
+    assert shown.until(lambda: shown.frames), states.calls
+    started = shown.frames[0][1], time.monotonic()
+    assert started[0] == at(20.52), shown.frames[:4]  # the asked frame, not its GOP's end
+    assert shown.until(lambda: shown.last() <= at(18.6), 20), shown.frames[-3:]
+    took = time.monotonic() - started[1]
+    times = shown.times()
+    assert_backwards(times)
+    assert at(20.0) in times and at(19.0) in times  # both keyframes crossed, shown
+    assert at(20.0) - FRAME in times and at(19.0) - FRAME in times  # ... and the frame before
+    recorded = (started[0] - shown.last()).total_seconds()
+    assert 0.6 <= took * abs(speed) / recorded <= 1.6, (took, recorded)  # paced at the speed
+    assert server.plays[0]["scale"] == f"{speed:g}"
+    starts = [(t, f) for _, t, f in server.sent if f & 0x80]
+    assert len(starts) >= 2 and all(f & C_D == C_D for _, f in starts)
+    assert [t for t, _ in starts][:2] == [at(20).timestamp(), at(19).timestamp()]
+    assert {TileState.LOST, TileState.STALLED, TileState.REFUSED}.isdisjoint(
+        states.states(TILE))
+
+
+@pytest.mark.parametrize("modes", [Modes(refuse_reverse=551), Modes(reverse_forward=True)],
+                         ids=["551 to a negative Scale", "played forward, Scale 1"])
+def test_reverse_refused_says_so_stays_on_the_image_then_plays_forward(
+        recording: list[Unit], engine: MediaEngine, states: StateLog, modes: Modes) -> None:
+    with replay_server(recording, RECORDED_FPS, modes) as srv:
+        control = ReplayControl(at(10.2))
+        handle = engine.open(TILE, source(srv, at(10.2), control=control), size=(320, 192))
+        shown = Shown(handle)
+        assert shown.until(lambda: len(shown.frames) >= 5)
+        control.set_speed(-1.0)
+        assert shown.until(lambda: handle.state is TileState.REFUSED), handle.detail
+        assert "L'enregistreur ne permet pas la lecture arrière" in handle.detail
+        assert control.speed == 1.0 and control.paused and control.reverse_refused
+        shown.until(lambda: False, 1.0)
+        on_screen = shown.last()
+        assert control.shown == on_screen
+        plays = len(srv.plays)
+        assert plays == 3  # forward, the refused reverse, forward again from the image
+        assert not wait_until(lambda: len(srv.plays) > plays, 1.5)  # no loop
+        count = len(shown.frames)
+        control.resume()
+        assert shown.until(lambda: len(shown.frames) >= count + 5)
+        times = shown.times()
+        assert_never_older(times)
+        assert times[count] == on_screen + FRAME  # on from the image that was on screen
+        assert shown.until(lambda: handle.state is TileState.LIVE), handle.detail
+
+
+def test_reverse_then_forward_goes_on_from_the_frame_on_screen(
+        server: ReplayServer, engine: MediaEngine) -> None:
+    """×−1 from 30.4 s to below 29.5 s, then ×1: the next frame shown is the one after the
+    frame on screen (never the newer ones already seen, nor a jump), then forward."""
+    control = ReplayControl(at(30.4), -1.0)
+    shown = Shown(engine.open(TILE, source(server, at(30.4), -1.0, control), size=(320, 192)))
+    assert shown.until(lambda: shown.frames and shown.last() <= at(29.5))
+    control.set_speed(1.0)
+    assert shown.until(lambda: len(shown.frames) >= 2 and shown.last() > shown.times()[-2])
+    times = shown.times()
+    turn = next(i for i in range(1, len(times)) if times[i] > times[i - 1])
+    assert_backwards(times[:turn])
+    on_screen = times[turn - 1]
+    assert times[turn] == on_screen + FRAME
+    assert shown.until(lambda: shown.last() >= on_screen + 10 * FRAME)
+    assert_never_older(shown.times()[turn - 1:])
+    assert server.plays[1]["scale"] == "1"
+
+
+def test_reverse_to_the_start_of_the_recording_says_so(
+        server: ReplayServer, engine: MediaEngine, states: StateLog) -> None:
+    handle = engine.open(TILE, source(server, at(1.2), -2.0, ReplayControl(at(1.2), -2.0)),
+                         size=(320, 192))
+    shown = Shown(handle)
+    assert shown.until(lambda: handle.state is TileState.ENDED), handle.detail
+    assert handle.detail.startswith("Début de l'enregistrement (")
+    assert shown.until(lambda: shown.last() == RECORDED_START, 3), shown.frames[-3:]
+    assert_backwards(shown.times())
+    assert server.sent[-1][2] & 0x10  # T on the recording's first frame
+    assert not wait_until(lambda: len(server.methods("DESCRIBE")) > 1, 1.5)
+
+
+def test_reverse_gop_over_the_buffer_shows_keyframes_alone_and_says_so(
+        server: ReplayServer, engine: MediaEngine, states: StateLog,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replay_module, "gop_capacity", lambda size: 10)  # GOPs are 25
+    control = ReplayControl(at(40.0), -2.0)
+    shown = Shown(engine.open(TILE, source(server, at(40.0), -2.0, control), size=(320, 192)))
+    assert shown.until(lambda: shown.frames and shown.last() <= at(37))
+    times = shown.times()
+    assert_backwards(times)
+    assert all(t.microsecond == 0 for t in times), times  # keyframes, one a second
+    assert replay_module.DETAIL_REVERSE_KEYS in details(states, TileState.LIVE)
 
 
 # -- 6. what independent servers do ----------------------------------------------------------------

@@ -17,7 +17,15 @@ What the specification says and this server does:
   ``speed_reply``); ``Rate-Control: yes`` paces by the recorded times;
 - holes in the recording are waited out in real time (divided by the speed);
 - ``Require: onvif-replay`` is refused with ``551 Option not supported`` and
-  ``Unsupported: onvif-replay`` when ``knows_tag`` is False.
+  ``Unsupported: onvif-replay`` when ``knows_tag`` is False;
+- reverse replay (a negative ``Scale:``): the GOPs are sent in reverse order, from the one
+  holding the asked time back to the start of the recording, the frames of each in forward
+  order; the first packet of each GOP is a clean point (C) and follows a jump back (D); the
+  last packet of the recording's first GOP carries T. Each GOP takes its recorded length
+  divided by the speed to send (holes are not waited out backwards). The reply's ``Range``
+  runs from the newest frame sent back to the recording's start. ``refuse_reverse`` answers
+  a negative ``Scale`` with that status instead; ``reverse_forward`` ignores its sign (a
+  recorder without reverse replay that plays forward and says ``Scale: 1.000``).
 
 For a vendor's own playback (``Modes.extension`` False) the server sends plain RTP and also
 takes ``Range: npt=`` (seconds from the recording's start, answered the same way).
@@ -57,6 +65,8 @@ class Modes:
     extension: bool = True  # False: plain RTP, no replay extension (a vendor's own playback)
     silent_outside: bool = False  # a time outside: 200 OK without Range, then nothing at all
     cut_after: int = 0  # the first connection is closed (TCP) after this many units, no BYE
+    refuse_reverse: int | None = None  # a negative Scale answered with this status (e.g. 551)
+    reverse_forward: bool = False  # a negative Scale played forward, answered ``Scale: 1.000``
 
 
 @dataclass(frozen=True)
@@ -232,6 +242,9 @@ class _Stream:
 
     def _send(self, halt: threading.Event, outside: bool) -> None:
         rec, modes = self.server.recording, self.server.modes
+        if self.speed < 0 and not outside:
+            self._send_reverse(halt)
+            return
         if outside:
             self.sent_units.release(1000)
             if modes.bye_at_end and not modes.silent_outside:
@@ -272,6 +285,35 @@ class _Stream:
                 return
             if hole:
                 self.jumped = True  # the next unit follows a discontinuity
+
+    def _send_reverse(self, halt: threading.Event) -> None:
+        """GOPs in reverse order from the one holding ``idx``, frames forward in each, at
+        the speed: each GOP takes its recorded length over the speed."""
+        rec, modes = self.server.recording, self.server.modes
+        starts = [k for k, u in enumerate(rec) if u.key]
+        g = max((n for n, k in enumerate(starts) if k <= self.idx), default=0)
+        speed = -self.speed
+        anchor, elapsed = time.monotonic(), 0.0
+        while g >= 0 and not halt.is_set() and not self.closed:
+            a = starts[g]
+            b = starts[g + 1] if g + 1 < len(starts) else len(rec)
+            gop = rec[a:b]
+            for j, unit in enumerate(gop):
+                due = anchor + (elapsed + unit.t - gop[0].t) / speed
+                if halt.wait(max(0.0, due - time.monotonic())):
+                    return
+                last = g == 0 and j == len(gop) - 1
+                flags = (0x80 if unit.key else 0) | (0x20 if j == 0 else 0)
+                flags |= 0x10 if last else 0
+                self.send_unit(unit, flags)
+                self.server.sent.append((self.cseq, unit.t, flags))
+                self.units_sent += 1
+                self.sent_units.release()
+            elapsed += gop[-1].t - gop[0].t + 1 / self.server.fps
+            self.idx = a
+            g -= 1
+        if g < 0 and modes.bye_at_end:
+            self.bye()
 
     # -- requests --------------------------------------------------------------------------
 
@@ -318,8 +360,15 @@ class _Stream:
         self.cseq = int(cseq)
         headers = {"Session": "4711;timeout=60"}
         scale = req.header("scale") or req.header("speed")
+        if scale and float(scale) < 0 and modes.refuse_reverse is not None:
+            self.server.plays.append({"asked": req.header("range"), "range": None,
+                                      "scale": scale, "cseq": self.cseq})
+            self.reply(cseq, modes.refuse_reverse, "Option not supported")
+            return
         if scale:
             self.speed = max(0.1, abs(float(scale)))
+            if float(scale) < 0 and not modes.reverse_forward:
+                self.speed = -self.speed
         rng = req.header("range")
         outside = False
         npt = bool(rng and rng.strip().startswith("npt="))
@@ -344,11 +393,16 @@ class _Stream:
                 self.jumped = True
                 headers["Range"] = (f"npt={rec[i].t - rec[0].t:.3f}-{rec[-1].t - rec[0].t:.3f}"
                                     if npt else f"clock={clock(rec[i].t)}-{clock(rec[-1].t)}")
+                if self.speed < 0:  # from the newest frame sent back to the start
+                    j = next((k for k in range(i + 1, len(rec)) if rec[k].key), len(rec)) - 1
+                    headers["Range"] = f"clock={clock(rec[j].t)}-{clock(rec[0].t)}"
         elif self.idx < len(rec):
             headers["Range"] = f"clock={clock(rec[self.idx].t)}-{clock(rec[-1].t)}"
         if modes.speed_reply:
             headers["Scale"] = "1.000"
             headers["Speed"] = f"{self.speed:.3f}"
+        elif scale and float(scale) < 0 and modes.reverse_forward:
+            headers["Scale"] = "1.000"  # played forward whatever the sign asked
         else:
             headers["Scale"] = f"{self.speed:.3f}"
         self.server.plays.append({"asked": rng, "range": headers.get("Range"),
