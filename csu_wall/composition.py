@@ -21,6 +21,7 @@ from csu_wall.core.frames import TileState
 from csu_wall.core.model import Recorder, Site
 from csu_wall.core.security import Habilitation, Operator, Role
 from csu_wall.core.shifts import HandoverReport
+from csu_wall.gui.wall_session import WallSession
 from csu_wall.media.engine import MediaEngine
 from csu_wall.media.redact import redact
 from csu_wall.recorders.registry import driver_for
@@ -307,13 +308,13 @@ class AppLauncher:
         if features is not None:
             features.stop()
 
-    def wall_extras(self, service: WallService) -> dict[str, object]:
-        """MainWindow's keyword arguments for this wall: layouts, tours, screens, data dir."""
+    def wall_extras(self, service: WallService) -> WallSession:
+        """What the window of this wall uses: layouts, tours, screens, data dir."""
         features = self._features.get(id(service))
         if features is None:
-            return {}
-        return {"layouts": features.layouts, "tours": features.tours,
-                "screens": features.screens, "data_dir": self.paths.data_dir}
+            return WallSession()
+        return WallSession(layouts=features.layouts, tours=features.tours,
+                           screens=features.screens, data_dir=self.paths.data_dir)
 
     def decorate_window(self, window: MainWindow, service: WallService, *,
                         on_handed_over: Callable[[HandoverReport], None] | None = None,

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -16,14 +16,17 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from csu_wall.core.frames import TileState
 from csu_wall.core.security import Operator
+from csu_wall.core.shifts import HandoverReport
 from csu_wall.gui._qt_translations import install_qt_translations
 from csu_wall.gui._resources import style_sheet, translation_file
 from csu_wall.gui.bridge import StateBridge
+from csu_wall.gui.features import InstalledFeatures
 from csu_wall.gui.first_run import FirstRunWindow
 from csu_wall.gui.lock import LockController, SessionAuth
 from csu_wall.gui.main_window import MainWindow
 from csu_wall.gui.revocation import RevocationView
 from csu_wall.gui.sign_in import SignInDialog
+from csu_wall.gui.wall_session import WallSession
 from csu_wall.services.auth import IdleLock
 from csu_wall.services.wall import WallService
 
@@ -51,6 +54,20 @@ class Launcher(Protocol):
     def open_demo(self, on_state: OnState) -> WallService: ...
 
     def apply_site_file(self, path: Path) -> list[str]: ...  # formatted errors, [] when applied
+
+    # Layouts, screens, tours, data folder for the window of ``service``.
+    def wall_extras(self, service: WallService) -> WallSession: ...
+
+    # Playback, shifts and bookmarks, database banner, credentials, other workstations'
+    # changes, installed on the window (None: nothing to install for this wall).
+    def decorate_window(self, window: MainWindow, service: WallService, *,
+                        on_handed_over: Callable[[HandoverReport], None] | None = None,
+                        ) -> InstalledFeatures | None: ...
+
+    # A shift handover ends here: ``operator`` takes the running wall (tiles closed for them,
+    # with the words they show).
+    def take_over(self, service: WallService, operator: Operator,
+                  tile_ids: Sequence[str]) -> dict[str, str]: ...
 
 
 def install_translator(app: QCoreApplication, language: str | None) -> QTranslator | None:
@@ -111,19 +128,15 @@ class _Session:
         if self.lock is not None:
             self.lock.stop()
             self.lock = None
-        # Layouts, screens, tours, data folder: given by the launcher when it can.
-        extras = getattr(self.launcher, "wall_extras", None)
-        options = extras(service) if callable(extras) else {}
-        window = MainWindow(service, demo=demo, bridge=self.bridge, **options)
+        extras = self.launcher.wall_extras(service)
+        window = MainWindow(service, demo=demo, bridge=self.bridge, layouts=extras.layouts,
+                            screens=extras.screens, tours=extras.tours,
+                            data_dir=extras.data_dir)
         RevocationView(window.wall, self.bridge)
-        # Playback, shifts and bookmarks, database banner, credentials, other workstations'
-        # changes: installed by the launcher when it has them.
-        decorate = getattr(self.launcher, "decorate_window", None)
-        if callable(decorate):
-            decorate(window, service, on_handed_over=self._after_handover)
+        self.launcher.decorate_window(window, service, on_handed_over=self._after_handover)
         self._replace(window)
 
-    def _after_handover(self, _report: object) -> None:
+    def _after_handover(self, _report: HandoverReport) -> None:
         """The outgoing operator handed over: the wall keeps playing under their name while
         the next operator signs in over it, acknowledges the open items and takes it
         (csu_wall/gui/takeover.py). No lock meanwhile: the idle lock waits for the takeover."""
@@ -131,8 +144,7 @@ class _Session:
 
         window = self.window
         features = window.findChild(ShiftFeatures) if isinstance(window, MainWindow) else None
-        take_over = getattr(self.launcher, "take_over", None)
-        if not isinstance(window, MainWindow) or features is None or not callable(take_over):
+        if not isinstance(window, MainWindow) or features is None:
             if self.lock is not None:  # no takeover here: the lock screen's handover
                 self.lock.lock(explicit=True)
             return
@@ -147,7 +159,7 @@ class _Session:
 
         features.begin_takeover(
             identify=self.launcher.auth().identify_incoming,
-            take_over=lambda operator, tiles: take_over(service, operator, tiles))
+            take_over=lambda operator, tiles: self.launcher.take_over(service, operator, tiles))
         if features.takeover is not None:
             features.takeover.sig_taken.connect(taken)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from csu_wall.core.security import Operator
 from csu_wall.gui.runner import OnState, run_gui
+from csu_wall.gui.wall_session import WallSession
 from csu_wall.services.auth import AuthService
 from csu_wall.services.wall import WallService
 from tests.gui.conftest import WallFactory
@@ -59,6 +61,17 @@ class _Launcher:
     def apply_site_file(self, path: Path) -> list[str]:
         return []
 
+    def wall_extras(self, service: WallService) -> WallSession:
+        return WallSession()
+
+    def decorate_window(self, window: object, service: WallService, *,
+                        on_handed_over: object = None) -> None:
+        return None
+
+    def take_over(self, service: WallService, operator: Operator,
+                  tile_ids: Sequence[str]) -> dict[str, str]:
+        raise AssertionError("no handover without the launcher's shift features")
+
 
 def test_run_gui_demo_saves_a_screenshot_and_exits_0(
     qapp: QApplication, make_wall_service: WallFactory, tmp_path: Path
@@ -106,8 +119,8 @@ def test_run_gui_passes_the_launchers_wall_extras_to_the_window(
     screens = ScreenService(db, workstation="pupitre-9")
 
     class _WithExtras(_Launcher):
-        def wall_extras(self, service: WallService) -> dict[str, object]:
-            return {"screens": screens, "data_dir": tmp_path}
+        def wall_extras(self, service: WallService) -> WallSession:
+            return WallSession(screens=screens, data_dir=tmp_path)
 
     launcher = _WithExtras(make_wall_service, has_site=False)
     assert run_gui(launcher, demo=True, screenshot=None, quit_after=1.0, language="en") == 0
