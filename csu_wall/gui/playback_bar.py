@@ -36,7 +36,13 @@ from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Camera
 from csu_wall.core.replay import paris_hms
 from csu_wall.gui._async import spawn
-from csu_wall.services.playback import SPEEDS, PlaybackService, PlaybackState, clock_message
+from csu_wall.services.playback import (
+    REVERSE_SPEEDS,
+    SPEEDS,
+    PlaybackService,
+    PlaybackState,
+    clock_message,
+)
 
 PARIS = QTimeZone(b"Europe/Paris")
 WINDOW = timedelta(minutes=10)  # the timeline spans this around the time shown
@@ -168,6 +174,10 @@ class PlaybackBar(QWidget):
         self.speed.setObjectName("playbackSpeed")
         for s in SPEEDS:
             self.speed.addItem(f"×{s:g}", s)
+        for s in REVERSE_SPEEDS:  # backwards, where the recorder can
+            self.speed.addItem(f"◀◀ ×{-s:g}", s)
+            self.speed.setItemData(self.speed.count() - 1, self.tr("Reverse play"),
+                                   Qt.ItemDataRole.ToolTipRole)
         self.speed.activated.connect(self._speed_chosen)
         self.live_button = self._button("playbackLive", self.tr("Back to live"), self.live)
         self.shown_label = QLabel("")
@@ -367,7 +377,8 @@ class PlaybackBar(QWidget):
         index = self.speed.findData(state.speed)
         if index >= 0 and index != self.speed.currentIndex():
             self.speed.setCurrentIndex(index)
-        status = self.tr("paused") if state.paused else f"×{state.speed:g}"
+        status = self.tr("paused") if state.paused else (
+            f"×{state.speed:g}" if state.speed > 0 else f"◀◀ ×{-state.speed:g}")
         self.shown_label.setText(self.tr("Recording of {0} ({1})").format(
             paris_text(state.shown_utc), status))
         if state.clock_warning and state.clock_offset is not None and self.camera is not None:

@@ -27,12 +27,15 @@ from csu_wall.services.wall import WallService
 log = logging.getLogger(__name__)
 
 SPEEDS = (1.0, 2.0, 4.0)
+REVERSE_SPEEDS = (-1.0, -2.0)  # backwards, where the recorder can (ONVIF reverse replay)
 CLOCK_WARNING_S = 2.0  # a recorder clock further off than this is shown to the operator
 MSG_NO_CAMERA = "Aucune caméra sur cette vignette : ouvrez d'abord une caméra."
 MSG_FUTURE = "Cette heure n'est pas encore enregistrée : choisissez un moment passé."
 MSG_TILE_CHANGED = ("La vignette a changé de caméra pendant la recherche de l'enregistrement : "
                     "relecture abandonnée.")
-MSG_SPEED = "Vitesse non prise en charge : choisissez ×1, ×2 ou ×4."
+MSG_SPEED = ("Vitesse non prise en charge : choisissez ×1, ×2 ou ×4, ou la lecture arrière "
+             "×1 ou ×2.")
+MSG_NO_REVERSE = "L'enregistreur ne permet pas la lecture arrière."
 MSG_CLOCK = ("L'horloge de l'enregistreur {rid} a {s:+.0f} s d'écart avec celle du poste : "
              "les heures affichées en relecture peuvent être décalées d'autant. Signalez-le au "
              "service informatique.")
@@ -92,9 +95,20 @@ class PlaybackService:
             play = self._plays.get(tile_id)
         if play is None:
             return None
+        speed = self._speed(play)
         return PlaybackState(tile_id, play.camera.id, play.requested, self._shown(play),
-                             play.paused, play.speed, play.offset, play.control is not None,
+                             self._paused(play), speed, play.offset, play.control is not None,
                              play.recorded)
+
+    @staticmethod
+    def _speed(play: _Play) -> float:
+        """The reader may go back to ×1 by itself (a recorder refusing reverse play)."""
+        return play.control.speed if play.control is not None else play.speed
+
+    @staticmethod
+    def _paused(play: _Play) -> bool:
+        """The reader may pause by itself (a recorder refusing reverse play)."""
+        return play.control.paused if play.control is not None else play.paused
 
     def clock_offset(self, tile_id: str) -> float | None:
         state = self.state(tile_id)
@@ -121,7 +135,7 @@ class PlaybackService:
         camera = self.wall.camera_on(tile_id)
         if camera is None:
             raise KeyError(MSG_NO_CAMERA)
-        if speed not in SPEEDS:
+        if speed not in SPEEDS + REVERSE_SPEEDS:
             raise ValueError(MSG_SPEED)
         start_utc = start_utc.astimezone(timezone.utc)
         if start_utc > self.clock.now_utc():
@@ -132,6 +146,8 @@ class PlaybackService:
         if self.wall.camera_on(tile_id) != camera:
             raise KeyError(MSG_TILE_CHANGED)
         control: ReplayControl | None = None
+        if speed < 0 and source.kind not in (SourceKind.RTSP, SourceKind.RTSP_REPLAY):
+            raise ValueError(MSG_NO_REVERSE)
         if source.kind in (SourceKind.RTSP, SourceKind.RTSP_REPLAY):
             control = ReplayControl(start_utc, speed)
             if paused:
@@ -156,16 +172,16 @@ class PlaybackService:
         """From the time shown, ``seconds`` later (negative: earlier); keeps pause and speed."""
         play = self._play(tile_id)
         target = self._shown(play) + timedelta(seconds=seconds)
-        return await self.start(tile_id, min(target, self.clock.now_utc()), play.speed,
-                                paused=play.paused)
+        return await self.start(tile_id, min(target, self.clock.now_utc()), self._speed(play),
+                                paused=self._paused(play))
 
     async def seek(self, tile_id: str, when_utc: datetime) -> PlaybackState:
         play = self._play(tile_id)
-        return await self.start(tile_id, when_utc, play.speed, paused=play.paused)
+        return await self.start(tile_id, when_utc, self._speed(play), paused=self._paused(play))
 
     def pause(self, tile_id: str) -> None:
         play = self._play(tile_id)
-        if play.paused:
+        if self._paused(play):
             return
         if play.control is not None:
             play.control.pause()
@@ -177,7 +193,7 @@ class PlaybackService:
 
     def resume(self, tile_id: str) -> None:
         play = self._play(tile_id)
-        if not play.paused:
+        if not self._paused(play):
             return
         if play.control is not None:
             play.control.resume()
@@ -191,7 +207,7 @@ class PlaybackService:
 
     def toggle_pause(self, tile_id: str) -> bool:
         """Pause or play; returns True when now paused."""
-        if self._play(tile_id).paused:
+        if self._paused(self._play(tile_id)):
             self.resume(tile_id)
             return False
         self.pause(tile_id)
@@ -209,11 +225,14 @@ class PlaybackService:
         return True
 
     async def set_speed(self, tile_id: str, speed: float) -> PlaybackState:
-        """×1, ×2 or ×4: our client asks the recorder again with ``Scale:``; other sources
-        restart at the time shown."""
-        if speed not in SPEEDS:
+        """×1, ×2 or ×4, or backwards ×1, ×2 (from the image shown): our client asks the
+        recorder again with ``Scale:``; other sources restart at the time shown (forward
+        only)."""
+        if speed not in SPEEDS + REVERSE_SPEEDS:
             raise ValueError(MSG_SPEED)
         play = self._play(tile_id)
+        if speed < 0 and (play.control is None or play.control.reverse_refused):
+            raise ValueError(MSG_NO_REVERSE)
         if play.control is not None:
             play.control.set_speed(speed)
             play.speed = speed

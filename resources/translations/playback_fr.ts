@@ -35,6 +35,10 @@
         <translation>Image suivante</translation>
     </message>
     <message>
+        <source>Reverse play</source>
+        <translation>Lecture arrière</translation>
+    </message>
+    <message>
         <location filename="../../csu_wall/gui/playback_bar.py" line="154"/>
         <source>Back to live</source>
         <translation>Retour au direct</translation>
