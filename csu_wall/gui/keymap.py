@@ -102,6 +102,8 @@ KEYMAP: tuple[KeyBinding, ...] = (
                QT_TRANSLATE_NOOP("Keymap", "Redo the edit undone")),
     KeyBinding("history", "Ctrl+H", "Ctrl+H",
                QT_TRANSLATE_NOOP("Keymap", "History of the layout: restore a version")),
+    KeyBinding("plates", "Ctrl+Shift+P", "Ctrl+Shift+P",
+               QT_TRANSLATE_NOOP("Keymap", "Show or hide the plates on the tiles")),
     KeyBinding("full_screen", "F11", "F11",
                QT_TRANSLATE_NOOP("Keymap", "Full screen")),
     KeyBinding("lock", "Ctrl+L", "Ctrl+L",

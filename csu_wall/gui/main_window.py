@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QScreen
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QScreen
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -34,7 +34,7 @@ from csu_wall.core.layout import Grid, Layout, Tour
 from csu_wall.core.ports import Clock, SystemClock
 from csu_wall.gui.bridge import StateBridge
 from csu_wall.gui.camera_tree import CameraTree
-from csu_wall.gui.keymap import CALL_UP_DELAY_MS, CallUpBuffer, KeymapDialog
+from csu_wall.gui.keymap import CALL_UP_DELAY_MS, CallUpBuffer, KeymapDialog, binding
 from csu_wall.gui.layout_editor import EditController
 from csu_wall.gui.layout_tabs import LayoutTabs
 from csu_wall.gui.screen_walls import ScreenWalls
@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.screens_menu, self.saved_tours_menu = menus.screens, menus.saved_tours
         self._build_status_bar(screens)
         self.view_menu.addAction(self.side_panels["cameras"].toggleViewAction())
+        self._plates_action()
 
         self._connect_wall(self.wall)
         self.tree.sig_camera_activated.connect(self.wall.open_in_focused)
@@ -483,6 +484,28 @@ class MainWindow(QMainWindow):
         if new:
             self.view_menu.addAction(dock.toggleViewAction())
         return dock
+
+    def _plates_action(self) -> None:
+        """View ▸ Plates: the operator shows or hides the tiles' plates (remembered)."""
+        TileWidget.show_plates(True)  # until this workstation's state says otherwise
+        act = QAction(self.tr("&Plates on the tiles"), self)
+        act.setObjectName("platesAction")
+        act.setCheckable(True)
+        act.setChecked(True)
+        act.setShortcut(QKeySequence(binding("plates").keys))
+        act.toggled.connect(self.set_plates_shown)
+        self.view_menu.addAction(act)
+        self.addAction(act)  # its shortcut works with the menu closed
+        self.plates_action = act
+
+    def set_plates_shown(self, shown: bool) -> None:
+        TileWidget.show_plates(shown)
+        if self.plates_action.isChecked() != shown:
+            self.plates_action.setChecked(shown)
+        self.schedule_save()
+
+    def plates_shown(self) -> bool:
+        return TileWidget.plates_shown
 
     def dock_state(self) -> str:
         """The side panels' places and which are open (saved per workstation)."""

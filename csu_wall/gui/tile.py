@@ -67,6 +67,18 @@ class TileWidget(QWidget):
     sig_drag_released = Signal(str, QPoint)  # tile_id dragged, global release position
     sig_interacted = Signal(str)  # tile_id: the operator touched it (tours pause)
 
+    # The operator's choice for every tile of the window (View ▸ Plates): one operator per
+    # application, so one setting for all walls (:meth:`show_plates`).
+    plates_shown = True
+
+    @classmethod
+    def show_plates(cls, shown: bool) -> None:
+        """Show or hide the plates (name, badges, a plainly live status) on every tile."""
+        cls.plates_shown = shown
+        for widget in QApplication.allWidgets():
+            if isinstance(widget, TileWidget):
+                widget.update()
+
     def __init__(self, tile_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tile_id = tile_id
@@ -225,7 +237,9 @@ class TileWidget(QWidget):
             state=self.state, detail=self.detail, age_s=picture.age_s,
             resuming=picture.resuming, recording=picture.recording, selected=self._selected,
             rung=picture.rung, drop_hover=self._drop_hover, touring=self._touring,
-            zoomed=self.view is not None)
+            zoomed=self.view is not None,
+            osd=self.camera.osd if self.camera is not None else "bottom-left",
+            video=_rect_tuple(self.video_rect()), plates=TileWidget.plates_shown)
 
     def _overlay_state(self) -> tuple[object, ...]:
         return self.overlay().as_tuple()
@@ -418,6 +432,10 @@ class TileWidget(QWidget):
         if on != self._drop_hover:
             self._drop_hover = on
             self.update()
+
+
+def _rect_tuple(rect: QRect) -> tuple[int, int, int, int] | None:
+    return None if rect.isEmpty() else (rect.x(), rect.y(), rect.width(), rect.height())
 
 
 def _drag_distance() -> int:

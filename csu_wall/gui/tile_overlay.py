@@ -16,7 +16,7 @@ from csu_wall.core.frames import TileState
 if TYPE_CHECKING:
     from csu_wall.core.feed import TileFeed
 
-_PLATE = QColor(0, 0, 0, 200)
+_PLATE = QColor(0, 0, 0, 150)  # translucent: what is under a plate shows through
 _FOCUS = QColor(64, 160, 255)
 _HINT_ON = QColor(120, 200, 255)
 _BADGE = QColor(200, 215, 235)
@@ -73,7 +73,13 @@ def rung_text(feed: TileFeed) -> str:
 @dataclass(frozen=True)
 class TileOverlay:
     """Everything the overlay shows; two equal values paint the same pixels, so the tile
-    redraws its overlay pixmap only when the value changes."""
+    redraws its overlay pixmap only when the value changes.
+
+    Plates (name, status, badges) go in the letterbox band when the tile has one tall (or
+    wide) enough, else in the corner ``osd`` names (the camera's site setting: a corner its
+    own burned-in title and clock leave free). Their text is sized to the tile and elided;
+    the tile's tooltip has it whole. Hidden by the operator (``plates`` False), only what must
+    be said stays: a picture that is not plainly live says so."""
 
     camera_name: str | None  # None: an empty tile (the drop hint)
     state: TileState
@@ -86,6 +92,9 @@ class TileOverlay:
     drop_hover: bool
     touring: bool
     zoomed: bool
+    osd: str = "bottom-left"  # core/model.py OSD_CORNERS
+    video: tuple[int, int, int, int] | None = None  # where the picture is (x, y, w, h)
+    plates: bool = True  # the operator may hide them (View menu)
 
     def as_tuple(self) -> tuple[object, ...]:
         return tuple(getattr(self, f.name) for f in fields(self))
@@ -110,13 +119,23 @@ class TileOverlay:
         return QCoreApplication.translate("TileWidget", "{seconds} s ago").format(
             seconds=self.age_s)
 
+    def plainly_live(self) -> bool:
+        """Live video, fresh, not resuming: the status plate has nothing the picture does
+        not already say."""
+        return (self.state is TileState.LIVE and not self.stale and not self.resuming
+                and not self.recording)
+
     def paint(self, painter: QPainter, bounds: QRect) -> list[QRect]:
         """Paint into ``bounds`` (the tile's rectangle); returns the rectangles painted."""
         painted: list[QRect] = []
+        font = QFont(painter.font())
+        font.setPixelSize(plate_pixel_size(bounds))
+        painter.setFont(font)
         line = painter.fontMetrics().height() + 6
-        self._paint_name(painter, bounds, line, painted)
-        self._paint_badges(painter, bounds, line, painted)
-        self._paint_status(painter, bounds, line, painted)
+        if self.camera_name is None:
+            self._paint_hint(painter, bounds, painted)
+        else:
+            self._paint_plates(painter, bounds, line, painted)
         if self.state in _EXPLAINED and self.detail:
             painter.setPen(QColor(220, 200, 200))
             painted.append(painter.drawText(
@@ -133,54 +152,108 @@ class TileOverlay:
             painted += _frame_edges(bounds, 4)
         return painted
 
-    def _paint_name(self, painter: QPainter, bounds: QRect, line: int,
-                    painted: list[QRect]) -> None:
-        translate = QCoreApplication.translate
-        if self.camera_name is None:
-            painter.setPen(_HINT_ON if self.drop_hover else QColor(120, 130, 145))
-            painted.append(painter.drawText(
-                bounds, Qt.AlignmentFlag.AlignCenter,
-                translate("TileWidget", "Drop a camera here")).adjusted(-2, -2, 2, 2))
-            return
-        name = self.camera_name
-        if self.touring:
-            name = translate("TileWidget", "{name} (tour)").format(name=name)
-        metrics = painter.fontMetrics()
-        room = max(0, bounds.width() - 8 - 12)  # narrow tiles elide (the tooltip has it all)
-        name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, room)
-        name_rect = QRect(4, 4, min(metrics.horizontalAdvance(name) + 12,
-                                    bounds.width() - 8), line)
-        painter.fillRect(name_rect, _PLATE)
-        painted.append(name_rect)
-        painter.setPen(QColor(235, 238, 245))
-        painter.drawText(name_rect.adjusted(6, 0, -6, 0),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+    def _paint_hint(self, painter: QPainter, bounds: QRect, painted: list[QRect]) -> None:
+        """An empty tile's hint, wrapped (and cut if need be) inside the tile."""
+        painter.setPen(_HINT_ON if self.drop_hover else QColor(120, 130, 145))
+        inner = bounds.adjusted(6, 6, -6, -6)
+        painter.save()
+        painter.setClipRect(inner)
+        painted.append(painter.drawText(
+            inner, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+            QCoreApplication.translate("TileWidget", "Drop a camera here")
+        ).adjusted(-2, -2, 2, 2).intersected(bounds))
+        painter.restore()
 
-    def _paint_badges(self, painter: QPainter, bounds: QRect, line: int,
-                      painted: list[QRect]) -> None:
+    def _plate_texts(self) -> tuple[str, str, str]:
+        """(name, status, badges) to paint; empty strings are not painted."""
+        name = self.camera_name or ""
+        if self.touring:
+            name = QCoreApplication.translate("TileWidget", "{name} (tour)").format(name=name)
         zoom = QCoreApplication.translate("TileWidget", "zoom") if self.zoomed else ""
         badges = " ".join(b for b in (self.rung, zoom) if b)
-        if not badges:
-            return
-        width = painter.fontMetrics().horizontalAdvance(badges) + 12
-        rect = QRect(bounds.width() - width - 4, 4, width, line)
-        painter.fillRect(rect, _PLATE)
-        painted.append(rect)
-        painter.setPen(_BADGE)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, badges)
+        status = " · ".join(t for t in (self.status_words(), self.age_words()) if t)
+        if not self.plates:
+            name, badges = "", ""
+            if self.plainly_live():
+                status = ""
+        return name, status, badges
 
-    def _paint_status(self, painter: QPainter, bounds: QRect, line: int,
+    def _paint_plates(self, painter: QPainter, bounds: QRect, line: int,
                       painted: list[QRect]) -> None:
-        bottom = " · ".join(t for t in (self.status_words(), self.age_words()) if t)
-        if not bottom:
+        name, status, badges = self._plate_texts()
+        second = " · ".join(t for t in (status, badges) if t)
+        status_colour = _STATE_COLOURS[TileState.STALLED if self.stale else self.state]
+        rows = [(t, c) for t, c in ((name, QColor(235, 238, 245)), (second, status_colour))
+                if t]
+        if not rows:
             return
-        width = min(painter.fontMetrics().horizontalAdvance(bottom) + 12, bounds.width() - 8)
-        rect = QRect(4, bounds.height() - line - 4, width, line)
+        area, bottom, right = plate_area(bounds, self.video, self.osd, line)
+        if len(rows) == 2 and area.height() < 2 * line + 2:
+            # one row of room (a thin band): the name on the osd's side, the status across
+            metrics = painter.fontMetrics()
+            width = min(metrics.horizontalAdvance(second) + 12, area.width() // 2)
+            y = area.bottom() + 1 - line if bottom else area.top()
+            self._plate(painter, QRect(area.right() + 1 - width if not right else area.left(),
+                                       y, width, line), second, status_colour, not right,
+                        painted)
+            rest = area.adjusted(width + 4 if right else 0, 0, 0 if right else -(width + 4), 0)
+            self._plate(painter, QRect(rest.left(), y, rest.width(), line), name,
+                        rows[0][1], right, painted)
+            return
+        for index, (text, colour) in enumerate(rows):  # the name at the edge, then inward
+            offset = index * (line + 2)
+            y = area.bottom() + 1 - line - offset if bottom else area.top() + offset
+            self._plate(painter, QRect(area.left(), y, area.width(), line), text, colour,
+                        right, painted)
+
+    @staticmethod
+    def _plate(painter: QPainter, room: QRect, text: str, colour: QColor, right: bool,
+               painted: list[QRect]) -> None:
+        """``text`` elided to ``room``'s width on a translucent plate sized to it, at the
+        left (or right) of ``room``."""
+        metrics = painter.fontMetrics()
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, room.width() - 12))
+        width = min(metrics.horizontalAdvance(shown) + 12, room.width())
+        if width <= 12:
+            return
+        x = room.right() + 1 - width if right else room.left()
+        rect = QRect(x, room.top(), width, room.height())
         painter.fillRect(rect, _PLATE)
         painted.append(rect)
-        painter.setPen(_STATE_COLOURS[TileState.STALLED if self.stale else self.state])
+        painter.setPen(colour)
         painter.drawText(rect.adjusted(6, 0, -6, 0),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, bottom)
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
+
+
+def plate_pixel_size(bounds: QRect) -> int:
+    """The plates' text height for a tile: larger tiles, larger text (9 to 15 px)."""
+    return max(9, min(15, round(min(bounds.height() / 16, bounds.width() / 24))))
+
+
+def plate_area(bounds: QRect, video: tuple[int, int, int, int] | None, osd: str,
+               line: int) -> tuple[QRect, bool, bool]:
+    """Where the plates go: (area, rows from its bottom edge, right-aligned). A letterbox
+    band at least one row tall (the one on ``osd``'s side first), else a pillarbox band wide
+    enough, else the whole tile from its ``osd`` corner (over the picture, where the camera
+    burns nothing of its own)."""
+    bottom = osd.startswith("bottom")
+    right = osd.endswith("right")
+    inner = bounds.adjusted(4, 4, -4, -4)
+    if video is not None:
+        x, y, w, h = video
+        top_band = QRect(inner.left(), inner.top(), inner.width(), y - inner.top())
+        low = y + h
+        bottom_band = QRect(inner.left(), low, inner.width(), inner.bottom() + 1 - low)
+        bands = [(bottom_band, True), (top_band, False)]
+        for band, from_bottom in (bands if bottom else bands[::-1]):
+            if band.height() >= line:
+                return band, from_bottom, right
+        left_band = QRect(inner.left(), inner.top(), x - inner.left(), inner.height())
+        right_band = QRect(x + w, inner.top(), inner.right() + 1 - (x + w), inner.height())
+        for band in ((right_band, left_band) if right else (left_band, right_band)):
+            if band.width() >= 80:
+                return band, bottom, False
+    return inner, bottom, right
 
 
 class OverlayCache:

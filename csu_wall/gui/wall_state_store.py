@@ -41,6 +41,8 @@ class RestorableWindow(Protocol):
     def screen(self) -> QScreen: ...
     def dock_state(self) -> str: ...
     def restore_dock_state(self, state: object) -> None: ...
+    def plates_shown(self) -> bool: ...
+    def set_plates_shown(self, shown: bool) -> None: ...
 
 
 class WallStateStore(QObject):
@@ -87,6 +89,7 @@ class WallStateStore(QObject):
             "locked": self._lock.locked,
             "fullscreen": w.isFullScreen(),
             "docks": w.dock_state(),  # the side panels open on this workstation
+            "plates": w.plates_shown(),
         }
 
     def save(self) -> None:
@@ -131,6 +134,7 @@ class WallStateStore(QObject):
     def _restore_from_state(self, state: dict[str, object]) -> bool:
         w = self._window
         w.restore_dock_state(state.get("docks"))
+        w.set_plates_shown(state.get("plates") is not False)
         commune = state.get("commune")
         if isinstance(commune, str):
             w.select_commune_quietly(commune)

@@ -29,5 +29,16 @@
         <source>Cameras</source>
         <translation>Caméras</translation>
     </message>
+    <message>
+        <source>&amp;Plates on the tiles</source>
+        <translation>&amp;Plaques sur les tuiles</translation>
+    </message>
+</context>
+<context>
+    <name>Keymap</name>
+    <message>
+        <source>Show or hide the plates on the tiles</source>
+        <translation>Afficher ou masquer les plaques des tuiles</translation>
+    </message>
 </context>
 </TS>
