@@ -109,6 +109,17 @@ class ExportDialog(QDialog):
     # -- building -----------------------------------------------------------------------------
 
     def _build(self) -> None:
+        self._make_fields()
+        self._make_progress()
+        self._lay_out()
+        self.commune_box.currentIndexChanged.connect(self._on_commune)
+        self.start_edit.dateTimeChanged.connect(self._show_utc)
+        self.end_edit.dateTimeChanged.connect(self._show_utc)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.close)
+
+    def _make_fields(self) -> None:
         self.commune_box = QComboBox()
         self.commune_box.setObjectName("exportCommune")
         self.camera_list = QListWidget()
@@ -137,6 +148,8 @@ class ExportDialog(QDialog):
         self.scan.setReadOnly(True)
         self.scan.setPlaceholderText(self.tr("none (optional)"))
         self.destination = self._line("exportDestination")
+
+    def _make_progress(self) -> None:
         self.refusal_label = self._message("exportRefusal", "#ff8080")
         self.error_label = self._message("exportErrors", "#ff8080")
         self.done_label = self._message("exportDone", "")
@@ -152,6 +165,7 @@ class ExportDialog(QDialog):
         self.cancel_button.setEnabled(False)
         self.close_button = QPushButton(self.tr("Close"))
 
+    def _lay_out(self) -> None:
         form = QFormLayout()
         form.addRow(self.tr("Commune"), self.commune_box)
         form.addRow(self.tr("Cameras"), self.camera_list)
@@ -188,12 +202,6 @@ class ExportDialog(QDialog):
         layout.addWidget(self.speed_label)
         layout.addWidget(self.done_label)
         layout.addLayout(buttons)
-        self.commune_box.currentIndexChanged.connect(self._on_commune)
-        self.start_edit.dateTimeChanged.connect(self._show_utc)
-        self.end_edit.dateTimeChanged.connect(self._show_utc)
-        self.start_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button.clicked.connect(self.close)
 
     def _time_edit(self, name: str) -> QDateTimeEdit:
         edit = QDateTimeEdit()
