@@ -39,7 +39,7 @@ from csu_wall.services.logs import setup_logging
 from csu_wall.services.playback import PlaybackService
 from csu_wall.services.screens import ScreenService
 from csu_wall.services.shifts import ShiftService
-from csu_wall.services.site_apply import apply_site_file
+from csu_wall.services.site_apply import apply_demo_site, apply_site_file
 from csu_wall.services.tours import TourService
 from csu_wall.services.vault import CredentialVault
 from csu_wall.services.wall import StateFanout, WallService
@@ -53,7 +53,7 @@ from csu_wall.storage.operators import ensure_operator, habilitations_of
 from csu_wall.storage.settings import SettingsError, load_settings
 from csu_wall.storage.site_key import SiteKey, load_site_key
 from csu_wall.storage.site_key import audit_log as site_key_audit_log
-from csu_wall.storage.site_repo import apply_site, load_site
+from csu_wall.storage.site_repo import load_site
 
 if TYPE_CHECKING:  # Qt is loaded only when a window opens, never for a command line
     from csu_wall.gui.features import InstalledFeatures
@@ -204,14 +204,8 @@ class AppLauncher:
     def open_demo(self, on_state: OnState | None = None) -> WallService:
         """The embedded demo site, in the demo database, with the demo operator (who exists
         only here) habilitated for every demo commune."""
-        from csu_wall.core.sitefile import load_demo_site
-
-        site = load_demo_site()
         db = Database.open(self.paths.database_url, create=True)
-        current = load_site(db)
-        if current != site:
-            apply_site(db, site, file_name="<démo intégrée>", sha256="demo",
-                       applied_by="csu-wall --demo")
+        site = apply_demo_site(db, applied_by="csu-wall --demo")
         now = datetime.now(timezone.utc)
         habs = [
             Habilitation(

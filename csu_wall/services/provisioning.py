@@ -25,10 +25,11 @@ from pathlib import Path
 
 from csu_wall.core.errors import CsuWallError, SiteFileError
 from csu_wall.core.sitefile import parse_site_text, site_file_hash
+from csu_wall.services.site_apply import write_site
 from csu_wall.storage import paths as storage_paths
 from csu_wall.storage.db import Database
 from csu_wall.storage.settings import Settings, SettingsError, load_settings
-from csu_wall.storage.site_repo import apply_site, last_application
+from csu_wall.storage.site_repo import last_application
 
 log = logging.getLogger(__name__)
 
@@ -136,14 +137,10 @@ def provision(db: Database, path: Path | None, *, applied_by: str,
     except SiteFileError as exc:
         return _refused(path, digest, tuple(issue.format() for issue in exc.issues))
     try:
-        apply_site(db, site, file_name=str(path), sha256=digest, applied_by=applied_by,
-                   workstation=workstation)
+        write_site(db, site, file_name=str(path), sha256=digest, applied_by=applied_by,
+                   workstation=workstation, warnings=warnings, what="machine site file")
     except CsuWallError as exc:  # not enrolled, a commune still habilitated: nothing written
         return _refused(path, digest, (f"{path}:0: fichier: non appliqué — {exc}",))
-    for w in warnings:
-        log.warning("machine site file warning: %s", w.format())
-    log.info("machine site file %s applied by %s (%d cameras)", path, applied_by,
-             len(site.cameras))
     return Provisioned(Status.APPLIED, path, digest)
 
 

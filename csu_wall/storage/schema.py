@@ -89,6 +89,8 @@ recorders = Table(
     Column("scheme", String(8), nullable=False, server_default="http"),  # of the HTTP API
     Column("username", String(255), nullable=True),
     Column("position", Integer, nullable=False),
+    # generic RTSP recorders: the site file's ``playback`` template ("" = no playback)
+    Column("playback_path", Text, nullable=False, server_default=""),
 )
 
 # AES-GCM under the site key (storage/credentials.py, docs/DESIGN.md §7); never clear.

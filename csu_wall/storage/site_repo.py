@@ -150,7 +150,7 @@ def _recorder_row(r: Recorder, position: int) -> dict[str, Any]:
         "id": r.id, "commune_id": r.commune_id, "driver": r.driver, "host": r.host,
         "rtsp_port": r.rtsp_port, "http_port": r.http_port, "timezone": r.timezone,
         "tls_pin": r.tls_pin, "session_cap": r.session_cap, "username": r.username,
-        "scheme": r.scheme, "position": position,
+        "scheme": r.scheme, "playback_path": r.playback_path, "position": position,
     }
 
 
