@@ -127,6 +127,8 @@ class WallFeatures:
             listener(topic, key)
 
     def stop(self) -> None:
+        if self.export is not None:  # exports under way cancelled, before the database
+            self.export.stop()
         self.feed.stop()
         self.health.stop()
         if self.retention is not None:

@@ -125,6 +125,7 @@ class ExportDesk:
         self._service_for = service_for
         self._custody_for = custody_for
         self._hold = hold
+        self._jobs: list[ExportJob] = []
 
     @property
     def operator(self) -> Operator:
@@ -152,7 +153,19 @@ class ExportDesk:
                 f"validité pour la commune « {name} ».")
 
     def start(self, request: ExportRequest) -> ExportJob:
-        return ExportJob(self._service_for(self.operator), request).start()
+        job = ExportJob(self._service_for(self.operator), request)
+        self._jobs = [j for j in self._jobs if not j.done] + [job]
+        return job.start()
+
+    def stop(self) -> None:
+        """The wall closes: exports still running are cancelled (their unfinished folders
+        removed, the register saying so) before the database closes."""
+        for job in self._jobs:
+            job.cancel()
+        for job in self._jobs:
+            if not job.join():
+                log.warning("an export did not stop within %.0f s", JOIN_S)
+        self._jobs = []
 
     def hold_bookmark(self, bookmark: Bookmark, procedure: str) -> None:
         """Put a bookmark an export was made from under that procedure's judicial hold

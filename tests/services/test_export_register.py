@@ -174,3 +174,20 @@ def test_desk_says_the_refusal_and_the_export_is_refused_before_any_connection(
 def test_register_csv_of_no_extraction_has_its_header_only() -> None:
     text = register.register_csv([], SITE)
     assert text.lstrip("\ufeff").splitlines() == [",".join(register.CSV_COLUMNS)]
+
+
+def test_closing_the_wall_cancels_an_export_under_way_before_the_database_closes(
+        env: ExportEnv, tmp_path: Path) -> None:
+    desk = _desk(env, Role.OPERATOR)
+    job = desk.start(env.request(at(5), at(15), tmp_path / "ferme"))
+    deadline = time.monotonic() + 30
+    while job.status().progress is None:
+        assert time.monotonic() < deadline and not job.done, job.status()
+        time.sleep(0.02)
+    started = time.monotonic()
+    desk.stop()
+    assert job.done and job.status().state == CANCELLED
+    assert time.monotonic() - started < 5.0  # the RTSP client checks the cancel every 50 ms
+    assert list((tmp_path / "ferme").iterdir()) == []
+    [rec] = repo.list_extractions(env.db)
+    assert rec.state == repo.CANCELLED
