@@ -11,6 +11,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from csu_wall.core.security import Role
 from csu_wall.core.shifts import Severity
 from csu_wall.services import export_register as register
 from csu_wall.services.access import AccessGate
+from csu_wall.services.audit_export import ACCESS, ADMIN, CommuneRef, statement
 from csu_wall.services.bookmarks import BookmarkService
 from csu_wall.services.export import Custody, ExportError
 from csu_wall.services.export_desk import CANCELLED, DELIVERED, REFUSED, ExportDesk, ExportJob
@@ -99,6 +101,13 @@ def test_register_csv_and_pdf_list_the_export_its_hashes_hand_over_and_bookmark(
     assert [b.id for b in desk.bookmarks_of(records[0])] == [mark.id]
     held = [bookmarks.get(mark.id), bookmarks.get(other.id)]
     assert desk.links_of_bookmarks(held) == {mark.id: [result.reference]}
+
+    # the mayor's statement lists the commune's extraction, and its hand-over
+    st = statement(env.db, CommuneRef("roncq", "Roncq", "rattachée"),
+                   at(0) - timedelta(days=400), datetime.now(UTC) + timedelta(days=1))
+    assert [(ln.action, ln.camera) for ln in st.of(ACCESS)] == [("Extraction", "cam-001")]
+    assert any(ln.detail.startswith(f"extraction {result.reference} remise à Lt Martin")
+               for ln in st.of(ADMIN))
 
     text = desk.register_csv(records)
     assert text.startswith("\ufeff")
