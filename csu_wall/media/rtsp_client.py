@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import base64
 import calendar
-import hashlib
-import os
 import socket
 import threading
 import time
@@ -20,6 +18,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from csu_wall.core.digest import Authenticator, parse_challenges
 from csu_wall.core.errors import (
     RecorderAuthError,
     RecorderBadAnswer,
@@ -165,8 +164,7 @@ class RtspClient:
         self._buf = bytearray()
         self._cseq = 0
         self._session: str | None = None
-        self._auth: tuple[str, dict[str, str]] | None = None  # scheme, challenge
-        self._nc = 0
+        self._auth: Authenticator | None = None  # answers the server's challenge
         self.sdp: Sdp | None = None
         self.rtp: deque[bytes] = deque()  # RTP packets read while waiting for a reply
         self._fu: bytearray | None = None
@@ -253,7 +251,8 @@ class RtspClient:
         try:
             resp = self._exchange(method, url, headers)
             if resp.status == 401 and self._cred is not None and self._auth is None:
-                self._auth = _challenge(resp.header("www-authenticate") or "")
+                self._auth = Authenticator.answering(
+                    parse_challenges([resp.header("www-authenticate") or ""]), *self._cred)
                 resp = self._exchange(method, url, headers)
             if resp.status == 551 and "onvif-replay" in (resp.header("unsupported") or "") \
                     and "Require" in self.always:
@@ -295,34 +294,11 @@ class RtspClient:
         lines = [f"{method} {url} RTSP/1.0", f"CSeq: {self._cseq}", "User-Agent: csu-wall"]
         if self._session:
             lines.append(f"Session: {self._session}")
-        if self._auth is not None and self._cred is not None:
-            lines.append("Authorization: " + self._authorization(method, url))
+        if self._auth is not None:
+            lines.append("Authorization: " + self._auth.authorization(method, url))
         lines += [f"{k}: {v}" for k, v in {**self.always, **headers}.items()]
         self._sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         return self._cseq
-
-    def _authorization(self, method: str, url: str) -> str:
-        assert self._auth is not None and self._cred is not None
-        scheme, ch = self._auth
-        user, password = self._cred
-        if scheme == "basic":
-            return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-        realm, nonce = ch.get("realm", ""), ch.get("nonce", "")
-        ha1 = _md5(f"{user}:{realm}:{password}")
-        ha2 = _md5(f"{method}:{url}")
-        fields = [f'username="{user}"', f'realm="{realm}"', f'nonce="{nonce}"', f'uri="{url}"']
-        if "auth" in ch.get("qop", "").split(","):
-            self._nc += 1
-            cnonce = os.urandom(8).hex()
-            nc = f"{self._nc:08x}"
-            resp = _md5(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}")
-            fields += ["qop=auth", f"nc={nc}", f'cnonce="{cnonce}"']
-        else:
-            resp = _md5(f"{ha1}:{nonce}:{ha2}")
-        fields.append(f'response="{resp}"')
-        if "opaque" in ch:
-            fields.append(f'opaque="{ch["opaque"]}"')
-        return "Digest " + ", ".join(fields)
 
     # -- media ----------------------------------------------------------------------------
 
@@ -542,31 +518,3 @@ def _clock(text: str) -> float | None:
     except ValueError:
         return None
     return calendar.timegm(t) + frac
-
-
-def _md5(text: str) -> str:
-    return hashlib.md5(text.encode()).hexdigest()  # noqa: S324 - RTSP digest is MD5
-
-
-def _challenge(header: str) -> tuple[str, dict[str, str]]:
-    scheme, _, rest = header.strip().partition(" ")
-    fields: dict[str, str] = {}
-    for part in _split_commas(rest):
-        key, _, value = part.partition("=")
-        fields[key.strip().lower()] = value.strip().strip('"')
-    return scheme.lower(), fields
-
-
-def _split_commas(text: str) -> list[str]:
-    out, cur, quoted = [], "", False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        if ch == "," and not quoted:
-            out.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    if cur.strip():
-        out.append(cur)
-    return out

@@ -1,11 +1,11 @@
 """Snapshot-only cameras (older analog encoders): a JPEG URL polled at ``poll_hz``.
 
 Each JPEG goes to the decoder pool as one MJPEG packet (every one a keyframe). HTTP auth is
-digest or basic, as the device asks (urllib's handlers answer the challenge); every request has
-a timeout and the wait between polls ends at once when the session stops. HTTPS with a pinned
-certificate (``StreamSource.tls_pin``): every poll's connection compares the certificate's
-SHA-256 with the pin right after the handshake, before any byte of the request (and so any
-credential) is sent; a mismatch is terminal.
+digest or basic, as the device asks (csu_wall/core/digest.py answers the challenge); every
+request has a timeout and the wait between polls ends at once when the session stops. HTTPS
+with a pinned certificate (``StreamSource.tls_pin``): every poll's connection compares the
+certificate's SHA-256 with the pin right after the handshake, before any byte of the request
+(and so any credential) is sent; a mismatch is terminal.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from email.message import Message
 from fractions import Fraction
 
 import av
 
+from csu_wall.core.digest import Authenticator, parse_challenges
 from csu_wall.core.errors import (
     RecorderAuthError,
     RecorderBadAnswer,
@@ -57,6 +59,26 @@ def fingerprint(der: bytes) -> str:
     """SHA-256 of a DER certificate as the site file writes pins: ``AB:CD:…``."""
     digest = hashlib.sha256(der).hexdigest().upper()
     return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+class _ChallengeHandler(urllib.request.BaseHandler):
+    """Answers a camera's 401 once, digest or basic as it asks; a second 401 stands."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self._user, self._password = user, password
+
+    def http_error_401(self, req: urllib.request.Request, fp: object, code: int, msg: str,
+                       headers: Message) -> object:
+        if req.get_header("Authorization") is not None:
+            return None  # refused with the credentials: urllib raises the HTTPError
+        challenges = parse_challenges(headers.get_all("WWW-Authenticate") or [])
+        answer = Authenticator.answering(challenges, self._user, self._password)
+        if answer is None:
+            return None
+        req.add_unredirected_header("Authorization",
+                                    answer.authorization(req.get_method(), req.selector))
+        assert self.parent is not None
+        return self.parent.open(req, timeout=req.timeout)
 
 
 class _PinnedHandler(urllib.request.HTTPSHandler):
@@ -98,10 +120,7 @@ class SnapshotReader(PacketReader):
         self.period = 1.0 / (source.poll_hz if source.poll_hz > 0 else DEFAULT_HZ)
         handlers: list[urllib.request.BaseHandler] = []
         if credentials is not None:
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            passwords.add_password(None, source.url, credentials[0], credentials[1])
-            handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
-                         urllib.request.HTTPBasicAuthHandler(passwords)]
+            handlers.append(_ChallengeHandler(*credentials))
         if source.url.lower().startswith("https:") and source.tls_pin:
             handlers.append(_PinnedHandler(source.tls_pin))
         self._opener = urllib.request.build_opener(*handlers)

@@ -12,14 +12,13 @@ from __future__ import annotations
 import hashlib
 import http.client
 import logging
-import os
-import re
 import socket
 import ssl
-from base64 import b64encode
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from csu_wall.core.digest import Authenticator, parse_challenges
+from csu_wall.core.digest import digest_authorization as digest_authorization
 from csu_wall.core.errors import (
     RecorderAuthError,
     RecorderBadAnswer,
@@ -32,7 +31,6 @@ log = logging.getLogger(__name__)
 
 CredentialSource = Callable[[], "tuple[str, str] | None"]
 MAX_BODY = 16 * 1024 * 1024
-_PARAM = re.compile(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))')
 
 MSG_AUTH = ("L'enregistreur {rid} refuse l'identifiant ou le mot de passe : faites corriger ses "
             "identifiants par l'administrateur (csu-wall credentials set {rid}).")
@@ -124,44 +122,8 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
 
 def _challenges(headers: list[str]) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    for header in headers:
-        scheme, _, rest = header.strip().partition(" ")
-        params = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
-                  for m in _PARAM.finditer(rest)}
-        out.setdefault(scheme.lower(), params)
-    return out
-
-
-def digest_authorization(chal: dict[str, str], user: str, password: str, method: str,
-                         uri: str, nc: int = 1, cnonce: str | None = None) -> str:
-    """RFC 7616 ``Authorization: Digest …`` (MD5, SHA-256, their -sess forms; qop=auth)."""
-    algorithm = chal.get("algorithm", "MD5")
-    name = algorithm.upper().removesuffix("-SESS")
-    if name not in ("MD5", "SHA-256"):
-        raise RecorderBadAnswer(f"Algorithme d'authentification non pris en charge : {name}.")
-
-    def h(text: str) -> str:
-        return hashlib.new(name.replace("-", "").lower(), text.encode("utf-8")).hexdigest()
-
-    realm, nonce = chal.get("realm", ""), chal.get("nonce", "")
-    cnonce = cnonce or os.urandom(8).hex()
-    ha1 = h(f"{user}:{realm}:{password}")
-    if algorithm.upper().endswith("-SESS"):
-        ha1 = h(f"{ha1}:{nonce}:{cnonce}")
-    ha2 = h(f"{method}:{uri}")
-    qops = [q.strip() for q in chal.get("qop", "").split(",") if q.strip()]
-    fields = [f'username="{user}"', f'realm="{realm}"', f'nonce="{nonce}"', f'uri="{uri}"',
-              f"algorithm={algorithm}"]
-    if "auth" in qops:
-        response = h(f"{ha1}:{nonce}:{nc:08x}:{cnonce}:auth:{ha2}")
-        fields += ["qop=auth", f"nc={nc:08x}", f'cnonce="{cnonce}"']
-    else:
-        response = h(f"{ha1}:{nonce}:{ha2}")
-    fields.append(f'response="{response}"')
-    if "opaque" in chal:
-        fields.append(f'opaque="{chal["opaque"]}"')
-    return "Digest " + ", ".join(fields)
+    """The ``WWW-Authenticate`` challenges of an answer, by scheme (csu_wall/core/digest.py)."""
+    return parse_challenges(headers)
 
 
 class RecorderHttp:
@@ -272,13 +234,10 @@ class RecorderHttp:
                 f"L'enregistreur {self.recorder.id} demande un identifiant, et aucun n'est "
                 f"enregistré : csu-wall credentials set {self.recorder.id}.")
         user, password = cred
-        chal = _challenges(headers)
-        if "digest" in chal:
-            auth = digest_authorization(chal["digest"], user, password, method, path)
-        elif "basic" in chal:
-            auth = "Basic " + b64encode(f"{user}:{password}".encode()).decode("ascii")
-        else:
+        answer = Authenticator.answering(_challenges(headers), user, password)
+        if answer is None:
             raise RecorderBadAnswer(
                 f"L'enregistreur {self.recorder.id} demande une authentification inconnue.")
+        auth = answer.authorization(method, path)
         status, ctype, _chal, body = self._once(path, auth, method, data, content_type)
         return status, ctype, body
