@@ -177,8 +177,10 @@ def _bookmarks_table(bookmarks: Iterable[Bookmark], site: Site) -> str:
     rows = list(bookmarks)
     if not rows:
         return "<p>Aucun signet.</p>"
-    out = [_TABLE + _header(("N°", 4), ("Heure", 19), ("Commune", 12), ("Caméra", 14),
-                            ("Catégorie", 12), ("Gravité", 9), ("Statut", 8), ("Note", 22))]
+    # one-word values (severity, status) never wrap; the category's column takes
+    # « stationnement » whole
+    out = [_TABLE + _header(("N°", 4), ("Heure", 17), ("Commune", 12), ("Caméra", 13),
+                            ("Catégorie", 15), ("Gravité", 9), ("Statut", 8), ("Note", 22))]
     for b in rows:
         judicial = (f"<br><em>Procédure judiciaire : {escape(b.judicial_ref)}</em>"
                     if b.judicial_ref else "")
@@ -186,7 +188,8 @@ def _bookmarks_table(bookmarks: Iterable[Bookmark], site: Site) -> str:
             f"<tr><td>{b.id}</td><td class='nowrap'>{fr_time(b.at_utc)}</td>"
             f"<td>{escape(_commune(site, b.commune_id))}</td>"
             f"<td>{escape(_camera(site, b.camera_id))}</td><td>{escape(b.category)}</td>"
-            f"<td>{SEVERITY_FR[b.severity]}</td><td>{STATUS_FR[b.status]}</td>"
+            f"<td class='nowrap'>{SEVERITY_FR[b.severity]}</td>"
+            f"<td class='nowrap'>{STATUS_FR[b.status]}</td>"
             f"<td>{escape(b.note)}{judicial}</td></tr>")
     out.append("</table>")
     return "".join(out)

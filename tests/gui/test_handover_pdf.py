@@ -45,7 +45,10 @@ def _report(env: ShiftEnv):  # type: ignore[no-untyped-def]
     site = env.site
     for n, camera_id in enumerate(CAMERAS):
         marks.create(site.camera(camera_id), T0 + timedelta(minutes=7 * n),
-                     category="dépôt sauvage" if n % 2 else "rixe", severity=Severity.HIGH,
+                     category=("rixe", "dépôt sauvage", "stationnement gênant",
+                               "personne vulnérable")[n],
+                     severity=(Severity.HIGH, Severity.MEDIUM, Severity.CRITICAL,
+                               Severity.LOW)[n],
                      note=NOTE,
                      shift_id=shift.id, snapshot_png=None)
     shifts.record_lost(site.camera("rcq-001"), T0 + timedelta(minutes=3))
@@ -86,6 +89,8 @@ def test_handover_pdf_is_a4_with_names_communes_and_unbroken_words(
                 assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", token), (token, line)
     # No word cut: every word the report was given is found whole.
     given = " ".join([*NOTE.split(), "Commune", "Catégorie", "Gravité", "Statut", "Caméra",
+                      "stationnement gênant", "personne vulnérable", "élevée", "moyenne",
+                      "critique", "faible", "ouvert",
                       *(shift_env.site.camera(c).name for c in CAMERAS),
                       "Surveiller le parking du centre commercial"])
     for word in set(re.findall(r"[A-Za-zÀ-ÿ'-]{4,}", given)):
