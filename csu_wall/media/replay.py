@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -28,6 +27,7 @@ from csu_wall.core.frames import TileState
 from csu_wall.core.ports import StreamSource
 from csu_wall.core.replay import ReplayControl, paris_hms
 from csu_wall.media.decode import DecoderSpec, gop_capacity
+from csu_wall.media.packet_reader import PacketReader
 from csu_wall.media.pool import Decoder
 from csu_wall.media.redact import register_secret
 from csu_wall.media.reverse import ReverseGops
@@ -86,21 +86,6 @@ def clock_range(start_utc: datetime) -> str:
 # -- the readers the session runs instead of FFmpeg ---------------------------------------------
 
 Credentials = Callable[[str], "tuple[str, str] | None"]
-
-
-class PacketReader(ABC):
-    """A source FFmpeg cannot read: the session opens, pumps and closes it on its thread."""
-
-    @abstractmethod
-    def open(self) -> None: ...
-
-    @abstractmethod
-    def pump(self, decoder: Decoder, seen: Callable[[], None]) -> str:
-        """Hand packets to ``decoder`` (calling ``seen`` for each) until stopped ("stopped")
-        or the end ("file-end"); raises on a failure, as the session expects."""
-
-    @abstractmethod
-    def close(self) -> None: ...
 
 
 def open_reader(source: StreamSource, credentials: Credentials | None, *, open_timeout: float,

@@ -23,9 +23,10 @@ from csu_wall.media.backoff import Backoff
 from csu_wall.media.decode import DecoderSpec
 from csu_wall.media.gate import RecorderGate
 from csu_wall.media.pacer import PacedFile, Pacer
+from csu_wall.media.packet_reader import PacketReader
 from csu_wall.media.pool import Decoder
 from csu_wall.media.redact import redact, register_secret
-from csu_wall.media.replay import PacketReader, open_reader
+from csu_wall.media.replay import open_reader
 
 log = logging.getLogger(__name__)
 _SESSION_IDS = itertools.count(1)

@@ -33,8 +33,8 @@ from csu_wall.core.errors import (
 from csu_wall.core.frames import TileState
 from csu_wall.core.ports import StreamSource
 from csu_wall.media.decode import DecoderSpec
+from csu_wall.media.packet_reader import PacketReader
 from csu_wall.media.pool import Decoder
-from csu_wall.media.replay import PacketReader
 
 DEFAULT_HZ = 1.0
 _TIME_BASE = Fraction(1, 1000)
