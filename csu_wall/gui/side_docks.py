@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 STATE_VERSION = 1  # bumped when the panels change so much that an old state means nothing
 # what the panels start with when they open for the first time (tables readable)
-OPEN_WIDTH = {"cameras": 320, "bookmarks": 620, "playback": 560}
+OPEN_WIDTH = {"cameras": 320, "bookmarks": 700, "playback": 560}
 
 _FEATURES = (QDockWidget.DockWidgetFeature.DockWidgetClosable
              | QDockWidget.DockWidgetFeature.DockWidgetMovable

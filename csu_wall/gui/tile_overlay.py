@@ -188,6 +188,11 @@ class TileOverlay:
         if not rows:
             return
         area, bottom, right = plate_area(bounds, self.video, self.osd, line)
+        if area == bounds.adjusted(4, 4, -4, -4):
+            # over the picture: the plates keep to the osd's side, clear of the other corner
+            share = int(area.width() * CORNER_SHARE)
+            area = area.adjusted(area.width() - share if right else 0, 0,
+                                 0 if right else share - area.width(), 0)
         if len(rows) == 2 and area.height() < 2 * line + 2:
             # one row of room (a thin band): the name on the osd's side, the status across
             metrics = painter.fontMetrics()
@@ -223,6 +228,9 @@ class TileOverlay:
         painter.setPen(colour)
         painter.drawText(rect.adjusted(6, 0, -6, 0),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
+
+
+CORNER_SHARE = 0.6  # the share of the tile's width plates may take over the picture
 
 
 def plate_pixel_size(bounds: QRect) -> int:

@@ -69,7 +69,8 @@ def _tile(qtbot: QtBot, engine: MediaEngine, clip: Path, size: tuple[int, int], 
     camera = Camera(id="c1", name="Gare", commune_id="x", recorder_id="r", number=1017,
                     osd=osd)
     tile.set_feed(camera, feed)
-    tile.set_plate("1017 · Gare — Tourcoing")
+    # long enough to reach the other corner if it were not kept to the osd's side
+    tile.set_plate("1017 · Gare routière, quai des bus et parvis Nord — Tourcoing")
     want_w = size[0] if fill else None
 
     def shown() -> bool:
