@@ -474,7 +474,7 @@ class ReplayReader(PacketReader):
         assert rev is not None
         wait = self._reverse_wait(paused)
         if not self._ended and not self._remote_paused and len(rev.ready) < 2:
-            au = self._read(wait)
+            au = self._read(max(wait, 0.002))  # a read without time reads nothing
             if au is not None:
                 self._reverse_take(au)
                 if self._rev is not rev:
@@ -518,8 +518,10 @@ class ReplayReader(PacketReader):
         assert rev is not None
         if rev.showing and not rev.decoded:
             return 0.002
-        if not rev.showing or paused or rev.anchor is None:
-            return 0.05 if not rev.showing else 0.0
+        if not rev.showing or paused:
+            return 0.05
+        if rev.anchor is None:
+            return 0.0
         return min(0.05, max(0.0, rev.due(rev.showing[-1][0], self._speed) - time.monotonic()))
 
     def _reverse_take(self, au: AccessUnit) -> None:

@@ -40,6 +40,9 @@ class ReverseGops:
         images (it is then kept by its keyframe alone)."""
         if not self.collecting or self.trimmed:
             return False  # nothing before a clean point; a trimmed GOP's other images
+        if when >= self.limit:
+            self.close()  # its later images are never shown: whole enough to show at once
+            return False
         self.collecting.append((au, when))
         if len(self.collecting) <= room:
             return False

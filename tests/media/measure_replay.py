@@ -3,7 +3,9 @@
 - seek to first frame shown at ×1 (a new PLAY at a time inside a GOP: the keyframe before it
   decoded, the asked image the first one shown);
 - after a gap: the last image before a 4 s hole to the first one after it, with the recorded
-  spans known (a PLAY at the next span) and without (the server waits the hole out).
+  spans known (a PLAY at the next span) and without (the server waits the hole out);
+- seek to first frame shown in reverse (×−1: a PLAY with ``Scale: -1`` at a time inside a GOP;
+  the server sends that GOP, the client decodes it whole and shows the asked image first).
 
 Run: ``.venv/bin/python -m tests.media.measure_replay [seeks] [thread|process]`` (about 40 s;
 decoding in threads by default, ``process`` as the application does).
@@ -15,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -46,8 +49,9 @@ def _wait(predicate: object, timeout: float = 15.0) -> bool:
 DECODERS = "thread"
 
 
-def seeks(clip: Path, n: int) -> list[float]:
-    """ms from open to the first image shown, for ``n`` times each 0.52 s into a GOP."""
+def seeks(clip: Path, n: int, speed: float = 1.0) -> list[float]:
+    """ms from open to the first image shown, for ``n`` times each 0.52 s into a GOP (the
+    asked one: forward, or backwards at a negative ``speed``)."""
     out = []
     recording = recording_from_clip(clip, RECORDED_START, RECORDED_FPS)
     engine = MediaEngine(workers=1, ladder=False, decoders=DECODERS)
@@ -56,11 +60,14 @@ def seeks(clip: Path, n: int) -> list[float]:
             for i in range(n):
                 asked = RECORDED_START + timedelta(seconds=2 + (i * 7) % 50 + 0.52)
                 t0 = time.monotonic()
-                handle = engine.open("t1", _source(srv.url, asked), size=(320, 192))
+                source = replace(_source(srv.url, asked), speed=speed)
+                handle = engine.open("t1", source, size=(320, 192))
                 assert _wait(lambda h=handle: h.latest() is not None), handle.detail
                 out.append((time.monotonic() - t0) * 1000)
                 frame = handle.latest()
-                assert frame is not None and read_time(frame.image) >= asked
+                assert frame is not None
+                shown = read_time(frame.image)
+                assert shown >= asked if speed > 0 else shown <= asked, (shown, asked)
     finally:
         engine.shutdown()
     return out
@@ -104,6 +111,9 @@ def main() -> None:
         print(f"4 s gap, recorded spans known: {gap(clip, True):.0f} ms from the last image "
               "before to the first after")
         print(f"4 s gap, spans unknown (server waits it out): {gap(clip, False):.0f} ms")
+        back = sorted(seeks(clip, n, -1.0))
+        print(f"seek to first frame shown in reverse (x-1, {n} seeks): median "
+              f"{statistics.median(back):.0f} ms, max {back[-1]:.0f} ms")
 
 
 if __name__ == "__main__":

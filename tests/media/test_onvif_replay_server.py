@@ -387,8 +387,10 @@ def test_reverse_shows_frames_in_strictly_decreasing_time_across_gops(
         states.states(TILE))
 
 
-@pytest.mark.parametrize("modes", [Modes(refuse_reverse=551), Modes(reverse_forward=True)],
-                         ids=["551 to a negative Scale", "played forward, Scale 1"])
+@pytest.mark.parametrize("modes", [Modes(refuse_reverse=551), Modes(reverse_forward=True),
+                                   Modes(reverse_forward=True, scale_in_reply=False)],
+                         ids=["551 to a negative Scale", "played forward, Scale 1",
+                              "played forward, no Scale said"])
 def test_reverse_refused_says_so_stays_on_the_image_then_plays_forward(
         recording: list[Unit], engine: MediaEngine, states: StateLog, modes: Modes) -> None:
     with replay_server(recording, RECORDED_FPS, modes) as srv:
@@ -403,15 +405,20 @@ def test_reverse_refused_says_so_stays_on_the_image_then_plays_forward(
         shown.until(lambda: False, 1.0)
         on_screen = shown.last()
         assert control.shown == on_screen
+        before = shown.times()
+        if modes.scale_in_reply:  # refused at the reply: nothing shown backwards
+            assert_never_older(before)
+        else:  # the video tells, at the second GOP: the first one was shown backwards
+            assert all(t >= at(10.0) for t in before) and on_screen < max(before), before
         plays = len(srv.plays)
         assert plays == 3  # forward, the refused reverse, forward again from the image
         assert not wait_until(lambda: len(srv.plays) > plays, 1.5)  # no loop
         count = len(shown.frames)
         control.resume()
         assert shown.until(lambda: len(shown.frames) >= count + 5)
-        times = shown.times()
+        times = shown.times()[count - 1:]
         assert_never_older(times)
-        assert times[count] == on_screen + FRAME  # on from the image that was on screen
+        assert times[1] == on_screen + FRAME  # on from the image that was on screen
         assert shown.until(lambda: handle.state is TileState.LIVE), handle.detail
 
 
@@ -432,6 +439,31 @@ def test_reverse_then_forward_goes_on_from_the_frame_on_screen(
     assert shown.until(lambda: shown.last() >= on_screen + 10 * FRAME)
     assert_never_older(shown.times()[turn - 1:])
     assert server.plays[1]["scale"] == "1"
+
+
+def test_reverse_pause_holds_the_image_and_resume_goes_on_backwards(
+        server: ReplayServer, engine: MediaEngine) -> None:
+    """Paused backwards, the recorder is paused for real once the next GOP is in; the resume
+    asks again from the image on screen and shows the one before it, then older ones."""
+    control = ReplayControl(at(45.6), -1.0)
+    shown = Shown(engine.open(TILE, source(server, at(45.6), -1.0, control), size=(320, 192)))
+    assert shown.until(lambda: shown.frames and shown.last() <= at(45.1))
+    control.pause()
+    assert wait_until(lambda: server.methods("PAUSE"), 10), (shown.frames[-3:], server.plays,
+                                                             shown.handle.detail)
+    shown.until(lambda: False, 0.5)
+    on_screen, count = shown.last(), len(shown.frames)
+    shown.until(lambda: False, 0.5)
+    assert len(shown.frames) == count  # still
+    control.step(1)  # one image, in the playing direction: the one before
+    assert shown.until(lambda: len(shown.frames) == count + 1)
+    assert shown.last() == on_screen - FRAME
+    control.resume()
+    assert shown.until(lambda: shown.last() <= at(43.5))
+    times = shown.times()
+    assert_backwards(times)
+    assert times[count + 1] == on_screen - 2 * FRAME  # on from the image on screen
+    assert all(p["scale"] == "-1" for p in server.plays), server.plays
 
 
 def test_reverse_to_the_start_of_the_recording_says_so(

@@ -67,6 +67,7 @@ class Modes:
     cut_after: int = 0  # the first connection is closed (TCP) after this many units, no BYE
     refuse_reverse: int | None = None  # a negative Scale answered with this status (e.g. 551)
     reverse_forward: bool = False  # a negative Scale played forward, answered ``Scale: 1.000``
+    scale_in_reply: bool = True  # False: no ``Scale:`` in PLAY replies (the video tells)
 
 
 @dataclass(frozen=True)
@@ -405,6 +406,8 @@ class _Stream:
             headers["Scale"] = "1.000"  # played forward whatever the sign asked
         else:
             headers["Scale"] = f"{self.speed:.3f}"
+        if not modes.scale_in_reply:
+            headers.pop("Scale", None)
         self.server.plays.append({"asked": rng, "range": headers.get("Range"),
                                   "scale": scale, "cseq": self.cseq})
         if modes.video_first and not outside:
