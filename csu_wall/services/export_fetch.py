@@ -22,9 +22,11 @@ says so. Cancelling (the ``cancel`` event) stops within 50 ms of any blocking ca
 
 from __future__ import annotations
 
+import hashlib
 import re
 import statistics
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -110,7 +112,8 @@ def _clock(t: datetime) -> str:
 def fetch(source: StreamSource, start: datetime, end: datetime, raw_path: Path, *,
           credentials: Credentials | None, cancel: threading.Event,
           progress: ProgressSink | None = None, timeout: float = 10.0,
-          read_timeout: float = 5.0, recording_end: datetime | None = None) -> Fetched:
+          read_timeout: float = 5.0, recording_end: datetime | None = None,
+          replay_from: Callable[[datetime], str] | None = None) -> Fetched:
     """Fetch ``[start, end]`` of ``source`` into ``raw_path`` (Annex-B) and remux it into
     ``raw_path.with_suffix('.mp4')``; the raw file is removed. :class:`ExportCancelled` when
     ``cancel`` is set, :class:`ExportError` or a recorder error otherwise.
@@ -118,15 +121,16 @@ def fetch(source: StreamSource, start: datetime, end: datetime, raw_path: Path, 
     ONVIF replay and ``Range: npt=`` playback (Axis edge storage) resume after a network cut
     (up to :data:`RESUME_ATTEMPTS` times): a new session PLAYs from the last image received,
     and the images it sends again (from the keyframe before) are dropped, so the file goes on
-    exactly where it stopped. A vendor URL cannot be resumed (its RTP times are relative to
-    each session): the export fails."""
+    exactly where it stopped. A vendor URL is resumed only with ``replay_from`` (the URL of
+    the same recording from a given time): see :func:`_resume_url`; without it the export
+    fails."""
     mode = _mode(source)
     url = source.url if mode != "url" else with_end(source.url, start, end)
     got = _Received()
     with open(raw_path, "wb") as raw:
         _sessions(url, mode, source, start, end, raw, got, credentials=credentials,
                   cancel=cancel, progress=progress, timeout=timeout,
-                  read_timeout=read_timeout)
+                  read_timeout=read_timeout, replay_from=replay_from)
     stamps, basis = _stamps(got, mode, end, recording_end)
     return _delivered(raw_path, stamps, got.flags, basis, got.resumes, cancel)
 
@@ -145,7 +149,8 @@ def _mode(source: StreamSource) -> str:
 def _sessions(url: str, mode: str, source: StreamSource, start: datetime, end: datetime,
               raw: BinaryIO, got: _Received, *, credentials: Credentials | None,
               cancel: threading.Event, progress: ProgressSink | None, timeout: float,
-              read_timeout: float) -> None:
+              read_timeout: float, replay_from: Callable[[datetime], str] | None = None
+              ) -> None:
     """RTSP sessions until the period is fetched, resuming after cuts where the times allow."""
     span = max(1e-3, (end - start).total_seconds())
     onvif = mode == "onvif"
@@ -159,14 +164,17 @@ def _sessions(url: str, mode: str, source: StreamSource, start: datetime, end: d
         except Stopped:
             raise ExportCancelled("Export annulé.") from None
         except (EOFError, RecorderUnreachable) as exc:
-            _before_resume(exc, mode, got, cancel)
+            _before_resume(exc, mode, got, cancel, resumable=mode != "url" or bool(replay_from))
         finally:
             client.teardown()
+        if mode == "url" and replay_from is not None:
+            url = _resume_url(replay_from, got, start, end)
 
 
-def _before_resume(exc: Exception, mode: str, got: _Received, cancel: threading.Event) -> None:
+def _before_resume(exc: Exception, mode: str, got: _Received, cancel: threading.Event, *,
+                   resumable: bool) -> None:
     """After a cut: raise when the session cannot be resumed, else wait (backoff)."""
-    if mode == "url" or not got.times:
+    if not resumable or not got.times:
         if isinstance(exc, RecorderUnreachable):
             raise exc
         raise ExportError("La connexion à l'enregistreur a été coupée pendant "
@@ -178,6 +186,21 @@ def _before_resume(exc: Exception, mode: str, got: _Received, cancel: threading.
     got.resumes += 1
     if cancel.wait(min(4.0, 0.5 * 2 ** (got.resumes - 1))):
         raise ExportCancelled("Export annulé.") from None
+
+
+def _resume_url(replay_from: Callable[[datetime], str], got: _Received, start: datetime,
+                end: datetime) -> str:
+    """A vendor URL's new replay after a cut. Its RTP times start again, so the new session is
+    placed on the first one by a keyframe both sent, byte for byte (a recorder replays its
+    stored stream). It is asked from a time sure to come before the last image received yet
+    not before the first: the file starts at the keyframe at or before ``start`` and is at
+    most one GOP long before it, so ``start + received - GOP - 1 s`` (whole seconds in the
+    URL), never before ``start``."""
+    keys = sorted(got.keys.values())
+    gop = max((b - a for a, b in zip(keys, keys[1:], strict=False)), default=got.times[-1] + 1)
+    ask = max(start, start + timedelta(seconds=got.times[-1] - gop - 1.0))
+    got.offset = None  # placed on the first session by a keyframe both sent
+    return with_end(replay_from(ask), ask, end)
 
 
 def _stamps(got: _Received, mode: str, end: datetime, recording_end: datetime | None
@@ -220,6 +243,13 @@ class _Received:
     first_ts: int | None = None
     resumes: int = 0
     npt_base: float = 0.0  # npt: the time of the session's first image (the PLAY answer)
+    # vendor URL: keyframes written (SHA-256 of their bytes) and their times; the offset of
+    # the session's RTP times from the first session's (None until a keyframe places it)
+    keys: dict[bytes, float] = field(default_factory=dict)
+    offset: float | None = 0.0
+    recent: OrderedDict[bytes, float] = field(default_factory=OrderedDict)  # last written
+    overlap: list[float] = field(default_factory=list)  # offsets measured on images sent again
+    catching_up: bool = False  # a resumed vendor session still sends images already written
 
 
 def _play_headers(mode: str, source: StreamSource, start: datetime, end: datetime,
@@ -244,9 +274,9 @@ def _session(client: RtspClient, mode: str, source: StreamSource, start: datetim
     client.setup()
     resume_after = got.times[-1] if got.times else None
     answer = client.play(_play_headers(mode, source, start, end, resume_after))
+    got.first_ts = None
     if mode == "npt":
         got.npt_base = _npt_start(answer.header("range"), source)
-        got.first_ts = None
     first = not got.times
     while True:
         if cancel.is_set():
@@ -259,7 +289,20 @@ def _session(client: RtspClient, mode: str, source: StreamSource, start: datetim
         if not got.times and not au.key:
             continue  # a stream copy starts at a keyframe
         t = _unit_time(au, mode, got, sdp.clock_rate)
-        if resume_after is not None and t <= resume_after + 1e-6:
+        digest = hashlib.sha256(au.data).digest() if mode == "url" else b""
+        if mode == "url":
+            rel = t
+            if _placed(au, digest, rel, got) is None:
+                continue  # before the keyframe that places this session on the first
+            if got.catching_up:
+                if digest in got.recent:  # sent again: already in the file
+                    got.overlap.append(got.recent[digest] - rel)
+                    continue
+                if got.overlap:  # placed on every image sent again: RTP times jitter
+                    got.offset = statistics.median(got.overlap)
+                got.catching_up = False
+            t = rel + (got.offset or 0.0)
+        elif resume_after is not None and t <= resume_after + 1e-6:
             continue  # sent again after a resume: already in the file
         if mode == "url":
             if t > span + 62:
@@ -274,12 +317,40 @@ def _session(client: RtspClient, mode: str, source: StreamSource, start: datetim
             data = b"".join(_START_CODE + p for p in sdp.sps_pps) + data
         first = False
         raw.write(data)
+        if mode == "url":
+            _remember(got, digest, t, au.key)
         got.times.append(t)
         got.flags.append(au.flags)
         if progress is not None:
             progress(min(1.0, max(0.0, done)))
         if mode == "onvif" and client.bye:
             return
+
+
+RECENT = 1500  # images remembered (by hash) to drop those a resumed vendor replay sends again
+
+
+def _remember(got: _Received, digest: bytes, t: float, key: bool) -> None:
+    if key:
+        got.keys[digest] = t
+    got.recent[digest] = t
+    if len(got.recent) > RECENT:
+        got.recent.popitem(last=False)
+
+
+def _placed(au: AccessUnit, digest: bytes, rel: float, got: _Received) -> float | None:
+    """A vendor URL session's RTP time on the first session's, once a keyframe places it."""
+    if got.offset is None:
+        known = got.keys.get(digest) if au.key else None
+        if known is None:
+            if rel > 120:
+                raise ExportError("Reprise impossible après la coupure : l'enregistreur ne "
+                                  "renvoie pas les images déjà reçues. Relancez l'export.")
+            return None
+        got.offset = known - rel
+        got.catching_up = True
+        got.overlap = []
+    return rel + got.offset
 
 
 def _unit_time(au: AccessUnit, mode: str, got: _Received, clock_rate: int) -> float:

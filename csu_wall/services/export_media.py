@@ -62,9 +62,14 @@ def export_camera(driver: RecorderDriver, camera: Camera, start: datetime, end: 
     if got is None:
         source = _asked_to_end(driver, camera, source, start, end)
         cred = credentials(source.credential_ref) if source.credential_ref else None
+
+        def replay_from(t: datetime) -> str:  # a vendor URL's new replay after a cut
+            again = driver.playback_source(camera, t, 1.0)
+            return _asked_to_end(driver, camera, again, t, end).url
+
         got = fetch(source, start, end, raw, credentials=cred, cancel=cancel,
                     progress=progress, timeout=timeout, read_timeout=read_timeout,
-                    recording_end=recording_end)
+                    recording_end=recording_end, replay_from=replay_from)
     if camera.masks:
         got = masked(got, camera, cancel, caption)
     return got, recorded

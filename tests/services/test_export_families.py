@@ -24,6 +24,7 @@ from csu_wall.recorders.hikvision import HikvisionDriver
 from csu_wall.recorders.rtsp import GenericRtspDriver
 from csu_wall.services.export_encode import masks_version
 from tests.recorders.vendor_http import VendorConfig, VendorHttpServer
+from tests.rtsp.cut_proxy import cut_proxy
 from tests.rtsp.download_store import ClipStore
 from tests.rtsp.fixture import RECORDED_FPS, RECORDED_SECONDS, RECORDED_START, RtspServer
 from tests.rtsp.onvif_replay_server import Modes, recording_from_clip, replay_server
@@ -214,3 +215,25 @@ def test_a_masked_camera_is_reencoded_dark_inside_every_mask_in_every_frame(
     cam2 = other.manifest["cameras"][0]
     assert cam2["reencoded"] is False and cam2["masks"] == "aucun"
     assert max(row[0] for row in _mask_means(other.folder / cam2["file"])) > DARK
+
+
+def test_a_network_cut_in_the_middle_of_a_vendor_rtsp_replay_resumes_where_it_stopped(
+        tmp_path: Path, playback_server: RtspServer) -> None:
+    """The generic template's URL (Hikvision-shaped here) through a relay that drops the
+    first connection mid-way: a new replay from before the last image received, placed on
+    the first by a keyframe both sent; every image once, in order, to the end."""
+    with cut_proxy(playback_server.port, cut_after=20_000) as proxy:
+        rec = Recorder("nvr", "roncq", "rtsp", "127.0.0.1", rtsp_port=proxy.port,
+                       playback_path="/Streaming/tracks/{channel}01"
+                                     "?starttime={start:%Y%m%dT%H%M%SZ}"
+                                     "&endtime={end:%Y%m%dT%H%M%SZ}")
+        e = family_env(tmp_path, CAM, rec, GenericRtspDriver(rec))
+        start, end = at(20), at(25)
+        result = e.service.run(e.request(start, end, tmp_path / "out"))
+        cam = result.manifest["cameras"][0]
+        assert proxy.cut_done and proxy.connections == 2 and cam["resumed_after_cut"] == 1
+        times = frame_times(result.folder / cam["file"])
+        assert times == [start + i * (at(1) - at(0)) / RECORDED_FPS for i in range(len(times))]
+        check_delivered(result.folder, start, end)
+        first, again = [r for r in playback_server.playback_requests() if r["mount"] == "hik"]
+        assert first["start"] == at(20).timestamp() < again["start"] < at(25).timestamp()
