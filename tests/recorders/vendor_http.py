@@ -271,7 +271,8 @@ class _Handler(BaseHTTPRequestHandler):
             f.seek(first)
             try:
                 while not srv.stop.is_set():
-                    chunk = f.read(64 * 1024)
+                    chunk = f.read(64 * 1024 if srv.config.download_fast
+                                   else max(512, int(rate / 25)))  # real time: an image's worth
                     if not chunk:
                         return
                     cut = srv.config.download_cut_after

@@ -8,6 +8,7 @@ carry their UTC time in their pixels: every check is against the pictures themse
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -22,7 +23,9 @@ from csu_wall.recorders.axis import AxisDriver
 from csu_wall.recorders.dahua import DahuaDriver
 from csu_wall.recorders.hikvision import HikvisionDriver
 from csu_wall.recorders.rtsp import GenericRtspDriver
+from csu_wall.services.export import ExportCancelled, ExportProgress
 from csu_wall.services.export_encode import masks_version
+from csu_wall.storage import extraction_repo as repo
 from tests.recorders.vendor_http import VendorConfig, VendorHttpServer
 from tests.rtsp.cut_proxy import cut_proxy
 from tests.rtsp.download_store import ClipStore
@@ -237,3 +240,24 @@ def test_a_network_cut_in_the_middle_of_a_vendor_rtsp_replay_resumes_where_it_st
         check_delivered(result.folder, start, end)
         first, again = [r for r in playback_server.playback_requests() if r["mount"] == "hik"]
         assert first["start"] == at(20).timestamp() < again["start"] < at(25).timestamp()
+
+
+def test_a_cancelled_download_leaves_no_complete_looking_folder(
+        tmp_path: Path, vendor: VendorHttpServer) -> None:
+    """The loopback download API in real time: cancelled at a fifth, nothing is left."""
+    rec = _recorder("dahua", vendor)
+    e = family_env(tmp_path, CAM, rec, DahuaDriver(rec, lambda ref: CRED))
+    cancel = threading.Event()
+    seen: list[float] = []
+
+    def progress(p: ExportProgress) -> None:
+        seen.append(p.camera_fraction)
+        if p.camera_fraction > 0.2:
+            cancel.set()
+
+    out = tmp_path / "out"
+    with pytest.raises(ExportCancelled):
+        e.service.run(e.request(at(5), at(15), out), cancel=cancel, progress=progress)
+    assert seen and max(seen) < 0.6  # real time: cancelled long before the end
+    assert list(out.iterdir()) == []
+    assert [r.state for r in repo.list_extractions(e.db)] == [repo.CANCELLED]
