@@ -5,11 +5,12 @@ operator ticks each open item before taking the wall (the acknowledgment is reco
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -46,14 +47,15 @@ class HandoverFiles:
 
 
 def export_report(report: HandoverReport, site: Site, directory: Path, *,
-                  names: Mapping[str, str] | None = None) -> HandoverFiles:
+                  names: Mapping[str, str] | None = None,
+                  thumbnails: Mapping[int, bytes] | None = None) -> HandoverFiles:
     """Write the report as HTML, PDF (Qt printing) and the CSV of its bookmarks into
     ``directory`` (private: the report names cameras and incidents). ``names``: operators'
     display names by login (:func:`report_names`)."""
     private_folder(directory)
     stamp = report.generated_utc.astimezone(PARIS).strftime("%Y%m%d-%H%M%S")
     base = directory / f"releve-{report.shift.id}-{stamp}"
-    html = to_html(report, site, names)
+    html = to_html(report, site, names, thumbnails)
     html_path = base.with_suffix(".html")
     html_path.write_text(html, encoding="utf-8")
     pdf_path = html_to_pdf(html, base.with_suffix(".pdf"),
@@ -63,6 +65,34 @@ def export_report(report: HandoverReport, site: Site, directory: Path, *,
     with csv_path.open("w", encoding="utf-8-sig", newline="") as out:
         out.write(bookmarks_csv(report.bookmarks, site))
     return HandoverFiles(html_path, pdf_path, csv_path)
+
+
+THUMB_WIDTH = 400  # pixels of a snapshot's thumbnail in the report (shown 200 wide)
+
+
+def report_thumbnails(snapshot: Callable[[int], bytes | None] | None,
+                      report: HandoverReport) -> dict[int, bytes]:
+    """Small JPEGs of the report's bookmarks' snapshots, by bookmark id (``snapshot``: the
+    bookmark service's, which records the access); a snapshot not read is left out."""
+    thumbs: dict[int, bytes] = {}
+    for b in report.bookmarks:
+        if snapshot is None or not b.has_snapshot:
+            continue
+        try:
+            png = snapshot(b.id)
+        except Exception:  # the report is still worth writing without this picture
+            log.exception("snapshot of bookmark %s not read for the handover report", b.id)
+            continue
+        image = QImage.fromData(png or b"")
+        if image.isNull():
+            continue
+        if image.width() > THUMB_WIDTH:
+            image = image.scaledToWidth(THUMB_WIDTH, Qt.TransformationMode.SmoothTransformation)
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "JPEG", quality=80)  # type: ignore[call-overload]
+        thumbs[b.id] = bytes(buffer.data().data())
+    return thumbs
 
 
 def report_names(shifts: ShiftApi, report: HandoverReport) -> dict[str, str]:
@@ -84,9 +114,11 @@ class HandoverDialog(QDialog):
     sig_handed_over = Signal(object, object)  # HandoverReport (saved), HandoverFiles | None
 
     def __init__(self, shifts: ShiftApi, site: Site, *, export_dir: Path,
+                 snapshot: Callable[[int], bytes | None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("handoverDialog")
+        self._snapshot = snapshot  # a bookmark's snapshot, for the report's thumbnails
         self.setWindowTitle(self.tr("Shift handover"))
         self._shifts = shifts
         self._site = site
@@ -153,7 +185,8 @@ class HandoverDialog(QDialog):
         names = report_names(self._shifts, saved)
         self.preview.setHtml(to_html(saved, self._site, names))
         try:
-            self.files = export_report(saved, self._site, self._export_dir, names=names)
+            self.files = export_report(saved, self._site, self._export_dir, names=names,
+                                       thumbnails=report_thumbnails(self._snapshot, saved))
         except Exception:  # the handover itself is saved: only the copies are missing
             log.exception("handover files not written to %s", self._export_dir)
             self.info_label.setText(self.tr(

@@ -204,7 +204,7 @@ class ShiftFeatures(QObject):
             self._status(self.tr("No shift to hand over."), "warning")
             return None
         dialog = HandoverDialog(self.shifts, self.site, export_dir=self.export_dir,
-                                parent=self.window)
+                                snapshot=self.bookmarks.snapshot, parent=self.window)
         dialog.sig_handed_over.connect(self._handed_over)
         self.handover_dialog = dialog
         dialog.open()

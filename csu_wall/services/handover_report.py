@@ -6,6 +6,7 @@ turns it into the PDF as it is. Every value is escaped. Times are shown in Europ
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
@@ -55,8 +56,11 @@ def fr_time(value: datetime | None) -> str:
     return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
 
 
-def to_html(report: HandoverReport, site: Site, names: Mapping[str, str] | None = None) -> str:
-    """``names``: operators' display names by login (a login is shown when missing)."""
+def to_html(report: HandoverReport, site: Site, names: Mapping[str, str] | None = None,
+            thumbnails: Mapping[int, bytes] | None = None) -> str:
+    """``names``: operators' display names by login (a login is shown when missing);
+    ``thumbnails``: small JPEG pictures of the bookmarks' snapshots, by bookmark id (shown
+    after the bookmarks' table, inside the file: it stays whole when copied)."""
     shift = report.shift
 
     def name(login: str) -> str:
@@ -84,6 +88,7 @@ def to_html(report: HandoverReport, site: Site, names: Mapping[str, str] | None 
         "</table>",
         f"<h2>Signets de la vacation ({len(report.bookmarks)})</h2>",
         _bookmarks_table(report.bookmarks, site),
+        _thumbnails(report, site, thumbnails or {}),
         f"<h2>Points ouverts à acquitter ({len(report.open_items)})</h2>",
     ]
     if report.open_items:
@@ -193,6 +198,29 @@ def _bookmarks_table(bookmarks: Iterable[Bookmark], site: Site) -> str:
             f"<td>{escape(b.note)}{judicial}</td></tr>")
     out.append("</table>")
     return "".join(out)
+
+
+THUMBS_PER_ROW = 3
+
+
+def _thumbnails(report: HandoverReport, site: Site, thumbnails: Mapping[int, bytes]) -> str:
+    """The snapshots of the report's bookmarks, three a row, each under its number, camera
+    and time (a data: URL: Qt's rich text and browsers both read it)."""
+    shown = [b for b in report.bookmarks if b.id in thumbnails]
+    if not shown:
+        return ""
+    cells = []
+    for b in shown:
+        data = base64.b64encode(thumbnails[b.id]).decode("ascii")
+        cells.append(
+            f"<td width='{100 // THUMBS_PER_ROW}%'><img src='data:image/jpeg;base64,{data}' "
+            f"width='200'><br>Signet n° {b.id} — {escape(_camera(site, b.camera_id))}, "
+            f"<span class='nowrap'>{fr_time(b.at_utc)}</span></td>")
+    rows = ["<tr>" + "".join(cells[i:i + THUMBS_PER_ROW]) + "</tr>"
+            for i in range(0, len(cells), THUMBS_PER_ROW)]
+    return (f"<h3>Images des signets ({len(shown)})</h3>"
+            '<table width="100%" cellspacing="0" cellpadding="4" border="0">'
+            + "".join(rows) + "</table>")
 
 
 def _row(label: str, value: str) -> str:
