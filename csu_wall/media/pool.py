@@ -30,6 +30,7 @@ from csu_wall.media.decode import (
     make_decoder,
     tile_width,
 )
+from csu_wall.media.decoder_base import DecoderBase
 from csu_wall.media.mailbox import Mailbox
 from csu_wall.media.masks import Masker
 from csu_wall.media.pacer import FilePump
@@ -236,37 +237,23 @@ class Decoder(Protocol):
         """Reverse replay: ``gop`` is decoded, its pictures kept (showing them may start)."""
 
 
-class StreamDecoder:
+class StreamDecoder(DecoderBase):
     """One stream's decoding state. ``push`` is called by its reader thread, ``work`` by
     whichever worker holds it; settings may change from any thread."""
 
     def __init__(self, pool: DecodePool, tile_id: str, generation: int, mailbox: Mailbox,
                  size: tuple[int, int], masker: Masker,
                  on_first_frame: Callable[[], None], monotonic: Callable[[], float]) -> None:
+        super().__init__(tile_id, generation, mailbox, size, masker, on_first_frame, monotonic)
         self.pool = pool
-        self.tile_id = tile_id
-        self.generation = generation
-        self.mailbox = mailbox
-        self.masker = masker
-        self._on_first_frame = on_first_frame
-        self._monotonic = monotonic
-        self._lock = threading.Lock()
         # (spec, packet, queued at, shown): a packet not shown is decoded (a later frame
         # needs it) but its picture never reaches the mailbox.
         self._queue: deque[tuple[DecoderSpec, av.Packet, float, bool]] = deque()
         self._scheduled = False
-        self._closed = False
-        self._size = size
-        self._visible = True
-        self._paused = False  # the ladder's last rung: packets dropped, last frame kept
-        self._keyframes_only = False
-        self._need_key = True
         self._flush = False
-        self._announce = True
         self._spec: DecoderSpec | None = None
         self._ctx: av.VideoCodecContext | None = None
         self._converter = Converter()
-        self._view: View | None = None  # digital zoom: the part of the source picture shown
         self._snaps: list[SnapshotRequest] = []  # fulfilled with the next decoded picture
         self._extra: VideoReformatter | None = None  # zoom and snapshot conversions
         self._skipping = False  # what the decoder's skip_frame is set to
@@ -278,25 +265,11 @@ class StreamDecoder:
         self._kept: dict[int, tuple[np.ndarray, av.VideoFrame]] = {}
         self._kept_gop = -1
         self.fit = True  # aspect kept (letterbox); False: the picture fills the tile
-        # counters (read without lock: approximate is fine for stats)
-        self.packets_in = 0
-        self.packets_dropped = 0
-        self.frames_decoded = 0
-        self.frames_delivered = 0
-        self.decode_errors = 0
 
     # -- settings (any thread) -------------------------------------------------------------
 
-    @property
-    def size(self) -> tuple[int, int]:
-        return self._size
-
     def set_size(self, width: int, height: int) -> None:
         self._size = (width, height)
-
-    @property
-    def view(self) -> View | None:
-        return self._view
 
     def set_view(self, view: View | None) -> None:
         """Frames that follow show this part (normalised x, y, w, h) of the source picture,
@@ -314,51 +287,13 @@ class StreamDecoder:
             if request in self._snaps:
                 self._snaps.remove(request)
 
-    def set_visible(self, visible: bool) -> None:
-        with self._lock:
-            if visible and not self._visible:
-                self._need_key = True  # resume on a keyframe, with a clean decoder
-                self._flush = True
-            self._visible = visible
-            if not visible:
-                self.packets_dropped += len(self._queue)
-                self._queue.clear()
+    def _resume(self) -> None:
+        self._need_key = True  # resume on a keyframe, with a clean decoder
+        self._flush = True
 
-    def set_paused(self, paused: bool) -> None:
-        """Stop decoding (the overload ladder's last rung); resumed, wait for a keyframe."""
-        with self._lock:
-            if self._paused and not paused:
-                self._need_key = True
-                self._flush = True
-            self._paused = paused
-            if paused:
-                self.packets_dropped += len(self._queue)
-                self._queue.clear()
-
-    @property
-    def visible(self) -> bool:
-        return self._visible
-
-    @property
-    def paused(self) -> bool:
-        return self._paused
-
-    @property
-    def keyframes_only(self) -> bool:
-        return self._keyframes_only
-
-    def set_keyframes_only(self, on: bool) -> None:
-        with self._lock:
-            if self._keyframes_only and not on:
-                self._need_key = True
-                self._flush = True
-            self._keyframes_only = on
-
-    def new_connection(self) -> None:
-        """Called by the reader before the packets of a new connection (or loop)."""
-        with self._lock:
-            self._need_key = True
-            self._announce = True
+    def _drop_queued(self) -> None:
+        self.packets_dropped += len(self._queue)
+        self._queue.clear()
 
     def close(self) -> None:
         with self._lock:
@@ -375,8 +310,7 @@ class StreamDecoder:
     def push(self, spec: DecoderSpec, packet: av.Packet, show: bool = True) -> None:
         key = bool(packet.is_keyframe)
         with self._lock:
-            self.packets_in += 1
-            if self._closed:
+            if not self._arrived():
                 return
             # Hidden: nothing is queued (set_visible(True) then waits for a keyframe).
             if not self._visible or self._paused or (self._keyframes_only and not key):

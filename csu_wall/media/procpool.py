@@ -42,6 +42,7 @@ import numpy as np
 from csu_wall.core.frames import Frame
 from csu_wall.media._decoder_process import SLOTS, decoder_main
 from csu_wall.media.decode import DecoderSpec, tile_width
+from csu_wall.media.decoder_base import DecoderBase
 from csu_wall.media.mailbox import Mailbox
 from csu_wall.media.masks import Masker
 from csu_wall.media.pacer import FilePump
@@ -309,7 +310,7 @@ class ProcessDecodePool:
                 decoder.release_memory()
 
 
-class ProcStreamDecoder:
+class ProcStreamDecoder(DecoderBase):
     """One stream's decoding, carried out in a decoder process: the same interface as the
     threads' :class:`~csu_wall.media.pool.StreamDecoder` (``push`` from the reader thread,
     settings from any thread, frames into ``mailbox``)."""
@@ -318,27 +319,14 @@ class ProcStreamDecoder:
                  generation: int, mailbox: Mailbox, size: tuple[int, int], masker: Masker,
                  on_first_frame: Callable[[], None], monotonic: Callable[[], float],
                  on_trouble: Callable[[str], None] | None) -> None:
+        super().__init__(tile_id, generation, mailbox, (tile_width(size[0]), max(2, int(size[1]))),
+                         masker, on_first_frame, monotonic)
         self.pool = pool
         self.proc = proc
         self.key = key
-        self.tile_id = tile_id
-        self.generation = generation
-        self.mailbox = mailbox
-        self.masker = masker
-        self._on_first_frame = on_first_frame
         self._on_trouble = on_trouble
-        self._monotonic = monotonic
-        self._lock = threading.Lock()
-        self._size = (tile_width(size[0]), max(2, int(size[1])))
         self._segment = _Segment(self._slot_bytes(self._size))
         self._old_segments: list[_Segment] = []
-        self._visible = True
-        self._paused = False
-        self._keyframes_only = False
-        self._need_key = True
-        self._announce = True
-        self._closed = False
-        self._view: View | None = None
         self._spec_ids: dict[int, int] = {}  # id(DecoderSpec) -> the number sent
         self._specs: deque[DecoderSpec] = deque(maxlen=4)  # keeps the ids above valid
         self._spec_numbers = itertools.count(1)
@@ -349,11 +337,6 @@ class ProcStreamDecoder:
         self._seq = 0
         self._fit = True
         self._kept_gop = -1  # reverse replay: the last GOP the decoder process kept
-        self.packets_in = 0
-        self.packets_dropped = 0
-        self.frames_decoded = 0
-        self.frames_delivered = 0
-        self.decode_errors = 0
 
     @staticmethod
     def _slot_bytes(size: tuple[int, int]) -> int:
@@ -368,10 +351,6 @@ class ProcStreamDecoder:
                 self.proc.post(("fit", self.key, False))
 
     # -- settings (any thread) -------------------------------------------------------------
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return self._size
 
     def set_size(self, width: int, height: int) -> None:
         size = (tile_width(width), max(2, int(height)))
@@ -390,10 +369,6 @@ class ProcStreamDecoder:
             # could not, and the stream would never show a frame again)
             self.proc.post(("size", self.key, size))
 
-    @property
-    def view(self) -> View | None:
-        return self._view
-
     def set_view(self, view: View | None) -> None:
         with self._lock:
             self._view = normalise_view(view)
@@ -411,29 +386,8 @@ class ProcStreamDecoder:
                 if pending is request:
                     del self._snaps[number]
 
-    def set_visible(self, visible: bool) -> None:
-        with self._lock:
-            if visible and not self._visible:
-                self._need_key = True
-            self._visible = visible
-
-    def set_paused(self, paused: bool) -> None:
-        with self._lock:
-            if self._paused and not paused:
-                self._need_key = True
-            self._paused = paused
-
-    @property
-    def visible(self) -> bool:
-        return self._visible
-
-    @property
-    def paused(self) -> bool:
-        return self._paused
-
-    @property
-    def keyframes_only(self) -> bool:
-        return self._keyframes_only
+    def _keyframes_only_set(self, on: bool) -> None:
+        self.proc.post(("skip", self.key, on))
 
     @property
     def fit(self) -> bool:
@@ -444,18 +398,6 @@ class ProcStreamDecoder:
         with self._lock:
             self._fit = on
             self.proc.post(("fit", self.key, on))
-
-    def set_keyframes_only(self, on: bool) -> None:
-        with self._lock:
-            if self._keyframes_only and not on:
-                self._need_key = True
-            self._keyframes_only = on
-            self.proc.post(("skip", self.key, on))
-
-    def new_connection(self) -> None:
-        with self._lock:
-            self._need_key = True
-            self._announce = True
 
     def close(self) -> None:
         with self._lock:
@@ -488,8 +430,7 @@ class ProcStreamDecoder:
     def push(self, spec: DecoderSpec, packet: av.Packet, show: bool = True) -> None:
         key = bool(packet.is_keyframe)
         with self._lock:
-            self.packets_in += 1
-            if self._closed:
+            if not self._arrived():
                 return
             # hidden, paused or keyframes only: what would not be shown is never sent
             wanted = self._visible and not self._paused and (key or not self._keyframes_only)

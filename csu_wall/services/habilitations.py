@@ -10,22 +10,19 @@ plus the time to stop a stream (about 3 s at worst), under the 5 s of the requir
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Connection
-
-from csu_wall.core.audit import AuditAction, AuditEntry, AuditSink
-from csu_wall.core.errors import CsuWallError
+from csu_wall.core.audit import AuditAction
 from csu_wall.core.model import Site
 from csu_wall.core.ports import Clock, SystemClock
 from csu_wall.core.security import Habilitation, Operator
+from csu_wall.services._habilitation_admin import HabilitationAdmin
+from csu_wall.services._habilitation_admin import HabilitationError as HabilitationError
 from csu_wall.services._poller import PollingThread
 from csu_wall.services.access import AccessGate
 from csu_wall.services.communes import detached_message
 from csu_wall.storage import accounts, habilitation_repo
-from csu_wall.storage.audit import append_in
 from csu_wall.storage.db import Database
 from csu_wall.storage.habilitation_repo import HabilitationRecord
 from csu_wall.storage.operators import add_habilitation, habilitations_of
@@ -36,47 +33,20 @@ REVOKED_DETAIL = ("Habilitation retirée ou expirée pour cette commune : image 
                   "Adressez-vous à votre superviseur.")
 
 
-class HabilitationError(CsuWallError, ValueError):
-    """A grant or revocation cannot be done; the message (French) says why."""
-
-
-class HabilitationService:
-    """Administration of habilitations by ``actor`` (the audit names them)."""
-
-    def __init__(self, db: Database, audit: AuditSink, *, actor: str, workstation: str,
-                 clock: Clock | None = None) -> None:
-        self._db = db
-        self._audit = audit
-        self._actor = actor
-        self._workstation = workstation
-        self._clock = clock or SystemClock()
+class HabilitationService(HabilitationAdmin):
+    """Administration of viewing habilitations by ``actor`` (the audit names them)."""
 
     def grant(self, login: str, commune_id: str, *, legal_basis: str, granted_by: str,
               valid_from: datetime | None = None, valid_until: datetime | None = None) -> int:
-        login = accounts.normalise_login(login)
-        account = accounts.get_account(self._db, login)
-        if account is None or account.operator.demo:
-            raise HabilitationError(f"Aucun compte « {login} » (voir `csu-wall user list`).")
-        attached = habilitation_repo.commune_state(self._db, commune_id)
-        if attached is None:
-            raise HabilitationError(
-                f"Commune « {commune_id} » inconnue : vérifiez son identifiant dans le fichier "
-                "de site.")
-        if not attached:
-            raise HabilitationError(detached_message(
-                commune_id, "aucune habilitation ne peut lui être accordée"))
-        if not legal_basis.strip() or not granted_by.strip():
-            raise HabilitationError(
-                "Indiquez la base légale (--basis) et l'autorité qui accorde (--by).")
-        start = valid_from or self._clock.now_utc()
-        if valid_until is not None and valid_until <= start:
-            raise HabilitationError("La date de fin doit suivre la date de début.")
-        hab = Habilitation(login, commune_id, legal_basis.strip(), granted_by.strip(), start,
-                           valid_until)
+        hab = self._checked(login, commune_id, legal_basis=legal_basis, granted_by=granted_by,
+                            valid_from=valid_from, valid_until=valid_until,
+                            detached=detached_message(
+                                commune_id, "aucune habilitation ne peut lui être accordée"))
         until = valid_until.isoformat() if valid_until else "révocation"
         record = self._record(AuditAction.HABILITATION_GRANT, commune_id,
-                              f"{login} ; base : {hab.legal_basis} ; par : {hab.granted_by} ; "
-                              f"du {start.isoformat()} jusqu'à {until}")
+                              f"{hab.operator_id} ; base : {hab.legal_basis} ; par : "
+                              f"{hab.granted_by} ; du {hab.valid_from.isoformat()} jusqu'à "
+                              f"{until}")
         return add_habilitation(self._db, hab, also=record)
 
     def revoke(self, login: str, commune_id: str) -> int:
@@ -111,24 +81,6 @@ class HabilitationService:
     def list(self, login: str | None = None) -> list[HabilitationRecord]:
         who = accounts.normalise_login(login) if login else None
         return habilitation_repo.list_habilitations(self._db, who)
-
-    def _record(self, action: AuditAction, commune_id: str,
-                detail: str) -> Callable[[Connection], None]:
-        """The audit record, written in the change's own transaction: if it cannot be
-        written, the change rolls back with it."""
-        entry = AuditEntry(ts_utc=self._clock.now_utc(), workstation=self._workstation,
-                           operator_id=self._actor[:64], action=action, commune_id=commune_id,
-                           detail=detail)
-
-        def write(conn: Connection) -> None:
-            try:
-                append_in(self._audit, conn, entry)
-            except Exception as exc:
-                raise HabilitationError(
-                    "Modification refusée : le journal d'audit ne peut pas être écrit. "
-                    "Vérifiez la base de données.") from exc
-
-        return write
 
 
 class TileCloser(Protocol):
