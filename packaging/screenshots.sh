@@ -1,26 +1,11 @@
 #!/usr/bin/env bash
-# The README's screenshots, made on purpose (the tests write only into temporary folders):
-#   bash packaging/screenshots.sh [OUTDIR]      (default: resources/screenshots, as the README)
-# Under Xvfb at 1920×1080 (started here when there is no display), in French:
-#   demo-wall.png        `csu-wall --demo --screenshot`: the demo wall, live video;
-#   wall-1plus5.png, wall-maximised.png, wall-french.png
-#                        the real-X-server scene of the tests (tests/gui/_scenes.py xvfb).
-# Then commit the files you looked at.
+# The README's screenshots (docs/screenshots/), made on purpose: the tests write only into
+# temporary folders. One command, under Xvfb at 1920×1080 (started here when needed), with the
+# tests' loopback RTSP server, a temporary SQLite database and the French wall:
+#   bash packaging/screenshots.sh                       # into a new temporary folder (printed)
+#   bash packaging/screenshots.sh --out docs/screenshots  # replaces the committed ones
+# Needs the test packages (xvfb, poppler-utils, gst-rtsp-server: packaging/run-tests.sh
+# installs them). Look at every PNG before committing it. See tests/gui/_screenshots.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT="$(realpath -m "${1:-resources/screenshots}")"
-if [ -z "${DISPLAY:-}" ] || [ "${CSU_WALL_SHOTS_IN_XVFB:-}" != "1" ]; then
-  command -v xvfb-run >/dev/null || { echo "screenshots: xvfb-run missing (apt install xvfb)" >&2; exit 1; }
-  exec env CSU_WALL_SHOTS_IN_XVFB=1 xvfb-run -a -s "-screen 0 1920x1080x24" \
-    bash "$0" "$OUT"
-fi
-WORK="$(mktemp -d /tmp/csu-wall-shots.XXXXXX)"
-trap 'rm -rf "$WORK"' EXIT
-export QT_QPA_PLATFORM=xcb LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$WORK/home"
-mkdir -p "$OUT" "$HOME"
-.venv/bin/csu-wall --lang fr --data-dir "$WORK/data" --demo --screenshot "$WORK/demo-wall.png" \
-  --quit-after 12
-CSU_TEST_CLIPS="$WORK/clips" timeout 300 .venv/bin/python -m tests.gui._scenes xvfb \
-  "$WORK/scene" | grep '^SCENE ' >/dev/null
-cp "$WORK/demo-wall.png" "$WORK/scene/shots/"*.png "$OUT/"
-ls -l "$OUT"/*.png
+exec .venv/bin/python -m tests.gui._screenshots "$@"

@@ -241,7 +241,9 @@ def _xtest_tree_drag(win: MainWindow) -> dict[str, object]:
 
     site = win.service.site
     camera = site.cameras[-1]  # another commune's: not on the wall yet
+    win.docks.open("cameras")  # the camera panel is closed at a workstation's first start
     tree = win.tree
+    wait_until(tree.view.isVisible, 5_000)
     tree.search.setText(camera.id)
     index = tree.proxy_index_of(camera.id)
     tree.view.scrollTo(index)
