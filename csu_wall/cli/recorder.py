@@ -15,9 +15,8 @@ from typing import Any
 
 from csu_wall.cli._common import CliPaths
 from csu_wall.cli._text import pick
-from csu_wall.cli.site import audit_site_edit, report_site_errors, site_path
+from csu_wall.cli.site import audit_site_edit, report_site_errors, site_recorder
 from csu_wall.core.audit import AuditAction
-from csu_wall.core.errors import CsuWallError
 
 _TEXT = {
     "recorder_id": {"fr": "identifiant de l'enregistreur", "en": "recorder id"},
@@ -45,16 +44,10 @@ def run_trust(args: argparse.Namespace, paths: CliPaths) -> int:
 
 
 def _trust(args: argparse.Namespace, paths: CliPaths) -> int:
-    from csu_wall.core.sitefile import load_site
     from csu_wall.recorders import import_channels as imp
     from csu_wall.recorders.http import fetch_certificate
 
-    path = site_path(args, paths)
-    site, _ = load_site(path)
-    try:
-        recorder = site.recorder(args.recorder)
-    except KeyError:
-        raise CsuWallError(f"Enregistreur inconnu dans {path} : « {args.recorder} ».") from None
+    path, recorder = site_recorder(args, paths)
     der, pin = fetch_certificate(recorder.host.strip("[]"), recorder.http_port,
                                  recorder_id=recorder.id)
     print(f"Certificat de l'enregistreur {recorder.id} ({recorder.host}:{recorder.http_port}) :")

@@ -176,17 +176,23 @@ def recorder_credentials(paths: CliPaths) -> Any:
     return get
 
 
-def _import(args: argparse.Namespace, paths: CliPaths) -> int:
+def site_recorder(args: argparse.Namespace, paths: CliPaths) -> tuple[Path, Recorder]:
+    """The site file (``--site``, else the last applied) and its recorder ``args.recorder``."""
     from csu_wall.core.sitefile import load_site
-    from csu_wall.recorders import import_channels as imp
-    from csu_wall.recorders.registry import driver_for
 
     path = site_path(args, paths)
     site, _ = load_site(path)
     try:
-        recorder = site.recorder(args.recorder)
+        return path, site.recorder(args.recorder)
     except KeyError:
         raise CsuWallError(f"Enregistreur inconnu dans {path} : « {args.recorder} ».") from None
+
+
+def _import(args: argparse.Namespace, paths: CliPaths) -> int:
+    from csu_wall.recorders import import_channels as imp
+    from csu_wall.recorders.registry import driver_for
+
+    path, recorder = site_recorder(args, paths)
     driver = driver_for(recorder, clip_dir=paths.cache_dir / "demo-clips",
                         credentials=recorder_credentials(paths))
     channels = driver.list_cameras()
