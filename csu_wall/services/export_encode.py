@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
@@ -66,9 +66,11 @@ def masks_as_data(masks: Sequence[PrivacyMask]) -> list[list[list[float]]]:
 
 
 def reencode(src: Path, dst: Path, masks: Sequence[PrivacyMask], first_utc: datetime,
-             cancel: threading.Event, caption: Caption | None = None) -> int:
+             cancel: threading.Event, caption: Caption | None = None,
+             progress: Callable[[int], None] | None = None) -> int:
     """Decode ``src`` and write ``dst`` (MP4, H.264) with ``masks`` filled on every image and
-    the optional caption; returns the images written."""
+    the optional caption; returns the images written (``progress``: the count so far, every
+    25 images)."""
     try:
         with av.open(str(src)) as inp, av.open(str(dst), "w", format="mp4") as out:
             ist = inp.streams.video[0]
@@ -85,8 +87,11 @@ def reencode(src: Path, dst: Path, masks: Sequence[PrivacyMask], first_utc: date
             n = 0
             pts0: int | None = None
             for frame in inp.decode(ist):
-                if n % 25 == 0 and cancel.is_set():
-                    raise EncodeCancelled("Export annulé.")
+                if n % 25 == 0:
+                    if cancel.is_set():
+                        raise EncodeCancelled("Export annulé.")
+                    if progress is not None:
+                        progress(n)
                 if frame.pts is None:
                     raise EncodeError("Vidéo sans horodatage d'image : réencodage impossible.")
                 pts0 = frame.pts if pts0 is None else pts0

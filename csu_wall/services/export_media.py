@@ -52,6 +52,11 @@ def export_camera(driver: RecorderDriver, camera: Camera, start: datetime, end: 
     recording_end = _recording_end(recorded, end)
     raw = work / f"{_safe(camera.id)}.h264"
     got: Fetched | None = None
+    whole = progress
+    if camera.masks and whole is not None:  # the fetch is the first half, the re-encoding
+        def half(f: float) -> None:  # the second
+            whole(f / 2)
+        progress = half
     if hasattr(driver, "download_request") and hasattr(driver, "http"):
         try:
             got = fetch_download(driver, camera, start, end, raw,  # type: ignore[arg-type]
@@ -71,7 +76,7 @@ def export_camera(driver: RecorderDriver, camera: Camera, start: datetime, end: 
                     progress=progress, timeout=timeout, read_timeout=read_timeout,
                     recording_end=recording_end, replay_from=replay_from)
     if camera.masks:
-        got = masked(got, camera, cancel, caption)
+        got = masked(got, camera, cancel, caption, whole)
     return got, recorded
 
 
@@ -92,11 +97,17 @@ def _asked_to_end(driver: RecorderDriver, camera: Camera, source: StreamSource,
 
 
 def masked(got: Fetched, camera: Camera, cancel: threading.Event,
-           caption: enc.Caption | None) -> Fetched:
-    """The stream copy decoded and re-encoded with the camera's masks (and caption)."""
+           caption: enc.Caption | None, progress: ProgressSink | None = None) -> Fetched:
+    """The stream copy decoded and re-encoded with the camera's masks (and caption);
+    ``progress`` goes from 0.5 to 1 with the images re-encoded."""
     tmp = got.path.with_name(got.path.stem + ".masque.mp4")
+
+    def done(n: int) -> None:
+        if progress is not None:
+            progress(0.5 + 0.5 * min(1.0, n / max(1, got.images)))
+
     try:
-        n = enc.reencode(got.path, tmp, camera.masks, got.first_utc, cancel, caption)
+        n = enc.reencode(got.path, tmp, camera.masks, got.first_utc, cancel, caption, done)
     except enc.EncodeCancelled:
         tmp.unlink(missing_ok=True)
         raise ExportCancelled("Export annulé.") from None

@@ -197,8 +197,13 @@ def test_a_masked_camera_is_reencoded_dark_inside_every_mask_in_every_frame(
         tmp_path: Path, playback_server: RtspServer) -> None:
     e = family_env(tmp_path, MASKED, RECORDER, LoopbackDriver(playback_server))
     start, end = at(10.48), at(13)
-    result = e.service.run(e.request(start, end, tmp_path / "out", caption=True))
+    seen: list[float] = []
+    result = e.service.run(e.request(start, end, tmp_path / "out", caption=True),
+                           progress=lambda p: seen.append(p.camera_fraction))
     manifest = check_delivered(result.folder, start, end)  # time codes survive re-encoding
+    # the fetch fills the first half of the camera's progress, the re-encoding the second
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    assert any(0.5 < f < 1.0 for f in seen) and any(0.0 < f <= 0.5 for f in seen)
     cam = manifest["cameras"][0]
     video = result.folder / cam["file"]
     means = _mask_means(video)
