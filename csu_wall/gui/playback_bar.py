@@ -170,15 +170,7 @@ class PlaybackBar(QWidget):
         self.back10 = self._button("playbackBack10", self.tr("−10 s"), lambda: self.jump(-10))
         self.pause_button = self._button("playbackPause", self.tr("Pause"), self.toggle_pause)
         self.step_button = self._button("playbackStep", self.tr("Next frame"), self.step)
-        self.speed = QComboBox()
-        self.speed.setObjectName("playbackSpeed")
-        for s in SPEEDS:
-            self.speed.addItem(f"×{s:g}", s)
-        for s in REVERSE_SPEEDS:  # backwards, where the recorder can
-            self.speed.addItem(f"◀◀ ×{-s:g}", s)
-            self.speed.setItemData(self.speed.count() - 1, self.tr("Reverse play"),
-                                   Qt.ItemDataRole.ToolTipRole)
-        self.speed.activated.connect(self._speed_chosen)
+        self.speed = self._speed_list()
         self.live_button = self._button("playbackLive", self.tr("Back to live"), self.live)
         self.shown_label = QLabel("")
         self.shown_label.setObjectName("playbackShown")
@@ -232,6 +224,19 @@ class PlaybackBar(QWidget):
         self._show_busy(False)
         self.error_label.hide()
         self.refresh()
+
+    def _speed_list(self) -> QComboBox:
+        """×1, ×2, ×4, then backwards ◀◀ ×1, ◀◀ ×2 (where the recorder can)."""
+        speed = QComboBox()
+        speed.setObjectName("playbackSpeed")
+        for s in SPEEDS:
+            speed.addItem(f"×{s:g}", s)
+        for s in REVERSE_SPEEDS:
+            speed.addItem(f"◀◀ ×{-s:g}", s)
+            speed.setItemData(speed.count() - 1, self.tr("Reverse play"),
+                              Qt.ItemDataRole.ToolTipRole)
+        speed.activated.connect(self._speed_chosen)
+        return speed
 
     def _button(self, name: str, text: str, slot: Callable[[], Any]) -> QPushButton:
         button = QPushButton(text)
