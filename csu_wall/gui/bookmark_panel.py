@@ -8,6 +8,10 @@ the live camera instead, which the panel shows.
 
 Changes made elsewhere arrive through :meth:`BookmarkPanel.notify_change` (the change feed);
 after the feed reconnects (:attr:`ChangeTopic.RESYNC`) the panel reloads all it shows.
+
+The list and the categories are read off the GUI thread (:class:`LatestCall`): the panel says
+it is loading meanwhile and stays usable, a newer search supersedes an older one, and a
+database out of reach is said in the panel while the list shown stays.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from csu_wall.core.changes import ChangeTopic
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Site
 from csu_wall.core.shifts import Bookmark, BookmarkFilter, BookmarkStatus
+from csu_wall.gui._latest_call import LatestCall
 from csu_wall.gui.bookmark_dialog import (
     PARIS,
     BookmarkApi,
@@ -78,6 +83,8 @@ class BookmarkPanel(QWidget):
         # bookmark id -> its extractions' references (set by the export features)
         self.extraction_links: Callable[[list[Bookmark]], dict[int, list[str]]] | None = None
         self._links: dict[int, list[str]] = {}
+        self.search_call = LatestCall("bookmark search", self)
+        self.categories_call = LatestCall("bookmark categories", self)
         filters = self._build_filters(site, may_view)
         self._build_table()
         buttons = QHBoxLayout()
@@ -87,7 +94,10 @@ class BookmarkPanel(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.loading_label)
         layout.addWidget(self.info_label)
+        for call in (self.search_call, self.categories_call):
+            call.sig_busy_changed.connect(self._show_loading)
 
         self.search_edit.textChanged.connect(self.refresh)
         self.commune_box.currentIndexChanged.connect(self._on_commune)
@@ -102,6 +112,7 @@ class BookmarkPanel(QWidget):
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         self._sig_change.connect(self._on_change, Qt.ConnectionType.QueuedConnection)
+        self._load_categories()
         self.refresh()
 
     def _build_filters(self, site: Site, may_view: Callable[[str], bool]) -> QGridLayout:
@@ -115,7 +126,7 @@ class BookmarkPanel(QWidget):
                 self.commune_box.addItem(commune.name, commune.id)
         self.camera_box = QComboBox()
         self.category_box = QComboBox()
-        self._fill_categories()
+        self.category_box.addItem(self.tr("All categories"), None)  # the site's: read later
         self.status_box = QComboBox()
         self.status_box.addItem(self.tr("All statuses"), None)
         for status in BookmarkStatus:
@@ -159,6 +170,9 @@ class BookmarkPanel(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.edit_button.clicked.connect(self.edit_selected)
         self.close_button.clicked.connect(self.close_selected)
+        self.loading_label = QLabel(self.tr("Loading…"))
+        self.loading_label.setObjectName("bookmarkPanelLoading")
+        self.loading_label.hide()
         self.info_label = QLabel()
         self.info_label.setObjectName("bookmarkPanelInfo")
         self.info_label.setWordWrap(True)
@@ -172,8 +186,9 @@ class BookmarkPanel(QWidget):
     def _on_change(self, topic: ChangeTopic, _key: str) -> None:
         if topic is ChangeTopic.RESYNC:
             self.resync()
-        elif topic is ChangeTopic.SETTINGS and not self._fill_categories():
-            self.refresh()  # the category chosen is no longer offered: the filter changed
+        elif topic is ChangeTopic.SETTINGS:
+            # the category chosen may no longer be offered: then the filter changed
+            self._load_categories(lambda same: None if same else self.refresh())
         elif topic in CHANGE_TOPICS and not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
@@ -182,8 +197,7 @@ class BookmarkPanel(QWidget):
         list — keeping the filters chosen: changes made while the change feed was away
         were never announced."""
         self._refresh_timer.stop()
-        self._fill_categories()
-        self.refresh()
+        self._load_categories(lambda _same: self.refresh())
 
     # -- filters ---------------------------------------------------------------------------
 
@@ -200,23 +214,39 @@ class BookmarkPanel(QWidget):
             end_utc=_utc(self.to_edit) if self.to_check.isChecked() else None,
             text=self.search_edit.text().strip())
 
+    @property
+    def loading(self) -> bool:
+        """True while the list or the categories are being read."""
+        return self.search_call.busy or self.categories_call.busy
+
+    def _show_loading(self) -> None:
+        self.loading_label.setVisible(self.loading)
+
     def refresh(self) -> None:
         """Search again with the filters shown (also called when another workstation
-        changed a bookmark)."""
-        try:
-            found = self._service.search(self.current_filter())
-        except Exception:
-            log.exception("bookmark search failed")
-            self._stale_text = self.tr("Bookmarks cannot be read now (database "
-                                       "unreachable); the list shown may be out of date.")
-            self.info_label.setText(self._stale_text)
-            return
+        changed a bookmark), off the GUI thread: the list shown is replaced when the answer
+        comes, unless a newer search was asked meanwhile."""
+        flt, service, links = self.current_filter(), self._service, self.extraction_links
+
+        def search() -> tuple[list[Bookmark], dict[int, list[str]]]:
+            found = sorted(service.search(flt), key=lambda b: b.at_utc, reverse=True)
+            return found, (links(found) if links else {})
+
+        self.search_call.run(search, self._show, self._search_failed)
+
+    def _search_failed(self, exc: Exception) -> None:
+        log.warning("bookmark search failed", exc_info=exc)
+        self._stale_text = self.tr("Bookmarks cannot be read now (database "
+                                   "unreachable); the list shown may be out of date.")
+        self.info_label.setText(self._stale_text)
+
+    def _show(self, answer: tuple[list[Bookmark], dict[int, list[str]]]) -> None:
+        found, self._links = answer
         if self._stale_text and self.info_label.text() == self._stale_text:
             self.info_label.clear()  # read again: the list is no longer out of date
         self._stale_text = ""
         selected = self.selected()
-        self._shown = sorted(found, key=lambda b: b.at_utc, reverse=True)
-        self._links = self.extraction_links(self._shown) if self.extraction_links else {}
+        self._shown = found
         new_shifts = {b.shift_id for b in found if b.shift_id is not None} - self._known_shifts
         if new_shifts:
             self._known_shifts |= new_shifts
@@ -275,17 +305,25 @@ class BookmarkPanel(QWidget):
                 self.camera_box.addItem(camera.name, camera.id)
         self.camera_box.blockSignals(False)
 
-    def _fill_categories(self) -> bool:
-        """Offer the site's categories again; False when the one chosen is gone (the filter
-        fell back to all categories)."""
+    def _load_categories(self, then: Callable[[bool], object] | None = None) -> None:
+        """Read the site's categories off the GUI thread and offer them; ``then(same)``
+        after, ``same`` False when the one chosen is gone (the filter fell back to all
+        categories). Database away: what is offered stays (a resync follows its return)."""
+        def offered(names: list[str]) -> None:
+            same = self._fill_categories(names)
+            if then is not None:
+                then(same)
+
+        def failed(exc: Exception) -> None:
+            log.warning("bookmark categories not read", exc_info=exc)
+            if then is not None:
+                then(True)
+
+        self.categories_call.run(self._service.categories, offered, failed)
+
+    def _fill_categories(self, names: list[str]) -> bool:
+        """Offer ``names``; False when the category chosen is no longer among them."""
         current = self.category_box.currentData()
-        try:
-            names = self._service.categories()
-        except Exception:  # database away: keep what is offered; a resync follows its return
-            log.warning("bookmark categories not read", exc_info=True)
-            if self.category_box.count():
-                return True
-            names = []
         self.category_box.blockSignals(True)
         self.category_box.clear()
         self.category_box.addItem(self.tr("All categories"), None)

@@ -1,10 +1,15 @@
 """The register of extractions, for supervisors: every extraction with its state, requisition,
 operator, hashes, hand-over and the bookmarks under its procedure's hold; « Remise » records a
 hand-over, and the register leaves as CSV or PDF (built by
-:mod:`csu_wall.services.export_register`)."""
+:mod:`csu_wall.services.export_register`).
+
+Reading the register and writing its CSV or PDF happen off the GUI thread (:class:`LatestCall`):
+the screen says it is loading or writing meanwhile and stays usable; a database out of reach is
+said in the screen while the rows shown stay."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,9 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from csu_wall.core.errors import CsuWallError
+from csu_wall.gui._latest_call import LatestCall
 from csu_wall.services.export import paris
 from csu_wall.services.export_desk import ExportDesk, ExtractionRecord
 
+log = logging.getLogger(__name__)
 PickSave = Callable[[QWidget, str], "Path | None"]  # parent, "csv" | "pdf"
 REF_ROLE = Qt.ItemDataRole.UserRole
 
@@ -85,6 +92,8 @@ class RegisterDialog(QDialog):
         self.desk = desk
         self._pick = pick_save or _ask_save
         self.records: list[ExtractionRecord] = []
+        self.load_call = LatestCall("extraction register", self)
+        self.write_call = LatestCall("extraction register file", self)
         self.hand_over_form: HandOverForm | None = None
         self.commune_box = QComboBox()
         self.commune_box.setObjectName("registerCommune")
@@ -103,6 +112,9 @@ class RegisterDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
+        self.busy_label = QLabel()
+        self.busy_label.setObjectName("registerBusy")
+        self.busy_label.hide()
         self.info = QLabel()
         self.info.setObjectName("registerInfo")
         self.info.setWordWrap(True)
@@ -122,29 +134,60 @@ class RegisterDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.commune_box)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.busy_label)
         layout.addWidget(self.info)
         layout.addLayout(buttons)
-        self.commune_box.currentIndexChanged.connect(self.refresh)
+        self.commune_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        for call in (self.load_call, self.write_call):
+            call.sig_busy_changed.connect(self._show_busy)
         self.hand_over_button.clicked.connect(self.hand_over)
         self.csv_button.clicked.connect(lambda _c=False: self.export("csv"))
         self.pdf_button.clicked.connect(lambda _c=False: self.export("pdf"))
         self.refresh()
 
-    def refresh(self) -> None:
-        commune = self.commune_box.currentData()
-        try:
-            self.records = self.desk.register(str(commune) if commune else None)
-        except CsuWallError as exc:
-            self.info.setText(str(exc))
-            return
+    @property
+    def loading(self) -> bool:
+        """True while the register is being read or written to a file."""
+        return self.load_call.busy or self.write_call.busy
+
+    def _show_busy(self) -> None:
+        if self.write_call.busy:
+            self.busy_label.setText(self.tr("Writing the register…"))
+        elif self.load_call.busy:
+            self.busy_label.setText(self.tr("Loading…"))
+        self.busy_label.setVisible(self.loading)
+
+    def refresh(self, select: str | None = None) -> None:
+        """Read the register again off the GUI thread (the newest reading wins); ``select``:
+        the reference to select once it is shown."""
+        commune, desk = self.commune_box.currentData(), self.desk
+
+        def read() -> tuple[list[ExtractionRecord], dict[str, list[int]]]:
+            records = desk.register(str(commune) if commune else None)
+            return records, {r.reference: [b.id for b in desk.bookmarks_of(r)]
+                             for r in records}
+
+        self.load_call.run(read, lambda answer: self._show(answer, select), self._load_failed)
+
+    def _load_failed(self, exc: Exception) -> None:
+        log.warning("extraction register not read", exc_info=exc)
+        self.info.setText(str(exc) if isinstance(exc, CsuWallError) else self.tr(
+            "The register cannot be read now (database unreachable); the list shown may be "
+            "out of date."))
+
+    def _show(self, answer: tuple[list[ExtractionRecord], dict[str, list[int]]],
+              select: str | None) -> None:
+        self.records, marks = answer
         self.table.setRowCount(len(self.records))
         for row, r in enumerate(self.records):
-            for column, text in enumerate(self._cells(r)):
+            for column, text in enumerate(self._cells(r, marks.get(r.reference, []))):
                 item = QTableWidgetItem(text)
                 item.setData(REF_ROLE, r.reference)
                 self.table.setItem(row, column, item)
+        if select is not None and any(r.reference == select for r in self.records):
+            self.select(select)
 
-    def _cells(self, r: ExtractionRecord) -> list[str]:
+    def _cells(self, r: ExtractionRecord, bookmark_ids: list[int]) -> list[str]:
         q, h = r.requisition, r.handover or {}
         try:
             commune = self.desk.site.commune(r.commune_id).name
@@ -155,7 +198,7 @@ class RegisterDialog(QDialog):
             at=h.get("at_paris", "")) if h else self.tr("not handed over"))
         if r.local_deleted_at is not None:
             hand += self.tr(" — workstation copy deleted")
-        marks = " ".join(f"n°{b.id}" for b in self.desk.bookmarks_of(r))
+        marks = " ".join(f"n°{i}" for i in bookmark_ids)
         return [r.reference, r.state, commune, q.get("procedure", ""),
                 f"{q.get('opj_rank', '')} {q.get('opj_name', '')}, {q.get('opj_service', '')}",
                 f"{paris(r.requested_start)} → {paris(r.requested_end)}", r.operator_id,
@@ -193,23 +236,45 @@ class RegisterDialog(QDialog):
             return
         self.info.setText(self.tr("Hand-over of extraction {reference} recorded.").format(
             reference=reference))
-        self.refresh()
-        self.select(reference)
+        self.refresh(select=reference)
 
     def export(self, kind: str) -> Path | None:
-        """Write the register shown (CSV or PDF) where the supervisor chooses."""
+        """Write the register shown (CSV or PDF) where the supervisor chooses, off the GUI
+        thread (its bookmarks are read from the database); returns the path being written,
+        None when none was chosen. The screen says when it is written."""
         path = self._pick(self, kind)
         if path is None:
             return None
-        try:
+        records, desk = list(self.records), self.desk
+
+        def write() -> Path:
             if kind == "csv":
-                path.write_text(self.desk.register_csv(self.records), "utf-8")
+                path.write_text(desk.register_csv(records), "utf-8")
             else:
-                path.write_bytes(self.desk.register_pdf(self.records))
-        except OSError as exc:
+                path.write_bytes(desk.register_pdf(records))
+            return path
+
+        for button in (self.csv_button, self.pdf_button):
+            button.setEnabled(False)
+        self.write_call.run(write, self._written, lambda exc: self._write_failed(path, exc))
+        return path
+
+    def _written(self, path: Path) -> None:
+        self._export_buttons_back()
+        self.info.setText(self.tr("Register written to {path}.").format(path=str(path)))
+
+    def _write_failed(self, path: Path, exc: Exception) -> None:
+        self._export_buttons_back()
+        if isinstance(exc, OSError):
             self.info.setText(self.tr("The register could not be written to {path}: "
                                       "{reason}").format(path=str(path),
                                                          reason=exc.strerror or str(exc)))
-            return None
-        self.info.setText(self.tr("Register written to {path}.").format(path=str(path)))
-        return path
+            return
+        log.warning("extraction register not written", exc_info=exc)
+        self.info.setText(str(exc) if isinstance(exc, CsuWallError) else self.tr(
+            "The register could not be written to {path}: the database cannot be read "
+            "now.").format(path=str(path)))
+
+    def _export_buttons_back(self) -> None:
+        for button in (self.csv_button, self.pdf_button):
+            button.setEnabled(True)

@@ -69,6 +69,13 @@ def _panel(qtbot: QtBot, env: ShiftEnv, service: BookmarkService,
                           current_shift=lambda: None)
     qtbot.addWidget(panel)
     panel.show()
+    _settled(qtbot, panel)
+    return panel
+
+
+def _settled(qtbot: QtBot, panel: BookmarkPanel) -> BookmarkPanel:
+    """Wait for the list (and the categories), read off the GUI thread, to be shown."""
+    qtbot.waitUntil(lambda: not panel.loading, timeout=5_000)
     return panel
 
 
@@ -78,8 +85,8 @@ def _cell(panel: BookmarkPanel, row: int, column: int) -> str:
     return item.text()
 
 
-def _ids(panel: BookmarkPanel) -> set[int]:
-    return {b.id for b in panel.shown()}
+def _ids(qtbot: QtBot, panel: BookmarkPanel) -> set[int]:
+    return {b.id for b in _settled(qtbot, panel).shown()}
 
 
 def test_panel_filters_by_commune_camera_category_status_shift_text_and_time(
@@ -88,46 +95,46 @@ def test_panel_filters_by_commune_camera_category_status_shift_text_and_time(
     service, made = _seed(shift_env)
     b = [m.id for m in made]
     panel = _panel(qtbot, shift_env, service)
-    assert _ids(panel) == set(b)
+    assert _ids(qtbot, panel) == set(b)
     assert [x.id for x in panel.shown()] == list(reversed(b))  # newest first
     assert panel.table.rowCount() == 5
 
     panel.commune_box.setCurrentIndex(panel.commune_box.findData("roncq"))
-    assert _ids(panel) == {b[2], b[3]}
+    assert _ids(qtbot, panel) == {b[2], b[3]}
     # The camera list follows the commune: only Roncq's cameras are offered.
     cameras = {panel.camera_box.itemData(i) for i in range(1, panel.camera_box.count())}
     assert cameras == {c.id for c in shift_env.site.cameras_of("roncq")}
     panel.commune_box.setCurrentIndex(panel.commune_box.findData("tourcoing"))
     panel.camera_box.setCurrentIndex(panel.camera_box.findData("tcg-001"))
-    assert _ids(panel) == {b[0], b[4]}
+    assert _ids(qtbot, panel) == {b[0], b[4]}
     panel.commune_box.setCurrentIndex(0)
-    assert panel.camera_box.count() == 1 and _ids(panel) == set(b)
+    assert panel.camera_box.count() == 1 and _ids(qtbot, panel) == set(b)
 
     panel.category_box.setCurrentIndex(panel.category_box.findData("rixe"))
-    assert _ids(panel) == {b[0], b[3]}
+    assert _ids(qtbot, panel) == {b[0], b[3]}
     panel.category_box.setCurrentIndex(0)
 
     panel.status_box.setCurrentIndex(panel.status_box.findData(BookmarkStatus.CLOSED.value))
-    assert _ids(panel) == {b[1]}
+    assert _ids(qtbot, panel) == {b[1]}
     panel.status_box.setCurrentIndex(panel.status_box.findData(BookmarkStatus.OPEN.value))
-    assert _ids(panel) == {b[0], b[2], b[3], b[4]}
+    assert _ids(qtbot, panel) == {b[0], b[2], b[3], b[4]}
     panel.status_box.setCurrentIndex(0)
 
     second_shift = made[3].shift_id
     panel.shift_box.setCurrentIndex(panel.shift_box.findData(second_shift))
-    assert _ids(panel) == {b[3], b[4]}
+    assert _ids(qtbot, panel) == {b[3], b[4]}
     panel.shift_box.setCurrentIndex(0)
 
     qtbot.keyClicks(panel.search_edit, "matelas")
-    assert _ids(panel) == {b[2]}
+    assert _ids(qtbot, panel) == {b[2]}
     panel.search_edit.clear()
 
     # Time range, typed as Paris wall-clock time and compared in UTC.
     panel.set_time_range(T0 + timedelta(minutes=30), T0 + timedelta(hours=2, minutes=30))
-    assert _ids(panel) == {b[1], b[2]}
+    assert _ids(qtbot, panel) == {b[1], b[2]}
     assert panel.from_edit.dateTime().time().hour() == 21  # 20:30 UTC is 21:30 in Paris
     panel.set_time_range(None, None)
-    assert _ids(panel) == set(b)
+    assert _ids(qtbot, panel) == set(b)
     # Shown in Europe/Paris: 20:00 UTC is 21:00 in Paris in November.
     row = [x.id for x in panel.shown()].index(b[0])
     assert _cell(panel, row, 0) == "25/11/2026 21:00:00"
@@ -147,6 +154,7 @@ def test_panel_edits_closes_and_marks_judicial(
     dialog.status_box.setCurrentIndex(dialog.status_box.findData("followed_up"))
     qtbot.keyClicks(dialog.judicial_edit, "PV 2026/1234")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    _settled(qtbot, panel)
     stored = service.get(target.id)
     assert stored.note == "bagarre devant la gare, police prévenue"
     assert stored.severity is Severity.CRITICAL
@@ -158,6 +166,7 @@ def test_panel_edits_closes_and_marks_judicial(
 
     panel.select(target.id)
     closed = panel.close_selected()
+    _settled(qtbot, panel)
     assert closed is not None and closed.status is BookmarkStatus.CLOSED
     assert service.get(target.id).status is BookmarkStatus.CLOSED
     changes = [r.entry for r in entries(shift_env.db, limit=None)
@@ -183,12 +192,12 @@ def test_panel_hides_bookmarks_of_communes_not_habilitated(
     panel = BookmarkPanel(limited, shift_env.site, open_at=lambda c, t: None,
                           may_view=gate.may_view, current_shift=lambda: None)
     qtbot.addWidget(panel)
-    assert {b.commune_id for b in panel.shown()} == {"tourcoing"}
+    assert {b.commune_id for b in _settled(qtbot, panel).shown()} == {"tourcoing"}
     assert len(panel.shown()) == 3
     communes = {panel.commune_box.itemData(i) for i in range(panel.commune_box.count())}
     assert communes == {None, "tourcoing"}  # Roncq is not even offered
     qtbot.keyClicks(panel.search_edit, "matelas")  # a Roncq bookmark's note
-    assert panel.shown() == [] and panel.table.rowCount() == 0
+    assert _settled(qtbot, panel).shown() == [] and panel.table.rowCount() == 0
     for cell in range(panel.table.columnCount()):
         assert panel.table.horizontalHeaderItem(cell) is not None
 

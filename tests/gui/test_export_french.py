@@ -60,6 +60,7 @@ def test_no_english_in_the_french_export_dialog_and_register(
         walk.check(dialog)
         dialog.close()
         register = RegisterDialog(desk)
+        qtbot.waitUntil(lambda: not register.loading, timeout=5_000)  # read off the GUI thread
         walk.check(_shown(qtbot, register))
         register.select("20261025-0259-ab12cd")
         form = register.hand_over()

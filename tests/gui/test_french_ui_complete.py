@@ -154,6 +154,7 @@ def test_no_english_in_the_french_ui(
     edit = BookmarkEditDialog(bookmarks, dialog.bookmark, title="Gare")
     walk.check(_shown(qtbot, edit))
     features.panel.refresh()
+    qtbot.waitUntil(lambda: not features.panel.loading, timeout=5_000)  # read off GUI thread
     walk.check(window)
 
     # Ctrl+Q with the shift open

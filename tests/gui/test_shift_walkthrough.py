@@ -139,7 +139,8 @@ def test_full_shift_walkthrough(qtbot: QtBot, shift_env: ShiftEnv) -> None:  # n
     # Full source resolution, not the tile's size.
     assert (image.width(), image.height()) == (frame.source_width, frame.source_height)
     assert image.width() > tiles[0].width()
-    assert {b.id for b in features.panel.shown()} == {b.id for b in made}
+    qtbot.waitUntil(lambda: {b.id for b in features.panel.shown()} == {b.id for b in made},
+                    timeout=5_000)  # the list is read off the GUI thread
 
     # -- handover ("Relève" menu) ----------------------------------------------------------
     features.handover_action.trigger()

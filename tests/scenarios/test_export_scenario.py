@@ -134,6 +134,7 @@ def test_export_from_a_bookmark_runs_to_the_end_and_the_register_lists_it(
                                  severity=Severity.HIGH, pre_seconds=1, post_seconds=1,
                                  shift_id=None, snapshot_png=None)
     desk.panel.refresh()
+    qtbot.waitUntil(lambda: not desk.panel.loading, timeout=5_000)  # read off the GUI thread
     desk.panel.select(mark.id)
     # the bookmark list's context menu: « Extraction pour réquisition… »
     desk.panel.table.customContextMenuRequested.emit(QPoint(5, 5))
@@ -204,6 +205,7 @@ def test_export_from_a_bookmark_runs_to_the_end_and_the_register_lists_it(
     # the bookmark is now held under the procedure, and the panel shows its extraction
     assert desk.bookmarks.get(mark.id).judicial_ref == "PV 2026/001234"
     desk.panel.refresh()
+    qtbot.waitUntil(lambda: not desk.panel.loading, timeout=5_000)  # read off the GUI thread
     row = [b.id for b in desk.panel.shown()].index(mark.id)
     assert desk.panel.table.item(row, 8).text() == f"PV 2026/001234 — extraction {ref}"
 
@@ -214,6 +216,7 @@ def test_export_from_a_bookmark_runs_to_the_end_and_the_register_lists_it(
     register = desk.features.dialogs[-1]
     assert isinstance(register, RegisterDialog)
     qtbot.waitExposed(register)
+    qtbot.waitUntil(lambda: register.table.rowCount() == 1, timeout=5_000)
     cells = [register.table.item(0, c).text() for c in range(register.table.columnCount())]
     assert cells[0] == ref and cells[1] == "livrée" and cells[3] == "PV 2026/001234"
     assert cells[8] == status.result.manifest_sha256 and cells[10] == "non remise"
@@ -226,15 +229,18 @@ def test_export_from_a_bookmark_runs_to_the_end_and_the_register_lists_it(
     form.medium.setText("clé USB n° 12")
     form.accept()
     assert register.info.text() == f"Remise de l'extraction {ref} enregistrée."
+    qtbot.waitUntil(lambda: not register.loading, timeout=5_000)
     assert register.table.item(0, 10).text().startswith(
         "Lt Martin (Commissariat de Roncq), clé USB n° 12, ")
     desk.picked["csv"] = tmp_path / "registre.csv"
     desk.picked["pdf"] = tmp_path / "registre.pdf"
     _button(register, "registerCsv").click()
-    assert register.info.text() == f"Registre écrit dans {tmp_path / 'registre.csv'}."
+    qtbot.waitUntil(lambda: register.info.text() == (
+        f"Registre écrit dans {tmp_path / 'registre.csv'}."), timeout=10_000)
     text = (tmp_path / "registre.csv").read_text("utf-8-sig")
     assert ref in text and "Lt Martin" in text and status.result.manifest_sha256 in text
     _button(register, "registerPdf").click()
+    qtbot.waitUntil(lambda: not register.loading, timeout=10_000)
     assert (tmp_path / "registre.pdf").read_bytes().startswith(b"%PDF")
     register.close()
     dialog.close()

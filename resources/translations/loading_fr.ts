@@ -1,0 +1,35 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr" sourcelanguage="en">
+<context>
+    <name>BookmarkPanel</name>
+    <message>
+        <location filename="../../csu_wall/gui/bookmark_panel.py" line="165"/>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterDialog</name>
+    <message>
+        <location filename="../../csu_wall/gui/extraction_register.py" line="160"/>
+        <source>Writing the register…</source>
+        <translation>Écriture du registre…</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/extraction_register.py" line="162"/>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/extraction_register.py" line="179"/>
+        <source>The register cannot be read now (database unreachable); the list shown may be out of date.</source>
+        <translation>Le registre ne peut pas être lu pour l&apos;instant (base de données injoignable) ; la liste affichée peut être périmée.</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/extraction_register.py" line="250"/>
+        <source>The register could not be written to {path}: the database cannot be read now.</source>
+        <translation>Le registre n&apos;a pas pu être écrit dans {path} : la base de données ne peut pas être lue pour l&apos;instant.</translation>
+    </message>
+</context>
+</TS>
