@@ -13,8 +13,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -175,3 +175,28 @@ def test_the_operator_hides_plates_and_the_workstation_remembers(
     assert other.plates_action.isChecked() and other.wall.tiles[0].overlay().plates
     other.close()
     db.close()
+
+
+def test_the_empty_tile_hint_stays_whole_inside_a_small_tile(
+        qtbot: QtBot, french: object) -> None:
+    """« Déposez une caméra ici » on an 8×8 tile of a 1920×1080 wall: wrapped inside it."""
+    tile = TileWidget("empty")
+    qtbot.addWidget(tile)
+    tile.resize(150, 84)
+    tile.show()
+    qtbot.waitExposed(tile)
+    overlay = tile.overlay()
+    assert overlay.camera_name is None
+    pixmap = QPixmap(tile.size())
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painted = overlay.paint(painter, tile.rect())
+    text = QCoreApplication.translate("TileWidget", "Drop a camera here")
+    needed = painter.fontMetrics().boundingRect(
+        tile.rect().adjusted(6, 6, -6, -6), int(Qt.AlignmentFlag.AlignCenter
+                                                | Qt.TextFlag.TextWordWrap), text)
+    painter.end()
+    assert text.startswith("Déposez")
+    assert painter.fontMetrics().horizontalAdvance(text) > 150 - 12  # one line would not fit
+    assert needed.width() <= 150 - 12 and needed.height() <= 84 - 12  # wrapped, whole
+    assert painted and all(tile.rect().contains(r) for r in painted)
