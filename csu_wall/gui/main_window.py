@@ -126,14 +126,8 @@ class MainWindow(QMainWindow):
                                        self.status_message)
             self.edit.sig_saved.connect(self._on_layout_saved)
             self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.edit.toolbar)
-        self.snapshots = SnapshotTaker(wall_service, self._snapshot_folder(), self)
-        self.snapshots.sig_saved.connect(
-            lambda path: self.status_message(self.tr("Snapshot saved: {path}").format(path=path)))
-        self.snapshots.sig_failed.connect(lambda text: self.status_message(text, "error"))
-        self.call_up = CallUpBuffer(call_up_delay_ms, self)
-        self.call_up.sig_camera_number.connect(self.call_up_camera)
-        self.call_up.sig_layout_number.connect(lambda n: self.tabs.select(n - 1))
-        self.call_up.sig_buffer_changed.connect(self._show_call_up)
+        self.snapshots = self._snapshot_taker()
+        self.call_up = self._call_up_buffer(call_up_delay_ms)
         menus = build_menus(self)
         self.file_menu, self.view_menu, self.tile_menu = menus.file, menus.view, menus.tile
         self.layout_menu, self.tours_menu = menus.layouts, menus.tours
@@ -152,6 +146,23 @@ class MainWindow(QMainWindow):
         if not self.restore_state() and self.commune_box.count():
             self._on_commune_chosen(self.commune_box.currentIndex())
         self.store.restoring = False
+
+    def _snapshot_taker(self) -> SnapshotTaker:
+        """Snapshots of the focused tile, saved into the snapshot folder; the status bar says
+        where, or why not."""
+        snapshots = SnapshotTaker(self.service, self._snapshot_folder(), self)
+        snapshots.sig_saved.connect(
+            lambda path: self.status_message(self.tr("Snapshot saved: {path}").format(path=path)))
+        snapshots.sig_failed.connect(lambda text: self.status_message(text, "error"))
+        return snapshots
+
+    def _call_up_buffer(self, delay_ms: int) -> CallUpBuffer:
+        """Digits typed on the wall: a camera's call-up number, or a layout tab's."""
+        call_up = CallUpBuffer(delay_ms, self)
+        call_up.sig_camera_number.connect(self.call_up_camera)
+        call_up.sig_layout_number.connect(lambda n: self.tabs.select(n - 1))
+        call_up.sig_buffer_changed.connect(self._show_call_up)
+        return call_up
 
     def _cameras_dock(self) -> None:
         """Communes and cameras: a side panel on the left (closed at first; Ctrl+F opens
