@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.client
 import threading
+import time
 from base64 import b64encode
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ class DownloadAnswer:
     total: int | None  # the whole file's size when the recorder says it
     received: int  # bytes of the file written so far (all of it when complete)
     complete: bool
-    date: float | None  # the recorder's HTTP ``Date:`` (epoch s), when it sends one
+    date_offset: float | None  # the recorder's ``Date:`` minus our clock (s, ±0.5), if sent
 
 
 class Cancelled(Exception):
@@ -74,6 +75,7 @@ def download(client: RecorderHttp, request: DownloadRequest, sink: Sink, *, offs
         total = _total(headers, status, offset)
         got = offset
         date = _date(headers.get("date"))
+        date_offset = None if date is None else date + 0.5 - time.time()  # whole seconds
         try:
             while True:
                 if cancel.is_set():
@@ -91,9 +93,9 @@ def download(client: RecorderHttp, request: DownloadRequest, sink: Sink, *, offs
                 if progress is not None:
                     progress(got, total)
         except (OSError, http.client.HTTPException):
-            return DownloadAnswer(total, got, False, date)
+            return DownloadAnswer(total, got, False, date_offset)
         complete = total is None or got >= total
-        return DownloadAnswer(total, got, complete, date)
+        return DownloadAnswer(total, got, complete, date_offset)
     finally:
         conn.close()
 

@@ -329,9 +329,13 @@ class ExportService:
                 progress=camera_progress, timeout=self.timeout,
                 read_timeout=self.read_timeout, caption=caption)
             camera_progress(1.0)
+            clock_from = None if offset is None else "api"  # the recorder's clock API
+            if offset is None and got.date_offset is not None:
+                offset, clock_from = round(got.date_offset, 1), "date-header"  # ±0.5 s
             proof.thumbnail(got.path, work / f"{got.path.stem}-premiere-image.jpg")
             delivered.append(self._camera_entry(camera, recorder, got, offset, start, end,
                                                 recorded))
+            delivered[-1]["clock_offset_from"] = clock_from
         if cancel.is_set():
             raise ExportCancelled("Export annulé.")
         signer = self.signer()

@@ -26,10 +26,12 @@ import hashlib
 import re
 import statistics
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -76,6 +78,9 @@ class Fetched:
     method: str = "rtsp"  # "rtsp" (playback) or "http" (the recorder's download API)
     reencoded: bool = False  # decoded and re-encoded (privacy masks burned in)
     masks_version: str = ""  # the version of the masks burned in, when re-encoded
+    # the recorder's clock minus ours from its ``Date:`` header (RTSP answer or HTTP
+    # download; whole seconds, so ±0.5 s): a fallback for recorders without a clock API
+    date_offset: float | None = None
 
 
 ProgressSink = Callable[[float], None]  # fraction of the camera's period fetched, 0..1
@@ -132,7 +137,8 @@ def fetch(source: StreamSource, start: datetime, end: datetime, raw_path: Path, 
                   cancel=cancel, progress=progress, timeout=timeout,
                   read_timeout=read_timeout, replay_from=replay_from)
     stamps, basis = _stamps(got, mode, end, recording_end)
-    return _delivered(raw_path, stamps, got.flags, basis, got.resumes, cancel)
+    fetched = _delivered(raw_path, stamps, got.flags, basis, got.resumes, cancel)
+    return replace(fetched, date_offset=got.date_offset)
 
 
 def _mode(source: StreamSource) -> str:
@@ -243,6 +249,7 @@ class _Received:
     first_ts: int | None = None
     resumes: int = 0
     npt_base: float = 0.0  # npt: the time of the session's first image (the PLAY answer)
+    date_offset: float | None = None  # the PLAY answer's Date: minus our clock
     # vendor URL: keyframes written (SHA-256 of their bytes) and their times; the offset of
     # the session's RTP times from the first session's (None until a keyframe places it)
     keys: dict[bytes, float] = field(default_factory=dict)
@@ -274,6 +281,8 @@ def _session(client: RtspClient, mode: str, source: StreamSource, start: datetim
     client.setup()
     resume_after = got.times[-1] if got.times else None
     answer = client.play(_play_headers(mode, source, start, end, resume_after))
+    if got.date_offset is None:
+        got.date_offset = date_offset(answer.header("date"))
     got.first_ts = None
     if mode == "npt":
         got.npt_base = _npt_start(answer.header("range"), source)
@@ -365,6 +374,20 @@ def _unit_time(au: AccessUnit, mode: str, got: _Received, clock_rate: int) -> fl
     return got.npt_base + rel if mode == "npt" else rel
 
 
+def date_offset(value: str | None) -> float | None:
+    """A ``Date:`` header (RFC 7231 / RFC 2326) minus our clock, in seconds: the header
+    holds whole seconds, so the middle of its second is taken (±0.5 s)."""
+    if not value:
+        return None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.timestamp() + 0.5 - time.time()
+
+
 def _npt_start(value: str | None, source: StreamSource) -> float:
     """``Range: npt=18.000-59.960`` in a PLAY answer: the epoch time of the first image."""
     m = re.match(r"\s*npt\s*=\s*([0-9.]+)", value or "")
@@ -402,7 +425,7 @@ def fetch_download(driver: Downloader, camera: Camera, start: datetime, end: dat
     request = driver.download_request(camera, start, ceil_second(end))
     part = raw_path.with_suffix(".telechargement")
     try:
-        resumes = _download_all(driver.http, request, part, cancel, progress)
+        resumes, clock = _download_all(driver.http, request, part, cancel, progress)
         mp4 = raw_path.with_suffix(".mp4")
         pts = remux_container(part, mp4, cancel)
     finally:
@@ -412,14 +435,18 @@ def fetch_download(driver: Downloader, camera: Camera, start: datetime, end: dat
     last = _vendor_last(end, recording_end, interval)
     stamps = [last - rel[-1] + r for r in rel]
     gaps = _gaps(stamps, [0] * len(stamps), interval)
-    return _fetched(mp4, stamps, "download-end", gaps, interval, resumes, "http")
+    fetched = _fetched(mp4, stamps, "download-end", gaps, interval, resumes, "http")
+    return replace(fetched, date_offset=clock)
 
 
 def _download_all(http: RecorderHttp, request: DownloadRequest, part: Path,
-                  cancel: threading.Event, progress: ProgressSink | None) -> int:
-    """The whole file into ``part``; returns the resumptions after cuts."""
+                  cancel: threading.Event, progress: ProgressSink | None
+                  ) -> tuple[int, float | None]:
+    """The whole file into ``part``; returns the resumptions after cuts and the first
+    answer's ``Date:`` offset."""
     resumes = 0
     received = 0
+    clock: float | None = None
 
     def bytes_done(got: int, total: int | None) -> None:
         if progress is not None and total:
@@ -437,11 +464,12 @@ def _download_all(http: RecorderHttp, request: DownloadRequest, part: Path,
                     raise
             else:
                 received = answer.received
+                clock = answer.date_offset if clock is None else clock
                 if answer.complete:
                     if not received:
                         raise RecorderBadAnswer(
                             "L'enregistreur n'a envoyé aucune image pour cette période.")
-                    return resumes
+                    return resumes, clock
             if resumes >= RESUME_ATTEMPTS:
                 raise ExportError(
                     f"La connexion à l'enregistreur a été coupée {resumes + 1} fois : "

@@ -1,20 +1,24 @@
 """A network cut between a client and a loopback server: a TCP relay on 127.0.0.1 that closes
-its first connection (both ways, no goodbye) once ``cut_after`` bytes came from the server; the
-connections after it are relayed whole."""
+its first connection (both ways, no goodbye) once ``cut_after`` bytes came from the server (0:
+never); the connections after it are relayed whole. ``date_shift``: the server's ``Date:``
+headers are moved by that many seconds on their way (a recorder whose clock is off)."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
 
 
 @dataclass
 class CutProxy:
     upstream: int  # the server's port
     cut_after: int
+    date_shift: float = 0.0
     port: int = 0
     connections: int = 0
     cut_done: bool = False
@@ -31,7 +35,10 @@ class CutProxy:
                     continue
                 if not data:
                     break
-                if count and first and not self.cut_done and sent + len(data) >= self.cut_after:
+                if count and self.date_shift:
+                    data = re.sub(rb"Date: ([^\r\n]+)", self._shifted, data)
+                if count and first and self.cut_after and not self.cut_done \
+                        and sent + len(data) >= self.cut_after:
                     dst.sendall(data[:max(0, self.cut_after - sent)])
                     self.cut_done = True
                     break
@@ -44,6 +51,10 @@ class CutProxy:
                 s.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+
+    def _shifted(self, m: re.Match[bytes]) -> bytes:
+        when = parsedate_to_datetime(m.group(1).decode()).timestamp() + self.date_shift
+        return b"Date: " + formatdate(when, usegmt=True).encode()
 
     def _serve(self, client: socket.socket) -> None:
         self.connections += 1
@@ -64,8 +75,9 @@ class CutProxy:
 
 
 @contextmanager
-def cut_proxy(upstream: int, cut_after: int) -> Iterator[CutProxy]:
-    proxy = CutProxy(upstream, cut_after)
+def cut_proxy(upstream: int, cut_after: int = 0, date_shift: float = 0.0
+              ) -> Iterator[CutProxy]:
+    proxy = CutProxy(upstream, cut_after, date_shift)
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(0.1)
     proxy.port = listener.getsockname()[1]

@@ -91,6 +91,7 @@ def test_export_from_the_dahua_download_api_records_the_offset_clock(
     cam = manifest["cameras"][0]
     assert cam["fetched_by"] == "http"
     assert cam["clock_offset_s"] == pytest.approx(37.0, abs=1.5)
+    assert cam["clock_offset_from"] == "api"
     assert "+3" in (result.folder / "proces-verbal.html").read_text("utf-8")
     loads = [p for p, _a in vendor.requests if p.startswith("/cgi-bin/loadfile.cgi")]
     assert loads and "startTime=2026-10-25%2002%3A59%3A50" in loads[-1], loads
@@ -154,14 +155,20 @@ def test_export_from_axis_edge_storage(tmp_path: Path, vendor: VendorHttpServer,
 
 def test_export_from_a_generic_rtsp_recorder_with_a_playback_template(
         tmp_path: Path, playback_server: RtspServer) -> None:
-    rec = Recorder("nvr", "roncq", "rtsp", "127.0.0.1", rtsp_port=playback_server.port,
-                   playback_path="/Streaming/tracks/{channel}01?starttime={start:%Y%m%dT%H%M%SZ}"
-                                 "&endtime={end:%Y%m%dT%H%M%SZ}")
-    e = family_env(tmp_path, CAM, rec, GenericRtspDriver(rec))
-    start, end = at(40.5), at(42)
-    result = e.service.run(e.request(start, end, tmp_path / "out"))
+    """Plain RTSP has no clock API: the offset is read from the PLAY answer's ``Date:`` (its
+    clock 90 s behind here, through a relay that moves the header), to the second."""
+    with cut_proxy(playback_server.port, date_shift=-90.0) as proxy:
+        rec = Recorder("nvr", "roncq", "rtsp", "127.0.0.1", rtsp_port=proxy.port,
+                       playback_path="/Streaming/tracks/{channel}01"
+                                     "?starttime={start:%Y%m%dT%H%M%SZ}"
+                                     "&endtime={end:%Y%m%dT%H%M%SZ}")
+        e = family_env(tmp_path, CAM, rec, GenericRtspDriver(rec))
+        start, end = at(40.5), at(42)
+        result = e.service.run(e.request(start, end, tmp_path / "out"))
     cam = check_delivered(result.folder, start, end)["cameras"][0]
-    assert cam["clock_offset_s"] is None  # plain RTSP has no clock to ask: said unknown
+    assert cam["clock_offset_s"] == pytest.approx(-90.0, abs=1.0)
+    assert cam["clock_offset_from"] == "date-header"
+    assert "-90" in (result.folder / "proces-verbal.html").read_text("utf-8")
     [asked] = [r for r in playback_server.playback_requests() if r["mount"] == "hik"]
     assert (asked["start"], asked["end"]) == (at(40).timestamp(), at(42).timestamp())
 
