@@ -339,6 +339,7 @@ class StreamDecoder(DecoderBase):
             self.packets_in += len(packets)
             if self._closed or not self._visible or self._paused:
                 self.packets_dropped += len(packets)
+                self._kept, self._kept_gop = {}, gop  # nothing to show: the reader goes on
                 return
             if self._keyframes_only:  # the ladder's rung: the keyframe alone
                 packets = packets[:1]

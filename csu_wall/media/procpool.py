@@ -337,6 +337,7 @@ class ProcStreamDecoder(DecoderBase):
         self._seq = 0
         self._fit = True
         self._kept_gop = -1  # reverse replay: the last GOP the decoder process kept
+        self._kept_lost = False  # ... lost with a decoder process restarted: none to wait for
 
     @staticmethod
     def _slot_bytes(size: tuple[int, int]) -> int:
@@ -479,9 +480,11 @@ class ProcStreamDecoder(DecoderBase):
             self.packets_in += len(packets)
             if self._closed or not self._visible or self._paused:
                 self.packets_dropped += len(packets)
+                self._kept_gop = gop  # nothing to show: the reader goes on
                 return
             if self._keyframes_only:
                 packets = packets[:1]
+            self._kept_lost = False
             number = self._spec_number(spec)
             self._sent += len(packets)
             self.proc.post(("gop", self.key, number, gop,
@@ -493,7 +496,7 @@ class ProcStreamDecoder(DecoderBase):
                 self.proc.post(("show", self.key, gop, pts))
 
     def kept_ready(self, gop: int) -> bool:
-        return self._kept_gop == gop
+        return self._kept_gop == gop or self._kept_lost
 
     def on_kept(self, gop: int) -> None:
         """The decoder process kept the pictures of ``gop`` (the listener thread)."""
@@ -547,6 +550,7 @@ class ProcStreamDecoder(DecoderBase):
             self._spec_ids.clear()
             self._specs.clear()
             self._sent = self._consumed = 0
+            self._kept_lost = True
             snaps = list(self._snaps)
         self.announce_to_process()
         for number in snaps:

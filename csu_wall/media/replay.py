@@ -64,6 +64,8 @@ DETAIL_START = ("Début de l'enregistrement ({a}) : choisissez une autre heure, 
                 "avant ou revenez au direct.")
 DETAIL_NO_REVERSE = ("L'enregistreur ne permet pas la lecture arrière : lecture en pause sur "
                      "l'image affichée, reprenez en avant (×1).")
+DETAIL_GAP_BACK = ("Pas d'enregistrement de {a} à {b} : lecture arrière de l'enregistrement "
+                   "d'avant.")
 DETAIL_REVERSE_KEYS = ("Lecture arrière : groupe d'images trop long pour la mémoire de la "
                        "vignette, images clés seules.")
 SPAN_SLACK = timedelta(seconds=2)  # the last image of a span is this close to its end
@@ -562,6 +564,12 @@ class ReplayReader(PacketReader):
         assert rev is not None
         when, pts = rev.showing[-1]
         now = time.monotonic()
+        last = self.control.shown
+        if last is not None and last - when > SPAN_SLACK:  # a hole in the recording, crossed
+            self._state(TileState.NO_RECORDING, DETAIL_GAP_BACK.format(
+                a=paris_hms(when), b=paris_hms(last)))
+            self._gap_notice_until = now + GAP_NOTICE_S
+            rev.anchor = None  # at once: the hole is not waited out
         if not paused:
             if rev.anchor is None or now - rev.due(when, self._speed) > 1.0:
                 rev.anchor = (now, when)  # start, after a jump back over a gap, far behind

@@ -466,6 +466,29 @@ def test_reverse_pause_holds_the_image_and_resume_goes_on_backwards(
     assert all(p["scale"] == "-1" for p in server.plays), server.plays
 
 
+def test_reverse_across_a_gap_jumps_it_at_once_and_says_so(
+        recording_with_hole: list[Unit], engine: MediaEngine, states: StateLog) -> None:
+    """×−2 from 15.5 s over the 4 s hole [10 s, 14 s): from its newer edge to its older one
+    at once (not 2 s of waiting), the tile saying which times are missing."""
+    with replay_server(recording_with_hole, RECORDED_FPS) as srv:
+        control = ReplayControl(at(15.5), -2.0)
+        shown = Shown(engine.open(TILE, source(srv, at(15.5), -2.0, control), size=(320, 192)))
+        assert shown.until(lambda: shown.frames and shown.last() <= HOLE[1])
+        reached = time.monotonic()
+        assert shown.until(lambda: shown.last() < HOLE[0])
+        assert time.monotonic() - reached < 1.0  # 4 s of hole at ×2 would take 2 s
+        assert shown.until(lambda: shown.last() <= HOLE[0] - 10 * FRAME)
+        times = shown.times()
+        assert_backwards(times)
+        assert not any(HOLE[0] <= t < HOLE[1] for t in times)
+        assert HOLE[1] in times and HOLE[0] - FRAME in times  # both edges shown
+        assert ("Pas d'enregistrement de 02:59:39 (UTC+2) à 02:59:44 (UTC+2) : lecture arrière "
+                "de l'enregistrement d'avant.") in details(states, TileState.NO_RECORDING)
+        assert shown.until(lambda: shown.handle.state is TileState.LIVE, 5)  # notice gone
+        assert {TileState.LOST, TileState.STALLED, TileState.ENDED}.isdisjoint(
+            states.states(TILE))
+
+
 def test_reverse_to_the_start_of_the_recording_says_so(
         server: ReplayServer, engine: MediaEngine, states: StateLog) -> None:
     handle = engine.open(TILE, source(server, at(1.2), -2.0, ReplayControl(at(1.2), -2.0)),
