@@ -28,6 +28,7 @@ from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Site
 from csu_wall.core.security import Operator
 from csu_wall.core.shifts import HandoverReport, Shift
+from csu_wall.gui._latest_call import LatestCall
 from csu_wall.gui.bookmark_dialog import PARIS, local_text
 from csu_wall.gui.report_pdf import html_to_pdf
 from csu_wall.gui.shift_api import ShiftApi
@@ -125,6 +126,9 @@ class HandoverDialog(QDialog):
         self._export_dir = export_dir
         self.report: HandoverReport | None = None
         self.files: HandoverFiles | None = None
+        self.preview_report: HandoverReport | None = None  # the last preview shown
+        # the preview's report is built from the database off the GUI thread
+        self.preview_call = LatestCall("handover preview", self)
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setObjectName("handoverNotes")
         self.notes_edit.setPlaceholderText(self.tr(
@@ -142,6 +146,7 @@ class HandoverDialog(QDialog):
         cancel.clicked.connect(self.reject)
         self.info_label = QLabel()
         self.info_label.setWordWrap(True)
+        self.preview_call.sig_busy_changed.connect(self._preview_busy)
         buttons = QHBoxLayout()
         buttons.addWidget(self.preview_button)
         buttons.addStretch(1)
@@ -159,17 +164,39 @@ class HandoverDialog(QDialog):
     def notes(self) -> str:
         return self.notes_edit.toPlainText().strip()[:NOTES_MAX]
 
-    def show_preview(self) -> HandoverReport | None:
-        try:
-            report = self._shifts.prepare_handover(self.notes())
-        except (CsuWallError, ValueError) as exc:
+    def show_preview(self) -> None:
+        """Build the report (nothing saved) off the GUI thread and show it when ready
+        (:attr:`preview_report`); the dialog says it is loading meanwhile."""
+        shifts, notes = self._shifts, self.notes()
+
+        def build() -> tuple[HandoverReport, dict[str, str]]:
+            report = shifts.prepare_handover(notes)
+            return report, report_names(shifts, report)
+
+        self.preview_call.run(build, self._previewed, self._preview_failed)
+
+    def _preview_busy(self, busy: bool) -> None:
+        if busy:
+            self.info_label.setText(self.tr("Loading…"))
+        elif self.info_label.text() == self.tr("Loading…"):
+            self.info_label.clear()
+
+    def _previewed(self, answer: tuple[HandoverReport, dict[str, str]]) -> None:
+        report, names = answer
+        self.preview_report = report
+        self.preview.setHtml(to_html(report, self._site, names))
+
+    def _preview_failed(self, exc: Exception) -> None:
+        if isinstance(exc, CsuWallError | ValueError):
             self.info_label.setText(str(exc))
-            return None
-        self.preview.setHtml(to_html(report, self._site, report_names(self._shifts, report)))
-        return report
+            return
+        log.warning("handover preview not built", exc_info=exc)
+        self.info_label.setText(self.tr("The report cannot be prepared now: the database "
+                                        "cannot be read. Try again in a moment."))
 
     def hand_over(self) -> HandoverReport | None:
         """Close the shift with its handover (saved first), then export the files."""
+        self.preview_call.cancel()  # the report saved now is shown instead
         try:
             saved = self._shifts.close_with_handover(self._shifts.prepare_handover(self.notes()))
         except (CsuWallError, ValueError) as exc:

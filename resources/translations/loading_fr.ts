@@ -10,6 +10,19 @@
     </message>
 </context>
 <context>
+    <name>HandoverDialog</name>
+    <message>
+        <location filename="../../csu_wall/gui/handover_dialog.py" line="185"/>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/handover_dialog.py" line="200"/>
+        <source>The report cannot be prepared now: the database cannot be read. Try again in a moment.</source>
+        <translation>Le relevé ne peut pas être préparé pour l&apos;instant : la base de données ne peut pas être lue. Réessayez dans un instant.</translation>
+    </message>
+</context>
+<context>
     <name>RegisterDialog</name>
     <message>
         <location filename="../../csu_wall/gui/extraction_register.py" line="160"/>

@@ -23,12 +23,14 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from csu_wall.core.security import Operator, Role
-from csu_wall.core.shifts import Bookmark, BookmarkFilter, Severity
+from csu_wall.core.shifts import Bookmark, BookmarkFilter, HandoverReport, Severity
 from csu_wall.gui.bookmark_panel import BookmarkPanel
 from csu_wall.gui.extraction_register import RegisterDialog
+from csu_wall.gui.handover_dialog import HandoverDialog
 from csu_wall.services.bookmarks import BookmarkService
 from csu_wall.services.export import Custody
 from csu_wall.services.export_desk import ExportDesk, ExtractionRecord
+from csu_wall.services.shifts import ShiftService
 from csu_wall.storage import extraction_repo as repo
 from csu_wall.storage.audit import DbAuditLog
 from csu_wall.storage.db import Database
@@ -116,6 +118,15 @@ class SlowDesk(ExportDesk):
 
     def register_pdf(self, records: Any) -> bytes:
         return self.link("register_pdf", super().register_pdf, records)
+
+
+class SlowShifts(ShiftService):
+    """The real shift service over SQLite, building the handover report in DELAY_S."""
+
+    link: SlowLink
+
+    def prepare_handover(self, notes: str) -> HandoverReport:
+        return self.link("prepare_handover", super().prepare_handover, notes)
 
 
 @pytest.fixture()
@@ -316,3 +327,48 @@ def test_extraction_register_says_in_french_that_the_database_is_unreachable(
         f"Le registre n'a pas pu être écrit dans {tmp_path / 'out' / 'registre.csv'} : la "
         "base de données ne peut pas être lue pour l'instant.")
     assert dialog.csv_button.isEnabled()
+
+
+def _handover(qtbot: QtBot, env: ShiftEnv, link: SlowLink, db: Database,
+              export_dir: Path) -> tuple[SlowShifts, HandoverDialog]:
+    add_user(db, DUPONT.id, DUPONT.role)
+    shifts = SlowShifts(db, DbAuditLog(db), workstation=WS, access=env.gate(DUPONT, BOTH))
+    shifts.link = link
+    shifts.open(DUPONT.id, ("mur-1",))
+    dialog = HandoverDialog(shifts, env.site, export_dir=export_dir)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.notes_edit.setPlainText("Rappeler la police municipale")
+    return shifts, dialog
+
+
+def test_handover_preview_is_built_off_the_gui_thread_while_the_database_is_slow(
+        qtbot: QtBot, shift_env: ShiftEnv, beat: Heartbeat, tmp_path: Path) -> None:  # noqa: F811
+    link = SlowLink(beat)
+    shifts, dialog = _handover(qtbot, shift_env, link, shift_env.db, tmp_path / "handovers")
+    started = time.monotonic()
+    dialog.preview_button.click()
+    assert time.monotonic() - started < DELAY_S / 2
+    assert dialog.info_label.text() == "Chargement…" and dialog.notes_edit.isEnabled()
+    qtbot.waitUntil(lambda: dialog.preview_report is not None, timeout=10_000)
+    assert "Rappeler la police municipale" in dialog.preview.toPlainText()
+    assert dialog.info_label.text() == ""
+    assert shifts.current() is not None  # a preview saves nothing
+    link.assert_off_the_gui_thread("prepare_handover")
+
+
+def test_handover_preview_says_in_french_that_the_database_is_unreachable(
+        qtbot: QtBot, shift_env: ShiftEnv, beat: Heartbeat, tmp_path: Path) -> None:  # noqa: F811
+    folder = tmp_path / "server"
+    db = Database.open(folder / "csu.db", create=True)
+    link = SlowLink(beat)
+    try:
+        _shifts, dialog = _handover(qtbot, shift_env, link, db, tmp_path / "handovers")
+        _unreachable(db, folder)
+        dialog.preview_button.click()
+        qtbot.waitUntil(lambda: not dialog.preview_call.busy, timeout=10_000)
+    finally:
+        db.close()
+    said = dialog.info_label.text()  # the service's own words (DatabaseUnreachable)
+    assert said.startswith("La base de données partagée (") and "ne répond pas" in said
+    assert dialog.preview_report is None and dialog.handover_button.isEnabled()

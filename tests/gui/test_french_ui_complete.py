@@ -169,6 +169,7 @@ def test_no_english_in_the_french_ui(
     _shown(qtbot, handover)
     handover.notes_edit.setPlainText("Surveiller la gare")
     handover.show_preview()
+    qtbot.waitUntil(lambda: handover.preview_report is not None, timeout=5_000)
     walk.check(handover)
     handover.hand_over()
     pending = shifts.pending_handover()

@@ -48,7 +48,9 @@ def test_handover_exports_csv_html_and_pdf(
     qtbot.keyClicks(dialog.notes_edit, "Rappeler la police municipale")
     qtbot.keyClick(dialog.notes_edit, Qt.Key.Key_Return)
     qtbot.keyClicks(dialog.notes_edit, "Camera 12 floue")
-    preview = dialog.show_preview()
+    dialog.show_preview()  # built off the GUI thread
+    qtbot.waitUntil(lambda: dialog.preview_report is not None, timeout=5_000)
+    preview = dialog.preview_report
     assert preview is not None and preview.id is None  # nothing saved by a preview
     assert shifts.current() is not None
     qtbot.mouseClick(dialog.handover_button, Qt.MouseButton.LeftButton)
