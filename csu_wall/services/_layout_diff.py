@@ -36,6 +36,10 @@ def describe_new(layout: Layout) -> str:
     )
 
 
+def _picture(layout: Layout) -> str:
+    return "tuile remplie" if layout.fill else "proportions conservées"
+
+
 def describe_changes(old: Layout, new: Layout) -> str:
     """A short French sentence listing the differences; « aucun changement » if none."""
     parts: list[str] = []
@@ -47,6 +51,8 @@ def describe_changes(old: Layout, new: Layout) -> str:
         )
     if old.owner != new.owner:
         parts.append(f"{_sharing(old)} → {_sharing(new)}")
+    if old.fill != new.fill:
+        parts.append(f"images : {_picture(old)} → {_picture(new)}")
     if old.grid != new.grid:
         placed = sum(1 for c in new.cameras if c is not None)
         parts.append(

@@ -5,6 +5,7 @@ bands. Real demo wall, real SQLite, real decoders, read from what the tiles pain
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +14,11 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from csu_wall.core.frames import TileState
+from csu_wall.core.layout import Grid, Layout
 from csu_wall.core.model import Site
 from csu_wall.gui.main_window import MainWindow
 from csu_wall.gui.tile import TileWidget
+from csu_wall.services._layout_diff import describe_changes
 from tests.gui._wall_desk import FIRST_FRAMES_MS, SUPERVISOR, open_wall_db, open_window
 from tests.gui.conftest import WallFactory
 
@@ -95,3 +98,12 @@ def test_fill_is_saved_with_the_layout_and_covers_every_tile(
                     timeout=20_000)
     again.close()
     db.close()
+
+
+def test_the_history_names_the_picture_choice() -> None:
+    grid = Grid.preset("2×2")
+    before = Layout("Gare", grid, (None,) * 4)
+    assert describe_changes(before, replace(before, fill=True)) == (
+        "images : proportions conservées → tuile remplie")
+    assert describe_changes(replace(before, fill=True), before) == (
+        "images : tuile remplie → proportions conservées")
