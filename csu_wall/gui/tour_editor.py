@@ -8,6 +8,7 @@ change what, they show the service's French refusal and keep what the operator t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.layout import Tour, TourKind
+from csu_wall.gui._latest_call import LatestCall
 
 if TYPE_CHECKING:
     from csu_wall.services.layouts import LayoutService
@@ -199,6 +201,12 @@ class TourManagerDialog(QDialog):
         self.error_label.setObjectName("tourManagerError")
         self.error_label.setWordWrap(True)
         self.error_label.setProperty("severity", "error")
+        # the list is read from the database off the GUI thread
+        self.list_call = LatestCall("tour list", self)
+        self.loading_label = QLabel(self.tr("Loading…"))
+        self.loading_label.setObjectName("tourManagerLoading")
+        self.loading_label.hide()
+        self.list_call.sig_busy_changed.connect(self.loading_label.setVisible)
         row = QHBoxLayout()
         for text, slot in ((self.tr("&New…"), self.new_tour),
                            (self.tr("&Edit…"), self.edit_current),
@@ -212,14 +220,30 @@ class TourManagerDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 1)
         layout.addLayout(row)
+        layout.addWidget(self.loading_label)
         layout.addWidget(self.error_label)
         layout.addWidget(close)
         self.refresh()
         self.resize(520, 420)
 
+    @property
+    def loading(self) -> bool:
+        return self.list_call.busy
+
     def refresh(self, select_id: int | None = None) -> None:
+        """Read the tours again off the GUI thread; ``select_id``: the one to select."""
+        self.list_call.run(self.service.list_tours,
+                           lambda tours: self._show(tours, select_id), self._list_failed)
+
+    def _list_failed(self, exc: Exception) -> None:
+        logging.getLogger(__name__).warning("tours not read", exc_info=exc)
+        self.error_label.setText(str(exc) if isinstance(exc, CsuWallError) else self.tr(
+            "The tours cannot be read now: the database is unreachable. Try again in a "
+            "moment."))
+
+    def _show(self, tours: list[Tour], select_id: int | None) -> None:
         self.list.clear()
-        for tour in self.service.list_tours():
+        for tour in tours:
             scope = self.tr("shared") if tour.owner is None else self.tr("private")
             kind = self.tr("tile") if tour.kind is TourKind.TILE else self.tr("layouts")
             text = self.tr("{name} — {kind}, %n step(s), {dwell} s, {scope}", "",

@@ -45,4 +45,17 @@
         <translation>Le registre n&apos;a pas pu être écrit dans {path} : la base de données ne peut pas être lue pour l&apos;instant.</translation>
     </message>
 </context>
+<context>
+    <name>TourManagerDialog</name>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="206"/>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+    <message>
+        <location filename="../../csu_wall/gui/tour_editor.py" line="237"/>
+        <source>The tours cannot be read now: the database is unreachable. Try again in a moment.</source>
+        <translation>Les rondes ne peuvent pas être lues pour l&apos;instant : la base de données est injoignable. Réessayez dans un instant.</translation>
+    </message>
+</context>
 </TS>

@@ -22,19 +22,24 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from csu_wall.core.layout import Tour, TourKind
+from csu_wall.core.model import Site
 from csu_wall.core.security import Operator, Role
 from csu_wall.core.shifts import Bookmark, BookmarkFilter, HandoverReport, Severity
 from csu_wall.gui.bookmark_panel import BookmarkPanel
 from csu_wall.gui.extraction_register import RegisterDialog
 from csu_wall.gui.handover_dialog import HandoverDialog
+from csu_wall.gui.tour_editor import TourManagerDialog
 from csu_wall.services.bookmarks import BookmarkService
 from csu_wall.services.export import Custody
 from csu_wall.services.export_desk import ExportDesk, ExtractionRecord
 from csu_wall.services.shifts import ShiftService
+from csu_wall.services.tours import TourService
 from csu_wall.storage import extraction_repo as repo
 from csu_wall.storage.audit import DbAuditLog
 from csu_wall.storage.db import Database
 from tests.gui._shift_env import WS, ShiftEnv, shift_env  # noqa: F401
+from tests.gui._wall_desk import SUPERVISOR, open_wall_db
 from tests.rtsp.playback_env import SITE, at
 from tests.services.auth_helpers import add_user
 from tests.services.export_env import REQUISITION, ExportEnv, make_export_env
@@ -127,6 +132,15 @@ class SlowShifts(ShiftService):
 
     def prepare_handover(self, notes: str) -> HandoverReport:
         return self.link("prepare_handover", super().prepare_handover, notes)
+
+
+class SlowTours(TourService):
+    """The real tour service over SQLite, listing the tours in DELAY_S."""
+
+    link: SlowLink
+
+    def list_tours(self) -> list[Tour]:
+        return self.link("list_tours", super().list_tours)
 
 
 @pytest.fixture()
@@ -372,3 +386,40 @@ def test_handover_preview_says_in_french_that_the_database_is_unreachable(
     said = dialog.info_label.text()  # the service's own words (DatabaseUnreachable)
     assert said.startswith("La base de données partagée (") and "ne répond pas" in said
     assert dialog.preview_report is None and dialog.handover_button.isEnabled()
+
+
+def _tours(qtbot: QtBot, db: Database, site: Site, link: SlowLink) -> TourManagerDialog:
+    tours = SlowTours(db, DbAuditLog(db), operator=SUPERVISOR, workstation="pupitre-1")
+    tours.link = link
+    cams = site.cameras_of(site.communes[0].id)
+    tours.save(Tour("Ronde du centre", TourKind.TILE, (cams[0].id, cams[1].id)))
+    manager = TourManagerDialog(tours, lambda: {}, SUPERVISOR.id, lambda _tour: None)
+    qtbot.addWidget(manager)
+    manager.show()
+    return manager
+
+
+def test_tour_list_is_read_off_the_gui_thread_while_the_database_is_slow(
+        qtbot: QtBot, demo_site: Site, beat: Heartbeat, tmp_path: Path) -> None:
+    db = open_wall_db(tmp_path / "server" / "db.sqlite3", demo_site)
+    link = SlowLink(beat)
+    try:
+        started = time.monotonic()
+        manager = _tours(qtbot, db, demo_site, link)
+        assert time.monotonic() - started < DELAY_S / 2
+        assert manager.loading_label.isVisible()
+        assert manager.loading_label.text() == "Chargement…"
+        qtbot.waitUntil(lambda: manager.list.count() == 1, timeout=10_000)
+        assert manager.list.item(0).text().startswith("Ronde du centre")
+        assert not manager.loading_label.isVisible() and manager.current() is not None
+        link.assert_off_the_gui_thread("list_tours")
+
+        _unreachable(db, tmp_path / "server")
+        manager.refresh()
+        qtbot.waitUntil(lambda: not manager.loading, timeout=10_000)
+    finally:
+        db.close()
+    assert manager.error_label.text() == (
+        "Les rondes ne peuvent pas être lues pour l'instant : la base de données est "
+        "injoignable. Réessayez dans un instant.")
+    assert manager.list.count() == 1  # the list shown stays

@@ -264,6 +264,7 @@ def test_no_english_in_the_french_demo_wall(
         manager = show_tour_manager(window)
         assert manager is not None
         qtbot.waitExposed(manager)
+        qtbot.waitUntil(lambda: not manager.loading, timeout=5_000)  # read off GUI thread
         walk.check(manager)
         editor = manager.new_tour()
         qtbot.waitExposed(editor)

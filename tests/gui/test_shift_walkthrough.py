@@ -148,7 +148,8 @@ def test_full_shift_walkthrough(qtbot: QtBot, shift_env: ShiftEnv) -> None:  # n
     assert handover is not None and handover.isVisible()
     qtbot.keyClicks(handover.notes_edit, "Surveiller le parking de la gare")
     qtbot.mouseClick(handover.preview_button, Qt.MouseButton.LeftButton)
-    assert "Surveiller le parking de la gare" in handover.preview.toPlainText()
+    qtbot.waitUntil(lambda: "Surveiller le parking de la gare"  # built off the GUI thread
+                    in handover.preview.toPlainText(), timeout=5_000)
     with qtbot.waitSignal(features.sig_handed_over):
         qtbot.mouseClick(handover.handover_button, Qt.MouseButton.LeftButton)
     report, files = handover.report, handover.files

@@ -35,6 +35,12 @@ def _manager(qtbot: QtBot, window: MainWindow) -> TourManagerDialog:
     qtbot.waitUntil(lambda: window.tour_manager is not None, timeout=3000)
     manager = window.tour_manager
     assert isinstance(manager, TourManagerDialog) and manager.isVisible()
+    return _listed(qtbot, manager)
+
+
+def _listed(qtbot: QtBot, manager: TourManagerDialog) -> TourManagerDialog:
+    """Wait for the list, read off the GUI thread."""
+    qtbot.waitUntil(lambda: not manager.loading, timeout=5_000)
     return manager
 
 
@@ -68,7 +74,8 @@ def test_point5_supervisor_creates_edits_and_deletes_a_shared_tour(
     assert tour.name == "Ronde du centre" and tour.kind is TourKind.TILE
     assert tour.items == (cams[0].id, cams[1].id, cams[2].id)
     assert tour.dwell_seconds == 15 and tour.owner is None
-    assert manager.list.count() == 1 and "Ronde du centre" in manager.list.item(0).text()
+    assert _listed(qtbot, manager).list.count() == 1
+    assert "Ronde du centre" in manager.list.item(0).text()
 
     # edit it into a layout tour
     manager.list.setCurrentRow(0)
@@ -84,6 +91,7 @@ def test_point5_supervisor_creates_edits_and_deletes_a_shared_tour(
     (edited,) = window.tour_service.list_tours()
     assert edited.id == tour.id and edited.kind is TourKind.LAYOUT
     assert edited.items == (str(one.id), str(two.id))
+    _listed(qtbot, manager)
 
     # an empty tour is refused in French, the dialog stays open with what was typed
     editor = manager.new_tour()
@@ -98,7 +106,7 @@ def test_point5_supervisor_creates_edits_and_deletes_a_shared_tour(
     assert window.tour_drivers and window.tour_drivers[-1].tour == edited
     window.stop_tours()
     manager.delete_current()
-    assert window.tour_service.list_tours() == [] and manager.list.count() == 0
+    assert window.tour_service.list_tours() == [] and _listed(qtbot, manager).list.count() == 0
     manager.reject()
     window.close()
     db.close()
@@ -129,6 +137,7 @@ def test_point5_operator_keeps_private_tours_and_reads_the_refusal_in_french(
     assert window.tour_service is not None
     mine = next(t for t in window.tour_service.list_tours() if t.name == "Ma ronde")
     assert mine.owner == ALICE.id
+    _listed(qtbot, manager)
     # the supervisor's shared tour cannot be deleted by an operator
     row = next(i for i in range(manager.list.count())
                if manager.list.item(i).text().startswith("Partagée"))
