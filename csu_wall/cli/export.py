@@ -105,6 +105,11 @@ def add_parser(subparsers: Any, common_parent: argparse.ArgumentParser, lang: st
                      help="base légale : " + " ; ".join(f"{i} = {b}"
                                                        for i, b in enumerate(LEGAL_BASES, 1)))
     run.add_argument("--note", default="", help="note libre")
+    run.add_argument("--scan", type=Path, dest="requisition_file", metavar="FICHIER",
+                     help="réquisition scannée (PDF ou image), jointe et hachée")
+    run.add_argument("--caption", action="store_true",
+                     help="incruster caméra, commune et heure dans les vidéos réencodées "
+                          "(caméras avec masques)")
     verify = cmds.add_parser("verify", parents=common,
                              help="vérifier les empreintes et la signature d'une extraction")
     verify.add_argument("folder", type=Path)
@@ -259,7 +264,8 @@ def _run(args: argparse.Namespace, db: Database, ws: str, cache_dir: Path) -> in
               file=sys.stderr)
         return 1
     service = export_service(db, account.operator, workstation=ws, cache_dir=cache_dir)
-    request = ExportRequest(tuple(args.cameras), start, end, requisition, args.dest)
+    request = ExportRequest(tuple(args.cameras), start, end, requisition, args.dest,
+                            caption=args.caption, requisition_file=args.requisition_file)
     cancel = threading.Event()
     outcome: list[object] = []
 

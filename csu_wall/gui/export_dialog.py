@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
@@ -148,6 +149,9 @@ class ExportDialog(QDialog):
         self.scan.setReadOnly(True)
         self.scan.setPlaceholderText(self.tr("none (optional)"))
         self.destination = self._line("exportDestination")
+        self.caption = QCheckBox(self.tr(
+            "Burn camera, commune and time into re-encoded videos (cameras with masks)"))
+        self.caption.setObjectName("exportCaption")
 
     def _make_progress(self) -> None:
         self.refusal_label = self._message("exportRefusal", "#ff8080")
@@ -188,6 +192,7 @@ class ExportDialog(QDialog):
                     self._with_buttons(self.destination, ("exportDestinationPick",
                                                           self.tr("Choose…"),
                                                           self.pick_destination)))
+        form.addRow("", self.caption)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for b in (self.start_button, self.cancel_button, self.close_button):
@@ -353,7 +358,8 @@ class ExportDialog(QDialog):
         scan = self.scan.text().strip()
         request = ExportRequest(tuple(self.cameras()), start, end, self.requisition(),
                                 Path(self.destination.text().strip()),
-                                requisition_file=Path(scan) if scan else None)
+                                requisition_file=Path(scan) if scan else None,
+                                caption=self.caption.isChecked())
         try:
             job = self.desk.start(request)
         except CsuWallError as exc:  # the export cannot be wired here (no site key, say)

@@ -11,6 +11,10 @@
   <context>
     <name>ExportDialog</name>
     <message>
+      <source>Burn camera, commune and time into re-encoded videos (cameras with masks)</source>
+      <translation>Incruster caméra, commune et heure dans les vidéos réencodées (caméras avec masques)</translation>
+    </message>
+    <message>
       <source>Destination folder</source>
       <translation>Dossier de destination</translation>
     </message>

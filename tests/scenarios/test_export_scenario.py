@@ -173,8 +173,11 @@ def test_export_from_a_bookmark_runs_to_the_end_and_the_register_lists_it(
     assert dialog.scan.text() == str(scan)
     seen: list[int] = []
     dialog.total_bar.valueChanged.connect(seen.append)
+    assert not dialog.caption.isChecked()  # off unless asked
+    dialog.caption.setChecked(True)
     _button(dialog, "exportStartButton").click()
     assert dialog.job is not None and dialog.error_label.isHidden()
+    assert dialog.job.request.caption  # burned in if a camera needs re-encoding
     assert _button(dialog, "exportCancelButton").isEnabled()
     qtbot.waitUntil(lambda: _finished(dialog), timeout=90_000)
     assert dialog.total_bar.value() == 100 and seen[-1] == 100

@@ -205,11 +205,14 @@ def test_export_run_end_to_end_on_an_enrolled_workstation(
                   "préfet").returncode == 0
         wrong = ws(*request, stdin="pas-le-bon\n")
         assert wrong.returncode == 1 and "mot de passe incorrect" in wrong.stderr
-        done = ws(*request, stdin=PASSWORD + "\n")
+        scan = tmp_path / "requisition.pdf"
+        scan.write_bytes(b"%PDF-1.4\n% requisition scannee\n%%EOF\n")
+        done = ws(*request, "--scan", str(scan), "--caption", stdin=PASSWORD + "\n")
         assert done.returncode == 0, done.stderr
         assert "total 100%" in done.stderr
         fingerprint = done.stdout.split("(SHA-256) : ")[1].split()[0]
         [folder] = [p for p in (tmp_path / "usb").iterdir() if p.is_dir()]
+        assert (folder / "requisition-scannee.pdf").read_bytes() == scan.read_bytes()
         verified = run(data, "export", "verify", str(folder), "--fingerprint", fingerprint)
         assert verified.returncode == 0, verified.stderr
         listed = ws("export", "list")
