@@ -233,6 +233,8 @@ class _Child:  # pragma: no cover - runs in the decoder process
         self.touched[key] = s
         ctx = self.codec(s, number, flush=True)
         if ctx is None:
+            s.kept, s.kept_gop = {}, gop
+            self.out.append(("kept", key, gop))  # nothing to show: the reader goes on
             return
         ctx.skip_frame = "DEFAULT"
         pictures: list[Any] = []
