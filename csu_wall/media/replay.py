@@ -592,16 +592,18 @@ class ReplayReader(PacketReader):
         asked = self._asked or self.control.requested
         raise ReplayFinished(TileState.NO_RECORDING, no_recording_text(asked, *self._range))
 
-    def _refuse_reverse(self) -> None:
+    def _refuse_reverse(self, *, play: bool = True) -> None:
         """The recorder cannot play backwards (an error to the negative ``Scale``, or video
-        going forward): said on the tile, paused at the image shown, ×1 from there."""
+        going forward): said on the tile, paused at the image shown, ×1 from there (``play``:
+        asked of the recorder now)."""
         control = self.control
         control.refuse_reverse()
         log.info("reverse play refused by the recorder of %s", self.source.camera_id)
         self._state(TileState.REFUSED, DETAIL_NO_REVERSE)
         self._say_playing = True
-        start = control.shown or control.requested
-        self._play_from(start, 1.0, after=control.shown is not None, rescale=True)
+        if play:
+            start = control.shown or control.requested
+            self._play_from(start, 1.0, after=control.shown is not None, rescale=True)
 
     def _hand_on(self, decoder: Decoder, au: AccessUnit, *, show: bool) -> None:
         packet = av.Packet(au.data)
@@ -738,6 +740,11 @@ class ReplayReader(PacketReader):
     def _rescale(self, speed: float, decoder: Decoder) -> None:
         """Same position, new speed: recorders take a PLAY with the new ``Scale:``."""
         control = self.control
+        if speed < 0 and not self.onvif and control.frames:
+            # Only ONVIF replay says how to play backwards: said, the stream kept as it is
+            # (a vendor URL asked again would go on from where the recorder is, not the image).
+            self._refuse_reverse(play=False)
+            return
         start = control.shown or control.requested
         control.requested = start
         self._play_from(start, speed, after=control.shown is not None, rescale=True)
