@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, QPoint, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -58,6 +59,14 @@ log = logging.getLogger(__name__)
 # camera_id, start (aware UTC) -> None when replaying, else why the live camera was opened.
 OpenAt = Callable[[str, datetime], "str | None"]
 ID_ROLE = Qt.ItemDataRole.UserRole
+NOTE_COLUMN, SHIFT_COLUMN, JUDICIAL_COLUMN = 6, 7, 8
+OPTIONAL_COLUMNS = (SHIFT_COLUMN, JUDICIAL_COLUMN)  # hidden until needed or asked for
+MAX_COLUMN_WIDTH = 150  # px: longer words are elided, whole in the tooltip
+
+
+def short_time_text(when: datetime) -> str:
+    """The list's time, Paris, to the minute (the tooltip has the seconds)."""
+    return when.astimezone(PARIS).strftime("%d/%m/%y %H:%M")
 
 
 REFRESH_DELAY_MS = 100  # a burst of changes (a purge, a handover) costs one search
@@ -162,7 +171,18 @@ class BookmarkPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        # the note last on screen, taking what the other columns leave
+        header.moveSection(NOTE_COLUMN, self.table.columnCount() - 1)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
+        for column in OPTIONAL_COLUMNS:
+            self.table.setColumnHidden(column, True)
+        self._columns_chosen: set[int] = set()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.open_button = QPushButton(self.tr("Open"))
         self.edit_button = QPushButton(self.tr("Edit…"))
@@ -256,8 +276,40 @@ class BookmarkPanel(QWidget):
             self._fill_row(row, bookmark)
             if selected is not None and bookmark.id == selected.id:
                 self.table.selectRow(row)
-        # every column as wide as its words (the note takes what is left): nothing cut
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its words up to a cap (the whole text is the cell's
+        tooltip), the note taking what is left: the panel reads at its default width
+        without scrolling sideways. The judicial reference shows itself when a listed
+        bookmark has one, unless the operator chose otherwise."""
+        if JUDICIAL_COLUMN not in self._columns_chosen:
+            held = any(b.judicial_ref for b in self._shown)
+            self.table.setColumnHidden(JUDICIAL_COLUMN, not held)
+        for column in range(self.table.columnCount()):
+            if column != NOTE_COLUMN and not self.table.isColumnHidden(column):
+                self.table.resizeColumnToContents(column)
+                if self.table.columnWidth(column) > MAX_COLUMN_WIDTH:
+                    self.table.setColumnWidth(column, MAX_COLUMN_WIDTH)
+
+    def _column_menu(self, pos: QPoint) -> None:
+        """The header's menu: which columns to show (the time and the camera always)."""
+        menu = QMenu(self)
+        for column in range(self.table.columnCount()):
+            if column in (0, 2):
+                continue
+            item = self.table.horizontalHeaderItem(column)
+            action = menu.addAction(item.text() if item is not None else str(column))
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(lambda on, c=column: self.show_column(c, on))
+        menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
+        self._menu = menu
+
+    def show_column(self, column: int, shown: bool) -> None:
+        self._columns_chosen.add(column)
+        self.table.setColumnHidden(column, not shown)
+        self._fit_columns()
 
     def set_time_range(self, start_utc: datetime | None, end_utc: datetime | None) -> None:
         """Filter on a time range (None: no bound on that side)."""
@@ -279,16 +331,22 @@ class BookmarkPanel(QWidget):
             commune_name = self._site.commune(b.commune_id).name
         except KeyError:  # removed from the site since: the ids still say which it was
             pass
-        cells = [local_text(b.at_utc), commune_name, camera_name, b.category,
+        cells = [short_time_text(b.at_utc), commune_name, camera_name, b.category,
                  severity_label(b.severity), status_label(b.status), b.note.replace("\n", " "),
                  str(b.shift_id) if b.shift_id is not None else "", b.judicial_ref or ""]
         if b.id in self._links:  # under judicial hold, and extracted under that procedure
             cells[-1] = self.tr("{ref} — extraction {extractions}").format(
                 ref=cells[-1], extractions=", ".join(self._links[b.id]))
+        whole = self.tr("{time} — {camera} ({commune}) — {category}, {severity}, {status}"
+                        ).format(time=local_text(b.at_utc), camera=camera_name,
+                                 commune=commune_name, category=b.category,
+                                 severity=cells[4], status=cells[5])
+        extra = [text for text in (cells[6], cells[8]) if text]
+        row_tip = "\n".join([whole, *extra])
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setData(ID_ROLE, b.id)
-            item.setToolTip(text)
+            item.setToolTip(row_tip)
             self.table.setItem(row, column, item)
 
     def _on_commune(self) -> None:

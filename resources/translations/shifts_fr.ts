@@ -202,6 +202,10 @@
 <context>
     <name>BookmarkPanel</name>
     <message>
+        <source>{time} — {camera} ({commune}) — {category}, {severity}, {status}</source>
+        <translation>{time} — {camera} ({commune}) — {category}, {severity}, {status}</translation>
+    </message>
+    <message>
         <location filename="../../csu_wall/gui/bookmark_panel.py" line="76"/>
         <source>Search notes, categories, references</source>
         <translation>Rechercher dans les notes, catégories, références</translation>

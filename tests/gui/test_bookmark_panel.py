@@ -137,7 +137,9 @@ def test_panel_filters_by_commune_camera_category_status_shift_text_and_time(
     assert _ids(qtbot, panel) == set(b)
     # Shown in Europe/Paris: 20:00 UTC is 21:00 in Paris in November.
     row = [x.id for x in panel.shown()].index(b[0])
-    assert _cell(panel, row, 0) == "25/11/2026 21:00:00"
+    assert _cell(panel, row, 0) == "25/11/26 21:00"  # to the minute; the seconds in the tip
+    assert panel.table.item(row, 0).toolTip().startswith(  # type: ignore[union-attr]
+        "25/11/2026 21:00:00 — ")
 
 
 def test_panel_edits_closes_and_marks_judicial(
@@ -162,6 +164,7 @@ def test_panel_edits_closes_and_marks_judicial(
     assert stored.judicial_ref == "PV 2026/1234"
     row = [x.id for x in panel.shown()].index(target.id)
     assert _cell(panel, row, 8) == "PV 2026/1234"
+    assert not panel.table.isColumnHidden(8)  # shown once a listed bookmark has a reference
     assert str(target.id) in panel.info_label.text()
 
     panel.select(target.id)
@@ -220,3 +223,29 @@ def test_open_asks_the_callback_and_says_why_it_is_live(
     replayed.table.doubleClicked.emit(replayed.table.currentIndex())
     assert opened[-1] == (made[0].camera_id, made[0].at_utc - timedelta(seconds=10))
     assert "20:59:50" in replayed.info_label.text()  # Paris time of the replay start
+
+
+def test_panel_reads_at_its_default_width_without_scrolling_sideways(
+    qtbot: QtBot, shift_env: ShiftEnv  # noqa: F811
+) -> None:
+    """At the width the dock opens with, every shown column fits: the long words are
+    elided with the whole row in the tooltip, the note takes what is left; the shift
+    and judicial columns wait until needed (or the header's menu asks for them)."""
+    from csu_wall.gui.bookmark_panel import MAX_COLUMN_WIDTH
+    from csu_wall.gui.side_docks import OPEN_WIDTH
+
+    service, made = _seed(shift_env)
+    panel = _panel(qtbot, shift_env, service)
+    panel.resize(OPEN_WIDTH["bookmarks"], 600)
+    _settled(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.table.rowCount() == len(made), timeout=5_000)
+    table = panel.table
+    assert table.isColumnHidden(7) and table.isColumnHidden(8)  # no reference in the seed
+    shown = [c for c in range(table.columnCount()) if not table.isColumnHidden(c)]
+    assert all(table.columnWidth(c) <= MAX_COLUMN_WIDTH for c in shown if c != 6)
+    qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible(), timeout=5_000)
+    note_width = table.columnWidth(6)
+    assert note_width >= 60, note_width  # the note is last and keeps some room
+    assert table.horizontalHeader().visualIndex(6) == table.columnCount() - 1
+    panel.show_column(7, True)  # the header's menu
+    assert not table.isColumnHidden(7)
