@@ -293,7 +293,13 @@ class WallWidget(QWidget):
         return {t.tile_id: t.frames_painted for t in self._cells}
 
     def live_count(self) -> int:
-        return sum(1 for t in self._cells if t.state is TileState.LIVE and not t.stale)
+        """Tiles showing live pictures now (a recording being played is not live)."""
+        return sum(1 for t in self._cells if t.state is TileState.LIVE and not t.stale
+                   and not t.picture.recording)
+
+    def playback_count(self) -> int:
+        """Tiles playing (or paused on) recorded video."""
+        return sum(1 for t in self._cells if t.camera is not None and t.picture.recording)
 
     def _on_tile_state(self, tile_id: str, state: str, detail: str) -> None:
         tile = next((t for t in self._pool if t.tile_id == tile_id), None)
@@ -503,6 +509,9 @@ class WallWidget(QWidget):
         tile.clear()
 
     def tr_status(self) -> str:
-        return self.tr("%n of {total} tiles live", "", self.live_count()).format(
+        text = self.tr("%n of {total} tiles live", "", self.live_count()).format(
             total=len(self._cells)
         )
+        if playback := self.playback_count():
+            text += " · " + self.tr("%n in playback", "", playback)
+        return text

@@ -961,6 +961,13 @@
             <numerusform>%n vignettes en direct sur {total}</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n in playback</source>
+        <translation>
+            <numerusform>%n en relecture</numerusform>
+            <numerusform>%n en relecture</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>QuitGuard</name>

@@ -110,6 +110,8 @@ def exercise_playback(qtbot: QtBot, desk: Desk, tile: TileWidget, log: StatusLog
         f"{desk.window.last_message!r})")
     figures["first_recorded_picture_s"] = seen - started
     assert not is_live(first)
+    # the status bar counts the tile in playback, not live
+    assert desk.window.wall.tr_status() == "0 vignette en direct sur 4 · 1 en relecture"
 
     log.phase = f"{how}: ×2"
     choose_speed(desk, 2.0)
@@ -140,6 +142,8 @@ def exercise_playback(qtbot: QtBot, desk: Desk, tile: TileWidget, log: StatusLog
     live, seen = wait_shown(qtbot, tile, is_live, LIVE_S, f"{how}: back to live")
     figures["live_again_s"] = seen - clicked
     figures["live_lag_s"] = (now() - live).total_seconds()
+    qtbot.waitUntil(lambda: desk.window.wall.tr_status() == "1 vignette en direct sur 4",
+                    timeout=int(LIVE_S * 1000))
     choose_speed(desk, 1.0)  # the operator puts the speed back for the next time
     log.phase = f"{how}: live"
     return figures
