@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 
 from csu_wall.core.frames import TileState
 
@@ -217,7 +217,7 @@ class TileOverlay:
         """``text`` elided to ``room``'s width on a translucent plate sized to it, at the
         left (or right) of ``room``."""
         metrics = painter.fontMetrics()
-        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, room.width() - 12))
+        shown = elided(metrics, text, max(0, room.width() - 12))
         width = min(metrics.horizontalAdvance(shown) + 12, room.width())
         if width <= 12:
             return
@@ -228,6 +228,15 @@ class TileOverlay:
         painter.setPen(colour)
         painter.drawText(rect.adjusted(6, 0, -6, 0),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
+
+
+def elided(metrics: QFontMetrics, text: str, width: int) -> str:
+    """``text`` whole when its advance fits ``width``, else elided at the right. Qt's
+    ``elidedText`` alone cuts many texts given exactly their own advance (it measures with
+    fractional advances): « en pause · SD » became « en pause · … » in a plate sized to it."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
 CORNER_SHARE = 0.6  # the share of the tile's width plates may take over the picture

@@ -200,3 +200,21 @@ def test_the_empty_tile_hint_stays_whole_inside_a_small_tile(
     assert painter.fontMetrics().horizontalAdvance(text) > 150 - 12  # one line would not fit
     assert needed.width() <= 150 - 12 and needed.height() <= 84 - 12  # wrapped, whole
     assert painted and all(tile.rect().contains(r) for r in painted)
+
+
+def test_a_plate_sized_to_its_text_shows_it_whole(qapp: object) -> None:
+    """The status plate in a thin band is sized to its text's advance; the text must not
+    then be elided (Qt's elidedText alone cut « en pause · SD » to « en pause · … »)."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from csu_wall.gui.tile_overlay import elided
+
+    texts = ["en pause · SD", "en direct · HQ", "enregistrement · SD", "reconnexion · SD"]
+    for px in range(9, 16):  # the sizes plates take (sized to the tile)
+        font = QFont()
+        font.setPixelSize(px)
+        metrics = QFontMetrics(font)
+        for text in texts:
+            assert elided(metrics, text, metrics.horizontalAdvance(text)) == text, (px, text)
+            short = elided(metrics, text, metrics.horizontalAdvance(text) // 2)
+            assert short.endswith("…") and len(short) < len(text)
