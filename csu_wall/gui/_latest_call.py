@@ -53,6 +53,8 @@ class LatestCall(QObject):
             self._pending = executor().submit(self._call, generation, fn)
         except RuntimeError as exc:  # the executor was shut down: the application is closing
             self._pending = None
+            if was_busy:
+                self.sig_busy_changed.emit(False)
             on_error(exc)
             return
         if not was_busy:

@@ -190,7 +190,8 @@ def test_bookmark_list_and_search_are_read_off_the_gui_thread_while_the_database
     assert panel.loading and panel.loading_label.isVisible()
     assert panel.loading_label.text() == "Chargement…"
     assert panel.search_edit.isEnabled() and panel.table.isEnabled()
-    qtbot.waitUntil(lambda: len(panel.shown()) == 2, timeout=10_000)
+    # the list and the categories, read side by side, arrive in either order
+    qtbot.waitUntil(lambda: len(panel.shown()) == 2 and not panel.loading, timeout=10_000)
     assert not panel.loading_label.isVisible() and panel.table.rowCount() == 2
     link.assert_off_the_gui_thread("search")
     link.assert_off_the_gui_thread("categories")
