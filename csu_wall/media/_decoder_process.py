@@ -1,12 +1,21 @@
 """The decoder process's side of csu_wall/media/procpool.py: reads commands and packets from
 its pipe, keeps a decoder per stream, writes finished frames into the streams' shared memory
-and says which slot holds which frame (in one batch per batch of packets)."""
+and says which slot holds which frame (in one batch per batch of packets).
+
+A live RTSP stream may also be read here (``read``): one reader thread per stream connects
+and demuxes (bounded by the open and read timeouts, with the same stall watchdog as the GUI
+process's sessions), drops what would not be shown, and hands its packets to the main loop
+in memory; it says only small things back (``rd``: opened, open failed, ended or failed with
+the error's kind and French text and the seconds since its last packet)."""
 
 from __future__ import annotations
 
+import itertools
 import mmap
 import os
+import queue
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -22,6 +31,7 @@ from csu_wall.media.views import View
 
 SLOTS = 3  # the newest frame, the one the GUI may still paint, and the one being written
 LOAD_EVERY_S = 0.25  # a decoder process reports its CPU time this often
+READER_INFLIGHT = 25  # packets (1 s at 25 fps) a reader here may have waiting for decoding
 
 
 def _attach(name: str, size: int) -> mmap.mmap:
@@ -59,6 +69,15 @@ class _Stream:
     fit: bool = True
     kept: dict[int, Any] = field(default_factory=dict)  # reverse replay: pts -> (image, frame)
     kept_gop: int = -1
+    # read here (``read``): what the GUI process would have filtered before sending
+    visible: bool = True
+    paused: bool = False
+    need_key: bool = True
+    reader: _Reader | None = None
+    r_in: int = 0  # packets the reader demuxed
+    r_sent: int = 0  # ... handed to the main loop
+    r_done: int = 0  # ... decoded by it
+    dropped: int = 0  # ... thrown away (hidden, paused, keyframes only, behind)
 
 
 def decoder_main(commands: Connection, results: Connection) -> None:  # pragma: no cover
@@ -74,6 +93,9 @@ class _Child:  # pragma: no cover - runs in the decoder process
 
         self.commands, self.results = commands, results
         self.make_decoder, self.converter_type = make_decoder, Converter
+        # the pipe's batches (its own thread) and the readers' packets and words, in order
+        self.inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self.spec_numbers = itertools.count(1_000_000)  # apart from the GUI process's numbers
         self.streams: dict[int, _Stream] = {}
         self.drops = 0
         self.max_lag = 0.0
@@ -85,30 +107,61 @@ class _Child:  # pragma: no cover - runs in the decoder process
                          "shm": self.on_shm, "size": self.on_setting, "view": self.on_setting,
                          "fit": self.on_setting, "skip": self.on_setting,
                          "snap": self.on_setting, "close": self.on_close,
-                         "gop": self.on_gop, "show": self.on_show}
+                         "gop": self.on_gop, "show": self.on_show,
+                         "vis": self.on_setting, "pause": self.on_setting,
+                         "read": self.on_read, "rstop": self.on_read_stop,
+                         "rpkt": self.on_reader_packet, "rspec": self.on_reader_spec,
+                         "emit": self.on_emit}
+
+    def _pipe(self) -> None:
+        while True:
+            try:
+                batch = self.commands.recv()
+            except (EOFError, OSError):
+                self.inbox.put(("eof",))
+                return
+            self.inbox.put(("batch", batch))
 
     def run(self) -> None:
+        threading.Thread(target=self._pipe, name="csu-decoder-pipe", daemon=True).start()
         while True:
-            if not self.commands.poll(LOAD_EVERY_S):
+            try:
+                items = [self.inbox.get(timeout=LOAD_EVERY_S)]
+            except queue.Empty:
                 self.results.send([("load", time.process_time(), self.drops, self.max_lag)])
                 self.max_lag = 0.0
                 self.last_load = time.monotonic()
                 continue
-            try:  # one batch of the sender at a time: each picture shown as soon as decoded
-                batch: list[tuple[Any, ...]] = list(self.commands.recv())
-            except (EOFError, OSError):
-                return
+            while len(items) < 256:  # what waits now, decoded together and said in one send
+                try:
+                    items.append(self.inbox.get_nowait())
+                except queue.Empty:
+                    break
             self.touched = {}
             self.now = time.monotonic()
-            for message in batch:
-                if message[0] == "quit":
-                    if self.out:
-                        self.results.send(self.out)
+            for item in items:
+                if item[0] == "batch":
+                    messages: list[tuple[Any, ...]] = list(item[1])
+                elif item[0] == "eof":
+                    self.stop_readers()
                     return
-                handler = self.handlers.get(message[0])
-                if handler is not None:
-                    handler(message)
+                else:
+                    messages = [item]
+                for message in messages:
+                    if message[0] == "quit":
+                        self.stop_readers()
+                        if self.out:
+                            self.results.send(self.out)
+                        return
+                    handler = self.handlers.get(message[0])
+                    if handler is not None:
+                        handler(message)
             self.finish_batch()
+
+    def stop_readers(self) -> None:
+        for s in self.streams.values():
+            if s.reader is not None:
+                s.reader.stop.set()
 
     def finish_batch(self) -> None:
         for key, s in self.touched.items():
@@ -116,7 +169,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
                 self.deliver(key, s)
             else:  # nothing to show yet: say what was taken (the backpressure count)
                 self.out.append(("frame", key, s.name, -1, 0, 0, None, 0, 0, False,
-                                 s.consumed, s.decoded, s.errors))
+                                 s.consumed, s.decoded, s.errors, s.dropped, s.r_in))
         if time.monotonic() - self.last_load >= LOAD_EVERY_S:
             self.out.append(("load", time.process_time(), self.drops, self.max_lag))
             self.max_lag = 0.0
@@ -160,7 +213,8 @@ class _Child:  # pragma: no cover - runs in the decoder process
         pts = frame.pts * s.seconds_per_tick if frame.pts is not None and \
             s.seconds_per_tick else None
         self.out.append(("frame", key, s.name, slot, w, h, pts, frame.width, frame.height,
-                         bool(frame.key_frame), s.consumed, s.decoded, s.errors))
+                         bool(frame.key_frame), s.consumed, s.decoded, s.errors, s.dropped,
+                         s.r_in))
         return pts
 
     def deliver(self, key: int, s: _Stream) -> None:
@@ -197,8 +251,11 @@ class _Child:  # pragma: no cover - runs in the decoder process
         ctx = self.codec(s, number, flush)
         if ctx is None:
             return
-        packet = av.Packet(data)
-        packet.pts = pts
+        if isinstance(data, av.Packet):  # demuxed here by the stream's reader
+            packet = data
+        else:
+            packet = av.Packet(data)
+            packet.pts = pts
         try:
             frames = ctx.decode(packet)
         except (av.error.FFmpegError, ValueError):
@@ -279,6 +336,8 @@ class _Child:  # pragma: no cover - runs in the decoder process
         _, key, name, slot_bytes, size, masks, view, skip = message
         old_stream = self.streams.pop(key, None)
         if old_stream is not None:
+            if old_stream.reader is not None:
+                old_stream.reader.stop.set()
             old_stream.segment.close()
         try:
             segment = _attach(name, slot_bytes * SLOTS)
@@ -308,6 +367,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
         s = self.streams.get(key)
         if s is None:
             return
+        was_skip = s.skip
         if kind == "size":
             s.size = value
         elif kind == "view":
@@ -320,12 +380,194 @@ class _Child:  # pragma: no cover - runs in the decoder process
                 s.ctx.skip_frame = "NONKEY" if s.skip else "DEFAULT"
         elif kind == "snap":
             s.snaps = (s.snaps or []) + [value]
+        elif kind == "vis":  # shown again, resumed, all frames again: from a keyframe
+            s.need_key = s.need_key or (value and not s.visible)
+            s.visible = value
+        elif kind == "pause":
+            s.need_key = s.need_key or (s.paused and not value)
+            s.paused = value
+        if kind == "skip" and was_skip and not value:
+            s.need_key = True
 
     def on_close(self, message: tuple[Any, ...]) -> None:
         s = self.streams.pop(message[1], None)
         self.touched.pop(message[1], None)
         if s is not None:
+            if s.reader is not None:
+                s.reader.stop.set()
             s.segment.close()
+
+    # -- streams read here ------------------------------------------------------------------
+
+    def on_read(self, message: tuple[Any, ...]) -> None:
+        _, key, conn, url, fmt, options, open_timeout, read_timeout = message
+        s = self.streams.get(key)
+        if s is None:
+            return
+        if s.reader is not None:
+            s.reader.stop.set()
+        s.reader = _Reader(self, key, conn, url, fmt, options, open_timeout, read_timeout)
+        s.reader.thread.start()
+
+    def on_read_stop(self, message: tuple[Any, ...]) -> None:
+        s = self.streams.get(message[1])
+        if s is not None and s.reader is not None and s.reader.conn == message[2]:
+            s.reader.stop.set()
+            s.reader = None
+
+    def on_reader_spec(self, message: tuple[Any, ...]) -> None:
+        _, key, number, spec = message
+        s = self.streams.get(key)
+        if s is not None:
+            s.specs[number] = spec
+            for old in [n for n in s.specs if n < number - 4]:
+                del s.specs[old]
+
+    def on_reader_packet(self, message: tuple[Any, ...]) -> None:
+        _, key, number, packet, flush, queued = message
+        s = self.streams.get(key)
+        if s is None:
+            return
+        s.r_done += 1
+        self.max_lag = max(self.max_lag, self.now - queued)
+        self.decode(s, number, packet, None, True, flush)
+        self.touched[key] = s
+
+    def on_emit(self, message: tuple[Any, ...]) -> None:
+        self.out.append(message[1])
+
+
+class _Reader:  # pragma: no cover - runs in the decoder process
+    """One live stream's connection, read in this process: the GUI process's session (the
+    gate, the backoff, the tile's states) decides when it starts and what its end means."""
+
+    def __init__(self, child: _Child, key: int, conn: int, url: str, fmt: str | None,
+                 options: dict[str, str], open_timeout: float, read_timeout: float) -> None:
+        self.child, self.key, self.conn = child, key, conn
+        self.url, self.fmt, self.options = url, fmt, options
+        self.open_timeout, self.read_timeout = open_timeout, read_timeout
+        self.stop = threading.Event()
+        self.last = time.monotonic()  # the last packet (or the probing's start)
+        self.watching = False
+        self.tripped = False
+        self.thread = threading.Thread(target=self.run, name=f"csu-reader-{key}", daemon=True)
+
+    def overdue(self) -> bool:
+        """The stall watchdog (csu_wall/media/session.py's, polled by FFmpeg the same way)."""
+        if not self.watching:
+            return False
+        if not self.tripped and time.monotonic() - self.last >= self.read_timeout:
+            self.tripped = True
+        return self.tripped
+
+    def say(self, *words: Any) -> None:
+        if not self.stop.is_set():
+            self.child.inbox.put(("emit", ("rd", self.key, self.conn, *words)))
+
+    def run(self) -> None:
+        from urllib.parse import unquote, urlsplit
+
+        from csu_wall.media import _interrupt
+        from csu_wall.media.redact import register_secret, route_ffmpeg_logs
+
+        route_ffmpeg_logs()
+        _interrupt.install()
+        password = urlsplit(self.url).password
+        if password:
+            register_secret(unquote(password))
+        _interrupt.register(self.stop, self.overdue)
+        try:
+            self.read()
+        except Exception as exc:  # last resort: said like any failure
+            self.fail("failed", exc, time.monotonic() - self.last)
+        finally:
+            _interrupt.unregister()
+            # always, once the connection is closed: the session frees its gate slot then
+            self.child.inbox.put(("emit", ("rd", self.key, self.conn, "gone")))
+
+    def fail(self, word: str, exc: BaseException, silent: float,
+             timed_out: bool = False) -> None:
+        from csu_wall.core.errors import RecorderAuthError, RecorderUnreachable
+        from csu_wall.media import _errors
+
+        err = _errors.translate(exc, timed_out=timed_out)
+        kind = ("auth" if isinstance(err, RecorderAuthError)
+                else "unreachable" if isinstance(err, RecorderUnreachable) else "stream")
+        self.say(word, kind, str(err), _errors.describe(exc), silent)
+
+    def read(self) -> None:
+        started = time.monotonic()
+        try:
+            container = av.open(self.url, mode="r", format=self.fmt, options=self.options,
+                                timeout=(self.open_timeout, self.read_timeout))
+        except Exception as exc:
+            if not self.stop.is_set():
+                timed_out = time.monotonic() - started >= 0.9 * self.open_timeout
+                self.fail("open_failed", exc, 0.0, timed_out)
+            return
+        failure: Exception | None = None
+        outcome = "stopped"
+        try:
+            outcome = self.pump(container, started)
+        except Exception as exc:
+            failure = exc
+        silent = time.monotonic() - self.last
+        container.close()  # before the end is said: the recorder sees it closed first
+        if failure is not None:
+            self.fail("failed", failure, silent)
+        else:
+            self.say("ended", outcome, silent)
+
+    def pump(self, container: Any, started: float) -> str:
+        from csu_wall.core.errors import StreamError
+        from csu_wall.media import _errors
+
+        if not container.streams.video:
+            raise StreamError(_errors.MSG_NO_VIDEO)
+        stream = container.streams.video[0]
+        spec = DecoderSpec.of(stream)
+        number = next(self.child.spec_numbers)
+        inbox, streams, key = self.child.inbox, self.child.streams, self.key
+        inbox.put(("rspec", key, number, spec))
+        self.say("opened")
+        s = streams.get(key)
+        if s is not None:
+            s.need_key = True
+        # probing decoded nothing: silent since (at most) the probing's start
+        self.last = time.monotonic() if spec.width else started
+        self.tripped = False
+        self.watching = True
+        for packet in container.demux(stream):
+            if self.stop.is_set():
+                return "stopped"
+            if packet.size == 0:
+                continue
+            if self.tripped:  # held back by FFmpeg, handed on when interrupted
+                raise StreamError("stalled: no packet within the read timeout")
+            self.last = time.monotonic()
+            s = streams.get(key)
+            if s is None:
+                return "stopped"
+            s.r_in += 1
+            is_key = bool(packet.is_keyframe)
+            if not (s.visible and not s.paused and (is_key or not s.skip)) \
+                    and not (is_key and s.snaps and s.visible):
+                s.dropped += 1
+                continue
+            flush = False
+            if s.need_key:
+                if not is_key:
+                    s.dropped += 1
+                    continue
+                s.need_key, flush = False, True
+            if s.r_sent - s.r_done >= READER_INFLIGHT:  # decoding is behind: skip ahead
+                s.dropped += 1
+                self.child.drops += 1
+                s.need_key = True
+                continue
+            s.r_sent += 1
+            inbox.put(("rpkt", key, number, packet, flush, self.last))
+        return "stopped" if self.stop.is_set() else "ended"
 
 
 def _view_size(frame: Any, view: View) -> tuple[int, int]:

@@ -19,6 +19,17 @@ again from their next keyframe, the other processes and the GUI never stop.
 Backpressure: at most ``MAX_INFLIGHT`` packets of a stream are on their way to its decoder
 process; beyond, the stream skips to its next keyframe (counted as dropped: the overload
 ladder reads that as load).
+
+Live RTSP streams are read in the decoder processes themselves (``CSU_WALL_READERS=gui`` puts
+their readers back here, to compare): the session here still decides everything — the access
+gate, the recorder's session cap, the camera's backoff, the tile's states and texts — and
+asks the stream's decoder process to connect (:meth:`ProcStreamDecoder.open_remote`, the URL
+with its credentials going over the pipe only); that process's reader thread demuxes, drops
+what would not be shown, and its packets never cross the pipe. It says back only "opened",
+"open failed", "ended" or "failed" (the error's kind, its French text, the seconds since its
+last packet), so the session's watchdog, backoff and texts are those of a reader here. A
+restarted decoder process is asked to connect again at once (no backoff: the camera is not
+at fault).
 """
 
 from __future__ import annotations
@@ -39,6 +50,12 @@ from typing import Any
 import av
 import numpy as np
 
+from csu_wall.core.errors import (
+    CsuWallError,
+    RecorderAuthError,
+    RecorderUnreachable,
+    StreamError,
+)
 from csu_wall.core.frames import Frame
 from csu_wall.media._decoder_process import SLOTS, decoder_main
 from csu_wall.media.decode import DecoderSpec, tile_width
@@ -52,6 +69,7 @@ log = logging.getLogger(__name__)
 
 MAX_INFLIGHT = 25  # packets (1 s at 25 fps) on their way to a decoder process, per stream
 RESTART_MSG = "Décodeur redémarré : reprise de l'image…"
+READERS_ENV = "CSU_WALL_READERS"  # "gui": live readers in this process (the older way)
 
 
 # -- this process's side ------------------------------------------------------------------
@@ -99,6 +117,8 @@ class _Proc:
         self.pool = pool
         self.index = index
         self.streams: dict[int, ProcStreamDecoder] = {}
+        # streams with a connection read in the process (kept until it says it is gone)
+        self.readers: dict[int, ProcStreamDecoder] = {}
         self.outbox: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
         self.busy_s = 0.0  # the process's CPU time, as it last reported it
         self.busy_base = 0.0  # CPU time of its earlier incarnations (restarts)
@@ -195,6 +215,10 @@ class _Proc:
             decoder = self.streams.get(message[1])
             if decoder is not None:
                 decoder.on_kept(message[2])
+        elif kind == "rd":
+            decoder = self.streams.get(message[1]) or self.readers.get(message[1])
+            if decoder is not None:
+                decoder.on_reader(message)
         elif kind == "load":
             _, busy, drops, lag = message
             self.busy_s = self.busy_base + busy
@@ -218,8 +242,11 @@ class ProcessDecodePool:
     :class:`~csu_wall.media.pool.DecodePool` for the engine and the overload ladder)."""
 
     def __init__(self, workers: int | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 readers: str | None = None) -> None:
         self.size = max(1, workers or os.cpu_count() or 1)
+        # live RTSP streams read in the decoder processes ("process") or here ("gui")
+        self.remote_readers = (readers or os.environ.get(READERS_ENV) or "process") != "gui"
         self.monotonic = monotonic
         self.pump = FilePump()
         self.stopping = False
@@ -262,6 +289,7 @@ class ProcessDecodePool:
                       "resume at their next keyframe", proc.index, exitcode, len(proc.streams))
             proc.busy_base = proc.busy_s
             proc.restarts += 1
+            proc.readers.clear()  # their connections died with it
             proc.outbox.put(None)  # ends the old sender thread
             proc.outbox = queue.SimpleQueue()
             proc._spawn()
@@ -338,6 +366,11 @@ class ProcStreamDecoder(DecoderBase):
         self._fit = True
         self._kept_gop = -1  # reverse replay: the last GOP the decoder process kept
         self._kept_lost = False  # ... lost with a decoder process restarted: none to wait for
+        # read in the decoder process (open_remote): its connection number and what it says
+        self._conn = 0
+        self._events: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self._remote_counts = (0, 0)  # (dropped, demuxed) as the process last said
+        self._gone = threading.Event()  # the current connection is closed in the process
 
     @staticmethod
     def _slot_bytes(size: tuple[int, int]) -> int:
@@ -350,6 +383,10 @@ class ProcStreamDecoder(DecoderBase):
                             self._keyframes_only))
             if not self._fit:
                 self.proc.post(("fit", self.key, False))
+            if not self._visible:
+                self.proc.post(("vis", self.key, False))
+            if self._paused:
+                self.proc.post(("pause", self.key, True))
 
     # -- settings (any thread) -------------------------------------------------------------
 
@@ -369,6 +406,24 @@ class ProcStreamDecoder(DecoderBase):
             # mapped the new one (unlinked earlier, a process still on its way to map it
             # could not, and the stream would never show a frame again)
             self.proc.post(("size", self.key, size))
+
+    def set_visible(self, visible: bool) -> None:
+        with self._lock:
+            changed = visible != self._visible
+        super().set_visible(visible)
+        if changed:  # a stream read in the decoder process is filtered there
+            with self._lock:
+                if not self._closed:
+                    self.proc.post(("vis", self.key, visible))
+
+    def set_paused(self, paused: bool) -> None:
+        with self._lock:
+            changed = paused != self._paused
+        super().set_paused(paused)
+        if changed:
+            with self._lock:
+                if not self._closed:
+                    self.proc.post(("pause", self.key, paused))
 
     def set_view(self, view: View | None) -> None:
         with self._lock:
@@ -407,6 +462,7 @@ class ProcStreamDecoder(DecoderBase):
             self._closed = True
             self.proc.post(("close", self.key))
             self._snaps.clear()  # their waiters time out with the usual French message
+            self._events.put(("rd", self.key, self._conn, "closed"))
         self.pool.forget(self)
         self.release_memory()
 
@@ -457,6 +513,69 @@ class ProcStreamDecoder(DecoderBase):
             self.proc.post(("pkt", self.key, number, bytes(packet), packet.pts, key, show,
                             flush, time.monotonic()))
 
+    # -- read in the decoder process ----------------------------------------------------------
+
+    @property
+    def remote_reader(self) -> bool:
+        """Live streams of this decoder are read in its decoder process."""
+        return self.pool.remote_readers
+
+    def open_remote(self, url: str, fmt: str | None, options: dict[str, str],
+                    open_timeout: float, read_timeout: float,
+                    stop: threading.Event) -> RemoteConnection:
+        """Have the decoder process connect to ``url`` (the session's thread waits here):
+        the connection once opened, or the translated error of the attempt. A decoder
+        process restarted meanwhile is asked again."""
+        while True:
+            with self._lock:
+                self._conn += 1
+                conn = self._conn
+                while True:  # words of earlier connections
+                    try:
+                        self._events.get_nowait()
+                    except queue.Empty:
+                        break
+                if self._closed:
+                    raise StreamError(_MSG_CLOSED)
+                self._gone.clear()
+                self.proc.readers[self.key] = self
+                self.proc.post(("read", self.key, conn, url, fmt, dict(options), open_timeout,
+                                read_timeout))
+            connection = RemoteConnection(self, conn)
+            while True:
+                event = connection.next_event(0.25)
+                if event is None:
+                    if stop.is_set():
+                        connection.close()
+                        raise StreamError(_MSG_CLOSED)
+                    continue
+                word = event[3]
+                if word == "opened":
+                    return connection
+                if word == "closed":
+                    connection.close()  # the slot is freed once the process closed it
+                    raise StreamError(_MSG_CLOSED)
+                connection.ended = True
+                if word == "restarted":
+                    break
+                if word == "open_failed":
+                    raise remote_error(*event[4:7])
+                # ended or failed before the open was said: cannot happen in order
+                raise StreamError(_MSG_CLOSED)
+
+    def on_reader(self, message: tuple[Any, ...]) -> None:
+        """What the stream's reader in the decoder process says (the listener thread)."""
+        if message[2] != self._conn:
+            return
+        if message[3] == "gone":
+            if self.proc.readers.get(self.key) is self:
+                del self.proc.readers[self.key]
+            self._gone.set()
+            return
+        if message[3] == "opened":
+            self.new_connection()  # before this connection's first frame, in order
+        self._events.put(message)
+
     def _spec_number(self, spec: DecoderSpec) -> int:
         """The number the decoder process knows ``spec`` by (sent once); under the lock."""
         number = self._spec_ids.get(id(spec))
@@ -506,11 +625,16 @@ class ProcStreamDecoder(DecoderBase):
 
     def on_frame(self, message: tuple[Any, ...]) -> None:
         (_, _, name, slot, width, height, pts, source_w, source_h, keyframe, consumed,
-         decoded, errors) = message
+         decoded, errors, dropped, demuxed) = message
         with self._lock:
             self._consumed = consumed
             self.frames_decoded = decoded
             self.decode_errors = errors
+            if (dropped, demuxed) != self._remote_counts:  # read in the decoder process
+                old_dropped, old_demuxed = self._remote_counts
+                self.packets_dropped += max(0, dropped - old_dropped)
+                self.packets_in += max(0, demuxed - old_demuxed)
+                self._remote_counts = (dropped, demuxed)
             if self._closed or slot < 0:
                 return
             segment = self._segment
@@ -551,9 +675,62 @@ class ProcStreamDecoder(DecoderBase):
             self._specs.clear()
             self._sent = self._consumed = 0
             self._kept_lost = True
+            self._remote_counts = (0, 0)
             snaps = list(self._snaps)
         self.announce_to_process()
+        # after "open": the session's new "read" must reach the new process behind it
+        self._events.put(("rd", self.key, self._conn, "restarted"))
         for number in snaps:
             self.proc.post(("snap", self.key, number))
         if self._on_trouble is not None:
             self._on_trouble(RESTART_MSG)
+
+
+_MSG_CLOSED = "stream closed"  # never shown: the session has stopped
+GONE_WAIT_S = 2.0  # a stopped reader closes within ~0.1 s (FFmpeg's interrupt poll)
+
+
+def remote_error(kind: str, text: str, detail: str) -> CsuWallError:
+    """A reader's failure in a decoder process, as the session's own reader would have
+    raised it (the French text chosen there by csu_wall.media._errors.translate)."""
+    err: CsuWallError = (RecorderAuthError(text) if kind == "auth"
+                         else RecorderUnreachable(text) if kind == "unreachable"
+                         else StreamError(text))
+    err.__cause__ = _RemoteDetail(detail)
+    return err
+
+
+class _RemoteDetail(Exception):
+    """The redacted developer text of a decoder process's reader error (logs only)."""
+
+
+class RemoteConnection:
+    """A live stream read in its decoder process: what the session pumps (it waits for the
+    reader's words) and closes."""
+
+    def __init__(self, decoder: ProcStreamDecoder, conn: int) -> None:
+        self.decoder = decoder
+        self.conn = conn
+        self.ended = False
+
+    def next_event(self, timeout: float) -> tuple[Any, ...] | None:
+        """The reader's next word about this connection (None after ``timeout``)."""
+        try:
+            event = self.decoder._events.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if event[2] != self.conn and event[3] not in ("closed", "restarted"):
+            return None
+        return event
+
+    def close(self) -> None:
+        """Stop the reader and wait (bounded) until the decoder process has closed the
+        connection: the session frees its slot of the recorder's cap only then."""
+        decoder = self.decoder
+        with decoder._lock:
+            live = not self.ended and decoder._conn == self.conn
+            if live and not decoder._closed:
+                decoder.proc.post(("rstop", decoder.key, self.conn))
+        self.ended = True
+        if live:
+            decoder._gone.wait(GONE_WAIT_S)

@@ -25,6 +25,7 @@ from csu_wall.media.gate import RecorderGate
 from csu_wall.media.pacer import PacedFile, Pacer
 from csu_wall.media.packet_reader import PacketReader
 from csu_wall.media.pool import Decoder
+from csu_wall.media.procpool import RemoteConnection, remote_error
 from csu_wall.media.redact import redact, register_secret
 from csu_wall.media.replay import open_reader
 
@@ -255,7 +256,7 @@ class StreamSession:
         userinfo = quote(user, safe="") + ":" + quote(password, safe="")
         return urlunsplit(parts._replace(netloc=f"{userinfo}@{host}"))
 
-    def _open(self) -> av.container.InputContainer | PacketReader:
+    def _open(self) -> av.container.InputContainer | PacketReader | RemoteConnection:
         src = self.source
         if src.kind in (SourceKind.RTSP_REPLAY, SourceKind.SNAPSHOT):
             # What FFmpeg cannot speak: ONVIF replay / Scale (our RTSP client), JPEG polling.
@@ -278,6 +279,15 @@ class StreamSession:
             # open) does not see; without it a source silent after PLAY spent the whole open
             # timeout probing before the watchdog started.
             options.setdefault("timeout", str(int(self.read_timeout * 1_000_000)))
+        if src.kind is SourceKind.RTSP and not src.realtime \
+                and getattr(self.decoder, "remote_reader", False):
+            # Connected and demuxed in the stream's decoder process (procpool.py): this
+            # thread waits for what that reader says; the packets never come here.
+            self.probes += 1
+            self._opening_at = self.clock.monotonic()
+            return self.decoder.open_remote(  # type: ignore[attr-defined, no-any-return]
+                self._url(), fmt, options, self.open_timeout, self.read_timeout,
+                self.stop_event)
         if src.tls_pin is not None and src.kind is SourceKind.HTTP:
             # FFmpeg cannot pin: it must open no connection of its own (reconnect, seek),
             # each one goes through this loop and the source's pin check (prepare).
@@ -340,8 +350,39 @@ class StreamSession:
             raise job.error
         return "stopped" if self.stopped else job.outcome
 
-    def _pump(self, container: av.container.InputContainer | PacketReader) -> str:
+    def _pump_remote(self, connection: RemoteConnection) -> str:
+        """A stream read in its decoder process: wait for its end, following the decoded
+        frames for the backoff's health (``_progress``)."""
+        self._connected()
+        self._last_packet_at = self.clock.monotonic()
+        while not self.stopped:
+            event = connection.next_event(0.25)
+            now = self.clock.monotonic()
+            self._progress(now)
+            if event is None:
+                continue
+            word = event[3]
+            if word == "restarted":  # its decoder process died: connect again at once
+                connection.ended = True
+                return "restarted"
+            if word == "closed":
+                return "stopped"
+            connection.ended = True
+            if word == "ended":
+                _, _, _, _, outcome, silent = event
+                self._last_packet_at = now - silent
+                return "stopped" if self.stopped else str(outcome)
+            if word == "failed":
+                kind, text, detail, silent = event[4:8]
+                self._last_packet_at = now - silent
+                raise remote_error(kind, text, detail)
+        return "stopped"
+
+    def _pump(self, container: av.container.InputContainer | PacketReader
+              | RemoteConnection) -> str:
         """Demux video packets to the decoder until stopped or the end of the stream."""
+        if isinstance(container, RemoteConnection):
+            return self._pump_remote(container)
         if isinstance(container, PacketReader):
             self._connected()
             self._last_packet_at = self.clock.monotonic()

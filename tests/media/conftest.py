@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -42,6 +43,8 @@ def make_engine(states: StateLog) -> Iterator[Callable[..., MediaEngine]]:
     def make(**kwargs: object) -> MediaEngine:
         kwargs.setdefault("on_state", states)
         kwargs.setdefault("backoff", Backoff(base=0.05, cap=0.2))
+        # CSU_WALL_DECODERS=process runs these tests on the decoder processes (as the app)
+        kwargs.setdefault("decoders", os.environ.get("CSU_WALL_DECODERS", "thread"))
         engine = MediaEngine(**kwargs)  # type: ignore[arg-type]
         engines.append(engine)
         return engine

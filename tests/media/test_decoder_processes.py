@@ -93,5 +93,32 @@ def test_a_killed_decoder_process_is_restarted_and_only_its_tiles_blink(
     # the other tiles never stopped: new frames all along
     assert all(f.latest() is not before[f.tile_id] for f in others)
     assert pool.processes()[0].pid != pid and all(p.is_alive() for p in pool.processes())
-    # sessions were not reconnected: the readers kept their connections
+    # only the victim's sessions reconnected (their connections lived in the dead
+    # process), once each and at once (no backoff: the camera was not at fault); the
+    # others kept theirs
+    assert pool.remote_readers
+    sessions = engine._sessions
+    assert all(sessions[t].connections == 2 and sessions[t].attempts == 0 for t in victims)
+    assert all(sessions[f.tile_id].connections == 1 for f in others)
+
+
+@pytest.mark.rtsp
+def test_readers_in_this_process_keep_their_connections_when_a_decoder_dies(
+        make_engine: Callable[..., MediaEngine], rtsp_server: Callable[..., RtspServer],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CSU_WALL_READERS", "gui")  # the older way, kept to compare
+    server = rtsp_server({f"c{i}": {"kind": "file", "width": 320, "height": 180, "gop": 25,
+                                    "label": f"CAM {i}"} for i in range(2)})
+    engine = make_engine(workers=2, decoders="process")
+    pool = engine.pool
+    assert isinstance(pool, ProcessDecodePool) and not pool.remote_readers
+    feeds = [engine.open(f"t{i}", _rtsp(server.url(f"c{i}"), f"c{i}"), size=(160, 90))
+             for i in range(2)]
+    assert wait_until(lambda: all(f.latest() is not None for f in feeds), 30)
+    victim = pool.processes()[0]
+    before = {f.tile_id: f.latest() for f in feeds}
+    os.kill(victim.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    assert wait_until(lambda: all(f.state is TileState.LIVE and f.latest() is not
+                                  before[f.tile_id] for f in feeds), 15)
+    assert wait_until(lambda: pool.processes()[0].pid != victim.pid, 5)
     assert engine.stats()["reconnects"] == 0

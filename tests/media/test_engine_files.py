@@ -177,7 +177,8 @@ def test_closing_a_tile_on_a_hung_recorder_does_not_wait_for_timeouts(
         engine.close("t1")
         assert time.monotonic() - t0 < 1.0
         assert engine.live_threads() == [] or wait_until(
-            lambda: all(t.name.startswith("csu-media-worker") for t in engine.live_threads()),
+            lambda: all(t.name.startswith(("csu-media-worker", "csu-decoder-"))  # the pool's
+                        for t in engine.live_threads()),
             1.0)
 
 
