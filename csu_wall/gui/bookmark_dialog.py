@@ -3,18 +3,21 @@
 The operator is told a bookmark is saved only once :meth:`BookmarkApi.create` has returned:
 the service commits its transaction before returning, so a confirmed bookmark survives a crash.
 Times are UTC inside and shown in Europe/Paris.
+
+Both dialogs open at once and read the site's categories off the GUI thread
+(:class:`LatestCall`); saving waits for them, and the dialog says why meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,11 +36,13 @@ from PySide6.QtWidgets import (
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Camera
 from csu_wall.core.shifts import Bookmark, BookmarkFilter, BookmarkStatus, Severity
+from csu_wall.gui._latest_call import LatestCall
 
 log = logging.getLogger(__name__)
 
 PARIS = ZoneInfo("Europe/Paris")
 NOTE_MAX = 4000  # characters: a note is a few lines, not a statement
+CATEGORIES_RETRY_MS = 3000  # the database out of reach: the categories are asked again
 
 
 class BookmarkApi(Protocol):
@@ -93,6 +98,48 @@ def _fill_categories(box: QComboBox, categories: Sequence[str], current: str | N
         box.addItem(current, current)  # a category removed from the list since: kept as is
     if current is not None:
         box.setCurrentIndex(box.findData(current))
+
+
+class _Categories(QObject):
+    """The site's categories read off the GUI thread for one dialog's box: ``label`` says
+    they are loading (or that the database is out of reach, asked again every
+    CATEGORIES_RETRY_MS); ``ready()`` is called on the GUI thread once they are offered."""
+
+    def __init__(self, dialog: QDialog, service: BookmarkApi, box: QComboBox,
+                 current: str | None, ready: Callable[[], None]) -> None:
+        super().__init__(dialog)
+        self.call = LatestCall("bookmark dialog categories", self)
+        self.loaded = False
+        self._service, self._box, self._current, self._ready = service, box, current, ready
+        self.label = QLabel(self.tr("Loading the categories… (the bookmark can be saved "
+                                    "once they are read)"))
+        self.label.setObjectName("bookmarkCategoriesState")
+        self.label.setWordWrap(True)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(CATEGORIES_RETRY_MS)
+        self._retry.timeout.connect(self.load)
+        self.load()
+
+    def load(self) -> None:
+        self.call.run(self._service.categories, self._offered, self._failed)
+
+    def _offered(self, names: list[str]) -> None:
+        chosen = self._box.currentData() if self._box.currentIndex() >= 0 else None
+        self._box.clear()
+        _fill_categories(self._box, names, self._current)
+        if self._current is None:
+            self._box.setCurrentIndex(-1 if chosen is None else self._box.findData(chosen))
+        self.loaded = True
+        self.label.hide()
+        self._ready()
+
+    def _failed(self, exc: Exception) -> None:
+        log.warning("bookmark categories not read", exc_info=exc)
+        self.label.setText(self.tr("The categories cannot be read now (database "
+                                   "unreachable): the bookmark cannot be saved yet. Trying "
+                                   "again…"))
+        self._retry.start()
 
 
 def _fill_severities(box: QComboBox, current: Severity | None) -> None:
@@ -179,7 +226,6 @@ class BookmarkDialog(QDialog):
         # Never preset: the operator chooses both (a default would record a fight by mistake).
         self.category_box = QComboBox()
         self.category_box.setObjectName("bookmarkCategory")
-        _fill_categories(self.category_box, service.categories(), None)
         self.category_box.setCurrentIndex(-1)
         self.category_box.setPlaceholderText(self.tr("choose: 1–9 or first letter"))
         self.severity_box = QComboBox()
@@ -232,6 +278,9 @@ class BookmarkDialog(QDialog):
         self.setTabOrder(self.category_box, self.severity_box)
         self.setTabOrder(self.severity_box, self.note_edit)
         self.category_box.setFocus()
+        self.categories = _Categories(self, service, self.category_box, None,
+                                      self._show_snapshot_state)
+        layout.insertWidget(1, self.categories.label)
         self._show_snapshot_state()
 
     def set_snapshot(self, png: bytes | None) -> None:
@@ -243,8 +292,9 @@ class BookmarkDialog(QDialog):
         self._show_snapshot_state()
 
     def _show_snapshot_state(self) -> None:
-        # Saving waits for the snapshot (3 s at most): the image is part of the record.
-        self.save_button.setEnabled(not self.snapshot_pending)
+        # Saving waits for the snapshot (3 s at most): the image is part of the record;
+        # and for the categories to choose from.
+        self.save_button.setEnabled(not self.snapshot_pending and self.categories.loaded)
         if self.snapshot_pending:
             text = self.tr("Taking the snapshot at full resolution…")
         elif self.snapshot_source == "snapshot":
@@ -260,7 +310,7 @@ class BookmarkDialog(QDialog):
 
     def save(self) -> Bookmark | None:
         """Create the bookmark; the dialog closes only once it is committed."""
-        if self.snapshot_pending:
+        if self.snapshot_pending or not self.categories.loaded:
             return None
         if self.category_box.currentIndex() < 0 or self.severity_box.currentIndex() < 0:
             missing = self.category_box if self.category_box.currentIndex() < 0 \
@@ -308,7 +358,7 @@ class BookmarkEditDialog(QDialog):
         self._service = service
         self.bookmark = bookmark
         self.category_box = QComboBox()
-        _fill_categories(self.category_box, service.categories(), bookmark.category)
+        _fill_categories(self.category_box, (), bookmark.category)  # the list: read later
         self.severity_box = QComboBox()
         _fill_severities(self.severity_box, bookmark.severity)
         self.status_box = QComboBox()
@@ -339,14 +389,20 @@ class BookmarkEditDialog(QDialog):
         form.addRow(self.tr("Status"), self.status_box)
         form.addRow(self.tr("Note"), self.note_edit)
         form.addRow(self.tr("Judicial procedure"), self.judicial_edit)
+        self.save_button.setEnabled(False)
+        self.categories = _Categories(self, service, self.category_box, bookmark.category,
+                                      lambda: self.save_button.setEnabled(True))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(title))
+        layout.addWidget(self.categories.label)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
 
     def save(self) -> Bookmark | None:
+        if not self.categories.loaded:
+            return None
         old = self.bookmark
         try:
             new = self._service.update(

@@ -94,6 +94,9 @@ class BookmarkPanel(QWidget):
         self._links: dict[int, list[str]] = {}
         self.search_call = LatestCall("bookmark search", self)
         self.categories_call = LatestCall("bookmark categories", self)
+        self.open_call = LatestCall("bookmark open", self)  # get: access checked again
+        self.close_call = LatestCall("bookmark close", self)  # a write
+        self.closed: Bookmark | None = None  # the last bookmark closed here, once committed
         filters = self._build_filters(site, may_view)
         self._build_table()
         buttons = QHBoxLayout()
@@ -421,15 +424,27 @@ class BookmarkPanel(QWidget):
         raise KeyError(bookmark_id)
 
     def open_selected(self) -> None:
+        """Open the chosen bookmark's recording: the bookmark is read again off the GUI
+        thread (habilitation checked again, now), then the camera is replayed."""
         chosen = self.selected()
         if chosen is None:
             self.info_label.setText(self.tr("Choose a bookmark in the list first."))
             return
-        try:
-            bookmark = self._service.get(chosen.id)  # habilitation checked again, now
-        except (CsuWallError, LookupError) as exc:  # refused (audited), or purged since
+        service, bookmark_id = self._service, chosen.id
+        self.open_button.setEnabled(False)
+        self.open_call.run(lambda: service.get(bookmark_id), self._opened, self._open_failed)
+
+    def _open_failed(self, exc: Exception) -> None:
+        self.open_button.setEnabled(True)
+        if isinstance(exc, (CsuWallError, LookupError)):  # refused (audited), or purged since
             self.info_label.setText(str(exc))
             return
+        log.warning("bookmark not read again before opening", exc_info=exc)
+        self.info_label.setText(self.tr("The bookmark cannot be opened now (database "
+                                        "unreachable). Try again in a moment."))
+
+    def _opened(self, bookmark: Bookmark) -> None:
+        self.open_button.setEnabled(True)
         start = bookmark.at_utc - timedelta(seconds=bookmark.pre_seconds)
         reason = self._open_at(bookmark.camera_id, start)
         if reason is None:
@@ -452,20 +467,31 @@ class BookmarkPanel(QWidget):
         dialog.open()
         return dialog
 
-    def close_selected(self) -> Bookmark | None:
+    def close_selected(self) -> None:
+        """Close the chosen bookmark, written off the GUI thread; the button waits meanwhile
+        and :attr:`closed` holds the bookmark once committed."""
         bookmark = self.selected()
         if bookmark is None:
             self.info_label.setText(self.tr("Choose a bookmark in the list first."))
-            return None
-        try:
-            closed = self._service.update(bookmark.id, status=BookmarkStatus.CLOSED)
-        except Exception as exc:
-            log.exception("closing bookmark %s failed", bookmark.id)
+            return
+        service, bookmark_id = self._service, bookmark.id
+        self.close_button.setEnabled(False)
+        self.info_label.setText(self.tr("Closing bookmark n°{id}…").format(id=bookmark_id))
+
+        def failed(exc: Exception) -> None:
+            self.close_button.setEnabled(True)
+            if not isinstance(exc, CsuWallError):
+                log.warning("closing bookmark %s failed", bookmark_id, exc_info=exc)
             self.info_label.setText(str(exc) if isinstance(exc, CsuWallError) else self.tr(
                 "The bookmark was NOT closed: the database cannot be written."))
-            return None
-        self._changed(closed)
-        return closed
+
+        self.close_call.run(lambda: service.update(bookmark_id, status=BookmarkStatus.CLOSED),
+                            self._closed, failed)
+
+    def _closed(self, bookmark: Bookmark) -> None:
+        self.close_button.setEnabled(True)
+        self.closed = bookmark
+        self._changed(bookmark)
 
     def _changed(self, bookmark: Bookmark) -> None:
         self.info_label.setText(self.tr("Bookmark n°{id} saved ({status}).").format(

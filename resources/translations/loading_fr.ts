@@ -8,6 +8,14 @@
         <source>Loading…</source>
         <translation>Chargement…</translation>
     </message>
+    <message>
+        <source>The bookmark cannot be opened now (database unreachable). Try again in a moment.</source>
+        <translation>Le signet ne peut pas être ouvert pour l&apos;instant (base de données injoignable). Réessayez dans un instant.</translation>
+    </message>
+    <message>
+        <source>Closing bookmark n°{id}…</source>
+        <translation>Clôture du signet n°{id}…</translation>
+    </message>
 </context>
 <context>
     <name>HandoverDialog</name>
@@ -56,6 +64,17 @@
         <location filename="../../csu_wall/gui/tour_editor.py" line="237"/>
         <source>The tours cannot be read now: the database is unreachable. Try again in a moment.</source>
         <translation>Les rondes ne peuvent pas être lues pour l&apos;instant : la base de données est injoignable. Réessayez dans un instant.</translation>
+    </message>
+</context>
+<context>
+    <name>_Categories</name>
+    <message>
+        <source>Loading the categories… (the bookmark can be saved once they are read)</source>
+        <translation>Chargement des catégories… (le signet pourra être enregistré une fois celles-ci lues)</translation>
+    </message>
+    <message>
+        <source>The categories cannot be read now (database unreachable): the bookmark cannot be saved yet. Trying again…</source>
+        <translation>Les catégories ne peuvent pas être lues pour l&apos;instant (base de données injoignable) : le signet ne peut pas encore être enregistré. Nouvel essai…</translation>
     </message>
 </context>
 </TS>

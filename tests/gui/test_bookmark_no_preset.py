@@ -25,6 +25,7 @@ def _dialog(qtbot: QtBot, env: ShiftEnv, service: object = None
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.waitUntil(lambda: dialog.categories.loaded, timeout=5_000)  # read off the GUI thread
     return dialog, service
 
 

@@ -151,6 +151,7 @@ def test_panel_edits_closes_and_marks_judicial(
     panel.select(target.id)
     dialog = panel.edit_selected()
     assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.categories.loaded, timeout=5_000)  # read off the GUI thread
     dialog.note_edit.setPlainText("bagarre devant la gare, police prévenue")
     dialog.severity_box.setCurrentIndex(dialog.severity_box.findData(Severity.CRITICAL.value))
     dialog.status_box.setCurrentIndex(dialog.status_box.findData("followed_up"))
@@ -168,7 +169,9 @@ def test_panel_edits_closes_and_marks_judicial(
     assert str(target.id) in panel.info_label.text()
 
     panel.select(target.id)
-    closed = panel.close_selected()
+    panel.close_selected()  # written off the GUI thread
+    qtbot.waitUntil(lambda: panel.closed is not None, timeout=5_000)
+    closed = panel.closed
     _settled(qtbot, panel)
     assert closed is not None and closed.status is BookmarkStatus.CLOSED
     assert service.get(target.id).status is BookmarkStatus.CLOSED
@@ -213,7 +216,8 @@ def test_open_asks_the_callback_and_says_why_it_is_live(
     panel = _panel(qtbot, shift_env, service, opened, answer="lecture indisponible (test)")
     target = made[2]
     panel.select(target.id)
-    panel.open_selected()
+    panel.open_selected()  # the bookmark is read again off the GUI thread
+    qtbot.waitUntil(lambda: bool(opened), timeout=5_000)
     # Replay starts pre_seconds (10 s by default) before the bookmarked time.
     assert opened == [(target.camera_id, target.at_utc - timedelta(seconds=10))]
     assert "lecture indisponible (test)" in panel.info_label.text()
@@ -221,6 +225,7 @@ def test_open_asks_the_callback_and_says_why_it_is_live(
     replayed = _panel(qtbot, shift_env, service, opened, answer=None)
     replayed.select(made[0].id)
     replayed.table.doubleClicked.emit(replayed.table.currentIndex())
+    qtbot.waitUntil(lambda: len(opened) == 2, timeout=5_000)
     assert opened[-1] == (made[0].camera_id, made[0].at_utc - timedelta(seconds=10))
     assert "20:59:50" in replayed.info_label.text()  # Paris time of the replay start
 

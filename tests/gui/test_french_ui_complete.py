@@ -146,13 +146,17 @@ def test_no_english_in_the_french_ui(
     dialog = BookmarkDialog(bookmarks, env.site.camera("tcg-001"), datetime.now(UTC),
                             commune_name="Tourcoing", shift_id=features.shift.id
                             if features.shift else None, snapshot_png=None)
-    walk.check(_shown(qtbot, dialog))
+    _shown(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.categories.loaded, timeout=5_000)  # read off the GUI thread
+    walk.check(dialog)
     dialog.category_box.setCurrentIndex(0)
     dialog.severity_box.setCurrentIndex(dialog.severity_box.findData(Severity.HIGH.value))
     dialog.save_button.click()
     assert dialog.bookmark is not None
     edit = BookmarkEditDialog(bookmarks, dialog.bookmark, title="Gare")
-    walk.check(_shown(qtbot, edit))
+    _shown(qtbot, edit)
+    qtbot.waitUntil(lambda: edit.categories.loaded, timeout=5_000)  # read off the GUI thread
+    walk.check(edit)
     features.panel.refresh()
     qtbot.waitUntil(lambda: not features.panel.loading, timeout=5_000)  # read off GUI thread
     walk.check(window)

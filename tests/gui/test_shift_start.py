@@ -91,6 +91,7 @@ def test_bookmark_dialog_confirms_only_what_was_committed(
                              shift_id=None, snapshot_png=None)
     qtbot.addWidget(refused)
     refused.show()
+    qtbot.waitUntil(lambda: refused.categories.loaded, timeout=5_000)  # read off the GUI thread
     created: list[object] = []
     refused.sig_bookmark_created.connect(created.append)
     refused.category_box.setCurrentIndex(0)
@@ -107,6 +108,7 @@ def test_bookmark_dialog_confirms_only_what_was_committed(
                             snapshot_png=None)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: dialog.categories.loaded, timeout=5_000)  # read off the GUI thread
     assert dialog.category_box.count() == len(allowed.categories())
     dialog.category_box.setCurrentIndex(0)
     dialog.severity_box.setCurrentIndex(1)
@@ -134,6 +136,8 @@ def test_bookmark_dialog_waits_for_the_snapshot_and_keeps_the_tile_frame_if_it_f
                             snapshot_pending=True)
     qtbot.addWidget(dialog)
     assert not dialog.save_button.isEnabled() and dialog.save() is None
+    qtbot.waitUntil(lambda: dialog.categories.loaded, timeout=5_000)  # read off the GUI thread
+    assert not dialog.save_button.isEnabled()  # the snapshot is still awaited
     dialog.set_snapshot(None)  # the full-resolution snapshot failed
     assert dialog.save_button.isEnabled()
     assert (dialog.snapshot_png, dialog.snapshot_source) == (shown_frame, "displayed")

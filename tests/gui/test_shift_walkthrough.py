@@ -82,7 +82,8 @@ def _bookmark(qtbot: QtBot, window: MainWindow, features: ShiftFeatures, tile: T
     assert dialog is not None and dialog is not before and dialog.isVisible()
     assert dialog.camera == tile.camera
     # The full-resolution masked snapshot is taken off the GUI thread; saving waits for it.
-    qtbot.waitUntil(lambda: not dialog.snapshot_pending, timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.snapshot_pending and dialog.categories.loaded,
+                    timeout=10_000)
     assert dialog.save_button.isEnabled()
     assert dialog.snapshot_source == "snapshot", features.snapshot_job and \
         features.snapshot_job.error

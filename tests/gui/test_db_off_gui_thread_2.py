@@ -1,0 +1,180 @@
+"""More database calls of widgets run off the GUI thread: opening and closing a bookmark,
+the bookmark dialogs' categories, ...
+
+The slow database, the GUI loop's heartbeat and the unreachable database are those of
+``test_db_off_gui_thread``: a wrapper taking one second before each call on whatever thread
+makes it, a 10 ms QTimer counting the loop's ticks meanwhile, a SQLite file whose folder is
+removed under the open pool.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from csu_wall.core.shifts import Bookmark, BookmarkStatus, Severity
+from csu_wall.gui.bookmark_dialog import BookmarkDialog, BookmarkEditDialog
+from csu_wall.storage.db import Database
+from tests.gui._shift_env import ShiftEnv, shift_env  # noqa: F401
+from tests.gui.test_db_off_gui_thread import (  # noqa: F401
+    DELAY_S,
+    Heartbeat,
+    SlowBookmarks,
+    SlowLink,
+    _bookmarks,
+    _mark,
+    _panel,
+    _unreachable,
+    beat,
+)
+
+pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("french")]
+
+
+class SlowOpenClose(SlowBookmarks):
+    """Reading one bookmark and writing one take DELAY_S too."""
+
+    def get(self, bookmark_id: int) -> Bookmark:
+        return self.link("get", super().get, bookmark_id)
+
+    def update(self, bookmark_id: int, **changes: Any) -> Bookmark:
+        return self.link("update", lambda: super(SlowOpenClose, self).update(
+            bookmark_id, **changes))  # type: ignore[arg-type]
+
+
+def _slow_open_close(env: ShiftEnv, link: SlowLink, db: Database | None = None
+                     ) -> SlowOpenClose:
+    service = _bookmarks(env, link, db)
+    service.__class__ = SlowOpenClose
+    return service  # type: ignore[return-value]
+
+
+def test_opening_and_closing_a_bookmark_run_off_the_gui_thread_while_the_database_is_slow(
+        qtbot: QtBot, shift_env: ShiftEnv, beat: Heartbeat) -> None:  # noqa: F811
+    link = SlowLink(beat)
+    service = _slow_open_close(shift_env, link)
+    made = _mark(service, shift_env, "tcg-001", "bagarre devant la gare")
+    opened: list[tuple[str, datetime]] = []
+    panel = _panel(qtbot, shift_env, service)
+    panel._open_at = lambda camera, start: opened.append((camera, start))  # type: ignore[func-returns-value]
+    qtbot.waitUntil(lambda: len(panel.shown()) == 1 and not panel.loading, timeout=10_000)
+    panel.select(made.id)
+    link.calls.clear()
+
+    started = time.monotonic()
+    panel.open_selected()
+    assert time.monotonic() - started < DELAY_S / 2 and not panel.open_button.isEnabled()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    assert opened == [("tcg-001", made.at_utc - timedelta(seconds=made.pre_seconds))]
+    assert panel.info_label.text() == "Relecture de la caméra à partir de 25/11/2026 20:59:50."
+    assert panel.open_button.isEnabled()
+    link.assert_off_the_gui_thread("get")
+
+    started = time.monotonic()
+    panel.close_selected()
+    assert time.monotonic() - started < DELAY_S / 2
+    assert not panel.close_button.isEnabled()
+    assert panel.info_label.text() == f"Clôture du signet n°{made.id}…"
+    qtbot.waitUntil(lambda: panel.closed is not None, timeout=10_000)
+    assert panel.closed is not None and panel.closed.status is BookmarkStatus.CLOSED
+    qtbot.waitUntil(lambda: not panel.loading, timeout=10_000)
+    assert panel.shown()[0].status is BookmarkStatus.CLOSED and panel.close_button.isEnabled()
+    link.assert_off_the_gui_thread("update")
+
+
+def test_opening_and_closing_a_bookmark_say_in_french_that_the_database_is_unreachable(
+        qtbot: QtBot, shift_env: ShiftEnv, beat: Heartbeat, tmp_path: Path) -> None:  # noqa: F811
+    folder = tmp_path / "server"
+    db = Database.open(folder / "csu.db", create=True)
+    link = SlowLink(beat)
+    service = _slow_open_close(shift_env, link, db)
+    made = _mark(service, shift_env, "tcg-001", "bagarre devant la gare")
+    panel = _panel(qtbot, shift_env, service)
+    qtbot.waitUntil(lambda: len(panel.shown()) == 1 and not panel.loading, timeout=10_000)
+    panel.select(made.id)
+    try:
+        _unreachable(db, folder)
+        panel.open_selected()
+        qtbot.waitUntil(lambda: not panel.open_call.busy, timeout=10_000)
+        said = panel.info_label.text()  # the service's own words (DatabaseUnreachable)
+        assert said.startswith("La base de données partagée (") and "signet non lu" in said
+        assert panel.open_button.isEnabled()
+        panel.close_selected()
+        qtbot.waitUntil(lambda: not panel.close_call.busy, timeout=10_000)
+    finally:
+        db.close()
+    said = panel.info_label.text()
+    assert said.startswith("La base de données partagée (") and "ne répond pas" in said
+    assert panel.closed is None and panel.close_button.isEnabled()
+    assert _notes_shown(panel) == ["bagarre devant la gare"]  # the list shown stays
+
+
+def _notes_shown(panel: object) -> list[str]:
+    return [b.note for b in panel.shown()]  # type: ignore[attr-defined]
+
+
+def test_bookmark_dialogs_open_at_once_and_read_the_categories_off_the_gui_thread(
+        qtbot: QtBot, shift_env: ShiftEnv, beat: Heartbeat) -> None:  # noqa: F811
+    link = SlowLink(beat)
+    service = _bookmarks(shift_env, link)
+    started = time.monotonic()
+    dialog = BookmarkDialog(service, shift_env.site.camera("tcg-001"), datetime.now(UTC),
+                            commune_name="Tourcoing", shift_id=None, snapshot_png=None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert time.monotonic() - started < DELAY_S / 2
+    assert not dialog.save_button.isEnabled() and dialog.save() is None
+    assert dialog.categories.label.isVisible()
+    assert dialog.categories.label.text() == (
+        "Chargement des catégories… (le signet pourra être enregistré une fois celles-ci lues)")
+    dialog.note_edit.setPlainText("deux personnes")  # typed while they load
+    qtbot.waitUntil(lambda: dialog.categories.loaded, timeout=10_000)
+    assert dialog.category_box.findData("rixe") >= 0 and dialog.category_box.currentIndex() == -1
+    assert dialog.save_button.isEnabled() and not dialog.categories.label.isVisible()
+    link.assert_off_the_gui_thread("categories")
+    dialog.category_box.setCurrentIndex(dialog.category_box.findData("rixe"))
+    dialog.severity_box.setCurrentIndex(dialog.severity_box.findData(Severity.HIGH.value))
+    saved = dialog.save()
+    assert saved is not None and saved.note == "deux personnes"
+
+    link.calls.clear()
+    started = time.monotonic()
+    edit = BookmarkEditDialog(service, saved, title="Gare")
+    qtbot.addWidget(edit)
+    edit.show()
+    assert time.monotonic() - started < DELAY_S / 2
+    assert edit.category_box.currentData() == "rixe"  # its own category, shown at once
+    assert not edit.save_button.isEnabled() and edit.categories.label.isVisible()
+    qtbot.waitUntil(lambda: edit.categories.loaded, timeout=10_000)
+    assert edit.category_box.count() > 1 and edit.category_box.currentData() == "rixe"
+    assert edit.save_button.isEnabled()
+    link.assert_off_the_gui_thread("categories")
+
+
+def test_bookmark_dialog_says_in_french_that_the_categories_cannot_be_read(
+        qtbot: QtBot, shift_env: ShiftEnv, beat: Heartbeat, tmp_path: Path) -> None:  # noqa: F811
+    folder = tmp_path / "server"
+    db = Database.open(folder / "csu.db", create=True)
+    link = SlowLink(beat)
+    service = _bookmarks(shift_env, link, db)
+    try:
+        _unreachable(db, folder)
+        dialog = BookmarkDialog(service, shift_env.site.camera("tcg-001"), datetime.now(UTC),
+                                commune_name="Tourcoing", shift_id=None, snapshot_png=None)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.note_edit.setPlainText("deux personnes")
+        qtbot.waitUntil(lambda: "Nouvel essai" in dialog.categories.label.text(),
+                        timeout=10_000)
+    finally:
+        db.close()
+    assert dialog.categories.label.text() == (
+        "Les catégories ne peuvent pas être lues pour l'instant (base de données "
+        "injoignable) : le signet ne peut pas encore être enregistré. Nouvel essai…")
+    assert not dialog.save_button.isEnabled() and dialog.save() is None
+    assert dialog.isVisible() and dialog.note_edit.toPlainText() == "deux personnes"
