@@ -475,7 +475,12 @@ class ReplayReader(PacketReader):
         rev = self._rev
         assert rev is not None
         wait = self._reverse_wait(paused)
-        if not self._ended and not self._remote_paused and len(rev.ready) < 2:
+        # A read returns with the next packet, not at its timeout: none while a GOP's first
+        # image waits only for the decoder.
+        imminent = bool(rev.showing) and (not rev.decoded or (
+            rev.anchor is None and (not paused or may_push)))
+        if not self._ended and not self._remote_paused and len(rev.ready) < 2 \
+                and not imminent:
             au = self._read(max(wait, 0.002))  # a read without time reads nothing
             if au is not None:
                 self._reverse_take(au)

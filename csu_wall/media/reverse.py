@@ -7,11 +7,12 @@ shows its images newest first, paced by their recorded times at the speed."""
 from __future__ import annotations
 
 from collections import deque
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from csu_wall.media.rtsp_client import AccessUnit
 
 Unit = tuple[AccessUnit, datetime]  # an access unit and its recorded time
+LAST_SHOWN = timedelta(milliseconds=2)  # an image this close before ``limit`` is the last shown
 
 
 class ReverseGops:
@@ -34,6 +35,7 @@ class ReverseGops:
         self.collecting = [(au, when)]
         self.last_start = when
         self.trimmed = False
+        self._close_at_limit(when)
 
     def add(self, au: AccessUnit, when: datetime, room: int) -> bool:
         """A unit of the GOP being received; True when the GOP just went over ``room``
@@ -45,10 +47,17 @@ class ReverseGops:
             return False
         self.collecting.append((au, when))
         if len(self.collecting) <= room:
+            self._close_at_limit(when)
             return False
         del self.collecting[1:]
         self.trimmed = True
         return True
+
+    def _close_at_limit(self, when: datetime) -> None:
+        """The image asked first (``limit`` is 1 ms after it) is in: nothing after it is
+        shown, the GOP is whole enough to show without waiting for the next image."""
+        if when >= self.limit - LAST_SHOWN:
+            self.close()
 
     def close(self) -> None:
         """The GOP being received is whole."""
