@@ -96,6 +96,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
         # the pipe's batches (its own thread) and the readers' packets and words, in order
         self.inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self.spec_numbers = itertools.count(1_000_000)  # apart from the GUI process's numbers
+        self.pump: Any = None  # made with the first real-time file read here
         self.streams: dict[int, _Stream] = {}
         self.drops = 0
         self.max_lag = 0.0
@@ -161,7 +162,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
     def stop_readers(self) -> None:
         for s in self.streams.values():
             if s.reader is not None:
-                s.reader.stop.set()
+                s.reader.halt()
 
     def finish_batch(self) -> None:
         for key, s in self.touched.items():
@@ -337,7 +338,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
         old_stream = self.streams.pop(key, None)
         if old_stream is not None:
             if old_stream.reader is not None:
-                old_stream.reader.stop.set()
+                old_stream.reader.halt()
             old_stream.segment.close()
         try:
             segment = _attach(name, slot_bytes * SLOTS)
@@ -394,25 +395,34 @@ class _Child:  # pragma: no cover - runs in the decoder process
         self.touched.pop(message[1], None)
         if s is not None:
             if s.reader is not None:
-                s.reader.stop.set()
+                s.reader.halt()
             s.segment.close()
 
     # -- streams read here ------------------------------------------------------------------
 
     def on_read(self, message: tuple[Any, ...]) -> None:
-        _, key, conn, url, fmt, options, open_timeout, read_timeout = message
+        _, key, conn, url, fmt, options, open_timeout, read_timeout, how = message
         s = self.streams.get(key)
         if s is None:
             return
         if s.reader is not None:
-            s.reader.stop.set()
-        s.reader = _Reader(self, key, conn, url, fmt, options, open_timeout, read_timeout)
+            s.reader.halt()
+        s.reader = _Reader(self, key, conn, url, fmt, options, open_timeout, read_timeout,
+                           how)
         s.reader.thread.start()
+
+    def file_pump(self) -> Any:
+        """One thread pacing every real-time file read here (csu_wall/media/pacer.py)."""
+        if self.pump is None:
+            from csu_wall.media.pacer import FilePump
+
+            self.pump = FilePump(name="csu-decoder-pacer")
+        return self.pump
 
     def on_read_stop(self, message: tuple[Any, ...]) -> None:
         s = self.streams.get(message[1])
         if s is not None and s.reader is not None and s.reader.conn == message[2]:
-            s.reader.stop.set()
+            s.reader.halt()
             s.reader = None
 
     def on_reader_spec(self, message: tuple[Any, ...]) -> None:
@@ -438,19 +448,31 @@ class _Child:  # pragma: no cover - runs in the decoder process
 
 
 class _Reader:  # pragma: no cover - runs in the decoder process
-    """One live stream's connection, read in this process: the GUI process's session (the
-    gate, the backoff, the tile's states) decides when it starts and what its end means."""
+    """One stream's connection (a live RTSP stream, or a local file played in real time),
+    read in this process: the GUI process's session (the gate, the backoff, the tile's
+    states) decides when it starts and what its end means."""
 
     def __init__(self, child: _Child, key: int, conn: int, url: str, fmt: str | None,
-                 options: dict[str, str], open_timeout: float, read_timeout: float) -> None:
+                 options: dict[str, str], open_timeout: float, read_timeout: float,
+                 how: dict[str, bool]) -> None:
         self.child, self.key, self.conn = child, key, conn
         self.url, self.fmt, self.options = url, fmt, options
         self.open_timeout, self.read_timeout = open_timeout, read_timeout
+        self.file = how.get("file", False)
+        self.realtime = how.get("realtime", False)
+        self.loop = how.get("loop", False)
+        self.job: Any = None  # the file being paced by the process's pump
         self.stop = threading.Event()
         self.last = time.monotonic()  # the last packet (or the probing's start)
         self.watching = False
         self.tripped = False
         self.thread = threading.Thread(target=self.run, name=f"csu-reader-{key}", daemon=True)
+
+    def halt(self) -> None:
+        self.stop.set()
+        job = self.job
+        if job is not None:
+            self.child.file_pump().cancel(job)
 
     def overdue(self) -> bool:
         """The stall watchdog (csu_wall/media/session.py's, polled by FFmpeg the same way)."""
@@ -475,7 +497,7 @@ class _Reader:  # pragma: no cover - runs in the decoder process
         password = urlsplit(self.url).password
         if password:
             register_secret(unquote(password))
-        _interrupt.register(self.stop, self.overdue)
+        _interrupt.register(self.stop, None if self.file else self.overdue)
         try:
             self.read()
         except Exception as exc:  # last resort: said like any failure
@@ -498,8 +520,11 @@ class _Reader:  # pragma: no cover - runs in the decoder process
     def read(self) -> None:
         started = time.monotonic()
         try:
-            container = av.open(self.url, mode="r", format=self.fmt, options=self.options,
-                                timeout=(self.open_timeout, self.read_timeout))
+            if self.file:
+                container = av.open(self.url, mode="r", format=self.fmt, options=self.options)
+            else:
+                container = av.open(self.url, mode="r", format=self.fmt, options=self.options,
+                                    timeout=(self.open_timeout, self.read_timeout))
         except Exception as exc:
             if not self.stop.is_set():
                 timed_out = time.monotonic() - started >= 0.9 * self.open_timeout
@@ -527,47 +552,86 @@ class _Reader:  # pragma: no cover - runs in the decoder process
         stream = container.streams.video[0]
         spec = DecoderSpec.of(stream)
         number = next(self.child.spec_numbers)
-        inbox, streams, key = self.child.inbox, self.child.streams, self.key
-        inbox.put(("rspec", key, number, spec))
+        self.child.inbox.put(("rspec", self.key, number, spec))
         self.say("opened")
-        s = streams.get(key)
+        s = self.child.streams.get(self.key)
         if s is not None:
             s.need_key = True
         # probing decoded nothing: silent since (at most) the probing's start
-        self.last = time.monotonic() if spec.width else started
+        self.last = time.monotonic() if spec.width or self.file else started
         self.tripped = False
-        self.watching = True
-        for packet in container.demux(stream):
+        self.watching = not self.file
+        if self.file and self.realtime:
+            return self.paced(container, stream, number)
+        while True:
+            for packet in container.demux(stream):
+                if self.stop.is_set():
+                    return "stopped"
+                if packet.size == 0:
+                    continue
+                if self.tripped:  # held back by FFmpeg, handed on when interrupted
+                    raise StreamError("stalled: no packet within the read timeout")
+                if not self.hand(number, packet):
+                    return "stopped"
             if self.stop.is_set():
                 return "stopped"
-            if packet.size == 0:
-                continue
-            if self.tripped:  # held back by FFmpeg, handed on when interrupted
-                raise StreamError("stalled: no packet within the read timeout")
-            self.last = time.monotonic()
-            s = streams.get(key)
-            if s is None:
-                return "stopped"
-            s.r_in += 1
-            is_key = bool(packet.is_keyframe)
-            if not (s.visible and not s.paused and (is_key or not s.skip)) \
-                    and not (is_key and s.snaps and s.visible):
+            if not self.file:
+                return "ended"
+            if not self.loop:
+                return "file-end"
+            container.seek(0)
+
+    def paced(self, container: Any, stream: Any, number: int) -> str:
+        """A real-time file: played by the process's one pacing thread, waited for here."""
+        from csu_wall.core.ports import SystemClock
+        from csu_wall.media.pacer import PacedFile, Pacer
+
+        pump = self.child.file_pump()
+
+        def push(packet: av.Packet) -> None:
+            if not self.hand(number, packet):
+                self.halt()
+
+        job = PacedFile(container, stream, Pacer(SystemClock(), self.stop, stream), self.loop,
+                        push)
+        self.job = job
+        pump.play(job)
+        if self.stop.is_set():  # halted before the job was known
+            pump.cancel(job)
+        job.done.wait()
+        self.job = None
+        if job.error is not None:
+            raise job.error
+        return "stopped" if self.stop.is_set() else str(job.outcome)
+
+    def hand(self, number: int, packet: av.Packet) -> bool:
+        """A demuxed packet to the main loop, unless it would not be shown (hidden, paused,
+        keyframes only) or decoding is behind (then on from the next keyframe, as the GUI
+        process's side does); False once the stream is closed."""
+        self.last = time.monotonic()
+        s = self.child.streams.get(self.key)
+        if s is None:
+            return False
+        s.r_in += 1
+        is_key = bool(packet.is_keyframe)
+        if not (s.visible and not s.paused and (is_key or not s.skip)) \
+                and not (is_key and s.snaps and s.visible):
+            s.dropped += 1
+            return True
+        flush = False
+        if s.need_key:
+            if not is_key:
                 s.dropped += 1
-                continue
-            flush = False
-            if s.need_key:
-                if not is_key:
-                    s.dropped += 1
-                    continue
-                s.need_key, flush = False, True
-            if s.r_sent - s.r_done >= READER_INFLIGHT:  # decoding is behind: skip ahead
-                s.dropped += 1
-                self.child.drops += 1
-                s.need_key = True
-                continue
-            s.r_sent += 1
-            inbox.put(("rpkt", key, number, packet, flush, self.last))
-        return "stopped" if self.stop.is_set() else "ended"
+                return True
+            s.need_key, flush = False, True
+        if s.r_sent - s.r_done >= READER_INFLIGHT:  # decoding is behind: skip ahead
+            s.dropped += 1
+            self.child.drops += 1
+            s.need_key = True
+            return True
+        s.r_sent += 1
+        self.child.inbox.put(("rpkt", self.key, number, packet, flush, self.last))
+        return True
 
 
 def _view_size(frame: Any, view: View) -> tuple[int, int]:

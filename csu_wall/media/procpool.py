@@ -20,16 +20,18 @@ Backpressure: at most ``MAX_INFLIGHT`` packets of a stream are on their way to i
 process; beyond, the stream skips to its next keyframe (counted as dropped: the overload
 ladder reads that as load).
 
-Live RTSP streams are read in the decoder processes themselves (``CSU_WALL_READERS=gui`` puts
-their readers back here, to compare): the session here still decides everything — the access
-gate, the recorder's session cap, the camera's backoff, the tile's states and texts — and
-asks the stream's decoder process to connect (:meth:`ProcStreamDecoder.open_remote`, the URL
-with its credentials going over the pipe only); that process's reader thread demuxes, drops
-what would not be shown, and its packets never cross the pipe. It says back only "opened",
-"open failed", "ended" or "failed" (the error's kind, its French text, the seconds since its
-last packet), so the session's watchdog, backoff and texts are those of a reader here. A
-restarted decoder process is asked to connect again at once (no backoff: the camera is not
-at fault).
+Live RTSP streams and local files are read in the decoder processes themselves
+(``CSU_WALL_READERS=gui`` puts their readers back here, to compare; a process paces its
+real-time files on one thread, as this process's FilePump does): the session here still
+decides everything — the access gate, the recorder's session cap, the camera's backoff, the
+tile's states and texts — and asks the stream's decoder process to connect
+(:meth:`ProcStreamDecoder.open_remote`, the URL with its credentials going over the pipe
+only); that process's reader thread demuxes, drops what would not be shown, and its packets
+never cross the pipe. It says back only "opened", "open failed", "ended" or "failed" (the
+error's kind, its French text, the seconds since its last packet), then "gone" once the
+connection is closed, so the session's watchdog, backoff, texts and session cap are those
+of a reader here. A restarted decoder process is asked to connect again at once (no
+backoff: the camera is not at fault).
 """
 
 from __future__ import annotations
@@ -521,11 +523,12 @@ class ProcStreamDecoder(DecoderBase):
         return self.pool.remote_readers
 
     def open_remote(self, url: str, fmt: str | None, options: dict[str, str],
-                    open_timeout: float, read_timeout: float,
-                    stop: threading.Event) -> RemoteConnection:
+                    open_timeout: float, read_timeout: float, stop: threading.Event,
+                    how: dict[str, bool] | None = None) -> RemoteConnection:
         """Have the decoder process connect to ``url`` (the session's thread waits here):
         the connection once opened, or the translated error of the attempt. A decoder
-        process restarted meanwhile is asked again."""
+        process restarted meanwhile is asked again. ``how``: a local file (``file``),
+        played in real time (``realtime``), looping (``loop``)."""
         while True:
             with self._lock:
                 self._conn += 1
@@ -540,7 +543,7 @@ class ProcStreamDecoder(DecoderBase):
                 self._gone.clear()
                 self.proc.readers[self.key] = self
                 self.proc.post(("read", self.key, conn, url, fmt, dict(options), open_timeout,
-                                read_timeout))
+                                read_timeout, dict(how or {})))
             connection = RemoteConnection(self, conn)
             while True:
                 event = connection.next_event(0.25)

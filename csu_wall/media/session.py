@@ -267,6 +267,11 @@ class StreamSession:
         options = dict(src.options)
         fmt = options.pop("f", None) or options.pop("format", None)
         if src.kind is SourceKind.FILE:
+            if getattr(self.decoder, "remote_reader", False):  # read in the decoder process
+                return self.decoder.open_remote(  # type: ignore[attr-defined, no-any-return]
+                    src.url, fmt, options, self.open_timeout, self.read_timeout,
+                    self.stop_event,
+                    {"file": True, "realtime": src.realtime, "loop": src.loop})
             return av.open(src.url, mode="r", format=fmt, options=options)
         # A first frame in 0.2 s instead of 1.2 s (measured on the loopback server); never
         # fflags=nobuffer, which discards the first keyframe.
@@ -283,6 +288,7 @@ class StreamSession:
                 and getattr(self.decoder, "remote_reader", False):
             # Connected and demuxed in the stream's decoder process (procpool.py): this
             # thread waits for what that reader says; the packets never come here.
+            # (Replay, JPEG polling and HTTP are read here and their packets sent.)
             self.probes += 1
             self._opening_at = self.clock.monotonic()
             return self.decoder.open_remote(  # type: ignore[attr-defined, no-any-return]
