@@ -660,9 +660,15 @@ class ReplayReader(PacketReader):
         return True
 
     def _near_end(self) -> bool:
-        """The image shown is within a couple of seconds of the end the PLAY reply gave."""
-        hi, shown = self._range[1], self.control.shown
-        return hi is not None and shown is not None and shown.timestamp() >= hi - 2.0
+        """The image shown is within a couple of seconds of the end the PLAY reply gave (of
+        its start, backwards)."""
+        lo, hi = self._range
+        shown = self.control.shown
+        if shown is None:
+            return False
+        if self._rev is not None:
+            return lo is not None and shown.timestamp() <= lo + 2.0
+        return hi is not None and shown.timestamp() >= hi - 2.0
 
     def _silent_gap(self) -> bool:
         """Silence at the end of a recorded span the recorder told, with another after it (a

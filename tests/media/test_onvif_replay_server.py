@@ -497,6 +497,23 @@ def test_reverse_across_a_gap_jumps_it_at_once_and_says_so(
             states.states(TILE))
 
 
+def test_reverse_connection_cut_goes_on_backwards_from_the_image_shown(
+        recording: list[Unit], engine: MediaEngine, states: StateLog) -> None:
+    """TCP closed by the network after 40 units sent backwards, without T or BYE: not the
+    start of the recording — connected again, asked from the image shown, backwards."""
+    with replay_server(recording, RECORDED_FPS, Modes(cut_after=40)) as srv:
+        control = ReplayControl(at(33.52), -1.0)
+        shown = Shown(engine.open(TILE, source(srv, at(33.52), -1.0, control),
+                                  size=(320, 192)))
+        assert shown.until(lambda: shown.frames and shown.last() <= at(31.0), 20)
+        assert len(srv.methods("DESCRIBE")) == 2  # connected again, once
+        assert srv.plays[1]["scale"] == "-1"
+        times = shown.times()
+        assert_backwards(times)
+        assert all(a - b <= 6 * FRAME for a, b in zip(times, times[1:], strict=False)), times
+        assert TileState.ENDED not in states.states(TILE)
+
+
 def test_reverse_to_the_start_of_the_recording_says_so(
         server: ReplayServer, engine: MediaEngine, states: StateLog) -> None:
     handle = engine.open(TILE, source(server, at(1.2), -2.0, ReplayControl(at(1.2), -2.0)),

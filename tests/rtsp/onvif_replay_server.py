@@ -272,12 +272,7 @@ class _Stream:
             self.idx += 1
             self.sent_units.release()
             self.units_sent += 1
-            if modes.cut_after and not self.server.cut_done and self.units_sent >= modes.cut_after:
-                self.server.cut_done = True
-                try:
-                    self.sock.shutdown(socket.SHUT_RDWR)  # the network drops the session
-                except OSError:
-                    pass
+            if self._cut():
                 return
             self.server.sent.append((self.cseq, unit.t, flags))
             if nxt is None:
@@ -286,6 +281,18 @@ class _Stream:
                 return
             if hole:
                 self.jumped = True  # the next unit follows a discontinuity
+
+    def _cut(self) -> bool:
+        """``cut_after`` units sent on the first connection: the network drops it."""
+        modes = self.server.modes
+        if not modes.cut_after or self.server.cut_done or self.units_sent < modes.cut_after:
+            return False
+        self.server.cut_done = True
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        return True
 
     def _send_reverse(self, halt: threading.Event) -> None:
         """GOPs in reverse order from the one holding ``idx``, frames forward in each, at
@@ -310,6 +317,8 @@ class _Stream:
                 self.server.sent.append((self.cseq, unit.t, flags))
                 self.units_sent += 1
                 self.sent_units.release()
+                if self._cut():
+                    return
             elapsed += gop[-1].t - gop[0].t + 1 / self.server.fps
             self.idx = a
             g -= 1
