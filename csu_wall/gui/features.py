@@ -156,7 +156,7 @@ def _change_listener(window: MainWindow, shifts: ShiftFeatures | None) -> OnChan
         if topic in (ChangeTopic.LAYOUT, ChangeTopic.RESYNC):
             # The tab list only: what the wall shows now stays until the operator picks a tab.
             current = window.tabs.current_layout()
-            window.refresh_tabs(select_id=current.id if current is not None else None)
+            window.refresh_tabs_later(select_id=current.id if current is not None else None)
         if shifts is not None and topic is not ChangeTopic.LAYOUT:
             shifts.notify_change(topic, key)
 

@@ -4,7 +4,11 @@ private, and restore an older version from its history (LayoutService, LayoutEdi
 « Enregistrer » saves a new version of the layout being edited (a layout never saved asks
 for its name, like « Enregistrer sous… »); « Enregistrer sous… » asks for a name no other
 shared or personal layout of the operator has and saves a new layout under it. The grid
-selector shows the wall's grid; history times are Paris time."""
+selector shows the wall's grid; history times are Paris time.
+
+The database calls (the names taken, the save, the history, a restore) run on the services'
+executor (:class:`LatestCall`) and their answer comes back to the GUI thread: the save actions
+wait meanwhile, the status bar says how it went, in French."""
 
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from PySide6.QtWidgets import (
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.layout import PRESET_NAMES, Grid, Layout, LayoutVersion
 from csu_wall.core.replay import paris_hms
+from csu_wall.gui._latest_call import LatestCall
 from csu_wall.gui._resources import icon
 from csu_wall.gui.keymap import binding
 from csu_wall.gui.wall import WallWidget
@@ -44,6 +49,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Status = Callable[[str, str], None]
+Saved = Callable[[Layout], None]
+Refused = Callable[[str], None]  # the French reason
 
 
 class EditController(QObject):
@@ -62,6 +69,10 @@ class EditController(QObject):
         self.editor: LayoutEditor | None = None
         self.history_dialog: HistoryDialog | None = None
         self.save_as_dialog: SaveAsDialog | None = None
+        self.save_call = LatestCall("layout save", self)  # a save or a restore: a write
+        self.history_call = LatestCall("layout history", self)
+        self.last_saved: Layout | None = None  # the last layout saved or restored here
+        self.save_call.sig_busy_changed.connect(lambda _busy: self._sync())
 
         def action(key: str, text: str, icon_name: str | None = None) -> QAction:
             act = QAction(text, parent)
@@ -167,30 +178,37 @@ class EditController(QObject):
             self.wall.set_layout(self.editor.redo())
             self._sync()
 
-    def save(self) -> Layout | None:
+    @property
+    def saving(self) -> bool:
+        """True while a save (or a restore) is written; the save actions wait meanwhile."""
+        return self.save_call.busy
+
+    def save(self) -> None:
         """« Enregistrer »: a new version of the layout being edited, under the name in the
-        toolbar. A layout never saved has nothing to update: the name is asked
-        (:meth:`save_as`). Errors (rights, conflicts, a name taken) go to the status bar."""
-        if self.editor is None:
-            return None
+        toolbar, written off the GUI thread. A layout never saved has nothing to update: the
+        name is asked (:meth:`save_as`). Errors (rights, conflicts, a name taken) go to the
+        status bar."""
+        if self.editor is None or self.saving:
+            return
         layout = self.wall.layout_value
         if layout.id is None:
             self.save_as()
-            return None
-        try:
-            name = check_name(self.name_edit.text() or layout.name,
-                              self.layouts.list_layouts(), layout_id=layout.id)
-            return self._store(replace(layout, name=name))
-        except CsuWallError as exc:
-            self._status(str(exc), "error")
-            return None
+            return
+        layouts, typed, layout_id = self.layouts, self.name_edit.text() or layout.name, layout.id
+
+        def named() -> Layout:
+            return replace(layout, name=check_name(typed, layouts.list_layouts(),
+                                                   layout_id=layout_id))
+
+        self._write(named, lambda _saved: None, lambda text: self._status(text, "error"))
 
     def save_as(self, name: str | None = None, *,
-                shared: bool | None = None) -> Layout | SaveAsDialog | None:
+                shared: bool | None = None) -> SaveAsDialog | None:
         """« Enregistrer sous… »: a new layout with what the wall shows. Without ``name`` the
-        dialog asks for it (returned, shown); with it, saved now (shared only for a
-        supervisor: by default when the layout edited is shared). The name must be free
-        among the shared and the operator's layouts (refused in French otherwise)."""
+        dialog asks for it (returned, shown); with it, saved now, off the GUI thread
+        (:attr:`last_saved` once written; shared only for a supervisor: by default when the
+        layout edited is shared). The name must be free among the shared and the operator's
+        layouts (refused in French otherwise, in the status bar)."""
         if self.editor is None:
             return None
         layout = self.wall.layout_value
@@ -198,76 +216,123 @@ class EditController(QObject):
         share = (layout.shared and may_share) if shared is None else (shared and may_share)
         if name is None:
             dialog = SaveAsDialog(self._suggested_name(layout), may_share, share,
-                                  lambda n, sh: self._save_as_checked(n, sh),
-                                  self.parent_widget())
+                                  self._save_as_checked, self.parent_widget())
             self.save_as_dialog = dialog
             dialog.open()
             return dialog
-        try:
-            return self._save_as_checked(name, share)
-        except CsuWallError as exc:
-            self._status(str(exc), "error")
-            return None
+        self._save_as_checked(name, share, lambda _saved: None,
+                              lambda text: self._status(text, "error"))
+        return None
 
     def _suggested_name(self, layout: Layout) -> str:
         typed = " ".join(self.name_edit.text().split()) or layout.name
         return typed if layout.id is None else self.tr("{name} (copy)").format(name=typed)
 
-    def _save_as_checked(self, name: str, shared: bool) -> Layout | None:
-        """Raises CsuWallError (French) when the name is taken or the save refused."""
-        layout = self.wall.layout_value
-        tidy = check_name(name, self.layouts.list_layouts())
-        me = self.layouts.operator.id
-        return self._store(replace(layout, id=None, version=0, name=tidy,
-                                   owner=None if shared else me))
+    def _save_as_checked(self, name: str, shared: bool, done: Saved, refused: Refused) -> None:
+        """A new layout under ``name``, off the GUI thread; ``refused(French reason)`` when
+        the name is taken or the save refused."""
+        if self.editor is None or self.saving:
+            refused(self.tr("A save is under way: try again in a moment."))
+            return
+        layout, layouts = self.wall.layout_value, self.layouts
+        owner = None if shared else layouts.operator.id
 
-    def _store(self, layout: Layout) -> Layout | None:
+        def named() -> Layout:
+            tidy = check_name(name, layouts.list_layouts())
+            return replace(layout, id=None, version=0, name=tidy, owner=owner)
+
+        self._write(named, done, refused)
+
+    def _write(self, named: Callable[[], Layout], done: Saved, refused: Refused) -> None:
+        """``named()`` (the layout to save, its name checked) and the save, on the executor;
+        the editor, the wall and the status bar told on the GUI thread."""
         editor = self.editor
         if editor is None:
-            return None
-        saved = self.layouts.save(layout, editor.summary())
+            return
+        layouts, summary = self.layouts, editor.summary()
+        self._status(self.tr("Saving the layout…"), "info")
+
+        def stored(saved: Layout) -> None:
+            self._stored(editor, saved)
+            done(saved)
+
+        def failed(exc: Exception) -> None:
+            refused(self._failure_text(exc, self.tr(
+                "The layout was NOT saved: the database cannot be written. Your changes are "
+                "still on the wall; try again in a moment.")))
+
+        self.save_call.run(lambda: layouts.save(named(), summary), stored, failed)
+
+    @staticmethod
+    def _failure_text(exc: Exception, unreachable: str) -> str:
+        if isinstance(exc, CsuWallError):  # refused, or the database out of reach: its words
+            return str(exc)
+        log.warning("layout call failed", exc_info=exc)
+        return unreachable
+
+    def _stored(self, editor: LayoutEditor, saved: Layout) -> None:
         editor.mark_saved(saved)
+        self.last_saved = saved
         self.name_edit.setText(saved.name)
         self.wall.set_layout(saved)
         self._sync()
         self._status(self.tr("Layout « {name} » saved (version {version}).").format(
             name=saved.name, version=saved.version), "info")
         self.sig_saved.emit(saved)
-        return saved
 
     def show_history(self) -> HistoryDialog | None:
+        """The history dialog, opened at once; the versions are read off the GUI thread."""
         layout = self._base() or self.wall.layout_value
-        if layout.id is None:
+        layout_id = layout.id
+        if layout_id is None:
             self._status(self.tr("This layout was never saved: it has no history."), "warning")
             return None
-        try:
-            versions = self.layouts.history(layout.id)
-        except CsuWallError as exc:
-            self._status(str(exc), "error")
-            return None
-        dialog = HistoryDialog(layout, versions, self._restore, self.parent_widget())
+        dialog = HistoryDialog(layout, self._restore, self.parent_widget())
         self.history_dialog = dialog
         dialog.show()
+        layouts = self.layouts
+
+        def failed(exc: Exception) -> None:
+            text = self._failure_text(exc, self.tr(
+                "The history cannot be read now: the database is unreachable."))
+            dialog.say(text)
+            self._status(text, "error")
+
+        self.history_call.run(lambda: layouts.history(layout_id), dialog.set_versions, failed)
         return dialog
 
     def parent_widget(self) -> QWidget | None:
         parent = self.parent()
         return parent if isinstance(parent, QWidget) else None
 
-    def _restore(self, layout_id: int, version: int) -> Layout | None:
-        try:
-            restored = self.layouts.restore(layout_id, version)
-        except CsuWallError as exc:
-            self._status(str(exc), "error")
-            return None
-        if self.editor is not None:
-            self.editor.mark_saved(restored)
-        self.wall.set_layout(restored)
-        self._status(self.tr("Version {version} restored as version {new}.").format(
-            version=version, new=restored.version), "info")
-        self.sig_saved.emit(restored)
-        self._sync()
-        return restored
+    def _restore(self, layout_id: int, version: int, dialog: HistoryDialog) -> None:
+        """Restore ``version`` as a new version, off the GUI thread; ``dialog`` told."""
+        if self.saving:
+            return
+        layouts = self.layouts
+        dialog.restore_button.setEnabled(False)
+        self._status(self.tr("Restoring version {version}…").format(version=version), "info")
+
+        def restored(layout: Layout) -> None:
+            if self.editor is not None:
+                self.editor.mark_saved(layout)
+            self.last_saved = layout
+            self.wall.set_layout(layout)
+            self._status(self.tr("Version {version} restored as version {new}.").format(
+                version=version, new=layout.version), "info")
+            self.sig_saved.emit(layout)
+            self._sync()
+            dialog.restore_button.setEnabled(True)
+            dialog.done_restoring(layout)
+
+        def failed(exc: Exception) -> None:
+            text = self._failure_text(exc, self.tr(
+                "The version was NOT restored: the database cannot be written."))
+            self._status(text, "error")
+            dialog.restore_button.setEnabled(True)
+            dialog.say(text)
+
+        self.save_call.run(lambda: layouts.restore(layout_id, version), restored, failed)
 
     def _on_edited(self, description: str) -> None:
         if self.editor is not None:
@@ -293,19 +358,23 @@ class EditController(QObject):
     def _on_picture(self, index: int) -> None:
         self.set_fill(bool(self.picture_box.itemData(index)))
 
+    def _may_save(self, shown: Layout) -> bool:
+        return (self.layouts.can_edit_shared() or shown.id is None
+                or shown.owner == self.layouts.operator.id)
+
     def _sync(self) -> None:
         editor = self.editor
         self.undo_action.setEnabled(editor is not None and editor.can_undo)
         self.redo_action.setEnabled(editor is not None and editor.can_redo)
         # Saving a shared layout is a supervisor's; an operator saves a private copy instead.
         shown = self.wall.layout_value
-        may_save = (self.layouts.can_edit_shared() or shown.id is None
-                    or shown.owner == self.layouts.operator.id)
-        self.save_action.setEnabled(editor is not None and may_save)
+        may_save = self._may_save(shown)
+        saving = self.saving  # a save under way: the next waits for its answer
+        self.save_action.setEnabled(editor is not None and may_save and not saving)
         self.save_action.setToolTip("" if may_save else self.tr(
             "Shared layouts are changed by supervisors: « Save as… » keeps a copy of "
             "your own."))
-        self.save_private_action.setEnabled(editor is not None)
+        self.save_private_action.setEnabled(editor is not None and not saving)
         self.history_action.setEnabled(True)
         fill_index = 1 if shown.fill else 0
         if fill_index != self.picture_box.currentIndex():
@@ -321,10 +390,11 @@ class EditController(QObject):
 
 
 class HistoryDialog(QDialog):
-    """Every saved version, newest first; the chosen one is restored as a new version."""
+    """Every saved version, newest first (read off the GUI thread: « Chargement… » until
+    then); the chosen one is restored as a new version."""
 
-    def __init__(self, layout: Layout, versions: list[LayoutVersion],
-                 restore: Callable[[int, int], Layout | None],
+    def __init__(self, layout: Layout,
+                 restore: Callable[[int, int, HistoryDialog], None],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("historyDialog")
@@ -332,7 +402,26 @@ class HistoryDialog(QDialog):
         self._layout_id = layout.id
         self._restore = restore
         self.restored: Layout | None = None
+        self.loaded = False
         self.list = QListWidget(self)
+        self.state_label = QLabel(self.tr("Loading…"))
+        self.state_label.setObjectName("historyState")
+        self.state_label.setWordWrap(True)
+        buttons = QDialogButtonBox(self)
+        self.restore_button = buttons.addButton(self.tr("&Restore this version"),
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button.setEnabled(False)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.accepted.connect(self.restore_selected)
+        buttons.rejected.connect(self.reject)
+        column = QVBoxLayout(self)
+        column.addWidget(self.list)
+        column.addWidget(self.state_label)
+        column.addWidget(buttons)
+        self.resize(720, 360)
+
+    def set_versions(self, versions: list[LayoutVersion]) -> None:
+        self.list.clear()
         for v in versions:
             when = paris_hms(v.saved_at, date=True, seconds=False)  # Paris, like playback
             text = self.tr("Version {version} — {when} — {who}: {change}").format(
@@ -342,24 +431,25 @@ class HistoryDialog(QDialog):
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
-        buttons = QDialogButtonBox(self)
-        self.restore_button = buttons.addButton(self.tr("&Restore this version"),
-                                                QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        buttons.accepted.connect(self.restore_selected)
-        buttons.rejected.connect(self.reject)
-        column = QVBoxLayout(self)
-        column.addWidget(self.list)
-        column.addWidget(buttons)
-        self.resize(720, 360)
+        self.loaded = True
+        self.state_label.clear()
+        self.state_label.hide()
+        self.restore_button.setEnabled(True)
+
+    def say(self, text: str) -> None:
+        """Why the history cannot be read or the version was not restored (French)."""
+        self.state_label.setText(text)
+        self.state_label.show()
 
     def restore_selected(self) -> None:
         item = self.list.currentItem()
         if item is None or self._layout_id is None:
             return
-        self.restored = self._restore(self._layout_id, int(item.data(Qt.ItemDataRole.UserRole)))
-        if self.restored is not None:
-            self.accept()
+        self._restore(self._layout_id, int(item.data(Qt.ItemDataRole.UserRole)), self)
+
+    def done_restoring(self, restored: Layout) -> None:
+        self.restored = restored
+        self.accept()
 
 
 class SaveAsDialog(QDialog):
@@ -367,7 +457,7 @@ class SaveAsDialog(QDialog):
     shared). A refused name keeps the dialog open with the reason."""
 
     def __init__(self, name: str, may_share: bool, shared: bool,
-                 save: Callable[[str, bool], Layout | None],
+                 save: Callable[[str, bool, Saved, Refused], None],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("saveAsDialog")
@@ -399,16 +489,20 @@ class SaveAsDialog(QDialog):
         column.addWidget(buttons)
         self.setMinimumWidth(420)
 
-    def submit(self) -> Layout | None:
-        try:
-            saved = self._save(self.name_edit.text(), self.shared_box.isChecked())
-        except CsuWallError as exc:  # a name taken, a right missing: said here, in French
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            self.name_edit.setFocus()
-            return None
-        if saved is None:
-            return None
+    def submit(self) -> None:
+        """Save under the name typed, off the GUI thread; the dialog closes once saved, or
+        says why not (a name taken, a right missing, the database away) and stays open."""
+        self.save_button.setEnabled(False)
+        self._save(self.name_edit.text(), self.shared_box.isChecked(), self._saved,
+                   self._refused)
+
+    def _saved(self, saved: Layout) -> None:
+        self.save_button.setEnabled(True)
         self.saved = saved
         self.accept()
-        return saved
+
+    def _refused(self, text: str) -> None:
+        self.save_button.setEnabled(True)
+        self.error_label.setText(text)
+        self.error_label.show()
+        self.name_edit.setFocus()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from csu_wall.core.layout import Grid, Layout, Tour
 from csu_wall.core.ports import Clock, SystemClock
+from csu_wall.gui._latest_call import LatestCall
 from csu_wall.gui.bridge import StateBridge
 from csu_wall.gui.camera_tree import CameraTree
 from csu_wall.gui.keymap import CALL_UP_DELAY_MS, CallUpBuffer, KeymapDialog, binding
@@ -107,6 +108,10 @@ class MainWindow(QMainWindow):
         self.tree = CameraTree(wall_service)
         self.wall = WallWidget(wall_service, self.bridge)
         self.tabs = LayoutTabs()
+        # the saved layouts read off the GUI thread when the commune changes, after a save,
+        # on the change feed, and a layout a tour shows (the startup restore reads them at once)
+        self.tabs_call = LatestCall("layout list", self)
+        self.layout_call = LatestCall("layout read", self)
         self.lock = WindowLock(self._on_lock_changed, self)
         self.screens = ScreenWalls(wall_service, self.bridge, connect_wall=self._connect_wall,
                                    default_layout=self.tabs.current_layout,
@@ -253,7 +258,9 @@ class MainWindow(QMainWindow):
     def _on_commune_chosen(self, index: int) -> None:
         commune_id = self.commune_box.itemData(index)
         if commune_id:
-            self.refresh_tabs(str(commune_id))
+            # the commune's own tab at once; its saved layouts when read (off the GUI thread)
+            self.tabs.set_layouts([self.commune_layout(str(commune_id))], 0)
+            self.refresh_tabs_later(str(commune_id))
             layout = self.tabs.current_layout()
             if layout is not None:
                 self._on_layout_chosen(layout)
@@ -268,17 +275,45 @@ class MainWindow(QMainWindow):
         return Layout(commune.name, grid, padded, commune_id=commune_id)
 
     def refresh_tabs(self, commune_id: str | None = None, select_id: int | None = None) -> None:
-        """The tabs: the commune's cameras, then its saved layouts and the mixed ones."""
+        """The tabs: the commune's cameras, then its saved layouts and the mixed ones, read
+        now (the startup restore; elsewhere :meth:`refresh_tabs_later`)."""
         commune_id = commune_id or self.current_commune()
-        tabs: list[Layout] = [self.commune_layout(commune_id)] if commune_id else []
+        saved: list[Layout] = []
         if self.layouts is not None:
             try:
                 saved = self.layouts.list_layouts()
-            except Exception:  # the wall works without saved layouts; say why in the log
-                log.exception("listing layouts failed")
-                self.status_message(self.tr("Saved layouts cannot be read now."), "error")
-                saved = []
-            tabs += [lay for lay in saved if lay.commune_id in (commune_id, None)]
+            except Exception as exc:  # the wall works without saved layouts; say why
+                self._layouts_unread(exc)
+        self._set_tabs(commune_id, saved, select_id)
+
+    def refresh_tabs_later(self, commune_id: str | None = None, select_id: int | None = None,
+                           then: Callable[[], None] | None = None) -> None:
+        """:meth:`refresh_tabs` with the saved layouts read off the GUI thread; the tabs
+        change (without switching the wall) when they arrive, then ``then()``. The database
+        away: the tabs shown stay, the status bar says why."""
+        commune_id = commune_id or self.current_commune()
+        layouts = self.layouts
+        if layouts is None:
+            self._set_tabs(commune_id, [], select_id)
+            if then is not None:
+                then()
+            return
+
+        def listed(saved: list[Layout]) -> None:
+            self._set_tabs(commune_id, saved, select_id)
+            if then is not None:
+                then()
+
+        self.tabs_call.run(layouts.list_layouts, listed, self._layouts_unread)
+
+    def _layouts_unread(self, exc: Exception) -> None:
+        log.warning("listing layouts failed", exc_info=exc)
+        self.status_message(self.tr("Saved layouts cannot be read now."), "error")
+
+    def _set_tabs(self, commune_id: str | None, saved: list[Layout],
+                  select_id: int | None) -> None:
+        tabs: list[Layout] = [self.commune_layout(commune_id)] if commune_id else []
+        tabs += [lay for lay in saved if lay.commune_id in (commune_id, None)]
         current = 0
         if select_id is not None:
             current = next((i for i, lay in enumerate(tabs) if lay.id == select_id), 0)
@@ -301,19 +336,34 @@ class MainWindow(QMainWindow):
             return None
 
     def show_saved_layout(self, layout_id: int) -> None:
-        """Show a saved layout: its tab when it has one, else on the wall alone (another
-        commune's layout in a layout tour)."""
+        """Show a saved layout: its tab when it has one, else (another commune's layout in a
+        layout tour) read off the GUI thread and shown on the wall alone."""
         index = self.tabs.index_of(layout_id)
-        if index < 0:
-            layout = self.saved_layout(layout_id)
-            if layout is None:
+        if index >= 0:
+            self.tabs.select(index)
+            return
+        layouts = self.layouts
+        if layouts is None:
+            return
+
+        def read(layout: Layout) -> None:
+            def shown() -> None:
+                at = self.tabs.index_of(layout_id)
+                if at < 0:
+                    self.wall.set_layout(layout)
+                else:
+                    self.tabs.select(at)
+            self.refresh_tabs_later(select_id=layout_id, then=shown)
+
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, LookupError):  # removed since: nothing to show
+                log.warning("layout %s is gone", layout_id)
                 return
-            self.select_tab_quietly(layout_id)
-            index = self.tabs.index_of(layout_id)
-            if index < 0:
-                self.wall.set_layout(layout)
-                return
-        self.tabs.select(index)
+            log.warning("layout %s not read", layout_id, exc_info=exc)
+            self.status_message(self.tr("The layout cannot be read now (database "
+                                        "unreachable)."), "error")
+
+        self.layout_call.run(lambda: layouts.get(layout_id), read, failed)
 
     def _stored_layout(self) -> Layout | None:
         return self.tabs.current_layout()
@@ -325,7 +375,7 @@ class MainWindow(QMainWindow):
         self.schedule_save()
 
     def _on_layout_saved(self, layout: Layout) -> None:
-        self.select_tab_quietly(layout.id)
+        self.refresh_tabs_later(select_id=layout.id)  # its tab, without switching the wall
         self.schedule_save()
 
     # -- call-up and keys ------------------------------------------------------------------

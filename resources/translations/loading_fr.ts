@@ -77,4 +77,45 @@
         <translation>Les catégories ne peuvent pas être lues pour l&apos;instant (base de données injoignable) : le signet ne peut pas encore être enregistré. Nouvel essai…</translation>
     </message>
 </context>
+<context>
+    <name>EditController</name>
+    <message>
+        <source>A save is under way: try again in a moment.</source>
+        <translation>Un enregistrement est en cours : réessayez dans un instant.</translation>
+    </message>
+    <message>
+        <source>Saving the layout…</source>
+        <translation>Enregistrement de la disposition…</translation>
+    </message>
+    <message>
+        <source>The layout was NOT saved: the database cannot be written. Your changes are still on the wall; try again in a moment.</source>
+        <translation>La disposition n&apos;a PAS été enregistrée : la base de données ne peut pas être écrite. Vos modifications restent sur le mur ; réessayez dans un instant.</translation>
+    </message>
+    <message>
+        <source>The history cannot be read now: the database is unreachable.</source>
+        <translation>L&apos;historique ne peut pas être lu pour l&apos;instant : la base de données est injoignable.</translation>
+    </message>
+    <message>
+        <source>Restoring version {version}…</source>
+        <translation>Restauration de la version {version}…</translation>
+    </message>
+    <message>
+        <source>The version was NOT restored: the database cannot be written.</source>
+        <translation>La version n&apos;a PAS été restaurée : la base de données ne peut pas être écrite.</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>The layout cannot be read now (database unreachable).</source>
+        <translation>La disposition ne peut pas être lue pour l&apos;instant (base de données injoignable).</translation>
+    </message>
+</context>
 </TS>

@@ -17,10 +17,17 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from csu_wall.core.layout import Layout, LayoutVersion
+from csu_wall.core.model import Site
 from csu_wall.core.shifts import Bookmark, BookmarkStatus, Severity
 from csu_wall.gui.bookmark_dialog import BookmarkDialog, BookmarkEditDialog
+from csu_wall.gui.layout_editor import EditController
+from csu_wall.gui.main_window import MainWindow
+from csu_wall.services.layouts import LayoutService
 from csu_wall.storage.db import Database
 from tests.gui._shift_env import ShiftEnv, shift_env  # noqa: F401
+from tests.gui._wall_desk import SUPERVISOR, open_wall_db, open_window
+from tests.gui.conftest import WallFactory
 from tests.gui.test_db_off_gui_thread import (  # noqa: F401
     DELAY_S,
     Heartbeat,
@@ -32,6 +39,7 @@ from tests.gui.test_db_off_gui_thread import (  # noqa: F401
     _unreachable,
     beat,
 )
+from tests.gui.test_wall_layouts import drop
 
 pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("french")]
 
@@ -178,3 +186,140 @@ def test_bookmark_dialog_says_in_french_that_the_categories_cannot_be_read(
         "injoignable) : le signet ne peut pas encore être enregistré. Nouvel essai…")
     assert not dialog.save_button.isEnabled() and dialog.save() is None
     assert dialog.isVisible() and dialog.note_edit.toPlainText() == "deux personnes"
+
+
+class SlowLayouts(LayoutService):
+    """The real layout service over SQLite, each call of the editor and the tabs taking
+    DELAY_S first."""
+
+    link: SlowLink
+
+    def list_layouts(self, commune_id: str | None = None) -> list[Layout]:
+        return self.link("list_layouts", super().list_layouts, commune_id)
+
+    def save(self, layout: Layout, change: str = "") -> Layout:
+        return self.link("save", super().save, layout, change)
+
+    def history(self, layout_id: int) -> list[LayoutVersion]:
+        return self.link("history", super().history, layout_id)
+
+    def restore(self, layout_id: int, version: int) -> Layout:
+        return self.link("restore", super().restore, layout_id, version)
+
+    def get(self, layout_id: int) -> Layout:
+        return self.link("get", super().get, layout_id)
+
+
+def _slow_window(qtbot: QtBot, make_wall_service: WallFactory, db: Database,
+                 link: SlowLink) -> tuple[MainWindow, EditController]:
+    window = open_window(qtbot, make_wall_service, db, SUPERVISOR)
+    assert window.layouts is not None and window.edit is not None
+    window.layouts.__class__ = SlowLayouts  # the window's and its editor's service
+    window.layouts.link = link  # type: ignore[attr-defined]
+    return window, window.edit
+
+
+def _written(qtbot: QtBot, window: MainWindow, edit: EditController) -> None:
+    qtbot.waitUntil(lambda: not edit.saving and not window.tabs_call.busy, timeout=10_000)
+
+
+def test_layout_save_history_restore_and_tabs_run_off_the_gui_thread_while_the_database_is_slow(
+        qtbot: QtBot, make_wall_service: WallFactory, demo_site: Site,
+        beat: Heartbeat, tmp_path: Path) -> None:  # noqa: F811
+    db = open_wall_db(tmp_path / "db.sqlite3", demo_site)
+    link = SlowLink(beat)
+    try:
+        window, edit = _slow_window(qtbot, make_wall_service, db, link)
+        edit.set_editing(True)
+        drop(window.wall.tiles[0], "application/x-csu-camera", demo_site.cameras[0].id)
+        started = time.monotonic()
+        edit.save_as("Gare")
+        assert time.monotonic() - started < DELAY_S / 2
+        assert edit.saving and not edit.save_action.isEnabled()
+        assert not edit.save_private_action.isEnabled()  # the next save waits for this one
+        assert window.last_message == ("Enregistrement de la disposition…", "info")
+        _written(qtbot, window, edit)
+        saved = edit.last_saved
+        assert saved is not None and saved.name == "Gare" and saved.version == 1
+        assert window.last_message == ("Disposition « Gare » enregistrée (version 1).", "info")
+        assert window.tabs.current_layout() == saved  # its tab, read again off the thread
+        assert edit.save_action.isEnabled() and edit.editor is not None
+        assert not edit.editor.dirty
+        link.assert_off_the_gui_thread("save")
+        link.assert_off_the_gui_thread("list_layouts")
+
+        link.calls.clear()
+        started = time.monotonic()
+        dialog = edit.show_history()
+        assert dialog is not None and time.monotonic() - started < DELAY_S / 2
+        assert dialog.state_label.text() == "Chargement…"
+        assert not dialog.restore_button.isEnabled()
+        qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
+        assert dialog.list.count() == 1 and dialog.list.item(0).text().startswith("Version 1")
+        link.assert_off_the_gui_thread("history")
+        dialog.restore_button.click()
+        assert window.last_message == ("Restauration de la version 1…", "info")
+        qtbot.waitUntil(lambda: dialog.restored is not None, timeout=10_000)
+        assert dialog.restored is not None and dialog.restored.version == 2
+        assert window.last_message == ("Version 1 restaurée comme version 2.", "info")
+        link.assert_off_the_gui_thread("restore")
+
+        # another commune: its own tab at once, its saved layouts when read
+        link.calls.clear()
+        other = demo_site.communes[1].id
+        window.select_commune(other)  # (the wall's new cameras take their own time)
+        assert [lay.commune_id for lay in window.tabs.layouts()] == [other]
+        assert window.wall.layout_value.commune_id == other
+        qtbot.waitUntil(lambda: not window.tabs_call.busy, timeout=10_000)
+        assert saved.id not in {lay.id for lay in window.tabs.layouts()}  # the first's
+        window.select_commune(str(saved.commune_id))
+        qtbot.waitUntil(lambda: saved.id in {lay.id for lay in window.tabs.layouts()},
+                        timeout=10_000)
+        assert link.calls and {c[:2] for c in link.calls} == {("list_layouts", False)}
+        link.calls.clear()  # (the ticks above include the wall's own switch of cameras)
+        window.refresh_tabs_later()  # as the change feed asks
+        qtbot.waitUntil(lambda: not window.tabs_call.busy, timeout=10_000)
+        link.assert_off_the_gui_thread("list_layouts")
+        window.close()
+    finally:
+        db.close()
+
+
+def test_layout_save_and_history_say_in_french_that_the_database_is_unreachable(
+        qtbot: QtBot, make_wall_service: WallFactory, demo_site: Site,
+        beat: Heartbeat, tmp_path: Path) -> None:  # noqa: F811
+    folder = tmp_path / "server"
+    db = open_wall_db(folder / "db.sqlite3", demo_site)
+    link = SlowLink(beat)
+    try:
+        window, edit = _slow_window(qtbot, make_wall_service, db, link)
+        edit.set_editing(True)
+        edit.save_as("Gare")
+        _written(qtbot, window, edit)
+        saved = edit.last_saved
+        assert saved is not None
+        drop(window.wall.tiles[1], "application/x-csu-camera", demo_site.cameras[-1].id)
+        _unreachable(db, folder)
+        edit.save_action.trigger()  # « Enregistrer »
+        assert not edit.save_action.isEnabled()
+        _written(qtbot, window, edit)
+        assert window.last_message == (
+            "La disposition n'a PAS été enregistrée : la base de données ne peut pas être "
+            "écrite. Vos modifications restent sur le mur ; réessayez dans un instant.",
+            "error")
+        # nothing is lost: the edits are still on the wall, to be saved again later
+        assert edit.editor is not None and edit.editor.dirty
+        assert window.wall.layout_value.cameras[1] == demo_site.cameras[-1].id
+        assert edit.save_action.isEnabled() and edit.last_saved == saved
+
+        dialog = edit.show_history()
+        assert dialog is not None
+        qtbot.waitUntil(lambda: not edit.history_call.busy, timeout=10_000)
+        assert dialog.state_label.text() == (
+            "L'historique ne peut pas être lu pour l'instant : la base de données est "
+            "injoignable.")
+        assert dialog.isVisible() and not dialog.loaded
+        assert not dialog.restore_button.isEnabled()
+        window.close()
+    finally:
+        db.close()

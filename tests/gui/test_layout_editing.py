@@ -11,11 +11,21 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from csu_wall.core.audit import AuditAction
+from csu_wall.core.layout import Layout
 from csu_wall.core.model import Site
+from csu_wall.gui.layout_editor import EditController
 from csu_wall.storage.audit import entries
 from tests.gui._wall_desk import ALICE, SUPERVISOR, open_wall_db, open_window
 from tests.gui.conftest import WallFactory
 from tests.gui.test_wall_layouts import drop
+
+
+def _saved(qtbot: QtBot, edit: EditController) -> Layout | None:
+    """The layout saved (or restored) last, once written off the GUI thread (and the
+    window's tabs read again)."""
+    tabs = edit.parent().tabs_call  # type: ignore[union-attr]  # the main window's
+    qtbot.waitUntil(lambda: not edit.saving and not tabs.busy, timeout=5_000)
+    return edit.last_saved
 
 
 def test_point4_supervisor_builds_saves_undoes_and_restores_a_shared_layout(
@@ -43,7 +53,8 @@ def test_point4_supervisor_builds_saves_undoes_and_restores_a_shared_layout(
     edit.redo_action.trigger()
     assert wall.layout_value.cameras[2] == cams[2]
     edit.undo_action.trigger()  # keep only two cameras
-    saved = edit.save_as("Centre-ville")  # a new layout: « Enregistrer sous… »
+    edit.save_as("Centre-ville")  # a new layout: « Enregistrer sous… »
+    saved = _saved(qtbot, edit)  # written off the GUI thread
     assert saved is not None and saved.id is not None and saved.shared and saved.version == 1
     assert not edit.editor.dirty and not edit.undo_action.isEnabled()
     assert window.tabs.current_layout() == saved  # its tab is selected
@@ -52,6 +63,7 @@ def test_point4_supervisor_builds_saves_undoes_and_restores_a_shared_layout(
     edit.preset_box.activated.emit(edit.preset_box.currentIndex())
     assert len(wall.tiles) == 4 and wall.layout_value.cameras[:2] == tuple(cams[:2])
     QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    _saved(qtbot, edit)
     current = window.tabs.current_layout()
     assert current is not None and current.version == 2 and current.grid.rows == 2
     changes = [e.entry.extra.get("change", "") for e in entries(db, limit=None)
@@ -59,10 +71,14 @@ def test_point4_supervisor_builds_saves_undoes_and_restores_a_shared_layout(
     assert len(changes) == 2 and "Grille 1+5 → 2×2" in changes[1]
     # history: restore version 1 (becomes version 3)
     dialog = edit.show_history()
-    assert dialog is not None and dialog.list.count() == 2
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=5_000)  # read off the GUI thread
+    assert dialog.list.count() == 2
     assert dialog.list.item(1).text().startswith("Version 1")
     dialog.list.setCurrentRow(1)
     dialog.restore_button.click()
+    qtbot.waitUntil(lambda: dialog.restored is not None, timeout=5_000)
+    _saved(qtbot, edit)
     assert dialog.restored is not None and dialog.restored.version == 3
     assert len(wall.tiles) == 6 and wall.layout_value.grid.rows == 3
     assert saved.id is not None and window.layouts.get(saved.id).version == 3
@@ -80,7 +96,8 @@ def test_point4_operator_saves_private_layouts_but_not_shared_ones(
     assert not window.layouts.can_edit_shared()
     edit.edit_action.trigger()
     drop(window.wall.tiles[0], "application/x-csu-camera", demo_site.cameras[-1].id)
-    saved = edit.save_as("Ma disposition")  # a new layout from an operator is private
+    edit.save_as("Ma disposition")  # a new layout from an operator is private
+    saved = _saved(qtbot, edit)
     assert saved is not None and saved.owner == ALICE.id
     shared_copy = window.layouts.save(saved.__class__(
         "Partagée", saved.grid, saved.cameras, commune_id=saved.commune_id, owner=ALICE.id))
@@ -99,10 +116,12 @@ def test_point4_operator_saves_private_layouts_but_not_shared_ones(
     drop(window.wall.tiles[1], "application/x-csu-camera", demo_site.cameras[-2].id)
     assert not edit.save_action.isEnabled()  # Ctrl+S greyed: shared layouts are supervisors'
     assert edit.save_private_action.isEnabled()
-    assert edit.save() is None
+    edit.save()  # (written off the GUI thread: it returns at once)
+    _saved(qtbot, edit)  # refused by the service, off the GUI thread
     text, level = window.last_message
     assert level == "error" and "superviseurs" in text
-    copy = edit.save_as("Ma copie")  # Ctrl+Shift+S: the same edits as a private copy
+    edit.save_as("Ma copie")  # Ctrl+Shift+S: the same edits as a private copy
+    copy = _saved(qtbot, edit)
     assert copy is not None and copy.owner == ALICE.id and copy.id != shared.id
     assert boss.get(shared.id).version == 1
     window.close()

@@ -14,9 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from csu_wall.core.layout import Grid
+from csu_wall.core.layout import Grid, Layout
 from csu_wall.core.model import Site
-from csu_wall.gui.layout_editor import SaveAsDialog
+from csu_wall.gui.layout_editor import EditController, SaveAsDialog
 from csu_wall.services.layout_editor import LayoutNameError, check_name
 from csu_wall.services.layouts import LayoutService
 from csu_wall.storage.audit import DbAuditLog
@@ -30,6 +30,14 @@ def choose_grid(window: object, name: str) -> None:
     edit = window.edit  # type: ignore[attr-defined]
     edit.preset_box.setCurrentText(name)
     edit.preset_box.activated.emit(edit.preset_box.currentIndex())
+
+
+def _saved(qtbot: QtBot, edit: EditController) -> Layout | None:
+    """The layout saved (or restored) last, once written off the GUI thread (and the
+    window's tabs read again)."""
+    tabs = edit.parent().tabs_call  # type: ignore[union-attr]  # the main window's
+    qtbot.waitUntil(lambda: not edit.saving and not tabs.busy, timeout=5_000)
+    return edit.last_saved
 
 
 def test_grid_selector_shows_the_walls_grid(
@@ -66,7 +74,8 @@ def test_history_names_each_grid_change_in_paris_time(
     QTest.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     edit.preset_box.setCurrentText("4×4")
     edit.new_action.trigger()
-    first = edit.save_as("Suivi du marché")
+    edit.save_as("Suivi du marché")
+    first = _saved(qtbot, edit)
     assert first is not None and first.version == 1
     for grid in ("3×3", "1+7", "1+5"):
         choose_grid(window, grid)
@@ -75,8 +84,11 @@ def test_history_names_each_grid_change_in_paris_time(
     assert edit.editor.changes() == ["Grille 4×4 → 3×3", "Grille 3×3 → 1+7",
                                      "Grille 1+7 → 1+5"]
     QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Enregistrer
+    _saved(qtbot, edit)
     dialog = edit.show_history()
-    assert dialog is not None and dialog.list.count() == 2
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=5_000)  # read off the GUI thread
+    assert dialog.list.count() == 2
     newest = dialog.list.item(0).text()
     assert "Grille 4×4 → 3×3 ; Grille 3×3 → 1+7 ; Grille 1+7 → 1+5" in newest
     assert "25/11/2026 13:00" in newest  # NOW is 12:00 UTC: 13:00 in Paris (winter)
@@ -100,11 +112,13 @@ def test_save_updates_the_layout_and_save_as_asks_a_free_name(
     assert edit is not None and layouts is not None and shared.id is not None
     # Alice's own layout, then « Enregistrer »: the same layout, one version more.
     edit.set_editing(True)
-    mine = edit.save_as("Ma ronde du soir")
+    edit.save_as("Ma ronde du soir")
+    mine = _saved(qtbot, edit)
     assert mine is not None and mine.owner == ALICE.id and mine.id is not None
     count = len(layouts.list_layouts())
     drop(window.wall.tiles[1], "application/x-csu-camera", demo_site.cameras[4].id)
     edit.save_action.trigger()
+    _saved(qtbot, edit)
     assert len(layouts.list_layouts()) == count
     again = layouts.get(mine.id)
     assert again.version == 2 and again.cameras[1] == demo_site.cameras[4].id
@@ -118,14 +132,17 @@ def test_save_updates_the_layout_and_save_as_asks_a_free_name(
     assert not dialog.shared_box.isVisible()  # an operator's layouts are personal
     dialog.name_edit.setText("  centre-VILLE ")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.error_label.isVisible, timeout=5_000)  # checked off the GUI thread
     assert dialog.isVisible() and dialog.saved is None
     assert "s'appelle déjà « Centre-ville »" in dialog.error_label.text()
     assert len(layouts.list_layouts()) == count
     dialog.name_edit.setText("Ma ronde du soir")  # her own is taken too
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "personnelle" in dialog.error_label.text(), timeout=5_000)
     assert dialog.isVisible() and "personnelle" in dialog.error_label.text()
     dialog.name_edit.setText("Ma ronde de nuit")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.saved is not None, timeout=5_000)
     assert not dialog.isVisible() and dialog.saved is not None
     assert dialog.saved.id not in (mine.id, shared.id) and dialog.saved.owner == ALICE.id
     assert len(layouts.list_layouts()) == count + 1

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from csu_wall.core.frames import TileState
 from csu_wall.core.layout import Grid, Layout
 from csu_wall.core.model import Site
+from csu_wall.gui.layout_editor import EditController
 from csu_wall.gui.main_window import MainWindow
 from csu_wall.gui.tile import TileWidget
 from csu_wall.services._layout_diff import describe_changes
@@ -52,6 +53,14 @@ def _tall_tiles(window: MainWindow) -> None:
     window.resize(900, 1000)
 
 
+def _saved(qtbot: QtBot, edit: EditController) -> Layout | None:
+    """The layout saved (or restored) last, once written off the GUI thread (and the
+    window's tabs read again)."""
+    tabs = edit.parent().tabs_call  # type: ignore[union-attr]  # the main window's
+    qtbot.waitUntil(lambda: not edit.saving and not tabs.busy, timeout=5_000)
+    return edit.last_saved
+
+
 def test_fill_is_saved_with_the_layout_and_covers_every_tile(
     qtbot: QtBot, make_wall_service: WallFactory, demo_site: Site, tmp_path: Path
 ) -> None:
@@ -70,13 +79,15 @@ def test_fill_is_saved_with_the_layout_and_covers_every_tile(
     qtbot.waitUntil(lambda: _live(window), timeout=FIRST_FRAMES_MS)
     qtbot.waitUntil(lambda: all(_band_share(t) > 0.9 for t in window.wall.tiles),
                     timeout=10_000)
-    letterboxed = edit.save_as("Proportions")
+    edit.save_as("Proportions")
+    letterboxed = _saved(qtbot, edit)
     # the same cameras, filled, saved as a layout of its own
     edit.picture_box.setCurrentIndex(1)
     edit.picture_box.activated.emit(1)
     assert window.wall.layout_value.fill
     assert edit.editor is not None and "Pictures fill their tiles" in edit.editor.changes()
-    filled = edit.save_as("Remplie")
+    edit.save_as("Remplie")
+    filled = _saved(qtbot, edit)
     assert letterboxed is not None and filled is not None and filled.id is not None
     assert not letterboxed.fill and filled.fill
     window.close()

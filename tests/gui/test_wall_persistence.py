@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from csu_wall.core.layout import Grid, Layout
 from csu_wall.core.model import Site
+from csu_wall.gui.layout_editor import EditController
 from csu_wall.gui.lock import LockController
 from csu_wall.services.auth import AuthService, IdleLock
 from csu_wall.storage.audit import DbAuditLog
@@ -17,6 +18,14 @@ from tests.gui._wall_desk import ALICE, SUPERVISOR, open_wall_db, open_window
 from tests.gui.conftest import WallFactory
 from tests.gui.test_wall_layouts import drop
 from tests.services.auth_helpers import FAST, PASSWORD, FakeClock, add_user
+
+
+def _saved(qtbot: QtBot, edit: EditController) -> Layout | None:
+    """The layout saved (or restored) last, once written off the GUI thread (and the
+    window's tabs read again)."""
+    tabs = edit.parent().tabs_call  # type: ignore[union-attr]  # the main window's
+    qtbot.waitUntil(lambda: not edit.saving and not tabs.busy, timeout=5_000)
+    return edit.last_saved
 
 
 def test_point8_another_workstation_sharing_the_database_sees_shared_layouts(
@@ -30,7 +39,8 @@ def test_point8_another_workstation_sharing_the_database_sees_shared_layouts(
     a.edit.set_editing(True)
     a.edit.name_edit.setText("Gare")
     drop(a.wall.tiles[0], "application/x-csu-camera", demo_site.cameras[0].id)
-    shared = a.edit.save_as("Gare", shared=True)
+    a.edit.save_as("Gare", shared=True)
+    shared = _saved(qtbot, a.edit)
     assert shared is not None and shared.shared
     b = open_window(qtbot, make_wall_service, db_b, ALICE, workstation="pupitre-2")
     names = [lay.name for lay in b.tabs.layouts()]
@@ -42,7 +52,8 @@ def test_point8_another_workstation_sharing_the_database_sees_shared_layouts(
     assert b.edit is not None
     b.edit.set_editing(True)
     b.edit.name_edit.setText("Perso")
-    private = b.edit.save_as("Perso")
+    b.edit.save_as("Perso")
+    private = _saved(qtbot, b.edit)
     assert private is not None and private.owner == ALICE.id
     a.refresh_tabs()
     assert "Perso" not in [lay.name for lay in a.tabs.layouts()]
@@ -109,6 +120,7 @@ def test_point6_screen_assignment_saved_and_used_when_there_is_no_wall_state(
     cams = tuple(c.id for c in demo_site.cameras_of(commune)[:4])
     saved = window.layouts.save(Layout("Mairie", Grid.preset("2×2"), cams, commune_id=commune))
     window.select_commune(commune)
+    qtbot.waitUntil(lambda: window.tabs.index_of(saved.id or 0) >= 0, timeout=5_000)  # read
     window.tabs.select(window.tabs.index_of(saved.id or 0))
     qtbot.wait(50)
     screens = ScreenService(db, workstation="pupitre-1")
