@@ -31,6 +31,7 @@ from csu_wall.media.views import View
 
 SLOTS = 3  # the newest frame, the one the GUI may still paint, and the one being written
 LOAD_EVERY_S = 0.25  # a decoder process reports its CPU time this often
+BATCH_ITEMS = 256  # items taken from the inbox per turn of the main loop
 READER_INFLIGHT = 25  # packets (1 s at 25 fps) a reader here may have waiting for decoding
 
 
@@ -82,6 +83,14 @@ class _Stream:
 
 def decoder_main(commands: Connection, results: Connection) -> None:  # pragma: no cover
     """The decoder process (spawned): reads commands and packets, writes frames."""
+    # Experiments: the readers' and the pacer's threads hand packets to the main loop in
+    # bursts when they wait for the interpreter lock (Python's 5 ms switch interval), and a
+    # batch holding two packets of a stream shows only its last picture. 1 ms helped files
+    # (128 paced files: 25 fps a tile instead of 16-22) but not 128 RTSP readers (one run
+    # each on a loaded machine): not the default until measured on a quiet one.
+    switch = os.environ.get("CSU_WALL_DECODER_SWITCH")
+    if switch:
+        sys.setswitchinterval(float(switch))
     _Child(commands, results).run()
 
 
@@ -97,6 +106,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
         self.inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self.spec_numbers = itertools.count(1_000_000)  # apart from the GUI process's numbers
         self.pump: Any = None  # made with the first real-time file read here
+        self.batch = int(os.environ.get("CSU_WALL_DECODER_BATCH", BATCH_ITEMS))
         self.streams: dict[int, _Stream] = {}
         self.drops = 0
         self.max_lag = 0.0
@@ -133,7 +143,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
                 self.max_lag = 0.0
                 self.last_load = time.monotonic()
                 continue
-            while len(items) < 256:  # what waits now, decoded together and said in one send
+            while len(items) < self.batch:  # what waits now: decoded, then said in one send
                 try:
                     items.append(self.inbox.get_nowait())
                 except queue.Empty:
