@@ -4,6 +4,9 @@ picked from the cameras or the saved layouts, dwell, shared or private).
 
 The rights are :class:`~csu_wall.services.tours.TourService`'s: the dialogs never decide who may
 change what, they show the service's French refusal and keep what the operator typed.
+
+The editor opens at once; what it offers (the cameras and the saved layouts, read from the
+database) is read off the GUI thread (:class:`LatestCall`), and saving waits for it.
 """
 
 from __future__ import annotations
@@ -47,16 +50,18 @@ MIN_DWELL_S, MAX_DWELL_S = 2.0, 3600.0
 
 
 class TourEditDialog(QDialog):
-    """One tour. ``save`` stores it (TourService.save); a refusal is shown, the dialog stays."""
+    """One tour. ``save`` stores it (TourService.save); a refusal is shown, the dialog stays.
+    ``choices`` None: they are being read, given later by :meth:`set_choices`."""
 
-    def __init__(self, tour: Tour | None, choices: Mapping[TourKind, Sequence[Choice]],
+    def __init__(self, tour: Tour | None, choices: Mapping[TourKind, Sequence[Choice]] | None,
                  owner: str, save: Callable[[Tour], Tour],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("tourEditDialog")
         self.setWindowTitle(self.tr("New tour") if tour is None else self.tr("Edit the tour"))
         self._tour = tour
-        self._choices = choices
+        self._choices: Mapping[TourKind, Sequence[Choice]] = choices or {}
+        self.loaded = choices is not None
         self._owner = owner
         self._save = save
         self.saved: Tour | None = None
@@ -83,6 +88,11 @@ class TourEditDialog(QDialog):
         self.error_label.setObjectName("tourError")
         self.error_label.setWordWrap(True)
         self.error_label.setProperty("severity", "error")
+        self.state_label = QLabel(self.tr("Loading the cameras and layouts offered… (the "
+                                          "tour can be saved once they are read)"))
+        self.state_label.setObjectName("tourChoicesState")
+        self.state_label.setWordWrap(True)
+        self.state_label.setVisible(not self.loaded)
 
         form = QFormLayout()
         form.addRow(self.tr("&Name"), self.name_edit)
@@ -109,9 +119,12 @@ class TourEditDialog(QDialog):
                                | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
+        self.save_button = box.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setEnabled(self.loaded)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(grid, 1)
+        layout.addWidget(self.state_label)
         layout.addWidget(self.error_label)
         layout.addWidget(box)
         if tour is not None:
@@ -119,6 +132,20 @@ class TourEditDialog(QDialog):
         self.kind_box.currentIndexChanged.connect(lambda _i: self._fill(()))
         self._fill(tour.items if tour else ())
         self.resize(720, 480)
+
+    def set_choices(self, choices: Mapping[TourKind, Sequence[Choice]]) -> None:
+        """What may be picked, read off the GUI thread: offered, the steps kept."""
+        self._choices = choices
+        self.loaded = True
+        self._fill(self.items())
+        self.state_label.hide()
+        self.save_button.setEnabled(True)
+
+    def choices_failed(self, exc: Exception) -> None:
+        logging.getLogger(__name__).warning("tour choices not read", exc_info=exc)
+        self.state_label.setText(str(exc) if isinstance(exc, CsuWallError) else self.tr(
+            "The cameras and layouts to choose from cannot be read now (database "
+            "unreachable): the tour cannot be saved yet. Close and try again in a moment."))
 
     def _button(self, text: str, slot: Callable[[], None], layout: QVBoxLayout) -> QPushButton:
         button = QPushButton(text)
@@ -172,6 +199,8 @@ class TourEditDialog(QDialog):
                     id=base.id if base is not None else None)
 
     def accept(self) -> None:
+        if not self.loaded:
+            return
         try:
             self.saved = self._save(self.value())
         except CsuWallError as exc:
@@ -203,6 +232,7 @@ class TourManagerDialog(QDialog):
         self.error_label.setProperty("severity", "error")
         # the list is read from the database off the GUI thread
         self.list_call = LatestCall("tour list", self)
+        self.choices_call = LatestCall("tour choices", self)  # what an editor offers
         self.loading_label = QLabel(self.tr("Loading…"))
         self.loading_label.setObjectName("tourManagerLoading")
         self.loading_label.hide()
@@ -272,7 +302,8 @@ class TourManagerDialog(QDialog):
 
     def _edit(self, tour: Tour | None) -> TourEditDialog:
         self.error_label.clear()
-        editor = TourEditDialog(tour, self._choices(), self._owner, self.service.save, self)
+        editor = TourEditDialog(tour, None, self._owner, self.service.save, self)
+        self.choices_call.run(self._choices, editor.set_choices, editor.choices_failed)
         editor.accepted.connect(lambda: self.refresh(editor.saved.id if editor.saved else None))
         self.editor = editor
         editor.open()
@@ -316,15 +347,21 @@ class TourHost(Protocol):
 
 def tour_choices(w: TourHost) -> dict[TourKind, list[Choice]]:
     """Every camera of the site (by commune) and every saved layout this operator may open."""
-    site = w.service.site
+    return _choices_of(w.service, w.layouts)
+
+
+def _choices_of(wall: WallService, layouts: LayoutService | None
+                ) -> dict[TourKind, list[Choice]]:
+    """:func:`tour_choices`, with no widget: called off the GUI thread."""
+    site = wall.site
     communes = {c.id: c.name for c in site.communes}
     cameras = [(c.id, f"{c.name} — {communes.get(c.commune_id, c.commune_id)}")
                for c in site.cameras]
-    layouts = []
-    if w.layouts is not None:
-        layouts = [(str(lay.id), lay.name) for lay in w.layouts.list_layouts()
-                   if lay.id is not None]
-    return {TourKind.TILE: cameras, TourKind.LAYOUT: layouts}
+    saved: list[Choice] = []
+    if layouts is not None:
+        saved = [(str(lay.id), lay.name) for lay in layouts.list_layouts()
+                 if lay.id is not None]
+    return {TourKind.TILE: cameras, TourKind.LAYOUT: saved}
 
 
 def show_tour_manager(w: TourHost) -> TourManagerDialog | None:
@@ -334,7 +371,8 @@ def show_tour_manager(w: TourHost) -> TourManagerDialog | None:
         w.status_message(QCoreApplication.translate(
             "MainWindow", "Tours are saved in the database: none is connected."), "warning")
         return None
-    dialog = TourManagerDialog(service, lambda: tour_choices(w), service.operator.id,
+    wall, layouts = w.service, w.layouts  # read here: the choices are read off the GUI thread
+    dialog = TourManagerDialog(service, lambda: _choices_of(wall, layouts), service.operator.id,
                                w.play_tour, w if isinstance(w, QWidget) else None)
     dialog.open()
     w.tour_manager = dialog

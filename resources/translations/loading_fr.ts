@@ -118,4 +118,15 @@
         <translation>La disposition ne peut pas être lue pour l&apos;instant (base de données injoignable).</translation>
     </message>
 </context>
+<context>
+    <name>TourEditDialog</name>
+    <message>
+        <source>Loading the cameras and layouts offered… (the tour can be saved once they are read)</source>
+        <translation>Chargement des caméras et dispositions proposées… (la ronde pourra être enregistrée une fois celles-ci lues)</translation>
+    </message>
+    <message>
+        <source>The cameras and layouts to choose from cannot be read now (database unreachable): the tour cannot be saved yet. Close and try again in a moment.</source>
+        <translation>Les caméras et dispositions à choisir ne peuvent pas être lues pour l&apos;instant (base de données injoignable) : la ronde ne peut pas encore être enregistrée. Fermez et réessayez dans un instant.</translation>
+    </message>
+</context>
 </TS>

@@ -17,12 +17,13 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from csu_wall.core.layout import Layout, LayoutVersion
+from csu_wall.core.layout import Layout, LayoutVersion, TourKind
 from csu_wall.core.model import Site
 from csu_wall.core.shifts import Bookmark, BookmarkStatus, Severity
 from csu_wall.gui.bookmark_dialog import BookmarkDialog, BookmarkEditDialog
 from csu_wall.gui.layout_editor import EditController
 from csu_wall.gui.main_window import MainWindow
+from csu_wall.gui.tour_editor import show_tour_manager
 from csu_wall.services.layouts import LayoutService
 from csu_wall.storage.db import Database
 from tests.gui._shift_env import ShiftEnv, shift_env  # noqa: F401
@@ -320,6 +321,58 @@ def test_layout_save_and_history_say_in_french_that_the_database_is_unreachable(
             "injoignable.")
         assert dialog.isVisible() and not dialog.loaded
         assert not dialog.restore_button.isEnabled()
+        window.close()
+    finally:
+        db.close()
+
+
+def test_tour_editor_reads_its_choices_off_the_gui_thread_while_the_database_is_slow(
+        qtbot: QtBot, make_wall_service: WallFactory, demo_site: Site,
+        beat: Heartbeat, tmp_path: Path) -> None:  # noqa: F811
+    folder = tmp_path / "server"
+    db = open_wall_db(folder / "db.sqlite3", demo_site)
+    link = SlowLink(beat)
+    try:
+        window, _edit = _slow_window(qtbot, make_wall_service, db, link)
+        assert window.layouts is not None
+        gare = LayoutService.save(window.layouts, window.layouts.new_layout("Gare", "2×2"))
+        manager = show_tour_manager(window)
+        assert manager is not None
+        qtbot.waitUntil(lambda: not manager.loading, timeout=10_000)
+        started = time.monotonic()
+        editor = manager.new_tour()
+        assert time.monotonic() - started < DELAY_S / 2
+        assert not editor.loaded and not editor.save_button.isEnabled()
+        assert editor.state_label.text() == (
+            "Chargement des caméras et dispositions proposées… (la ronde pourra être "
+            "enregistrée une fois celles-ci lues)")
+        editor.name_edit.setText("Ronde de la gare")  # typed while they load
+        qtbot.waitUntil(lambda: editor.loaded, timeout=10_000)
+        assert editor.save_button.isEnabled() and not editor.state_label.isVisible()
+        assert editor.available.count() == len(demo_site.cameras)
+        editor.kind_box.setCurrentIndex(editor.kind_box.findData(TourKind.LAYOUT))
+        assert [editor.available.item(i).text() for i in range(editor.available.count())] \
+            == ["Gare"]
+        editor.available.setCurrentRow(0)
+        editor.add_selected()
+        editor.accept()
+        assert editor.saved is not None and editor.saved.items == (str(gare.id),)
+        assert editor.name_edit.text() == "Ronde de la gare"
+        link.assert_off_the_gui_thread("list_layouts")
+
+        _unreachable(db, folder)
+        again = manager.new_tour()
+        again.name_edit.setText("Ronde du soir")
+        qtbot.waitUntil(lambda: not manager.choices_call.busy, timeout=10_000)
+        assert again.state_label.text() == (
+            "Les caméras et dispositions à choisir ne peuvent pas être lues pour l'instant "
+            "(base de données injoignable) : la ronde ne peut pas encore être enregistrée. "
+            "Fermez et réessayez dans un instant.")
+        assert not again.loaded and not again.save_button.isEnabled()
+        again.accept()  # refused without a word lost
+        assert again.isVisible() and again.name_edit.text() == "Ronde du soir"
+        again.reject()
+        manager.reject()
         window.close()
     finally:
         db.close()

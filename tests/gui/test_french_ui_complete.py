@@ -272,6 +272,7 @@ def test_no_english_in_the_french_demo_wall(
         walk.check(manager)
         editor = manager.new_tour()
         qtbot.waitExposed(editor)
+        qtbot.waitUntil(lambda: editor.loaded, timeout=5_000)  # read off the GUI thread
         walk.check(editor)
         editor.reject()
         manager.reject()

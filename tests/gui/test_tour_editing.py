@@ -62,6 +62,7 @@ def test_point5_supervisor_creates_edits_and_deletes_a_shared_tour(
     manager = _manager(qtbot, window)
     assert manager.list.count() == 0
     editor = manager.new_tour()
+    qtbot.waitUntil(lambda: editor.loaded, timeout=5_000)  # its choices, read off the GUI thread
     editor.name_edit.setText("Ronde du centre")
     _pick(editor, [cams[0].name, cams[2].name, cams[1].name])
     editor.steps.setCurrentRow(2)
@@ -82,6 +83,7 @@ def test_point5_supervisor_creates_edits_and_deletes_a_shared_tour(
     edit = manager.edit_current()
     assert edit is not None and edit.name_edit.text() == "Ronde du centre"
     editor = edit
+    qtbot.waitUntil(lambda: editor.loaded, timeout=5_000)  # its choices, read off the GUI thread
     assert editor.items() == tour.items
     editor.kind_box.setCurrentIndex(editor.kind_box.findData(TourKind.LAYOUT))
     assert editor.items() == ()  # another kind: other steps
@@ -95,6 +97,7 @@ def test_point5_supervisor_creates_edits_and_deletes_a_shared_tour(
 
     # an empty tour is refused in French, the dialog stays open with what was typed
     editor = manager.new_tour()
+    qtbot.waitUntil(lambda: editor.loaded, timeout=5_000)  # its choices, read off the GUI thread
     editor.name_edit.setText("Vide")
     editor.accept()
     assert editor.isVisible() and "ajoutez au moins une caméra" in editor.error_label.text()
@@ -125,6 +128,7 @@ def test_point5_operator_keeps_private_tours_and_reads_the_refusal_in_french(
     manager = _manager(qtbot, window)
     assert manager.list.count() == 1
     editor = manager.new_tour()
+    qtbot.waitUntil(lambda: editor.loaded, timeout=5_000)  # its choices, read off the GUI thread
     editor.name_edit.setText("Ma ronde")
     _pick(editor, [cams[0].name, cams[1].name])
     editor.shared_check.setChecked(True)
