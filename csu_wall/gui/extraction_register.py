@@ -3,7 +3,8 @@ operator, hashes, hand-over and the bookmarks under its procedure's hold; « Rem
 hand-over, and the register leaves as CSV or PDF (built by
 :mod:`csu_wall.services.export_register`).
 
-Reading the register and writing its CSV or PDF happen off the GUI thread (:class:`LatestCall`):
+Reading the register, recording a hand-over and writing the register's CSV or PDF happen off
+the GUI thread (:class:`LatestCall`):
 the screen says it is loading or writing meanwhile and stays usable; a database out of reach is
 said in the screen while the rows shown stay."""
 
@@ -13,7 +14,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -51,7 +52,11 @@ def _ask_save(parent: QWidget, kind: str) -> Path | None:
 
 
 class HandOverForm(QDialog):
-    """To whom, their service, the medium: the hand-over of one delivered extraction."""
+    """To whom, their service, the medium: the hand-over of one delivered extraction. OK asks
+    for it to be recorded (``sig_submit``); the form closes once it is (:meth:`recorded`),
+    or stays open with what was typed and says why not (:meth:`refused`)."""
+
+    sig_submit = Signal()
 
     def __init__(self, reference: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,9 +78,32 @@ class HandOverForm(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("handOverState")
+        self.state_label.setWordWrap(True)
+        self.state_label.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.state_label)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """OK: ask for the hand-over to be recorded (the form waits for it)."""
+        if not self.ok_button.isEnabled():
+            return  # already asked
+        self.ok_button.setEnabled(False)
+        self.state_label.setText(self.tr("Recording the hand-over…"))
+        self.state_label.show()
+        self.sig_submit.emit()
+
+    def recorded(self) -> None:
+        self.ok_button.setEnabled(True)
+        super().accept()
+
+    def refused(self, text: str) -> None:
+        self.ok_button.setEnabled(True)
+        self.state_label.setText(text)
 
 
 class RegisterDialog(QDialog):
@@ -94,6 +122,7 @@ class RegisterDialog(QDialog):
         self.records: list[ExtractionRecord] = []
         self.load_call = LatestCall("extraction register", self)
         self.write_call = LatestCall("extraction register file", self)
+        self.hand_over_call = LatestCall("extraction hand-over", self)  # a write
         self.hand_over_form: HandOverForm | None = None
         self.commune_box = QComboBox()
         self.commune_box.setObjectName("registerCommune")
@@ -223,20 +252,34 @@ class RegisterDialog(QDialog):
             return None
         form = HandOverForm(record.reference, self)
         self.hand_over_form = form
-        form.accepted.connect(lambda: self._record_hand_over(record.reference, form))
+        form.sig_submit.connect(lambda: self._record_hand_over(record.reference, form))
         form.open()
         return form
 
     def _record_hand_over(self, reference: str, form: HandOverForm) -> None:
-        try:
-            self.desk.hand_over(reference, to_name=form.to_name.text(),
-                                to_service=form.to_service.text(), medium=form.medium.text())
-        except CsuWallError as exc:
-            self.info.setText(str(exc))
-            return
-        self.info.setText(self.tr("Hand-over of extraction {reference} recorded.").format(
-            reference=reference))
-        self.refresh(select=reference)
+        """Record the hand-over off the GUI thread; the form closes once it is committed."""
+        desk = self.desk
+        to_name, to_service = form.to_name.text(), form.to_service.text()
+        medium = form.medium.text()
+
+        def done(_answer: object) -> None:
+            form.recorded()
+            self.info.setText(self.tr("Hand-over of extraction {reference} recorded.").format(
+                reference=reference))
+            self.refresh(select=reference)
+
+        def failed(exc: Exception) -> None:
+            if not isinstance(exc, CsuWallError):
+                log.warning("hand-over of %s not recorded", reference, exc_info=exc)
+            text = str(exc) if isinstance(exc, CsuWallError) else self.tr(
+                "The hand-over of extraction {reference} was NOT recorded: the database "
+                "cannot be written. Try again in a moment.").format(reference=reference)
+            form.refused(text)
+            self.info.setText(text)
+
+        self.hand_over_call.run(
+            lambda: desk.hand_over(reference, to_name=to_name, to_service=to_service,
+                                   medium=medium), done, failed)
 
     def export(self, kind: str) -> Path | None:
         """Write the register shown (CSV or PDF) where the supervisor chooses, off the GUI

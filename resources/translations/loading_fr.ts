@@ -52,6 +52,10 @@
         <source>The register could not be written to {path}: the database cannot be read now.</source>
         <translation>Le registre n&apos;a pas pu être écrit dans {path} : la base de données ne peut pas être lue pour l&apos;instant.</translation>
     </message>
+    <message>
+        <source>The hand-over of extraction {reference} was NOT recorded: the database cannot be written. Try again in a moment.</source>
+        <translation>La remise de l&apos;extraction {reference} n&apos;a PAS été enregistrée : la base de données ne peut pas être écrite. Réessayez dans un instant.</translation>
+    </message>
 </context>
 <context>
     <name>TourManagerDialog</name>
@@ -127,6 +131,13 @@
     <message>
         <source>The cameras and layouts to choose from cannot be read now (database unreachable): the tour cannot be saved yet. Close and try again in a moment.</source>
         <translation>Les caméras et dispositions à choisir ne peuvent pas être lues pour l&apos;instant (base de données injoignable) : la ronde ne peut pas encore être enregistrée. Fermez et réessayez dans un instant.</translation>
+    </message>
+</context>
+<context>
+    <name>HandOverForm</name>
+    <message>
+        <source>Recording the hand-over…</source>
+        <translation>Enregistrement de la remise…</translation>
     </message>
 </context>
 </TS>

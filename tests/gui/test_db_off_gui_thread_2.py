@@ -21,26 +21,34 @@ from csu_wall.core.layout import Layout, LayoutVersion, TourKind
 from csu_wall.core.model import Site
 from csu_wall.core.shifts import Bookmark, BookmarkStatus, Severity
 from csu_wall.gui.bookmark_dialog import BookmarkDialog, BookmarkEditDialog
+from csu_wall.gui.extraction_register import HandOverForm, RegisterDialog
 from csu_wall.gui.layout_editor import EditController
 from csu_wall.gui.main_window import MainWindow
 from csu_wall.gui.tour_editor import show_tour_manager
+from csu_wall.services.export_desk import ExportDesk
 from csu_wall.services.layouts import LayoutService
+from csu_wall.storage import extraction_repo as repo
 from csu_wall.storage.db import Database
 from tests.gui._shift_env import ShiftEnv, shift_env  # noqa: F401
 from tests.gui._wall_desk import SUPERVISOR, open_wall_db, open_window
 from tests.gui.conftest import WallFactory
 from tests.gui.test_db_off_gui_thread import (  # noqa: F401
     DELAY_S,
+    REF,
     Heartbeat,
     SlowBookmarks,
+    SlowDesk,
     SlowLink,
     _bookmarks,
     _mark,
     _panel,
+    _register,
     _unreachable,
     beat,
+    export_env,
 )
 from tests.gui.test_wall_layouts import drop
+from tests.services.export_env import ExportEnv
 
 pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("french")]
 
@@ -376,3 +384,65 @@ def test_tour_editor_reads_its_choices_off_the_gui_thread_while_the_database_is_
         window.close()
     finally:
         db.close()
+
+
+class SlowHandOver(SlowDesk):
+    """The export desk over SQLite, recording a hand-over in DELAY_S."""
+
+    def hand_over(self, reference: str, *, to_name: str, to_service: str, medium: str) -> None:
+        self.link("hand_over", lambda: ExportDesk.hand_over(
+            self, reference, to_name=to_name, to_service=to_service, medium=medium))
+
+
+def _hand_over_form(qtbot: QtBot, env: ExportEnv, link: SlowLink, tmp_path: Path
+                    ) -> tuple[RegisterDialog, HandOverForm]:
+    repo.set_state(env.db, REF, repo.DELIVERED, delivered={"files": 1})  # handed over once delivered
+    dialog = _register(qtbot, env, link, tmp_path / "registre")
+    dialog.desk.__class__ = SlowHandOver
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1 and not dialog.loading,
+                    timeout=10_000)
+    dialog.select(REF)
+    form = dialog.hand_over()
+    assert form is not None
+    form.to_name.setText("Lt Martin")
+    form.to_service.setText("Commissariat de Roncq")
+    form.medium.setText("clé USB n° 12")
+    return dialog, form
+
+
+def test_register_records_a_hand_over_off_the_gui_thread_while_the_database_is_slow(
+        qtbot: QtBot, export_env: ExportEnv, beat: Heartbeat,  # noqa: F811
+        tmp_path: Path) -> None:
+    link = SlowLink(beat)
+    dialog, form = _hand_over_form(qtbot, export_env, link, tmp_path)
+    started = time.monotonic()
+    form.accept()  # OK
+    assert time.monotonic() - started < DELAY_S / 2
+    assert form.isVisible() and not form.ok_button.isEnabled()
+    assert form.state_label.text() == "Enregistrement de la remise…"
+    qtbot.waitUntil(lambda: not dialog.hand_over_call.busy, timeout=10_000)
+    assert not form.isVisible(), form.state_label.text()
+    assert dialog.info.text() == f"Remise de l'extraction {REF} enregistrée."
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10_000)
+    cell = dialog.table.item(0, 10)
+    assert cell is not None and cell.text().startswith(
+        "Lt Martin (Commissariat de Roncq), clé USB n° 12, ")
+    link.assert_off_the_gui_thread("hand_over")
+
+
+def test_register_says_in_french_that_a_hand_over_was_not_recorded(
+        qtbot: QtBot, export_env: ExportEnv, beat: Heartbeat,  # noqa: F811
+        tmp_path: Path) -> None:
+    link = SlowLink(beat)
+    dialog, form = _hand_over_form(qtbot, export_env, link, tmp_path)
+    _unreachable(export_env.db, tmp_path / "server")
+    form.accept()
+    qtbot.waitUntil(lambda: not dialog.hand_over_call.busy, timeout=10_000)
+    said = form.state_label.text()
+    assert said and said == dialog.info.text() and "Traceback" not in said
+    assert said == (f"La remise de l'extraction {REF} n'a PAS été enregistrée : la base de "
+                    "données ne peut pas être écrite. Réessayez dans un instant.")
+    # the form stays open with what was typed, to try again
+    assert form.isVisible() and form.ok_button.isEnabled()
+    assert form.to_name.text() == "Lt Martin" and form.medium.text() == "clé USB n° 12"
+    assert dialog.table.rowCount() == 1

@@ -230,7 +230,8 @@ def test_export_from_a_bookmark_runs_to_the_end_and_the_register_lists_it(
     form.to_name.setText("Lt Martin")
     form.to_service.setText("Commissariat de Roncq")
     form.medium.setText("clé USB n° 12")
-    form.accept()
+    form.accept()  # recorded off the GUI thread
+    qtbot.waitUntil(lambda: not register.hand_over_call.busy, timeout=5_000)
     assert register.info.text() == f"Remise de l'extraction {ref} enregistrée."
     qtbot.waitUntil(lambda: not register.loading, timeout=5_000)
     assert register.table.item(0, 10).text().startswith(
