@@ -396,7 +396,7 @@ class SlowHandOver(SlowDesk):
 
 def _hand_over_form(qtbot: QtBot, env: ExportEnv, link: SlowLink, tmp_path: Path
                     ) -> tuple[RegisterDialog, HandOverForm]:
-    repo.set_state(env.db, REF, repo.DELIVERED, delivered={"files": 1})  # handed over once delivered
+    repo.set_state(env.db, REF, repo.DELIVERED, delivered={"files": 1})  # delivered
     dialog = _register(qtbot, env, link, tmp_path / "registre")
     dialog.desk.__class__ = SlowHandOver
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1 and not dialog.loading,
