@@ -52,6 +52,8 @@ def test_signed_in_wall_gets_every_feature(qtbot: QtBot, tmp_path: Path) -> None
     assert not window.side_panels["playback"].isVisible()  # until a tile is played back
     assert window.findChild(QAction, "actionRecorderCredentials") is not None
     assert window.findChild(DbBanner) is not None
+    qtbot.waitUntil(lambda: installed.shifts.gate.dialog is not None,  # type: ignore[union-attr]
+                    timeout=5_000)
     dialog = installed.shifts.gate.dialog  # no shift yet: the wall waits for one
     assert dialog is not None and not window.wall.isVisible()
     shift = dialog.confirm()  # type: ignore[attr-defined]

@@ -2,7 +2,9 @@
 the previous operator handed over — acknowledge the handover's open items first.
 
 :class:`ShiftGate` chooses which of the three applies and emits ``sig_shift_ready`` with the
-operator's shift; until then the caller keeps the wall hidden.
+operator's shift; until then the caller keeps the wall hidden. What applies is read from the
+database off the GUI thread (:class:`LatestCall`); the database away, a dialog says so in
+French and offers to try again.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Site
 from csu_wall.core.security import Operator
-from csu_wall.core.shifts import Shift
+from csu_wall.core.shifts import HandoverReport, Shift
+from csu_wall.gui._latest_call import LatestCall
 from csu_wall.gui.bookmark_dialog import local_text
 from csu_wall.gui.handover_dialog import HandoverAckDialog
 from csu_wall.gui.shift_api import ShiftApi
@@ -100,11 +103,38 @@ class ShiftGate(QObject):
         self._parent = parent
         self.dialog: QDialog | None = None  # the dialog shown now (tests drive it)
         self.shift: Shift | None = None
+        self.read_call = LatestCall("shift start", self)
 
-    def start(self) -> QDialog | None:
-        """Show the right dialog (window-modal), or emit at once when the operator already
-        belongs to this workstation's open shift. Returns the dialog shown."""
-        pending = self._shifts.pending_handover()
+    @property
+    def reading(self) -> bool:
+        """True while the pending handover and the open shift are being read."""
+        return self.read_call.busy
+
+    def start(self) -> None:
+        """Read off the GUI thread what applies, then show the right dialog (window-modal,
+        :attr:`dialog`), or emit at once when the operator already belongs to this
+        workstation's open shift."""
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog = None
+        shifts = self._shifts
+
+        def read() -> tuple[HandoverReport | None, Shift | None]:
+            pending = shifts.pending_handover()
+            return pending, (shifts.current() if pending is None else None)
+
+        self.read_call.run(read, self._show, self._unreadable)
+
+    def _unreadable(self, exc: Exception) -> None:
+        log.warning("shift state not read", exc_info=exc)
+        dialog = ShiftRetryDialog(str(exc) if isinstance(exc, CsuWallError) else None,
+                                  parent=self._parent)
+        dialog.retry_button.clicked.connect(self.start)
+        self.dialog = dialog
+        dialog.open()
+
+    def _show(self, answer: tuple[HandoverReport | None, Shift | None]) -> None:
+        pending, current = answer
         dialog: QDialog
         if pending is not None:
             ack = HandoverAckDialog(self._shifts, pending, self._operator,
@@ -112,7 +142,6 @@ class ShiftGate(QObject):
             ack.sig_acknowledged.connect(self._ready)
             dialog = ack
         else:
-            current = self._shifts.current()
             if current is not None and self._operator.id in (current.operator_id,
                                                               *current.members):
                 self._ready(current)
@@ -123,9 +152,28 @@ class ShiftGate(QObject):
             dialog = start
         self.dialog = dialog
         dialog.open()
-        return dialog
 
     def _ready(self, shift: Shift) -> None:
         self.shift = shift
         self.dialog = None
         self.sig_shift_ready.emit(shift)
+
+
+class ShiftRetryDialog(QDialog):
+    """The shift cannot be read (the database away): said, with « Try again »."""
+
+    def __init__(self, reason: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shiftRetryDialog")
+        self.setWindowTitle(self.tr("Start of shift"))
+        self.message = QLabel(reason or self.tr(
+            "The shift cannot be read now: the database is unreachable. The wall stays "
+            "hidden until a shift is open; try again in a moment."))
+        self.message.setWordWrap(True)
+        self.retry_button = QPushButton(self.tr("Try again"))
+        self.retry_button.setObjectName("shiftRetryButton")
+        self.retry_button.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self.retry_button)
+        self.setMinimumWidth(420)

@@ -96,11 +96,12 @@ class ShiftFeatures(QObject):
 
     # -- shift ------------------------------------------------------------------------------
 
-    def start_shift(self) -> QWidget | None:
+    def start_shift(self) -> None:
         """Hide the wall and ask the operator to open/join a shift or acknowledge the
-        handover; returns the dialog shown (None when they already belong to the shift)."""
+        handover (read off the GUI thread: the dialog shown is then ``gate.dialog``, none
+        when they already belong to the shift)."""
         self._set_shift(None)
-        return self.gate.start()
+        self.gate.start()
 
     def _shift_ready(self, shift: Shift) -> None:
         self._set_shift(shift)

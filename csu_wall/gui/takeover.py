@@ -29,7 +29,8 @@ from csu_wall.core.errors import CsuWallError
 from csu_wall.core.frames import TileState
 from csu_wall.core.model import Site
 from csu_wall.core.security import Operator
-from csu_wall.core.shifts import Shift
+from csu_wall.core.shifts import HandoverReport, Shift
+from csu_wall.gui._latest_call import LatestCall
 from csu_wall.gui.handover_dialog import HandoverAckDialog
 from csu_wall.gui.main_window import MainWindow
 from csu_wall.gui.shift_dialogs import ShiftApi
@@ -114,6 +115,7 @@ class TakeoverFlow(QObject):
         self.ack: HandoverAckDialog | None = None
         self.incoming: Operator | None = None
         self.denied: dict[str, str] = {}  # tiles closed at the takeover, with their words
+        self.pending_call = LatestCall("takeover handover", self)
 
     def start(self) -> QDialog | None:
         """Show the sign-in dialog (or the acknowledgment, once identified)."""
@@ -129,13 +131,19 @@ class TakeoverFlow(QObject):
         return self.sign_in
 
     def _identified(self, operator: Operator) -> None:
+        """Signed in: the pending handover is read off the GUI thread, then acknowledged."""
         self.incoming = operator
         self.sign_in = None
-        try:
-            pending = self._shifts.pending_handover()
-        except CsuWallError as exc:
-            log.warning("pending handover not read: %s", exc)
-            pending = None
+        self.pending_call.run(self._shifts.pending_handover,
+                              lambda pending: self._read(operator, pending), self._unread)
+
+    def _unread(self, exc: Exception) -> None:
+        log.warning("pending handover not read: %s", exc)
+        self.window.status_message(QCoreApplication.translate(
+            "MainWindow", "The handover cannot be read now (database unreachable): take the "
+            "wall again from the Handover menu in a moment."), "error")
+
+    def _read(self, operator: Operator, pending: HandoverReport | None) -> None:
         if pending is None:  # acknowledged elsewhere meanwhile: nothing to read here
             log.warning("no pending handover when %s signed in to take the wall", operator.id)
             return

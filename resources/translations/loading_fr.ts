@@ -121,6 +121,10 @@
         <source>The layout cannot be read now (database unreachable).</source>
         <translation>La disposition ne peut pas être lue pour l&apos;instant (base de données injoignable).</translation>
     </message>
+    <message>
+        <source>The handover cannot be read now (database unreachable): take the wall again from the Handover menu in a moment.</source>
+        <translation>La relève ne peut pas être lue pour l&apos;instant (base de données injoignable) : reprenez le mur depuis le menu Relève dans un instant.</translation>
+    </message>
 </context>
 <context>
     <name>TourEditDialog</name>
@@ -138,6 +142,21 @@
     <message>
         <source>Recording the hand-over…</source>
         <translation>Enregistrement de la remise…</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftRetryDialog</name>
+    <message>
+        <source>Start of shift</source>
+        <translation>Prise de vacation</translation>
+    </message>
+    <message>
+        <source>The shift cannot be read now: the database is unreachable. The wall stays hidden until a shift is open; try again in a moment.</source>
+        <translation>La vacation ne peut pas être lue pour l&apos;instant : la base de données est injoignable. Le mur reste masqué tant qu&apos;aucune vacation n&apos;est ouverte ; réessayez dans un instant.</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Réessayer</translation>
     </message>
 </context>
 </TS>

@@ -288,6 +288,7 @@ def _scenes(session: object, cams: list[tuple[str, str, str, int | None]], out: 
     window.show()
     features = window.findChild(ShiftFeatures)
     assert features is not None
+    _wait(lambda: features.gate.dialog is not None or features.shift is not None, 10_000)
     start = features.gate.dialog
     if start is not None:
         start.action_button.click()  # « Ouvrir la vacation »

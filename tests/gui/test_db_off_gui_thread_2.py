@@ -10,6 +10,7 @@ removed under the open pool.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,26 +20,32 @@ from pytestqt.qtbot import QtBot
 
 from csu_wall.core.layout import Layout, LayoutVersion, TourKind
 from csu_wall.core.model import Site
-from csu_wall.core.shifts import Bookmark, BookmarkStatus, Severity
+from csu_wall.core.shifts import Bookmark, BookmarkStatus, HandoverReport, Severity, Shift
 from csu_wall.gui.bookmark_dialog import BookmarkDialog, BookmarkEditDialog
 from csu_wall.gui.extraction_register import HandOverForm, RegisterDialog
 from csu_wall.gui.layout_editor import EditController
 from csu_wall.gui.main_window import MainWindow
+from csu_wall.gui.shift_dialogs import ShiftRetryDialog, ShiftStartDialog
+from csu_wall.gui.shift_features import ShiftFeatures, install_shift_features
 from csu_wall.gui.tour_editor import show_tour_manager
 from csu_wall.services.export_desk import ExportDesk
 from csu_wall.services.layouts import LayoutService
 from csu_wall.storage import extraction_repo as repo
+from csu_wall.storage.audit import DbAuditLog
 from csu_wall.storage.db import Database
-from tests.gui._shift_env import ShiftEnv, shift_env  # noqa: F401
+from tests.gui._shift_env import WS, ShiftEnv, shift_env  # noqa: F401
 from tests.gui._wall_desk import SUPERVISOR, open_wall_db, open_window
 from tests.gui.conftest import WallFactory
 from tests.gui.test_db_off_gui_thread import (  # noqa: F401
+    BOTH,
     DELAY_S,
+    DUPONT,
     REF,
     Heartbeat,
     SlowBookmarks,
     SlowDesk,
     SlowLink,
+    SlowShifts,
     _bookmarks,
     _mark,
     _panel,
@@ -48,6 +55,7 @@ from tests.gui.test_db_off_gui_thread import (  # noqa: F401
     export_env,
 )
 from tests.gui.test_wall_layouts import drop
+from tests.services.auth_helpers import add_user
 from tests.services.export_env import ExportEnv
 
 pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("french")]
@@ -446,3 +454,71 @@ def test_register_says_in_french_that_a_hand_over_was_not_recorded(
     assert form.isVisible() and form.ok_button.isEnabled()
     assert form.to_name.text() == "Lt Martin" and form.medium.text() == "clé USB n° 12"
     assert dialog.table.rowCount() == 1
+
+
+class SlowShiftStart(SlowShifts):
+    """The shift service over SQLite, the shift start's reads taking DELAY_S each."""
+
+    def pending_handover(self) -> HandoverReport | None:
+        return self.link("pending_handover", super().pending_handover)
+
+    def current(self) -> Shift | None:
+        return self.link("current", super().current)
+
+
+def _shift_window(qtbot: QtBot, env: ShiftEnv, link: SlowLink, db: Database,
+                  away: Callable[[], None] = lambda: None
+                  ) -> tuple[MainWindow, ShiftFeatures]:
+    add_user(db, DUPONT.id, DUPONT.role)
+    away()  # the database may go away here
+    gate = env.gate(DUPONT, BOTH)
+    shifts = SlowShiftStart(db, DbAuditLog(db), workstation=WS, access=gate)
+    shifts.link = link
+    window = env.window(gate)
+    qtbot.addWidget(window)
+    window.show()
+    features = install_shift_features(window, shifts=shifts, bookmarks=env.bookmarks(gate),
+                                      site=env.site, data_dir=env.data_dir)
+    return window, features
+
+
+def test_shift_start_is_read_off_the_gui_thread_while_the_database_is_slow(
+        qtbot: QtBot, shift_env: ShiftEnv, beat: Heartbeat) -> None:  # noqa: F811
+    link = SlowLink(beat)
+    started = time.monotonic()
+    window, features = _shift_window(qtbot, shift_env, link, shift_env.db)
+    assert time.monotonic() - started < DELAY_S / 2
+    assert features.gate.reading and features.gate.dialog is None
+    assert not window.wall.isVisible()  # no wall before a shift
+    qtbot.waitUntil(lambda: features.gate.dialog is not None, timeout=10_000)
+    start = features.gate.dialog
+    assert isinstance(start, ShiftStartDialog) and start.current is None
+    assert start.action_button.text() == "Ouvrir une vacation"
+    link.assert_off_the_gui_thread("pending_handover")
+    link.assert_off_the_gui_thread("current")
+    start.confirm()
+    assert features.shift is not None and window.wall.isVisible()
+    window.close()
+
+
+def test_shift_start_says_in_french_that_the_database_is_unreachable(
+        qtbot: QtBot, shift_env: ShiftEnv, beat: Heartbeat, tmp_path: Path) -> None:  # noqa: F811
+    folder = tmp_path / "server"
+    db = Database.open(folder / "csu.db", create=True)
+    link = SlowLink(beat)
+    try:
+        window, features = _shift_window(qtbot, shift_env, link, db,
+                                         lambda: _unreachable(db, folder))
+        qtbot.waitUntil(lambda: features.gate.dialog is not None, timeout=10_000)
+    finally:
+        db.close()
+    dialog = features.gate.dialog
+    assert isinstance(dialog, ShiftRetryDialog) and dialog.isVisible()
+    said = dialog.message.text()
+    assert said == ("La vacation ne peut pas être lue pour l'instant : la base de données est "
+                    "injoignable. Le mur reste masqué tant qu'aucune vacation n'est ouverte ; "
+                    "réessayez dans un instant.") or said.startswith(
+                        "La base de données partagée (")
+    assert dialog.retry_button.text() == "Réessayer"
+    assert not window.wall.isVisible() and features.shift is None
+    window.close()

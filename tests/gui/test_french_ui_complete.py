@@ -125,6 +125,7 @@ def test_no_english_in_the_french_ui(
     features = install_shift_features(window, shifts=shifts, bookmarks=bookmarks,
                                       site=env.site, data_dir=env.data_dir, walls=("mur-1",))
     bar = install_playback(window, PlaybackService(window.service))
+    qtbot.waitUntil(lambda: features.gate.dialog is not None, timeout=5_000)  # read off-thread
     start = features.gate.dialog
     assert isinstance(start, ShiftStartDialog)
     walk.check(start)

@@ -36,6 +36,7 @@ def test_ctrl_q_during_an_open_shift_asks_for_confirmation(
     features = install_shift_features(window, shifts=shift_env.shifts(gate),
                                       bookmarks=shift_env.bookmarks(gate), site=shift_env.site,
                                       data_dir=shift_env.data_dir)
+    qtbot.waitUntil(lambda: features.gate.dialog is not None, timeout=5_000)  # read off-thread
     start = features.gate.dialog
     assert isinstance(start, ShiftStartDialog)
     start.confirm()

@@ -51,6 +51,7 @@ def test_shift_features_speak_french(
     assert features.bookmark_action.text() == "Signet"
     assert features.handover_action.text() == "Passer la relève…"
     assert features.dock.windowTitle() == "Signets"
+    qtbot.waitUntil(lambda: features.gate.dialog is not None, timeout=5_000)  # read off-thread
     start = features.gate.dialog
     assert isinstance(start, ShiftStartDialog)
     assert start.windowTitle() == "Prise de vacation"

@@ -32,6 +32,7 @@ def test_second_operator_joins_the_open_shift(
     features = install_shift_features(window, shifts=shift_env.shifts(gate),
                                       bookmarks=shift_env.bookmarks(gate), site=shift_env.site,
                                       data_dir=shift_env.data_dir, walls=("mur-2",))
+    qtbot.waitUntil(lambda: features.gate.dialog is not None, timeout=5_000)  # read off-thread
     dialog = features.gate.dialog
     assert isinstance(dialog, ShiftStartDialog)
     assert dialog.current is not None and dialog.current.id == opened.id
@@ -52,6 +53,7 @@ def test_second_operator_joins_the_open_shift(
     features2 = install_shift_features(again, shifts=shift_env.shifts(gate),
                                        bookmarks=shift_env.bookmarks(gate),
                                        site=shift_env.site, data_dir=shift_env.data_dir)
+    qtbot.waitUntil(lambda: features2.shift is not None, timeout=5_000)  # read off the thread
     assert features2.gate.dialog is None and features2.shift is not None
     assert features2.shift.id == opened.id and again.wall.isVisible()
     window.close()
@@ -70,6 +72,7 @@ def test_bookmark_needs_a_shift_and_a_camera(
                                       bookmarks=shift_env.bookmarks(gate), site=shift_env.site,
                                       data_dir=shift_env.data_dir)
     assert features.bookmark_focused() is None  # no shift yet: nothing to bookmark into
+    qtbot.waitUntil(lambda: features.gate.dialog is not None, timeout=5_000)  # read off-thread
     start = features.gate.dialog
     assert isinstance(start, ShiftStartDialog)
     start.confirm()

@@ -112,6 +112,7 @@ def test_full_shift_walkthrough(qtbot: QtBot, shift_env: ShiftEnv) -> None:  # n
     dupont = _sign_in(qtbot, auth, "dupont")
     window, features = _open_window(qtbot, env, dupont)
     assert not window.wall.isVisible()  # no wall before a shift
+    qtbot.waitUntil(lambda: features.gate.dialog is not None, timeout=5_000)  # read off-thread
     start = features.gate.dialog
     assert isinstance(start, ShiftStartDialog) and start.current is None
     qtbot.mouseClick(start.action_button, Qt.MouseButton.LeftButton)
@@ -176,6 +177,7 @@ def test_full_shift_walkthrough(qtbot: QtBot, shift_env: ShiftEnv) -> None:  # n
     # -- the incoming operator signs in and acknowledges each open item ---------------------
     martin = _sign_in(qtbot, auth, "martin")
     window2, features2 = _open_window(qtbot, env, martin)
+    qtbot.waitUntil(lambda: features2.gate.dialog is not None, timeout=5_000)  # read off-thread
     ack = features2.gate.dialog
     assert isinstance(ack, HandoverAckDialog) and ack.report.id == report.id
     assert not window2.wall.isVisible()

@@ -164,6 +164,8 @@ def open_desk(qtbot: QtBot, tmp_path: Path, server: RtspServer,
     window.show()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.waitUntil(lambda: installed.shifts.gate.dialog is not None,  # type: ignore[union-attr]
+                    timeout=5_000)
     dialog = installed.shifts.gate.dialog  # no shift yet: the wall waits for one
     assert dialog is not None
     assert dialog.confirm() is not None  # type: ignore[attr-defined]

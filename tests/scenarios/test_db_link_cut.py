@@ -171,6 +171,7 @@ def test_a_bookmark_made_during_a_cut_appears_after_the_return(
         banner, features = installed.banner, installed.shifts
         window.show()
         qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: features.gate.dialog is not None, timeout=5_000)  # read off-thread
         dialog = features.gate.dialog  # no shift yet: the operator opens one
         assert dialog is not None
         dialog.confirm()  # type: ignore[attr-defined]

@@ -206,6 +206,7 @@ def test_handover_keeps_the_wall_live_and_the_takeover_follows_habilitations(
     features = window.findChild(ShiftFeatures)
     assert features is not None and session.lock is not None
     # 1. The outgoing operator opens the shift and puts the three cameras on a 2×2 wall.
+    qtbot.waitUntil(lambda: features.gate.dialog is not None, timeout=5_000)  # read off-thread
     start = features.gate.dialog
     assert isinstance(start, ShiftStartDialog)
     qtbot.mouseClick(start.action_button, Qt.MouseButton.LeftButton)
