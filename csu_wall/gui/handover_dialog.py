@@ -1,6 +1,10 @@
 """The shift handover: the outgoing operator writes notes, previews the report and hands over
 (the shift closes, the report is saved and exported as HTML, PDF and CSV); the incoming
-operator ticks each open item before taking the wall (the acknowledgment is recorded)."""
+operator ticks each open item before taking the wall (the acknowledgment is recorded).
+
+The database part of the preview and of the handover (the report built, the shift closed with
+it, the names and snapshots it shows) runs on the services' executor (:class:`LatestCall`);
+the report's rendering with Qt (HTML shown, PDF printed, thumbnails) stays on the GUI thread."""
 
 from __future__ import annotations
 
@@ -75,7 +79,14 @@ def report_thumbnails(snapshot: Callable[[int], bytes | None] | None,
                       report: HandoverReport) -> dict[int, bytes]:
     """Small JPEGs of the report's bookmarks' snapshots, by bookmark id (``snapshot``: the
     bookmark service's, which records the access); a snapshot not read is left out."""
-    thumbs: dict[int, bytes] = {}
+    return thumbnails_of(report_snapshots(snapshot, report))
+
+
+def report_snapshots(snapshot: Callable[[int], bytes | None] | None,
+                     report: HandoverReport) -> dict[int, bytes]:
+    """The report's bookmarks' snapshots as stored, by bookmark id: database reads, no Qt
+    (made off the GUI thread); a snapshot not read is left out."""
+    pngs: dict[int, bytes] = {}
     for b in report.bookmarks:
         if snapshot is None or not b.has_snapshot:
             continue
@@ -84,7 +95,16 @@ def report_thumbnails(snapshot: Callable[[int], bytes | None] | None,
         except Exception:  # the report is still worth writing without this picture
             log.exception("snapshot of bookmark %s not read for the handover report", b.id)
             continue
-        image = QImage.fromData(png or b"")
+        if png:
+            pngs[b.id] = png
+    return pngs
+
+
+def thumbnails_of(pngs: Mapping[int, bytes]) -> dict[int, bytes]:
+    """Small JPEGs of snapshots (Qt's images: on the GUI thread)."""
+    thumbs: dict[int, bytes] = {}
+    for bookmark_id, png in pngs.items():
+        image = QImage.fromData(png)
         if image.isNull():
             continue
         if image.width() > THUMB_WIDTH:
@@ -92,7 +112,7 @@ def report_thumbnails(snapshot: Callable[[int], bytes | None] | None,
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         image.save(buffer, "JPEG", quality=80)  # type: ignore[call-overload]
-        thumbs[b.id] = bytes(buffer.data().data())
+        thumbs[bookmark_id] = bytes(buffer.data().data())
     return thumbs
 
 
@@ -129,6 +149,7 @@ class HandoverDialog(QDialog):
         self.preview_report: HandoverReport | None = None  # the last preview shown
         # the preview's report is built from the database off the GUI thread
         self.preview_call = LatestCall("handover preview", self)
+        self.hand_over_call = LatestCall("handover", self)  # the shift closed: a write
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setObjectName("handoverNotes")
         self.notes_edit.setPlaceholderText(self.tr(
@@ -194,26 +215,48 @@ class HandoverDialog(QDialog):
         self.info_label.setText(self.tr("The report cannot be prepared now: the database "
                                         "cannot be read. Try again in a moment."))
 
-    def hand_over(self) -> HandoverReport | None:
-        """Close the shift with its handover (saved first), then export the files."""
+    @property
+    def handing_over(self) -> bool:
+        """True while the handover is being saved (the button waits meanwhile)."""
+        return self.hand_over_call.busy
+
+    def hand_over(self) -> None:
+        """Close the shift with its handover (saved first, off the GUI thread), then render
+        and export the files here; :attr:`report` once saved."""
+        if self.handing_over:
+            return
         self.preview_call.cancel()  # the report saved now is shown instead
-        try:
-            saved = self._shifts.close_with_handover(self._shifts.prepare_handover(self.notes()))
-        except (CsuWallError, ValueError) as exc:
+        shifts, notes, snapshot = self._shifts, self.notes(), self._snapshot
+
+        def save() -> tuple[HandoverReport, dict[str, str], dict[int, bytes]]:
+            saved = shifts.close_with_handover(shifts.prepare_handover(notes))
+            return saved, report_names(shifts, saved), report_snapshots(snapshot, saved)
+
+        for button in (self.handover_button, self.preview_button):
+            button.setEnabled(False)
+        self.info_label.setText(self.tr("Handing over…"))
+        self.hand_over_call.run(save, self._saved, self._not_saved)
+
+    def _not_saved(self, exc: Exception) -> None:
+        for button in (self.handover_button, self.preview_button):
+            button.setEnabled(True)
+        if isinstance(exc, CsuWallError | ValueError):
             self.info_label.setText(str(exc))
-            return None
-        except Exception:
-            log.exception("handover not saved")
-            self.info_label.setText(self.tr("The handover was NOT saved and the shift is still "
-                                            "open: the database cannot be written. Try again, "
-                                            "or call IT support."))
-            return None
+            return
+        log.warning("handover not saved", exc_info=exc)
+        self.info_label.setText(self.tr("The handover was NOT saved and the shift is still "
+                                        "open: the database cannot be written. Try again, "
+                                        "or call IT support."))
+
+    def _saved(self, answer: tuple[HandoverReport, dict[str, str], dict[int, bytes]]) -> None:
+        """Saved: the report shown and its files written with Qt, on the GUI thread."""
+        saved, names, pngs = answer
         self.report = saved
-        names = report_names(self._shifts, saved)
+        self.info_label.clear()
         self.preview.setHtml(to_html(saved, self._site, names))
         try:
             self.files = export_report(saved, self._site, self._export_dir, names=names,
-                                       thumbnails=report_thumbnails(self._snapshot, saved))
+                                       thumbnails=thumbnails_of(pngs))
         except Exception:  # the handover itself is saved: only the copies are missing
             log.exception("handover files not written to %s", self._export_dir)
             self.info_label.setText(self.tr(
@@ -221,7 +264,6 @@ class HandoverDialog(QDialog):
                 "report stays available in the database.").format(dir=self._export_dir))
         self.sig_handed_over.emit(saved, self.files)
         self.accept()
-        return saved
 
 
 class HandoverAckDialog(QDialog):

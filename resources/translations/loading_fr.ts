@@ -29,6 +29,10 @@
         <source>The report cannot be prepared now: the database cannot be read. Try again in a moment.</source>
         <translation>Le relevé ne peut pas être préparé pour l&apos;instant : la base de données ne peut pas être lue. Réessayez dans un instant.</translation>
     </message>
+    <message>
+        <source>Handing over…</source>
+        <translation>Passation de la relève…</translation>
+    </message>
 </context>
 <context>
     <name>RegisterDialog</name>

@@ -391,6 +391,7 @@ def _handover(window: object, features: object, out: Path, work: Path) -> list[P
     dialog.show_preview()
     shots = [_shoot(out / "handover-dialog.png")]
     dialog.hand_over()
+    _wait(lambda: dialog.report is not None, 10_000)  # saved off the GUI thread
     files = dialog.files
     if files is None or shutil.which("pdftoppm") is None:
         print("screenshots: no handover PDF (pdftoppm from poppler-utils?)", file=sys.stderr)

@@ -47,6 +47,7 @@ from tests.gui.test_db_off_gui_thread import (  # noqa: F401
     SlowLink,
     SlowShifts,
     _bookmarks,
+    _handover,
     _mark,
     _panel,
     _register,
@@ -522,3 +523,55 @@ def test_shift_start_says_in_french_that_the_database_is_unreachable(
     assert dialog.retry_button.text() == "Réessayer"
     assert not window.wall.isVisible() and features.shift is None
     window.close()
+
+
+class SlowHandover(SlowShifts):
+    """The shift service over SQLite, building the report and closing the shift with it in
+    DELAY_S each."""
+
+    def close_with_handover(self, report: HandoverReport) -> HandoverReport:
+        return self.link("close_with_handover", super().close_with_handover, report)
+
+
+def test_handover_is_saved_off_the_gui_thread_and_rendered_on_it(
+        qtbot: QtBot, shift_env: ShiftEnv, beat: Heartbeat, tmp_path: Path) -> None:  # noqa: F811
+    link = SlowLink(beat)
+    shifts, dialog = _handover(qtbot, shift_env, link, shift_env.db, tmp_path / "handovers")
+    shifts.__class__ = SlowHandover
+    started = time.monotonic()
+    dialog.hand_over()  # « Passer la relève »
+    assert time.monotonic() - started < DELAY_S / 2
+    assert dialog.handing_over and not dialog.handover_button.isEnabled()
+    assert not dialog.preview_button.isEnabled()
+    assert dialog.info_label.text() == "Passation de la relève…"
+    dialog.hand_over()  # a second press while it runs does nothing
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10_000)
+    assert dialog.report is not None and dialog.report.id is not None
+    assert dialog.files is not None and dialog.files.pdf.read_bytes()[:5] == b"%PDF-"
+    assert "Rappeler la police municipale" in dialog.files.html.read_text(encoding="utf-8")
+    assert shifts.current() is None and not dialog.isVisible()
+    link.assert_off_the_gui_thread("prepare_handover")
+    link.assert_off_the_gui_thread("close_with_handover")
+    assert [c[0] for c in link.calls].count("close_with_handover") == 1
+
+
+def test_handover_says_in_french_that_it_was_not_saved(
+        qtbot: QtBot, shift_env: ShiftEnv, beat: Heartbeat, tmp_path: Path) -> None:  # noqa: F811
+    folder = tmp_path / "server"
+    db = Database.open(folder / "csu.db", create=True)
+    link = SlowLink(beat)
+    try:
+        shifts, dialog = _handover(qtbot, shift_env, link, db, tmp_path / "handovers")
+        shifts.__class__ = SlowHandover
+        _unreachable(db, folder)
+        dialog.hand_over()
+        qtbot.waitUntil(lambda: not dialog.handing_over, timeout=10_000)
+    finally:
+        db.close()
+    said = dialog.info_label.text()
+    assert said == ("La relève n'a PAS été enregistrée et la vacation reste ouverte : "
+                    "la base de données ne peut pas être écrite. Réessayez, ou appelez le "
+                    "support informatique.") or said.startswith("La base de données partagée (")
+    assert dialog.report is None and dialog.isVisible()
+    assert dialog.handover_button.isEnabled() and dialog.preview_button.isEnabled()
+    assert dialog.notes_edit.toPlainText() == "Rappeler la police municipale"  # kept

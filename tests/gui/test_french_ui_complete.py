@@ -177,6 +177,7 @@ def test_no_english_in_the_french_ui(
     qtbot.waitUntil(lambda: handover.preview_report is not None, timeout=5_000)
     walk.check(handover)
     handover.hand_over()
+    qtbot.waitUntil(lambda: handover.report is not None, timeout=10_000)  # saved off-thread
     pending = shifts.pending_handover()
     assert pending is not None
     # The items are the stored report's own lines (the outgoing operator's notes): data.

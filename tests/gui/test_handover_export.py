@@ -54,6 +54,7 @@ def test_handover_exports_csv_html_and_pdf(
     assert preview is not None and preview.id is None  # nothing saved by a preview
     assert shifts.current() is not None
     qtbot.mouseClick(dialog.handover_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10_000)  # saved off-thread
     report, files = dialog.report, dialog.files
     assert report is not None and files is not None and shifts.current() is None
     assert {p.parent for p in (files.html, files.pdf, files.csv)} == {export_dir}
