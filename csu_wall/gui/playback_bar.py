@@ -13,6 +13,7 @@ timeout while the wall keeps playing; the bar says it is searching and offers to
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
@@ -36,6 +37,7 @@ from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Camera
 from csu_wall.core.replay import paris_hms
 from csu_wall.gui._async import spawn
+from csu_wall.gui._latest_call import LatestCall
 from csu_wall.services.playback import (
     REVERSE_SPEEDS,
     SPEEDS,
@@ -221,6 +223,7 @@ class PlaybackBar(QWidget):
         self.timer.start()
         self._bookmark_span: tuple[datetime, datetime] | None = None
         self._bookmarks: list[datetime] = []
+        self.bookmarks_call = LatestCall("timeline bookmarks", self)  # read off the GUI thread
         self._show_busy(False)
         self.error_label.hide()
         self.refresh()
@@ -253,6 +256,8 @@ class PlaybackBar(QWidget):
             self._show_busy(False)
         self.tile_id, self.camera = tile_id, camera
         self._bookmark_span = None
+        self._bookmarks = []
+        self.bookmarks_call.cancel()
         self.refresh()
 
     def _run(self, action: Callable[[], object]) -> bool:
@@ -395,9 +400,27 @@ class PlaybackBar(QWidget):
         if self._bookmark_span is None or not (self._bookmark_span[0] <= state.shown_utc
                                                <= self._bookmark_span[1] - WINDOW / 4):
             self._bookmark_span = (start, end)
-            self._bookmarks = (self.bookmarks_for(state.camera_id, start, end)
-                               if self.bookmarks_for is not None else [])
+            self._read_bookmarks(state.camera_id, start, end)
         self.timeline.set_span(start, end, state.shown_utc, self._bookmarks, state.recorded)
+
+
+    def _read_bookmarks(self, camera_id: str, start: datetime, end: datetime) -> None:
+        """The span's bookmarks read off the GUI thread, marked when they come (the marks
+        already shown stay meanwhile); unreadable: said, the timeline goes on without."""
+        ask = self.bookmarks_for
+        if ask is None:
+            return
+
+        def marked(found: list[datetime]) -> None:
+            self._bookmarks = found
+            self.refresh()
+
+        def failed(exc: Exception) -> None:
+            logging.getLogger(__name__).warning("timeline bookmarks not read", exc_info=exc)
+            self.sig_message.emit(self.tr("The bookmarks of the time shown cannot be read now "
+                                          "(database unreachable)."), "warning")
+
+        self.bookmarks_call.run(lambda: ask(camera_id, start, end), marked, failed)
 
 
 class PlaybackHost(Protocol):

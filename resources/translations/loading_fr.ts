@@ -163,4 +163,11 @@
         <translation>Réessayer</translation>
     </message>
 </context>
+<context>
+    <name>PlaybackBar</name>
+    <message>
+        <source>The bookmarks of the time shown cannot be read now (database unreachable).</source>
+        <translation>Les signets de la période affichée ne peuvent pas être lus pour l&apos;instant (base de données injoignable).</translation>
+    </message>
+</context>
 </TS>

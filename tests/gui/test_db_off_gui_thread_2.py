@@ -10,7 +10,7 @@ removed under the open pool.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from csu_wall.gui.bookmark_dialog import BookmarkDialog, BookmarkEditDialog
 from csu_wall.gui.extraction_register import HandOverForm, RegisterDialog
 from csu_wall.gui.layout_editor import EditController
 from csu_wall.gui.main_window import MainWindow
+from csu_wall.gui.playback_bar import to_qt
 from csu_wall.gui.shift_dialogs import ShiftRetryDialog, ShiftStartDialog
 from csu_wall.gui.shift_features import ShiftFeatures, install_shift_features
 from csu_wall.gui.tour_editor import show_tour_manager
@@ -55,7 +56,10 @@ from tests.gui.test_db_off_gui_thread import (  # noqa: F401
     beat,
     export_env,
 )
+from tests.gui.test_playback_bar import Calls, make_bar, settled
 from tests.gui.test_wall_layouts import drop
+from tests.rtsp.fixture import RtspServer
+from tests.rtsp.playback_env import CAMERA, TILE, Env, at, make_env
 from tests.services.auth_helpers import add_user
 from tests.services.export_env import ExportEnv
 
@@ -575,3 +579,52 @@ def test_handover_says_in_french_that_it_was_not_saved(
     assert dialog.report is None and dialog.isVisible()
     assert dialog.handover_button.isEnabled() and dialog.preview_button.isEnabled()
     assert dialog.notes_edit.toPlainText() == "Rappeler la police municipale"  # kept
+
+
+class SlowMarks(Calls):
+    """The timeline's bookmarks as the database gives them: after DELAY_S (or not at all)."""
+
+    def __init__(self, link: SlowLink, away: bool = False) -> None:
+        super().__init__()
+        self.link, self.away = link, away
+
+    def __call__(self, camera_id: str, start: datetime, end: datetime) -> list[datetime]:
+        if self.away:
+            raise OSError("the database server cannot be reached")
+        return self.link("bookmarks_for", super().__call__, camera_id, start, end)
+
+
+@pytest.fixture()
+def playback(tmp_path: Path, playback_server: RtspServer) -> Iterator[Env]:
+    """The real wall and playback service over the loopback RTSP recorder."""
+    e = make_env(tmp_path, playback_server)
+    yield e
+    e.wall.shutdown()
+    e.db.close()
+
+
+@pytest.mark.rtsp
+@pytest.mark.usefixtures("qasync_loop")
+@pytest.mark.timeout(90)
+def test_playback_timeline_bookmarks_are_read_off_the_gui_thread(
+        qtbot: QtBot, playback: Env, beat: Heartbeat) -> None:  # noqa: F811
+    link = SlowLink(beat)
+    marks = SlowMarks(link)
+    bar = make_bar(qtbot, playback, marks)
+    messages: list[tuple[str, str]] = []
+    bar.sig_message.connect(lambda text, level: messages.append((text, level)))
+    bar.when.setDateTime(to_qt(at(25)))
+    bar.play_at.click()
+    settled(qtbot, bar)
+    qtbot.waitUntil(lambda: bar.bookmarks_call.busy or len(link.calls) > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: len(bar.timeline.bookmark_positions()) == 2, timeout=10_000)
+    link.assert_off_the_gui_thread("bookmarks_for")
+    assert marks.asked[-1][0] == CAMERA.id and messages == []
+
+    marks.away = True  # the span moves (a jump of ten minutes) with the database away
+    bar.jump(600)
+    settled(qtbot, bar)
+    qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+    assert messages == [("Les signets de la période affichée ne peuvent pas être lus pour "
+                         "l'instant (base de données injoignable).", "warning")]
+    assert bar.service.state(TILE) is not None  # the playback goes on
