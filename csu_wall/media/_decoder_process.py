@@ -135,39 +135,63 @@ class _Child:  # pragma: no cover - runs in the decoder process
 
     def run(self) -> None:
         threading.Thread(target=self._pipe, name="csu-decoder-pipe", daemon=True).start()
+        held: tuple[Any, ...] | None = None  # taken from the inbox, for the next turn
         while True:
-            try:
-                items = [self.inbox.get(timeout=LOAD_EVERY_S)]
-            except queue.Empty:
-                self.results.send([("load", time.process_time(), self.drops, self.max_lag)])
-                self.max_lag = 0.0
-                self.last_load = time.monotonic()
-                continue
-            while len(items) < self.batch:  # what waits now: decoded, then said in one send
+            if held is not None:
+                item, held = held, None
+            else:
                 try:
-                    items.append(self.inbox.get_nowait())
+                    item = self.inbox.get(timeout=LOAD_EVERY_S)
                 except queue.Empty:
-                    break
+                    self.results.send([("load", time.process_time(), self.drops,
+                                        self.max_lag)])
+                    self.max_lag = 0.0
+                    self.last_load = time.monotonic()
+                    continue
             self.touched = {}
             self.now = time.monotonic()
-            for item in items:
-                if item[0] == "batch":
-                    messages: list[tuple[Any, ...]] = list(item[1])
-                elif item[0] == "eof":
-                    self.stop_readers()
+            if item[0] == "eof":
+                self.stop_readers()
+                return
+            if item[0] == "batch":  # one batch of the sender at a time, as it was sent
+                if not self.handle(item[1]):
                     return
-                else:
-                    messages = [item]
-                for message in messages:
-                    if message[0] == "quit":
-                        self.stop_readers()
-                        if self.out:
-                            self.results.send(self.out)
-                        return
-                    handler = self.handlers.get(message[0])
-                    if handler is not None:
-                        handler(message)
+                self.finish_batch()
+                continue
+            # the readers' items waiting now, said in one send; up to the sender's next batch,
+            # or a second picture of a stream (each decoded picture is shown: none replaced
+            # unseen by the next one of the same turn)
+            taken = 0
+            while True:
+                handler = self.handlers.get(item[0])
+                if handler is not None:
+                    handler(item)
+                taken += 1
+                if taken >= self.batch:
+                    break
+                try:
+                    item = self.inbox.get_nowait()
+                except queue.Empty:
+                    break
+                if item[0] in ("batch", "eof") or (
+                        item[0] == "rpkt" and (s := self.touched.get(item[1])) is not None
+                        and s.last is not None):
+                    held = item
+                    break
             self.finish_batch()
+
+    def handle(self, messages: list[tuple[Any, ...]]) -> bool:
+        """The messages of one batch of the sender; False on "quit" (then said and done)."""
+        for message in messages:
+            if message[0] == "quit":
+                self.stop_readers()
+                if self.out:
+                    self.results.send(self.out)
+                return False
+            handler = self.handlers.get(message[0])
+            if handler is not None:
+                handler(message)
+        return True
 
     def stop_readers(self) -> None:
         for s in self.streams.values():
