@@ -162,14 +162,15 @@ def open_desk(qtbot: QtBot, tmp_path: Path, server: RtspServer,
     # landscape like the camera's picture.
     window.resize(1900, 1000)
     window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    # the shift dialog comes once the shift is read (off the GUI thread); it closes first
     qtbot.waitUntil(lambda: installed.shifts.gate.dialog is not None,  # type: ignore[union-attr]
                     timeout=5_000)
     dialog = installed.shifts.gate.dialog  # no shift yet: the wall waits for one
     assert dialog is not None
     assert dialog.confirm() is not None  # type: ignore[attr-defined]
     qtbot.waitUntil(window.wall.isVisible, timeout=5000)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     return Desk(window, service, installed, launcher, service.site.camera(CAMERA_ID))
 
 
