@@ -226,6 +226,8 @@ def test_playback_from_a_bookmark_reaches_the_tile_and_back_to_live(
         # a real double-click: press and release, then the double-click press and release
         qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
         qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+        qtbot.waitUntil(lambda: not panel.open_call.busy and bool(panel.info_label.text()),
+                        timeout=10_000)  # the bookmark read again off the GUI thread
         assert panel.info_label.text().startswith("Relecture de la caméra"), \
             panel.info_label.text()
         asked = at - timedelta(seconds=10)
