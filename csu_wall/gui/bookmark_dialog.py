@@ -223,6 +223,14 @@ class BookmarkDialog(QDialog):
         self.snapshot_label = QLabel()
         self.snapshot_label.setObjectName("bookmarkSnapshot")
         self.snapshot_label.setWordWrap(True)
+        self._make_fields()
+        self._lay_out(header)
+        self.categories = _Categories(self, service, self.category_box, None,
+                                      self._show_snapshot_state)
+        self._layout.insertWidget(1, self.categories.label)
+        self._show_snapshot_state()
+
+    def _make_fields(self) -> None:
         # Never preset: the operator chooses both (a default would record a fight by mistake).
         self.category_box = QComboBox()
         self.category_box.setObjectName("bookmarkCategory")
@@ -256,7 +264,9 @@ class BookmarkDialog(QDialog):
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         self.save_button.clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self._buttons = buttons
 
+    def _lay_out(self, header: QLabel) -> None:
         form = QFormLayout()
         form.addRow(self.tr("Category"), self.category_box)
         form.addRow(self.tr("Severity"), self.severity_box)
@@ -268,7 +278,8 @@ class BookmarkDialog(QDialog):
         layout.addWidget(self.snapshot_label)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        layout.addWidget(self._buttons)
+        self._layout = layout
         self.setMinimumWidth(440)
         # Keyboard: a digit or a first letter in each box, Ctrl+Enter saves from the note.
         _QuickChoice(self.category_box, self.severity_box)
@@ -278,10 +289,6 @@ class BookmarkDialog(QDialog):
         self.setTabOrder(self.category_box, self.severity_box)
         self.setTabOrder(self.severity_box, self.note_edit)
         self.category_box.setFocus()
-        self.categories = _Categories(self, service, self.category_box, None,
-                                      self._show_snapshot_state)
-        layout.insertWidget(1, self.categories.label)
-        self._show_snapshot_state()
 
     def set_snapshot(self, png: bytes | None) -> None:
         """The full-resolution snapshot arrived (None: it failed, the tile's frame stays)."""
