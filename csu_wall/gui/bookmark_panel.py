@@ -61,7 +61,7 @@ OpenAt = Callable[[str, datetime], "str | None"]
 ID_ROLE = Qt.ItemDataRole.UserRole
 NOTE_COLUMN, SHIFT_COLUMN, JUDICIAL_COLUMN = 6, 7, 8
 OPTIONAL_COLUMNS = (SHIFT_COLUMN, JUDICIAL_COLUMN)  # hidden until needed or asked for
-MAX_COLUMN_WIDTH = 150  # px: longer words are elided, whole in the tooltip
+MAX_COLUMN_WIDTH = 115  # px: longer words are elided, whole in the tooltip
 
 
 def short_time_text(when: datetime) -> str:
@@ -179,6 +179,7 @@ class BookmarkPanel(QWidget):
         header.setStretchLastSection(True)
         # the note last on screen, taking what the other columns leave
         header.moveSection(NOTE_COLUMN, self.table.columnCount() - 1)
+        self.table.verticalHeader().hide()  # row numbers say nothing the time does not
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setWordWrap(False)
         for column in OPTIONAL_COLUMNS:
