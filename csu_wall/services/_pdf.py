@@ -65,8 +65,13 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     return out
 
 
+# Signs the standard fonts' WinAnsi encoding lacks, written with signs it has
+_WINANSI = str.maketrans({"→": "->", "←": "<-", "≤": "<=", "≥": ">=",
+                          "\u202f": " ", "\u2009": " ", "−": "-"})
+
+
 def _pdf_string(text: str) -> bytes:
-    raw = text.encode("cp1252", errors="replace")
+    raw = text.translate(_WINANSI).encode("cp1252", errors="replace")
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") \
         .replace(b"\r", b" ").replace(b"\n", b" ") + b")"
 
@@ -77,11 +82,14 @@ class PdfDocument:
     def __init__(self, title: str) -> None:
         self.title = title
         self._pages: list[list[bytes]] = []
+        self._images: list[tuple[bytes, int, int]] = []  # JPEG, its width and height in px
+        self._page_images: list[list[int]] = []  # per page, the images it draws
         self._y = 0.0
         self._new_page()
 
     def _new_page(self) -> None:
         self._pages.append([])
+        self._page_images.append([])
         self._y = PAGE_H - MARGIN
 
     def _room(self, height: float) -> bool:
@@ -152,6 +160,35 @@ class PdfDocument:
             draw(row, False)
         self._y -= size
 
+    def keep(self, height: float) -> None:
+        """A new page unless ``height`` points are left (a heading kept with what follows)."""
+        if not self._room(height):
+            self._new_page()
+
+    def images(self, jpegs: Sequence[tuple[bytes, str]], width: float = 160) -> None:
+        """JPEG pictures (baseline, 3 components) side by side, ``width`` points each, with
+        a caption under each; a row never splits across pages."""
+        gap, size = 8.0, 7.0
+        per_row = max(1, int((PAGE_W - 2 * MARGIN + gap) // (width + gap)))
+        for start in range(0, len(jpegs), per_row):
+            row = [(jpeg, caption, *jpeg_size(jpeg)) for jpeg, caption in
+                   jpegs[start:start + per_row]]
+            tallest = max(width * h / w for _j, _c, w, h in row)
+            lines = max(len(wrap(c, width, size)) for _j, c, _w, _h in row)
+            if not self._room(tallest + lines * size * 1.3 + 6):
+                self._new_page()
+            top = self._y - 4
+            for n, (jpeg, caption, w, h) in enumerate(row):
+                x, height = MARGIN + n * (width + gap), width * h / w
+                self._images.append((jpeg, w, h))
+                index = len(self._images)
+                self._page_images[-1].append(index)
+                self._pages[-1].append(b"q %.2f 0 0 %.2f %.2f %.2f cm /Im%d Do Q"
+                                       % (width, height, x, top - height, index))
+                for k, text in enumerate(wrap(caption, width, size)):
+                    self._text(x, top - height - size * 1.3 * (k + 1), text, size)
+            self._y = top - tallest - lines * size * 1.3 - 6
+
     def to_bytes(self) -> bytes:
         objects: list[bytes] = []  # object n is objects[n - 1]
         n_pages = len(self._pages)
@@ -163,17 +200,24 @@ class PdfDocument:
                        b"/Encoding /WinAnsiEncoding >>")
         objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold "
                        b"/Encoding /WinAnsiEncoding >>")
+        first_image = first_page + 2 * n_pages
         for i, ops in enumerate(self._pages):
             page_no = f"{self.title} — page {i + 1} / {n_pages}"
             footer = (b"BT /F1 7 Tf %.2f %.2f Td " % (MARGIN, MARGIN - 8)
                       + _pdf_string(page_no) + b" Tj ET")
             content = b"0.5 w\n" + b"\n".join([*ops, footer]) + b"\n"
+            used = self._page_images[i]
             objects.append(
                 f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W:.0f} {PAGE_H:.0f}] "
-                f"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> "
+                f"/Resources << /Font << /F1 3 0 R /F2 4 0 R >>{_xobjects(used, first_image)} >> "
                 f"/Contents {first_page + 2 * i + 1} 0 R >>".encode())
             objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content
                            + b"endstream")
+        for jpeg, w, h in self._images:
+            objects.append(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d "
+                           b"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode "
+                           b"/Length %d >>\nstream\n" % (w, h, len(jpeg)) + jpeg
+                           + b"\nendstream")
         info_no = len(objects) + 1
         objects.append(b"<< /Title " + _pdf_string(self.title) + b" /Producer (csu-wall) >>")
         out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
@@ -188,3 +232,26 @@ class PdfDocument:
         out += (b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
                 % (len(objects) + 1, info_no, xref))
         return bytes(out)
+
+
+def _xobjects(used: Sequence[int], first_image: int) -> str:
+    if not used:
+        return ""
+    refs = " ".join(f"/Im{n} {first_image + n - 1} 0 R" for n in used)
+    return f" /XObject << {refs} >>"
+
+
+def jpeg_size(jpeg: bytes) -> tuple[int, int]:
+    """Width and height of a JPEG, read from its first start-of-frame marker."""
+    i = 2
+    while i + 9 < len(jpeg):
+        if jpeg[i] != 0xFF:
+            raise ValueError("not a JPEG")
+        marker = jpeg[i + 1]
+        length = int.from_bytes(jpeg[i + 2:i + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2):
+            height = int.from_bytes(jpeg[i + 5:i + 7], "big")
+            width = int.from_bytes(jpeg[i + 7:i + 9], "big")
+            return width, height
+        i += 2 + length
+    raise ValueError("JPEG without a frame header")

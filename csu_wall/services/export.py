@@ -344,7 +344,7 @@ class ExportService:
             manifest["requisition_scan"] = attach_scan(request.requisition_file, work)
         (work / proof.PUBLIC_KEY).write_text(signer.public_pem, "ascii")
         proof.write_sync(work / proof.PV_HTML, proof.pv_html(manifest).encode())
-        proof.write_sync(work / proof.PV_PDF, proof.pv_pdf(manifest))
+        proof.write_sync(work / proof.PV_PDF, proof.pv_pdf(manifest, work))
         manifest["files"] = {p.name: proof.sha256_file(p) for p in sorted(work.iterdir())}
         raw = proof.manifest_bytes(manifest)
         proof.write_sync(work / proof.MANIFEST, raw)

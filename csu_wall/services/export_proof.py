@@ -190,7 +190,8 @@ openssl pkeyutl -verify -pubin -inkey cle-publique.pem -rawin \\
 """
 
 
-def pv_pdf(m: dict[str, Any]) -> bytes:
+def pv_pdf(m: dict[str, Any], folder: Path | None = None) -> bytes:
+    """The PV as PDF; with ``folder``, the first image of each file (its thumbnail there)."""
     doc = PdfDocument(f"Procès-verbal d'extraction {m['reference']}")
     doc.heading("Procès-verbal d'extraction d'images de vidéoprotection")
     doc.table(["Rubrique", "Valeur"], [0.3, 0.7], [[k, v] for k, v in _rows(m)])
@@ -198,6 +199,14 @@ def pv_pdf(m: dict[str, Any]) -> bytes:
     doc.paragraph(TEXT_COPY)
     doc.table(CAMERA_COLUMNS, [0.12, 0.08, 0.17, 0.05, 0.12, 0.07, 0.09, 0.30],
               _camera_rows(m), size=6.5)
+    thumbs = [((folder / c["thumbnail"]).read_bytes(),
+               f"Première image : {c['name']} ({c['thumbnail']})")
+              for c in m["cameras"]
+              if folder is not None and c.get("thumbnail") and (folder / c["thumbnail"]).is_file()]
+    if thumbs:
+        doc.keep(12 * 3 + 160 * 9 / 16 + 30)  # the heading stays with the first row
+        doc.heading("Premières images", 12)
+        doc.images(thumbs)
     doc.heading("Vérification", 12)
     doc.paragraph("sha256sum -c SHA256SUMS ; openssl pkeyutl -verify -pubin -inkey "
                   "cle-publique.pem -rawin -in manifest.json -sigfile manifest.json.sig")

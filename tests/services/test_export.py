@@ -106,6 +106,17 @@ def test_export_from_the_hikvision_shaped_recorder_is_delivered_and_verifiable(
     assert read_time(thumb) == frame_times(folder / cam["file"])[0]  # the first image
     assert f'src="{cam["thumbnail"]}"' in (folder / "proces-verbal.html").read_text("utf-8")
     assert cam["thumbnail"] in manifest["files"]
+    # the PDF PV carries the same first image (the JPEG as it is, read back by poppler)
+    shots = tmp_path / "pv-images"
+    shots.mkdir()
+    subprocess.run(["pdfimages", "-j", str(folder / "proces-verbal.pdf"), str(shots / "im")],
+                   capture_output=True, timeout=30, check=True)
+    assert [p.read_bytes() for p in sorted(shots.iterdir())] == [
+        (folder / cam["thumbnail"]).read_bytes()]
+    pv_text = subprocess.run(["pdftotext", str(folder / "proces-verbal.pdf"), "-"],
+                             capture_output=True, text=True, timeout=30, check=True).stdout
+    assert "Premières images" in pv_text and cam["thumbnail"] in pv_text
+    assert "?" not in pv_text.replace("?>", "")  # every sign written (WinAnsi fonts)
     assert result.zip_path.is_file() and not list(folder.parent.glob("*.en-cours"))
     # the register and the audit log
     [rec] = repo.list_extractions(env.db)
