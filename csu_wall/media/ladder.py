@@ -5,8 +5,11 @@ tiles with their priorities, and returns each tile's rung. Deterministic: the sa
 and tiles give the same rungs.
 
 - Overloaded (packets waited too long for a worker, the pool threw packets away, or the
-  workers were busy all the time — measured: paced readers then fall behind first): step
-  down. Within the lowest priority class, tiles go down level by level (every tile leaves HQ
+  workers were busy all the time for ``busy_for`` — measured: paced readers then fall behind
+  first): step down. Busy alone for a shorter while is a burst (a wall opening: every
+  camera's probing and keyframe at once; cameras' keyframes meeting), not overload: read as
+  overload, it sent a tile down at start-up that never came back at 72-80 % busy.
+  Within the lowest priority class, tiles go down level by level (every tile leaves HQ
   before one goes to I); a higher class is touched only once every lower tile is paused.
   The maximised tile is the highest class, alarmed tiles the next.
 - Calm for a while: step up one rung, highest class first, lowest rung first.
@@ -54,7 +57,11 @@ class LadderConfig:
     lag_low: float = 0.2  # s: below (with the rest), calm
     drop_high: float = 0.5  # packets/s thrown away: above, overloaded
     busy_high: float = 0.95  # share: above, no headroom left (the readers fall behind first)
-    busy_low: float = 0.75  # share: below (with the rest), calm
+    busy_for: float = 1.5  # s: busy above busy_high this long (3 ticks) is overload by itself
+    # share: below (with the rest), calm. Between the two, hold. Measured: a pool holding every
+    # tile at full rate hovered at 0.71-0.80 with short peaks; calm below 0.75 then never
+    # lasted 3 s, and a tile sent down stayed down on a machine with a fifth of it idle.
+    busy_low: float = 0.85
     down_dwell: float = 0.5  # s between two steps down (the next sample must see the first)
     calm_for: float = 3.0  # s of continuous calm before a step up
     max_calm: float = 60.0  # s: the calm needed after repeated failed climbs stops growing
@@ -68,6 +75,7 @@ class _State:
     last_down: float = float("-inf")
     last_up: float = float("-inf")
     calm_since: float | None = None
+    busy_since: float | None = None  # the pool above busy_high since (None: it is not)
     calm_needed: float = 0.0
     # Tiles raised per climb: 1 after a climb that brought overload back, doubled after each
     # climb that held (slow start): 64 tiles sent down together by one burst (every camera's
@@ -81,9 +89,12 @@ class OverloadLadder:
         self._s = _State(calm_needed=self.config.calm_for)
 
     def overloaded(self, load: LoadSample) -> bool:
-        c = self.config
-        return (load.lag_s > c.lag_high or load.dropped_per_s > c.drop_high
-                or load.busy > c.busy_high)
+        """Packets late or thrown away now, or the pool busy all the time for ``busy_for``
+        (as of the samples :meth:`decide` has seen)."""
+        c, s = self.config, self._s
+        sustained = (load.busy > c.busy_high and s.busy_since is not None
+                     and load.at - s.busy_since >= c.busy_for)
+        return load.lag_s > c.lag_high or load.dropped_per_s > c.drop_high or sustained
 
     def calm(self, load: LoadSample) -> bool:
         c = self.config
@@ -103,6 +114,10 @@ class OverloadLadder:
             if t.maximised and t.tile_id not in s.maximised:
                 s.caps[t.tile_id] = Rung.HQ  # the operator asked for this one: uncapped
         s.maximised = {t.tile_id for t in tiles if t.maximised}
+        if load.busy > c.busy_high:
+            s.busy_since = now if s.busy_since is None else s.busy_since
+        else:
+            s.busy_since = None
 
         if self.overloaded(load):
             s.calm_since = None

@@ -161,3 +161,34 @@ def test_tiles_coming_and_going() -> None:
     assert list(r) == ["tile-00"]
     r = ladder.decide(LoadSample(at=2, **BORDER), ts)  # reopened: starts uncapped
     assert r["tile-01"] is Rung.SD
+
+
+def test_a_short_busy_burst_is_not_overload_a_sustained_one_is() -> None:
+    """A wall opening (every camera's probing and keyframe at once) keeps the pool busy for a
+    second or so with no packet late: nothing goes down. Busy all the time for ``busy_for``
+    is overload even before packets are late."""
+    ladder = OverloadLadder()
+    ts = tiles(8)
+    burst = dict(busy=1.0, lag_s=0.1, dropped_per_s=0.0)
+    _, r = run(ladder, ts, burst, 0, 1.5)  # at 0, 0.5 and 1.0 s: under busy_for
+    assert set(r.values()) == {Rung.SD}
+    r = ladder.decide(LoadSample(at=1.5, **burst), ts)  # 1.5 s busy without a pause
+    assert list(r.values()).count(Rung.I) == 1
+    # a burst that stops resets the count
+    ladder = OverloadLadder()
+    for k, busy in enumerate([1.0, 1.0, 1.0, 0.8, 1.0, 1.0, 1.0]):
+        r = ladder.decide(LoadSample(at=k * 0.5, busy=busy, lag_s=0.1), ts)
+    assert set(r.values()) == {Rung.SD}
+
+
+def test_a_tile_sent_down_climbs_back_while_the_pool_has_headroom() -> None:
+    """Measured: a pool holding every tile at full rate hovered at 0.71-0.80 busy; a tile sent
+    down by a burst must come back there, not wait for a calm below 0.75 that never lasts."""
+    ladder = OverloadLadder()
+    ts = tiles(8)
+    ladder.decide(LoadSample(at=0, busy=1.0, lag_s=1.0), ts)  # late packets: one step down
+    t, r = 0.5, {}
+    for k in range(20):  # 10 s at 0.72-0.80 busy, packets on time
+        r = ladder.decide(LoadSample(at=t, busy=0.72 + 0.02 * (k % 5), lag_s=0.02), ts)
+        t += 0.5
+    assert set(r.values()) == {Rung.SD}
