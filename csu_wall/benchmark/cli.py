@@ -170,6 +170,7 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
     guess = max(8, round(plan.first_guess * base))
     sd_pipe = searches.search("pipeline", "640x360", sd, guess, 0.55 if plan.quick else 0.40,
                               plan.capacity_growth, probes=plan.capacity_probes)
+    interleaved = _interleaved_ceiling(plan, runner, sd, sd_pipe)
     naive = searches.search("naive", "640x360", sd, 32, 0.45, 1.5)
     hd_pipe = searches.search("pipeline", "1920x1080", hd, 12, 0.45, 1.5,
                               resolution=0.25 if plan.quick else None)
@@ -188,9 +189,34 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
     rtsp = _rtsp_cost(plan, runner, args, folder, sd,
                       searches.measure_with("pipeline", "640x360", sd), searches.measured,
                       deadline)
-    runner.emit(_summary(plan, args, limits, samework, camera, sd_pipe, naive, hd_pipe, rtsp,
-                         started))
+    summary = _summary(plan, args, limits, samework, camera, sd_pipe, naive, hd_pipe, rtsp,
+                       started)
+    summary.update(interleaved)
+    runner.emit(summary)
     return 0
+
+
+def _interleaved_ceiling(plan: Plan, runner: Runner, clips: list[str],
+                         search: Search) -> dict[str, Any]:
+    """Informative: the same-work ceiling again, each process decoding as many streams in
+    turn as a decoder process serves at the capacity found — the same work per frame, with
+    that many streams sharing the caches. Not the target's figure (that is the one-stream
+    ceiling): it tells how much of the gap is the engine and how much the memory."""
+    if not search.capacity:
+        return {"samework_interleaved_streams": None}
+    per_process = max(1, math.ceil(search.capacity / cores()))
+    result = runner.worker("samework", ["--seconds", str(plan.ceiling_s), "--label", "640x360",
+                                        "--streams-per-process", str(per_process), *clips],
+                           plan.ceiling_s + 60)
+    result.update(resolution="640x360", profile="synthetic", informative=True)
+    runner.emit(result)
+    streams = float(result.get("streams") or 0.0)
+    return {
+        "samework_interleaved_streams": streams or None,
+        "samework_interleaved_per_process": per_process,
+        "ratio_to_samework_interleaved": (round(search.capacity / streams, 3)
+                                          if streams else None),
+    }
 
 
 def _clips(plan: Plan, runner: Runner, folder: Path,

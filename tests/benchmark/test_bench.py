@@ -151,6 +151,15 @@ def test_samework_worker_decodes_and_converts_every_frame_in_spawned_processes(
     assert 0.4 <= r["seconds"] < 5 and r["ms_per_frame_per_core"] > 0
 
 
+def test_samework_interleaved_decodes_several_streams_per_process(clip: Path) -> None:
+    """Informative ceiling: each process decodes K streams in turn (K decoders, K converters)
+    and says so."""
+    r = _worker("samework", "--seconds", "0.5", "--processes", "2",
+                "--streams-per-process", "3", "--label", "640x360", str(clip))
+    assert r["kind"] == "samework_interleaved" and r["streams_per_process"] == 3
+    assert r["frames"] > 0 and r["streams"] == pytest.approx(r["frames_per_s"] / 25, 0.01)
+
+
 def test_samework_worker_fails_fast_when_a_process_dies(tmp_path: Path) -> None:
     """A clip that cannot be read kills its process: the worker says so at once instead of
     waiting out its timeout (the quick run's budget would be gone)."""
@@ -236,6 +245,15 @@ def test_summary_states_the_samework_ceiling_and_both_profiles(
     assert camera["samework_1080p_streams"] == 80.0
     assert camera["kbps"] == 1000 and camera["kbps_1080p"] == 4000
     assert {"samework_1080p_streams", "ratio_1080p_to_samework"} <= set(summary)
+    # informative: the one-stream ceiling again with as many streams per process as the
+    # capacity puts in each decoder process
+    from csu_wall.benchmark._proc import cores
+
+    per = [a[a.index("--streams-per-process") + 1] for m, a in asked
+           if m == "samework" and "--streams-per-process" in a]
+    assert per == [str(-(-summary["capacity_streams"] // cores()))]
+    assert summary["samework_interleaved_streams"] == 160.0
+    assert summary["ratio_to_samework_interleaved"] == round(summary["capacity_streams"] / 160, 3)
     if quick:
         assert camera["capacity_streams"] is None and camera["ratio_to_samework"] is None
     else:
