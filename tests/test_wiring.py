@@ -56,8 +56,9 @@ def test_signed_in_wall_gets_every_feature(qtbot: QtBot, tmp_path: Path) -> None
                     timeout=5_000)
     dialog = installed.shifts.gate.dialog  # no shift yet: the wall waits for one
     assert dialog is not None and not window.wall.isVisible()
-    shift = dialog.confirm()  # type: ignore[attr-defined]
+    dialog.confirm()  # type: ignore[attr-defined]  # recorded off the GUI thread
     qtbot.waitUntil(window.wall.isVisible, timeout=5000)
+    shift = dialog.shift  # type: ignore[attr-defined]
     assert shift is not None and shift.walls[0] == "mur principal"
     assert shift.operator_id == "chef" and shift.workstation == "poste-1"
 

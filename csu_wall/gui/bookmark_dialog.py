@@ -5,7 +5,9 @@ the service commits its transaction before returning, so a confirmed bookmark su
 Times are UTC inside and shown in Europe/Paris.
 
 Both dialogs open at once and read the site's categories off the GUI thread
-(:class:`LatestCall`); saving waits for them, and the dialog says why meanwhile.
+(:class:`LatestCall`); saving waits for them, and the dialog says why meanwhile. The save
+itself is written off the GUI thread too (:class:`PendingWrite`): the button waits and says so,
+a refusal or a failure is said in the dialog, which stays open with what was typed.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from csu_wall.core.errors import CsuWallError
 from csu_wall.core.model import Camera
 from csu_wall.core.shifts import Bookmark, BookmarkFilter, BookmarkStatus, Severity
 from csu_wall.gui._latest_call import LatestCall
+from csu_wall.gui._pending_write import PendingWrite
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +268,9 @@ class BookmarkDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
         self._buttons = buttons
+        # the bookmark written off the GUI thread; the button's state then as before it
+        self.write = PendingWrite("bookmark create", self.save_button,
+                                  lambda: not self.snapshot_pending, self)
 
     def _lay_out(self, header: QLabel) -> None:
         form = QFormLayout()
@@ -301,7 +307,8 @@ class BookmarkDialog(QDialog):
     def _show_snapshot_state(self) -> None:
         # Saving waits for the snapshot (3 s at most): the image is part of the record;
         # and for the categories to choose from.
-        self.save_button.setEnabled(not self.snapshot_pending and self.categories.loaded)
+        self.save_button.setEnabled(not self.snapshot_pending and self.categories.loaded
+                                     and not self.saving)
         if self.snapshot_pending:
             text = self.tr("Taking the snapshot at full resolution…")
         elif self.snapshot_source == "snapshot":
@@ -315,9 +322,15 @@ class BookmarkDialog(QDialog):
                            "snapshot.")
         self.snapshot_label.setText(text)
 
-    def save(self) -> Bookmark | None:
-        """Create the bookmark; the dialog closes only once it is committed."""
-        if self.snapshot_pending or not self.categories.loaded:
+    @property
+    def saving(self) -> bool:
+        """True while the bookmark is being written (the save button waits meanwhile)."""
+        return self.write.busy
+
+    def save(self) -> None:
+        """Create the bookmark off the GUI thread; the dialog closes only once it is
+        committed (:attr:`bookmark` then). A press while it is written does nothing."""
+        if self.snapshot_pending or not self.categories.loaded or self.saving:
             return None
         if self.category_box.currentIndex() < 0 or self.severity_box.currentIndex() < 0:
             missing = self.category_box if self.category_box.currentIndex() < 0 \
@@ -326,25 +339,36 @@ class BookmarkDialog(QDialog):
                                      "saved without them."))
             missing.setFocus()
             return None
+        service, camera, at_utc = self._service, self.camera, self.at_utc
+        category = str(self.category_box.currentData())
+        severity = Severity(int(self.severity_box.currentData()))
         note = self.note_edit.toPlainText().strip()[:NOTE_MAX]
-        try:
-            bookmark = self._service.create(
-                self.camera, self.at_utc, category=str(self.category_box.currentData()),
-                severity=Severity(int(self.severity_box.currentData())), note=note,
-                pre_seconds=self.pre_spin.value(), post_seconds=self.post_spin.value(),
-                shift_id=self.shift_id, snapshot_png=self.snapshot_png)
-        except (CsuWallError, ValueError) as exc:  # refused: the service's French sentence
-            self._show_error(str(exc))
-            return None
-        except Exception:  # storage failure: nothing was confirmed, the operator may retry
-            log.exception("bookmark of %s not saved", self.camera.id)
-            self._show_error(self.tr("The bookmark was NOT saved: the database cannot be "
-                                     "written. Try again, or call IT support."))
-            return None
+        pre, post = self.pre_spin.value(), self.post_spin.value()
+        shift_id, png = self.shift_id, self.snapshot_png
+
+        def create() -> Bookmark:
+            return service.create(camera, at_utc, category=category, severity=severity,
+                                  note=note, pre_seconds=pre, post_seconds=post,
+                                  shift_id=shift_id, snapshot_png=png)
+
+        self.error_label.hide()
+        self.write.run(create, self.tr("Saving the bookmark…"), self._created,
+                       self._not_created)
+        return None
+
+    def _created(self, bookmark: Bookmark) -> None:
         self.bookmark = bookmark
         self.sig_bookmark_created.emit(bookmark)
         self.accept()
-        return bookmark
+
+    def _not_created(self, exc: Exception) -> None:
+        if isinstance(exc, CsuWallError | ValueError):  # refused: the service's French sentence
+            self._show_error(str(exc))
+            return
+        # storage failure: nothing was confirmed, the operator may retry
+        log.warning("bookmark of %s not saved", self.camera.id, exc_info=exc)
+        self._show_error(self.tr("The bookmark was NOT saved: the database cannot be "
+                                 "written. Try again, or call IT support."))
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
@@ -397,8 +421,9 @@ class BookmarkEditDialog(QDialog):
         form.addRow(self.tr("Note"), self.note_edit)
         form.addRow(self.tr("Judicial procedure"), self.judicial_edit)
         self.save_button.setEnabled(False)
+        self.write = PendingWrite("bookmark update", self.save_button, parent=self)
         self.categories = _Categories(self, service, self.category_box, bookmark.category,
-                                      lambda: self.save_button.setEnabled(True))
+                                      lambda: self.save_button.setEnabled(not self.saving))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(title))
         layout.addWidget(self.categories.label)
@@ -407,30 +432,46 @@ class BookmarkEditDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
 
-    def save(self) -> Bookmark | None:
-        if not self.categories.loaded:
+    @property
+    def saving(self) -> bool:
+        """True while the change is being written (the save button waits meanwhile)."""
+        return self.write.busy
+
+    def save(self) -> None:
+        """Write the change off the GUI thread; the dialog closes once it is committed
+        (:attr:`bookmark` then). A press while it is written does nothing."""
+        if not self.categories.loaded or self.saving:
             return None
-        old = self.bookmark
-        try:
-            new = self._service.update(
-                old.id, category=str(self.category_box.currentData()),
-                severity=Severity(int(self.severity_box.currentData())),
-                note=self.note_edit.toPlainText().strip()[:NOTE_MAX],
-                status=BookmarkStatus(str(self.status_box.currentData())))
-            reference = self.judicial_edit.text().strip()
+        service, old = self._service, self.bookmark
+        category = str(self.category_box.currentData())
+        severity = Severity(int(self.severity_box.currentData()))
+        note = self.note_edit.toPlainText().strip()[:NOTE_MAX]
+        status = BookmarkStatus(str(self.status_box.currentData()))
+        reference = self.judicial_edit.text().strip()
+
+        def update() -> Bookmark:
+            # the service's two calls, each its own transaction with its audit record
+            new = service.update(old.id, category=category, severity=severity, note=note,
+                                 status=status)
             if reference and reference != (old.judicial_ref or ""):
-                new = self._service.mark_judicial(old.id, reference)
-        except (CsuWallError, ValueError) as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return None
-        except Exception:
-            log.exception("bookmark %s not updated", old.id)
-            self.error_label.setText(self.tr("The change was NOT saved: the database cannot "
-                                             "be written. Try again, or call IT support."))
-            self.error_label.show()
-            return None
+                new = service.mark_judicial(old.id, reference)
+            return new
+
+        self.error_label.hide()
+        self.write.run(update, self.tr("Saving the change…"), self._updated,
+                       self._not_updated)
+        return None
+
+    def _updated(self, new: Bookmark) -> None:
         self.bookmark = new
         self.sig_bookmark_changed.emit(new)
         self.accept()
-        return new
+
+    def _not_updated(self, exc: Exception) -> None:
+        if isinstance(exc, CsuWallError | ValueError):
+            self.error_label.setText(str(exc))
+        else:
+            log.warning("bookmark %s not updated", self.bookmark.id, exc_info=exc)
+            self.error_label.setText(self.tr("The change was NOT saved: the database cannot "
+                                             "be written. Try again, or call IT support."))
+        self.error_label.show()

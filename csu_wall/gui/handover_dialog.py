@@ -4,7 +4,9 @@ operator ticks each open item before taking the wall (the acknowledgment is reco
 
 The database part of the preview and of the handover (the report built, the shift closed with
 it, the names and snapshots it shows) runs on the services' executor (:class:`LatestCall`);
-the report's rendering with Qt (HTML shown, PDF printed, thumbnails) stays on the GUI thread."""
+the report's rendering with Qt (HTML shown, PDF printed, thumbnails) stays on the GUI thread.
+The incoming operator's acknowledgment is written there too (:class:`PendingWrite`), and the
+operators' names it shows are read there (the logins are shown until they arrive)."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from csu_wall.core.model import Site
 from csu_wall.core.security import Operator
 from csu_wall.core.shifts import HandoverReport, Shift
 from csu_wall.gui._latest_call import LatestCall
+from csu_wall.gui._pending_write import PendingWrite
 from csu_wall.gui.bookmark_dialog import PARIS, local_text
 from csu_wall.gui.report_pdf import html_to_pdf
 from csu_wall.gui.shift_api import ShiftApi
@@ -280,21 +283,16 @@ class HandoverAckDialog(QDialog):
         self._operator = operator
         self.report = report
         self.shift: Shift | None = None
-        shift = report.shift
-        ended = local_text(shift.ended_utc) if shift.ended_utc else "—"
-        names = report_names(shifts, report)
-        header = QLabel(self.tr(
-            "Handover of shift n°{id} by {who} ({start} – {end}). Read it, then tick each "
-            "open item to take the wall.").format(id=shift.id,
-                                                  who=names.get(shift.operator_id,
-                                                                shift.operator_id),
-                                                  start=local_text(shift.started_utc),
-                                                  end=ended))
-        header.setWordWrap(True)
+        self._site = site
+        self.header = QLabel()
+        self.header.setWordWrap(True)
         self.report_view = QTextBrowser()
         self.report_view.setObjectName("handoverAckReport")
         self.report_view.setOpenLinks(False)
-        self.report_view.setHtml(to_html(report, site, names))
+        self._show_report({})  # logins at once, the operators' names once read
+        self.names_call = LatestCall("handover names", self)
+        self.names_call.run(lambda: report_names(shifts, report), self._show_report,
+                            lambda exc: log.warning("handover names not read", exc_info=exc))
         self.item_boxes: dict[str, QCheckBox] = {}
         items = QWidget()
         column = QVBoxLayout(items)
@@ -317,12 +315,15 @@ class HandoverAckDialog(QDialog):
         self.take_button.setObjectName("takeWallButton")
         self.take_button.setDefault(True)  # the action this dialog is for stands out
         self.take_button.clicked.connect(self.acknowledge)
+        # the acknowledgment written off the GUI thread; the button's state then as the ticks
+        self.write = PendingWrite("handover acknowledgment", self.take_button,
+                                  self._all_ticked, self)
         self.progress_label = QLabel()
         self.reason_label = QLabel()  # why "Take the wall" is disabled, where one looks
         self.reason_label.setObjectName("takeWallReason")
         self.reason_label.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(header)
+        layout.addWidget(self.header)
         layout.addWidget(self.report_view, 2)
         layout.addWidget(QLabel(self.tr("Open items")))
         layout.addWidget(scroll, 1)
@@ -333,10 +334,33 @@ class HandoverAckDialog(QDialog):
         self.resize(760, 720)
         self._update_button()
 
+    def _show_report(self, names: Mapping[str, str]) -> None:
+        shift = self.report.shift
+        ended = local_text(shift.ended_utc) if shift.ended_utc else "—"
+        self.header.setText(self.tr(
+            "Handover of shift n°{id} by {who} ({start} – {end}). Read it, then tick each "
+            "open item to take the wall.").format(id=shift.id,
+                                                  who=names.get(shift.operator_id,
+                                                                shift.operator_id),
+                                                  start=local_text(shift.started_utc),
+                                                  end=ended))
+        scroll = self.report_view.verticalScrollBar()
+        at = scroll.value()
+        self.report_view.setHtml(to_html(self.report, self._site, names))
+        scroll.setValue(at)  # the names arrived while it was being read: kept where it was
+
+    def _all_ticked(self) -> bool:
+        return all(box.isChecked() for box in self.item_boxes.values())
+
+    @property
+    def acknowledging(self) -> bool:
+        """True while the acknowledgment is being written (the button waits meanwhile)."""
+        return self.write.busy
+
     def _update_button(self) -> None:
         ticked = sum(box.isChecked() for box in self.item_boxes.values())
         total = len(self.item_boxes)
-        self.take_button.setEnabled(ticked == total)
+        self.take_button.setEnabled(ticked == total and not self.acknowledging)
         self.progress_label.setText(self.tr("%n of {total} items acknowledged", "", ticked).format(
             total=total))
         if ticked == total:
@@ -348,22 +372,31 @@ class HandoverAckDialog(QDialog):
         self.reason_label.setVisible(bool(reason))
         self.take_button.setToolTip(reason)
 
-    def acknowledge(self) -> Shift | None:
+    def acknowledge(self) -> None:
+        """Record the acknowledgment off the GUI thread; ``sig_acknowledged`` and the dialog
+        closed once it is written (:attr:`shift` then). A press meanwhile does nothing."""
+        if self.acknowledging:
+            return None
         keys = [key for key, box in self.item_boxes.items() if box.isChecked()]
         report_id = self.report.id
         if report_id is None:  # pragma: no cover - a pending handover is always saved
             raise ValueError("unsaved handover")
-        try:
-            shift = self._shifts.acknowledge(report_id, self._operator.id, keys)
-        except (CsuWallError, ValueError) as exc:  # an item not ticked: the service says which
-            self.error_label.setText(str(exc))
-            return None
-        except Exception:
-            log.exception("handover acknowledgment not saved")
-            self.error_label.setText(self.tr("The acknowledgment was NOT saved: the database "
-                                             "cannot be written. Try again, or call IT support."))
-            return None
+        shifts, operator_id = self._shifts, self._operator.id
+        self.error_label.clear()
+        self.write.run(lambda: shifts.acknowledge(report_id, operator_id, keys),
+                       self.tr("Recording the acknowledgment…"), self._acknowledged,
+                       self._not_acknowledged)
+        return None
+
+    def _acknowledged(self, shift: Shift) -> None:
         self.shift = shift
         self.sig_acknowledged.emit(shift)
         self.accept()
-        return shift
+
+    def _not_acknowledged(self, exc: Exception) -> None:
+        if isinstance(exc, CsuWallError | ValueError):  # an item not ticked: the service says
+            self.error_label.setText(str(exc))
+            return
+        log.warning("handover acknowledgment not saved", exc_info=exc)
+        self.error_label.setText(self.tr("The acknowledgment was NOT saved: the database "
+                                         "cannot be written. Try again, or call IT support."))

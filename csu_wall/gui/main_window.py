@@ -109,7 +109,8 @@ class MainWindow(QMainWindow):
         self.wall = WallWidget(wall_service, self.bridge)
         self.tabs = LayoutTabs()
         # the saved layouts read off the GUI thread when the commune changes, after a save,
-        # on the change feed, and a layout a tour shows (the startup restore reads them at once)
+        # on the change feed, and a layout a tour shows (the startup restore reads them with
+        # the saved state, off the GUI thread too: wall_state_store)
         self.tabs_call = LatestCall("layout list", self)
         self.layout_call = LatestCall("layout read", self)
         self.lock = WindowLock(self._on_lock_changed, self)
@@ -148,9 +149,13 @@ class MainWindow(QMainWindow):
         self._fill_communes()
         self.commune_box.blockSignals(False)
         self.commune_box.currentIndexChanged.connect(self._on_commune_chosen)
-        if not self.restore_state() and self.commune_box.count():
+        # the saved state read off the GUI thread; the tiles shown when it arrives
+        self.store.restore_later(self._start_afresh)
+
+    def _start_afresh(self) -> None:
+        """Nothing to restore (or unreadable): the first commune the operator may view."""
+        if self.commune_box.count():
             self._on_commune_chosen(self.commune_box.currentIndex())
-        self.store.restoring = False
 
     def _snapshot_taker(self) -> SnapshotTaker:
         """Snapshots of the focused tile, saved into the snapshot folder; the status bar says
@@ -276,7 +281,7 @@ class MainWindow(QMainWindow):
 
     def refresh_tabs(self, commune_id: str | None = None, select_id: int | None = None) -> None:
         """The tabs: the commune's cameras, then its saved layouts and the mixed ones, read
-        now (the startup restore; elsewhere :meth:`refresh_tabs_later`)."""
+        now on the calling thread (the window itself uses :meth:`refresh_tabs_later`)."""
         commune_id = commune_id or self.current_commune()
         saved: list[Layout] = []
         if self.layouts is not None:
@@ -319,21 +324,28 @@ class MainWindow(QMainWindow):
             current = next((i for i, lay in enumerate(tabs) if lay.id == select_id), 0)
         self.tabs.set_layouts(tabs, current)
 
-    def select_tab_quietly(self, layout_id: int | None) -> None:
-        """The tabs again, ``layout_id``'s selected, without switching the wall."""
+    def set_tabs_quietly(self, saved: list[Layout], layout_id: int | None) -> None:
+        """The tabs of the commune shown with ``saved`` (read off the GUI thread),
+        ``layout_id``'s selected, without switching the wall (a restore)."""
         self.tabs.blockSignals(True)
-        self.refresh_tabs(select_id=layout_id)
+        self._set_tabs(self.current_commune(), saved, layout_id)
         self.tabs.blockSignals(False)
 
-    def saved_layout(self, layout_id: int | None) -> Layout | None:
-        """A saved layout by id (None: no such layout any more, or no database)."""
-        if layout_id is None or self.layouts is None:
-            return None
-        try:
-            return self.layouts.get(layout_id)
-        except Exception:
-            log.warning("layout %s is gone", layout_id)
-            return None
+    def read_saved_layouts(self) -> Callable[[], list[Layout]]:
+        """The read of the saved layouts, to run off the GUI thread (the start-up restore):
+        none without a database; unreadable, none either (the wall works without them)."""
+        layouts = self.layouts
+        if layouts is None:
+            return list
+
+        def read() -> list[Layout]:
+            try:
+                return layouts.list_layouts()
+            except Exception as exc:
+                log.warning("listing layouts failed", exc_info=exc)
+                return []
+
+        return read
 
     def show_saved_layout(self, layout_id: int) -> None:
         """Show a saved layout: its tab when it has one, else (another commune's layout in a
@@ -468,12 +480,14 @@ class MainWindow(QMainWindow):
         self.store.schedule()
 
     def save_state(self) -> None:
-        """Written on every change (coalesced per event-loop turn) so that after a crash the
-        wall comes back as it was."""
+        """Written on every change (coalesced per event-loop turn, off the GUI thread) so
+        that after a crash the wall comes back as it was."""
         self.store.save()
 
-    def restore_state(self) -> bool:
-        return self.store.restore()
+    @property
+    def restoring(self) -> bool:
+        """True until the saved state, read off the GUI thread at start-up, is applied."""
+        return self.store.restoring
 
     def wall_state(self) -> dict[str, object]:
         return self.store.state()

@@ -4,7 +4,8 @@ the previous operator handed over — acknowledge the handover's open items firs
 :class:`ShiftGate` chooses which of the three applies and emits ``sig_shift_ready`` with the
 operator's shift; until then the caller keeps the wall hidden. What applies is read from the
 database off the GUI thread (:class:`LatestCall`); the database away, a dialog says so in
-French and offers to try again.
+French and offers to try again. Opening or joining the shift is written off the GUI thread
+too (:class:`PendingWrite`): the button waits and says so, a failure is said in the dialog.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from csu_wall.core.model import Site
 from csu_wall.core.security import Operator
 from csu_wall.core.shifts import HandoverReport, Shift
 from csu_wall.gui._latest_call import LatestCall
+from csu_wall.gui._pending_write import PendingWrite
 from csu_wall.gui.bookmark_dialog import local_text
 from csu_wall.gui.handover_dialog import HandoverAckDialog
 from csu_wall.gui.shift_api import ShiftApi
@@ -53,6 +55,7 @@ class ShiftStartDialog(QDialog):
             self.action_button = QPushButton(self.tr("Join this shift"))
         self.action_button.setObjectName("shiftStartButton")
         self.action_button.clicked.connect(self.confirm)
+        self.write = PendingWrite("shift start", self.action_button, parent=self)
         label = QLabel(text)
         label.setWordWrap(True)
         self.error_label = QLabel()
@@ -66,26 +69,47 @@ class ShiftStartDialog(QDialog):
         layout.addWidget(self.action_button)
         self.setMinimumWidth(420)
 
-    def confirm(self) -> Shift | None:
-        try:
-            if self.current is None:
-                shift = self._shifts.open(self._operator.id, self._walls)
-            else:
-                shift = self._shifts.join(self.current.id, self._operator.id)
-        except (CsuWallError, ValueError) as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+    @property
+    def writing(self) -> bool:
+        """True while the shift is being opened or joined (the button waits meanwhile)."""
+        return self.write.busy
+
+    def confirm(self) -> None:
+        """Open or join the shift off the GUI thread; ``sig_shift_ready`` and the dialog
+        closed once it is recorded (:attr:`shift` then). A press meanwhile does nothing."""
+        if self.writing:
             return None
-        except Exception:
-            log.exception("shift open/join failed")
-            self.error_label.setText(self.tr("The shift could not be recorded: the database "
-                                             "cannot be written. Try again, or call IT support."))
-            self.error_label.show()
-            return None
+        shifts, operator_id, walls, current = self._shifts, self._operator.id, self._walls, \
+            self.current
+        if current is None:
+            doing = self.tr("Opening the shift…")
+
+            def write() -> Shift:
+                return shifts.open(operator_id, walls)
+        else:
+            doing = self.tr("Joining the shift…")
+            current_id = current.id
+
+            def write() -> Shift:
+                return shifts.join(current_id, operator_id)
+
+        self.error_label.hide()
+        self.write.run(write, doing, self._recorded, self._not_recorded)
+        return None
+
+    def _recorded(self, shift: Shift) -> None:
         self.shift = shift
         self.sig_shift_ready.emit(shift)
         self.accept()
-        return shift
+
+    def _not_recorded(self, exc: Exception) -> None:
+        if isinstance(exc, CsuWallError | ValueError):
+            self.error_label.setText(str(exc))
+        else:
+            log.warning("shift open/join failed", exc_info=exc)
+            self.error_label.setText(self.tr("The shift could not be recorded: the database "
+                                             "cannot be written. Try again, or call IT support."))
+        self.error_label.show()
 
 
 class ShiftGate(QObject):

@@ -6,7 +6,9 @@ The rights are :class:`~csu_wall.services.tours.TourService`'s: the dialogs neve
 change what, they show the service's French refusal and keep what the operator typed.
 
 The editor opens at once; what it offers (the cameras and the saved layouts, read from the
-database) is read off the GUI thread (:class:`LatestCall`), and saving waits for it.
+database) is read off the GUI thread (:class:`LatestCall`), and saving waits for it. A tour's
+save and deletion are written off the GUI thread too (:class:`PendingWrite`): the button waits
+and says so; a failure is said in French, the editor stays open with what was typed.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from PySide6.QtWidgets import (
 from csu_wall.core.errors import CsuWallError
 from csu_wall.core.layout import Tour, TourKind
 from csu_wall.gui._latest_call import LatestCall
+from csu_wall.gui._pending_write import PendingWrite
 
 if TYPE_CHECKING:
     from csu_wall.services.layouts import LayoutService
@@ -121,6 +124,7 @@ class TourEditDialog(QDialog):
         box.rejected.connect(self.reject)
         self.save_button = box.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setEnabled(self.loaded)
+        self.write = PendingWrite("tour save", self.save_button, parent=self)  # off the thread
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(grid, 1)
@@ -139,7 +143,7 @@ class TourEditDialog(QDialog):
         self.loaded = True
         self._fill(self.items())
         self.state_label.hide()
-        self.save_button.setEnabled(True)
+        self.save_button.setEnabled(not self.saving)
 
     def choices_failed(self, exc: Exception) -> None:
         logging.getLogger(__name__).warning("tour choices not read", exc_info=exc)
@@ -198,15 +202,38 @@ class TourEditDialog(QDialog):
                     owner=None if self.shared_check.isChecked() else self._owner,
                     id=base.id if base is not None else None)
 
+    @property
+    def saving(self) -> bool:
+        """True while the tour is being written (the save button waits meanwhile)."""
+        return self.write.busy
+
     def accept(self) -> None:
-        if not self.loaded:
+        """Save the tour off the GUI thread; the dialog closes once it is written
+        (:attr:`saved` then). A press while it is written does nothing."""
+        if not self.loaded or self.saving:
             return
         try:
-            self.saved = self._save(self.value())
-        except CsuWallError as exc:
+            tour = self.value()
+        except CsuWallError as exc:  # a field is wrong: said at once, nothing written
             self.error_label.setText(str(exc))
             return
+        save = self._save
+        self.error_label.clear()
+        self.write.run(lambda: save(tour), self.tr("Saving the tour…"), self._saved,
+                       self._not_saved)
+
+    def _saved(self, tour: Tour) -> None:
+        self.saved = tour
         super().accept()
+
+    def _not_saved(self, exc: Exception) -> None:
+        if isinstance(exc, CsuWallError):  # refused: the service's French sentence
+            self.error_label.setText(str(exc))
+            return
+        logging.getLogger(__name__).warning("tour not saved", exc_info=exc)
+        self.error_label.setText(self.tr("The tour was NOT saved: the database cannot be "
+                                         "written. Your changes are still here; try again in "
+                                         "a moment."))
 
 
 class TourManagerDialog(QDialog):
@@ -238,6 +265,7 @@ class TourManagerDialog(QDialog):
         self.loading_label.hide()
         self.list_call.sig_busy_changed.connect(self.loading_label.setVisible)
         row = QHBoxLayout()
+        buttons: list[QPushButton] = []
         for text, slot in ((self.tr("&New…"), self.new_tour),
                            (self.tr("&Edit…"), self.edit_current),
                            (self.tr("&Delete"), self.delete_current),
@@ -245,6 +273,9 @@ class TourManagerDialog(QDialog):
             button = QPushButton(text)
             button.clicked.connect(slot)
             row.addWidget(button)
+            buttons.append(button)
+        self.delete_button = buttons[2]
+        self.delete_write = PendingWrite("tour delete", self.delete_button, parent=self)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -309,17 +340,36 @@ class TourManagerDialog(QDialog):
         editor.open()
         return editor
 
+    @property
+    def deleting(self) -> bool:
+        """True while a tour is being deleted (the delete button waits meanwhile)."""
+        return self.delete_write.busy
+
     def delete_current(self) -> None:
+        """Delete the tour selected, off the GUI thread; the list is read again once done.
+        A press while a deletion is written does nothing."""
         tour = self.current()
-        if tour is None or tour.id is None:
+        if tour is None or tour.id is None or self.deleting:
             return
-        try:
-            self.service.delete(tour.id)
-        except CsuWallError as exc:
-            self.error_label.setText(str(exc))
-            return
+        service, tour_id = self.service, tour.id
+        self.error_label.clear()
+        self.delete_write.run(
+            lambda: service.delete(tour_id),
+            self.tr("Deleting « {name} »…").format(name=tour.name),
+            lambda _none: self._deleted(tour), lambda exc: self._not_deleted(tour, exc))
+
+    def _deleted(self, tour: Tour) -> None:
         self.error_label.setText(self.tr("Tour « {name} » deleted.").format(name=tour.name))
         self.refresh()
+
+    def _not_deleted(self, tour: Tour, exc: Exception) -> None:
+        if isinstance(exc, CsuWallError):  # refused (not theirs): the service's words
+            self.error_label.setText(str(exc))
+            return
+        logging.getLogger(__name__).warning("tour %s not deleted", tour.id, exc_info=exc)
+        self.error_label.setText(self.tr("The tour « {name} » was NOT deleted: the database "
+                                         "cannot be written. Try again in a moment.").format(
+            name=tour.name))
 
     def play_current(self) -> None:
         tour = self.current()

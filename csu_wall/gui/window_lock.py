@@ -18,13 +18,23 @@ class WindowLock(QObject):
         self._changed = changed
         self.locked = False
         self.restored_locked = False  # the saved state says the wall was locked
+        self._controller: Any = None
 
     def attach(self, controller: Any) -> None:
         """Follow ``controller``'s lock and unlock; a wall that was locked when it stopped
         is locked again at once."""
+        self._controller = controller
         controller.sig_locked.connect(lambda: self._set(True))
         controller.sig_unlocked.connect(lambda: self._set(False))
         if self.restored_locked and not controller.locked:
+            controller.lock()
+
+    def restore_locked(self, locked: bool) -> None:
+        """The saved state, read off the GUI thread, says whether the wall was locked: a
+        controller attached before it arrived locks now."""
+        self.restored_locked = locked
+        controller = self._controller
+        if locked and controller is not None and not controller.locked:
             controller.lock()
 
     def _set(self, locked: bool) -> None:

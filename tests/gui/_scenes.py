@@ -65,8 +65,10 @@ def window(workdir: Path, *, workstation: str = "pupitre-1") -> MainWindow:
     service.on_shutdown(db.close)
     layouts = LayoutService(db, DbAuditLog(db), operator=SUPERVISOR, workstation=workstation)
     screens = ScreenService(db, workstation=workstation)
-    return MainWindow(service, demo=True, bridge=bridge, layouts=layouts, screens=screens,
-                      data_dir=workdir)
+    win = MainWindow(service, demo=True, bridge=bridge, layouts=layouts, screens=screens,
+                     data_dir=workdir)
+    wait_until(lambda: not win.restoring, 10_000)  # the saved state, read off the GUI thread
+    return win
 
 
 def wait_until(check: Callable[[], bool], timeout_ms: int) -> bool:

@@ -61,6 +61,8 @@ def open_window(qtbot: QtBot, make_wall_service: WallFactory, db: Database | Non
                         call_up_delay_ms=call_up_delay_ms, **extras)  # type: ignore[arg-type]
     window.test_audit = audit_memory  # type: ignore[attr-defined]  # what the gate audited
     qtbot.addWidget(window)
+    # the saved wall state is read off the GUI thread: the wall is restored when it arrives
+    qtbot.waitUntil(lambda: not window.restoring, timeout=10_000)
     if show:
         window.show()
         # window shortcuts need the active window (several windows live in one test process)

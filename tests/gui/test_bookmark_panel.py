@@ -157,6 +157,7 @@ def test_panel_edits_closes_and_marks_judicial(
     dialog.status_box.setCurrentIndex(dialog.status_box.findData("followed_up"))
     qtbot.keyClicks(dialog.judicial_edit, "PV 2026/1234")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.saving, timeout=5_000)  # written off the GUI thread
     _settled(qtbot, panel)
     stored = service.get(target.id)
     assert stored.note == "bagarre devant la gare, police prévenue"

@@ -172,7 +172,9 @@ def test_bookmark_dialogs_open_at_once_and_read_the_categories_off_the_gui_threa
     link.assert_off_the_gui_thread("categories")
     dialog.category_box.setCurrentIndex(dialog.category_box.findData("rixe"))
     dialog.severity_box.setCurrentIndex(dialog.severity_box.findData(Severity.HIGH.value))
-    saved = dialog.save()
+    dialog.save()  # written off the GUI thread (test_db_off_gui_thread_3.py)
+    qtbot.waitUntil(lambda: dialog.bookmark is not None, timeout=10_000)
+    saved = dialog.bookmark
     assert saved is not None and saved.note == "deux personnes"
 
     link.calls.clear()
@@ -379,7 +381,8 @@ def test_tour_editor_reads_its_choices_off_the_gui_thread_while_the_database_is_
             == ["Gare"]
         editor.available.setCurrentRow(0)
         editor.add_selected()
-        editor.accept()
+        editor.accept()  # written off the GUI thread (test_db_off_gui_thread_3.py)
+        qtbot.waitUntil(lambda: editor.saved is not None, timeout=10_000)
         assert editor.saved is not None and editor.saved.items == (str(gare.id),)
         assert editor.name_edit.text() == "Ronde de la gare"
         link.assert_off_the_gui_thread("list_layouts")
@@ -504,8 +507,9 @@ def test_shift_start_is_read_off_the_gui_thread_while_the_database_is_slow(
     assert start.action_button.text() == "Ouvrir une vacation"
     link.assert_off_the_gui_thread("pending_handover")
     link.assert_off_the_gui_thread("current")
-    start.confirm()
-    assert features.shift is not None and window.wall.isVisible()
+    start.confirm()  # recorded off the GUI thread (test_db_off_gui_thread_3.py)
+    qtbot.waitUntil(lambda: features.shift is not None, timeout=10_000)
+    assert window.wall.isVisible()
     window.close()
 
 

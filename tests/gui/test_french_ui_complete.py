@@ -153,7 +153,7 @@ def test_no_english_in_the_french_ui(
     dialog.category_box.setCurrentIndex(0)
     dialog.severity_box.setCurrentIndex(dialog.severity_box.findData(Severity.HIGH.value))
     dialog.save_button.click()
-    assert dialog.bookmark is not None
+    qtbot.waitUntil(lambda: dialog.bookmark is not None, timeout=5_000)  # written off-thread
     edit = BookmarkEditDialog(bookmarks, dialog.bookmark, title="Gare")
     _shown(qtbot, edit)
     qtbot.waitUntil(lambda: edit.categories.loaded, timeout=5_000)  # read off the GUI thread

@@ -105,8 +105,9 @@ def test_incoming_operator_must_tick_every_open_item(
     assert not dialog.take_button.isEnabled()
     assert "2 of 3" in dialog.progress_label.text()
     # Even if the button were forced, the service refuses a partial acknowledgment.
-    assert dialog.acknowledge() is None
-    assert "non acquitté" in dialog.error_label.text()
+    dialog.acknowledge()  # written off the GUI thread
+    qtbot.waitUntil(lambda: not dialog.acknowledging, timeout=5_000)
+    assert "non acquitté" in dialog.error_label.text() and dialog.shift is None
     assert shifts.pending_handover() is not None
     boxes[2].setChecked(True)
     assert dialog.take_button.isEnabled()

@@ -40,7 +40,7 @@ def test_ctrl_q_during_an_open_shift_asks_for_confirmation(
     start = features.gate.dialog
     assert isinstance(start, ShiftStartDialog)
     start.confirm()
-    assert features.shift is not None
+    qtbot.waitUntil(lambda: features.shift is not None, timeout=5_000)  # opened off-thread
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
 

@@ -38,6 +38,7 @@ def test_second_operator_joins_the_open_shift(
     assert dialog.current is not None and dialog.current.id == opened.id
     assert not window.wall.isVisible() and not features.bookmark_action.isEnabled()
     qtbot.mouseClick(dialog.action_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: features.shift is not None, timeout=5_000)  # joined off-thread
     assert features.shift is not None and features.shift.id == opened.id
     assert "martin" in features.shift.members
     assert window.wall.isVisible() and features.bookmark_action.isEnabled()
@@ -76,6 +77,7 @@ def test_bookmark_needs_a_shift_and_a_camera(
     start = features.gate.dialog
     assert isinstance(start, ShiftStartDialog)
     start.confirm()
+    qtbot.waitUntil(lambda: features.shift is not None, timeout=5_000)  # opened off-thread
     tile = window.wall.focused_tile()
     window.wall.close_tile(tile.tile_id)
     assert tile.camera is None
@@ -101,6 +103,7 @@ def test_bookmark_dialog_confirms_only_what_was_committed(
     refused.severity_box.setCurrentIndex(1)
     qtbot.keyClicks(refused.note_edit, "should not be saved")
     qtbot.mouseClick(refused.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not refused.saving, timeout=5_000)  # written off the GUI thread
     assert refused.isVisible() and refused.bookmark is None and created == []
     assert refused.error_label.isVisible() and "habilité" in refused.error_label.text()
     assert allowed.search(BookmarkFilter()) == []
@@ -148,6 +151,8 @@ def test_bookmark_dialog_waits_for_the_snapshot_and_keeps_the_tile_frame_if_it_f
     assert dialog.snapshot_source == "snapshot"
     dialog.category_box.setCurrentIndex(0)
     dialog.severity_box.setCurrentIndex(1)
-    saved = dialog.save()
+    dialog.save()  # written off the GUI thread
+    qtbot.waitUntil(lambda: dialog.bookmark is not None, timeout=5_000)
+    saved = dialog.bookmark
     assert saved is not None and saved.has_snapshot
     assert service.snapshot(saved.id) == b"\x89PNG full"

@@ -116,6 +116,7 @@ def test_full_shift_walkthrough(qtbot: QtBot, shift_env: ShiftEnv) -> None:  # n
     start = features.gate.dialog
     assert isinstance(start, ShiftStartDialog) and start.current is None
     qtbot.mouseClick(start.action_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: features.shift is not None, timeout=5_000)  # opened off-thread
     shift = features.shift
     assert shift is not None and shift.operator_id == "dupont" and shift.walls == ("mur-1",)
     assert window.wall.isVisible()

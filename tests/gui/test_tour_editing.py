@@ -70,6 +70,7 @@ def test_point5_supervisor_creates_edits_and_deletes_a_shared_tour(
     editor.dwell_spin.setValue(15)
     editor.shared_check.setChecked(True)
     editor.accept()
+    qtbot.waitUntil(lambda: not editor.saving, timeout=5_000)  # written off the GUI thread
     assert editor.result() == TourEditDialog.DialogCode.Accepted, editor.error_label.text()
     (tour,) = window.tour_service.list_tours()
     assert tour.name == "Ronde du centre" and tour.kind is TourKind.TILE
@@ -89,6 +90,7 @@ def test_point5_supervisor_creates_edits_and_deletes_a_shared_tour(
     assert editor.items() == ()  # another kind: other steps
     _pick(editor, ["Un", "Deux"])
     editor.accept()
+    qtbot.waitUntil(lambda: not editor.saving, timeout=5_000)  # written off the GUI thread
     assert editor.result() == TourEditDialog.DialogCode.Accepted, editor.error_label.text()
     (edited,) = window.tour_service.list_tours()
     assert edited.id == tour.id and edited.kind is TourKind.LAYOUT
@@ -100,6 +102,7 @@ def test_point5_supervisor_creates_edits_and_deletes_a_shared_tour(
     qtbot.waitUntil(lambda: editor.loaded, timeout=5_000)  # its choices, read off the GUI thread
     editor.name_edit.setText("Vide")
     editor.accept()
+    qtbot.waitUntil(lambda: not editor.saving, timeout=5_000)  # written off the GUI thread
     assert editor.isVisible() and "ajoutez au moins une caméra" in editor.error_label.text()
     editor.reject()
 
@@ -109,6 +112,7 @@ def test_point5_supervisor_creates_edits_and_deletes_a_shared_tour(
     assert window.tour_drivers and window.tour_drivers[-1].tour == edited
     window.stop_tours()
     manager.delete_current()
+    qtbot.waitUntil(lambda: not manager.deleting, timeout=5_000)  # off the GUI thread
     assert window.tour_service.list_tours() == [] and _listed(qtbot, manager).list.count() == 0
     manager.reject()
     window.close()
@@ -133,10 +137,12 @@ def test_point5_operator_keeps_private_tours_and_reads_the_refusal_in_french(
     _pick(editor, [cams[0].name, cams[1].name])
     editor.shared_check.setChecked(True)
     editor.accept()
+    qtbot.waitUntil(lambda: not editor.saving, timeout=5_000)  # written off the GUI thread
     assert editor.isVisible()
     assert "Seuls les superviseurs" in editor.error_label.text()
     editor.shared_check.setChecked(False)
     editor.accept()
+    qtbot.waitUntil(lambda: not editor.saving, timeout=5_000)  # written off the GUI thread
     assert editor.result() == TourEditDialog.DialogCode.Accepted, editor.error_label.text()
     assert window.tour_service is not None
     mine = next(t for t in window.tour_service.list_tours() if t.name == "Ma ronde")
@@ -147,6 +153,7 @@ def test_point5_operator_keeps_private_tours_and_reads_the_refusal_in_french(
                if manager.list.item(i).text().startswith("Partagée"))
     manager.list.setCurrentRow(row)
     manager.delete_current()
+    qtbot.waitUntil(lambda: not manager.deleting, timeout=5_000)  # off the GUI thread
     assert "Seuls les superviseurs" in manager.error_label.text()
     assert any(t.id == shared.id for t in window.tour_service.list_tours())
     manager.reject()

@@ -1,0 +1,58 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr" sourcelanguage="en">
+<context>
+    <name>BookmarkDialog</name>
+    <message>
+        <source>Saving the bookmark…</source>
+        <translation>Enregistrement du signet en cours…</translation>
+    </message>
+</context>
+<context>
+    <name>BookmarkEditDialog</name>
+    <message>
+        <source>Saving the change…</source>
+        <translation>Enregistrement de la modification en cours…</translation>
+    </message>
+</context>
+<context>
+    <name>TourEditDialog</name>
+    <message>
+        <source>Saving the tour…</source>
+        <translation>Enregistrement de la ronde en cours…</translation>
+    </message>
+    <message>
+        <source>The tour was NOT saved: the database cannot be written. Your changes are still here; try again in a moment.</source>
+        <translation>La ronde n&apos;a PAS été enregistrée : la base de données ne peut pas être écrite. Vos modifications sont conservées ; réessayez dans un instant.</translation>
+    </message>
+</context>
+<context>
+    <name>TourManagerDialog</name>
+    <message>
+        <source>Deleting « {name} »…</source>
+        <translation>Suppression de « {name} » en cours…</translation>
+    </message>
+    <message>
+        <source>The tour « {name} » was NOT deleted: the database cannot be written. Try again in a moment.</source>
+        <translation>La ronde « {name} » n&apos;a PAS été supprimée : la base de données ne peut pas être écrite. Réessayez dans un instant.</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftStartDialog</name>
+    <message>
+        <source>Opening the shift…</source>
+        <translation>Ouverture de la vacation en cours…</translation>
+    </message>
+    <message>
+        <source>Joining the shift…</source>
+        <translation>Entrée dans la vacation en cours…</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverAckDialog</name>
+    <message>
+        <source>Recording the acknowledgment…</source>
+        <translation>Enregistrement de l&apos;acquittement en cours…</translation>
+    </message>
+</context>
+</TS>
