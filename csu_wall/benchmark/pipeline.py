@@ -7,6 +7,11 @@ several walls are opened (one per 64 tiles, as several monitors). Tiles are fed 
 ``TileStream`` objects directly (``TileWidget.set_stream``): the access and audit layer of
 ``services.wall`` is not part of what is measured.
 
+With ``--priority``, the first tile is given the ladder's highest class (as a maximised
+tile on another monitor's wall) and the second is alarmed; the line then says, per rung,
+how many tiles the ladder holds there, their frame rates, and whether each tile's badge
+says its rung (the overload row: twice the capacity must degrade by priority, not evenly).
+
 Run as ``python -m csu_wall.benchmark.pipeline --streams N CLIP...`` (or ``--url URL...`` for
 RTSP); prints one JSON line.
 """
@@ -69,7 +74,7 @@ def _walls(streams: int, bridge: StateBridge) -> list[WallWidget]:
 
 def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
             workers: int | None, first_frame_timeout_s: float = 10.0,
-            decoders: str = "thread") -> dict[str, Any]:
+            decoders: str = "thread", priority: bool = False) -> dict[str, Any]:
     make_app()
     probe = LagProbe()
     probe.start()
@@ -84,6 +89,9 @@ def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
         _settle(children)
     rss_base = _memory(children)
     handles, opened_at = _open_all(engine, tiles, sources)
+    if priority and len(handles) >= 2:
+        handles[0].set_priority(maximised=True)
+        handles[1].set_priority(alarmed=True)
     sizes = sorted({tile.physical_size() for tile in tiles})
 
     firsts: dict[int, float] = {}
@@ -118,6 +126,7 @@ def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
     painted = [t.frames_painted - p for t, p in zip(tiles, painted0, strict=True)]
     rss_end = _memory(children)
     stats1 = engine.stats()
+    rungs = _by_rung(handles, tiles, painted, window) if priority else {}
     probe.stop()
     for wall in walls:
         wall.stop()
@@ -139,8 +148,34 @@ def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
         # counted once); with threads, this process's RSS as before
         memory="pss" if children else "rss",
         **_engine_rates(stats0, stats1, window),
+        **rungs,
     )
     return result
+
+
+def _by_rung(handles: list[TileStream], tiles: list[TileWidget], painted: list[int],
+             window: float) -> dict[str, Any]:
+    """The overload row: the priority tiles' rates, and per rung where the ladder holds the
+    others at the end of the window, how many, their median rate, and whether each tile's
+    badge shows it (the rung read by the tile, as painted)."""
+    fps = [round(p / window, 2) for p in painted]
+    per: dict[str, list[float]] = {}
+    badges = 0
+    for handle, tile, rate in list(zip(handles, tiles, fps, strict=True))[2:]:
+        rung = handle.rung
+        label = rung.label if rung is not None else "none"
+        per.setdefault(label, []).append(rate)
+        badges += tile.rung == label or (label == "pause" and tile.rung != "")
+    return {
+        "priority_fps": {"maximised": fps[0], "alarmed": fps[1]},
+        "priority_rungs": [h.rung.label if h.rung is not None else "none"
+                           for h in handles[:2]],
+        "rungs": {label: {"tiles": len(rates),
+                          "median_fps": sorted(rates)[len(rates) // 2]}
+                  for label, rates in sorted(per.items())},
+        "badges_showing_rung": badges,
+        "other_tiles": len(handles) - 2,
+    }
 
 
 def _open_all(engine: MediaEngine, tiles: list[TileWidget],
@@ -211,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="decoding threads in this process, or decoder processes")
     parser.add_argument("--label", default="")
     parser.add_argument("--url", action="append", default=[], help="RTSP URL (repeatable)")
+    parser.add_argument("--priority", action="store_true",
+                        help="first tile maximised, second alarmed; report tiles per rung")
     parser.add_argument("clips", nargs="*", type=Path)
     args = parser.parse_args(argv)
     if not args.clips and not args.url:
@@ -219,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.setswitchinterval(args.switch_interval)
     sources = _sources(args.clips, args.url, args.streams)
     result = measure(sources, args.warmup, args.seconds, args.workers or None,
-                     args.first_frame_timeout, args.decoders)
+                     args.first_frame_timeout, args.decoders, args.priority)
     result.update(resolution=args.label, switch_interval_s=sys.getswitchinterval(),
                   decoders=args.decoders)
     emit(result)

@@ -33,6 +33,11 @@ SLOTS = 3  # the newest frame, the one the GUI may still paint, and the one bein
 LOAD_EVERY_S = 0.25  # a decoder process reports its CPU time this often
 BATCH_ITEMS = 256  # items taken from the inbox per turn of the main loop
 READER_INFLIGHT = 25  # packets (1 s at 25 fps) a reader here may have waiting for decoding
+# s: the packets decoded now waited this long: readers here skip to their next keyframe
+# instead of queueing more. Per stream, 25 packets waiting is 1 s, but a hundred streams
+# each within that bound queued several seconds in all (measured at twice the capacity: a
+# 2.8 s wait that kept growing after the ladder had shed more than enough, so it shed on).
+BEHIND_S = 0.5
 
 
 def _attach(name: str, size: int) -> mmap.mmap:
@@ -110,6 +115,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
         self.streams: dict[int, _Stream] = {}
         self.drops = 0
         self.max_lag = 0.0
+        self.behind = 0.0  # how long the last packet decoded waited (read by the readers)
         self.last_load = time.monotonic()
         self.out: list[tuple[Any, ...]] = []  # results of one batch, sent together
         self.touched: dict[int, _Stream] = {}
@@ -473,7 +479,8 @@ class _Child:  # pragma: no cover - runs in the decoder process
         if s is None:
             return
         s.r_done += 1
-        self.max_lag = max(self.max_lag, self.now - queued)
+        self.behind = self.now - queued
+        self.max_lag = max(self.max_lag, self.behind)
         self.decode(s, number, packet, None, True, flush)
         self.touched[key] = s
 
@@ -658,7 +665,9 @@ class _Reader:  # pragma: no cover - runs in the decoder process
                 s.dropped += 1
                 return True
             s.need_key, flush = False, True
-        if s.r_sent - s.r_done >= READER_INFLIGHT:  # decoding is behind: skip ahead
+        if s.r_sent - s.r_done >= READER_INFLIGHT or (
+                self.child.behind > BEHIND_S and s.r_sent > s.r_done):
+            # decoding is behind (this stream's or everybody's): skip ahead
             s.dropped += 1
             self.child.drops += 1
             s.need_key = True

@@ -16,6 +16,13 @@ and tiles give the same rungs.
 - In between: hold. A climb followed by overload within ``probe_window`` doubles the calm
   needed before the next climb (up to ``max_calm``), so a steady borderline load settles
   instead of oscillating.
+- Steps already taken take a while to show: packets queued before them still wait. While
+  the wait falls and no more packets are thrown away than at the previous sample, the
+  ladder holds instead of stepping again (measured at twice the capacity: stepping on
+  while the queues drained paused every tile but the priority ones).
+- Climbs double the tiles raised while they hold (slow start) but never again past half
+  the batch that last brought overload back (measured: 128 tiles raised at once from
+  keyframes to full rate sent the whole wall down again, every 30 s).
 """
 
 from __future__ import annotations
@@ -81,6 +88,9 @@ class _State:
     # climb that held (slow start): 64 tiles sent down together by one burst (every camera's
     # keyframe at once, measured over RTSP at start-up) come back in 6 climbs, not 64.
     climb_batch: int = 1
+    climb_limit: int | None = None  # half the batch of the last climb that failed
+    last_lag: float = 0.0  # the previous sample's
+    last_dropped: float = 0.0
 
 
 class OverloadLadder:
@@ -119,13 +129,17 @@ class OverloadLadder:
         else:
             s.busy_since = None
 
+        draining = (now - s.last_down < c.probe_window and load.lag_s < s.last_lag
+                    and load.dropped_per_s <= s.last_dropped)
+        s.last_lag, s.last_dropped = load.lag_s, load.dropped_per_s
         if self.overloaded(load):
             s.calm_since = None
             if now - s.last_up < c.probe_window:  # the last climb brought the overload
                 s.calm_needed = min(c.max_calm, 2 * s.calm_needed)
                 s.last_up = float("-inf")
+                s.climb_limit = max(1, s.climb_batch // 2)
                 s.climb_batch = 1
-            if now - s.last_down >= c.down_dwell:
+            if now - s.last_down >= c.down_dwell and not draining:
                 severe = load.dropped_per_s > c.drop_high or load.lag_s > 2 * c.lag_high
                 steps = max(1, len(tiles) // 4) if severe else 1
                 if any([self._step_down(tiles) for _ in range(steps)]):  # not lazy: all steps
@@ -135,7 +149,9 @@ class OverloadLadder:
                 s.calm_since = now
             ready = now - s.calm_since >= s.calm_needed and now - s.last_down >= s.calm_needed
             if ready and s.last_up != float("-inf"):  # the previous climb held until now
-                batch = min(max(1, len(tiles)), 2 * s.climb_batch)
+                batch = min(max(1, len(tiles)), 2 * s.climb_batch,
+                            s.climb_limit or len(tiles))
+                batch = max(batch, s.climb_batch)
             else:
                 batch = s.climb_batch
             if ready and self._step_up(tiles, batch):
@@ -146,6 +162,7 @@ class OverloadLadder:
                 s.calm_needed = max(c.calm_for, s.calm_needed / 2)  # the climb held
                 s.last_up = float("-inf")
                 s.climb_batch = 1  # all the way up: the next descent starts afresh
+                s.climb_limit = None
         else:
             s.calm_since = None
         return {t.tile_id: self._rung(t) for t in tiles}

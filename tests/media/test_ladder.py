@@ -192,3 +192,44 @@ def test_a_tile_sent_down_climbs_back_while_the_pool_has_headroom() -> None:
         r = ladder.decide(LoadSample(at=t, busy=0.72 + 0.02 * (k % 5), lag_s=0.02), ts)
         t += 0.5
     assert set(r.values()) == {Rung.SD}
+
+
+def test_no_step_while_the_wait_falls_after_one() -> None:
+    """Packets queued before a step still wait after it: while their wait falls and no more
+    are thrown away, the ladder holds; when it stops falling, it steps again."""
+    ladder = OverloadLadder()
+    ts = tiles(16)
+    r = ladder.decide(LoadSample(at=0.0, busy=0.9, lag_s=0.95), ts)
+    assert list(r.values()).count(Rung.I) == 1
+    for k, lag in enumerate([0.9, 0.8, 0.7, 0.6]):  # draining: holds
+        r = ladder.decide(LoadSample(at=0.5 * (k + 1), busy=0.9, lag_s=lag), ts)
+        assert list(r.values()).count(Rung.I) == 1, f"stepped at lag {lag}"
+    r = ladder.decide(LoadSample(at=3.0, busy=0.9, lag_s=0.65), ts)  # no longer falling
+    assert list(r.values()).count(Rung.I) == 2
+
+
+def test_a_failed_climb_caps_the_next_climbs_at_half_its_batch() -> None:
+    ladder = OverloadLadder(LadderConfig(down_dwell=0.0, calm_for=1.0))
+    ts = tiles(64)
+    t, r = run(ladder, ts, SEVERE, 0, 3, step=1.0)  # most of the wall sent down
+    batches = []
+    while t < 120 and len(batches) < 4:  # climbs double: 1, 2, 4, 8
+        before = r
+        r = ladder.decide(LoadSample(at=t, **CALM), ts)
+        if r != before:
+            batches.append(ladder._s.climb_batch)
+        t += 0.5
+    assert batches == [1, 2, 4, 8]
+    failed = batches[-1]
+    ladder.decide(LoadSample(at=t, busy=0.9, lag_s=0.8), ts)  # that climb brought it back
+    assert ladder._s.climb_limit == failed // 2
+    t += 0.5
+    sizes = []
+    while t < 600 and len(sizes) < 8:
+        before = r
+        r = ladder.decide(LoadSample(at=t, **CALM), ts)
+        if r != before:
+            sizes.append(ladder._s.climb_batch)
+        t += 0.5
+    # doubling again, up to the cap and not past it
+    assert max(sizes) == failed // 2 and sizes.count(failed // 2) >= 3, sizes
