@@ -189,11 +189,35 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
     rtsp = _rtsp_cost(plan, runner, args, folder, sd,
                       searches.measure_with("pipeline", "640x360", sd), searches.measured,
                       deadline)
+    overload = None if plan.quick else _overload_row(plan, runner, args, sd, sd_pipe)
     summary = _summary(plan, args, limits, samework, camera, sd_pipe, naive, hd_pipe, rtsp,
                        started)
-    summary.update(interleaved)
+    summary.update(interleaved, overload=overload)
     runner.emit(summary)
     return 0
+
+
+OVERLOAD_WARMUP_S = 20.0  # the ladder settles (steps down, climbs back part of the way)
+
+
+def _overload_row(plan: Plan, runner: Runner, args: argparse.Namespace, clips: list[str],
+                  search: Search) -> dict[str, Any] | None:
+    """Twice the capacity found, one tile maximised and one alarmed: their rates, and how
+    many of the others the ladder holds at each rung (and whether their badges say so)."""
+    if not search.capacity:
+        return None
+    streams = 2 * search.capacity
+    result = runner.worker("pipeline", ["--streams", str(streams), "--label", "640x360",
+                                        "--priority", "--warmup", str(OVERLOAD_WARMUP_S),
+                                        "--seconds", str(plan.window_s), *_engine_args(args),
+                                        "--first-frame-timeout",
+                                        str(plan.first_frame_timeout_s), *clips],
+                           plan.probe_cost(streams) + OVERLOAD_WARMUP_S + 60)
+    result.update(kind="overload", resolution="640x360", profile="synthetic")
+    runner.emit(result)
+    return {k: result.get(k) for k in ("streams", "priority_fps", "priority_rungs", "rungs",
+                                       "badges_showing_rung", "other_tiles", "cpu_pct",
+                                       "gui_lag_p99_ms")}
 
 
 def _interleaved_ceiling(plan: Plan, runner: Runner, clips: list[str],

@@ -220,6 +220,9 @@ def test_summary_states_the_samework_ceiling_and_both_profiles(
             return {"kind": module, "streams": per / (2 if camera else 1)}
         n = int(args[args.index("--streams") + 1])
         limit = {"pipeline": 40 if camera else 100, "naive": 30}[module]
+        if "--priority" in args:
+            return {"kind": module, "ok": False, "streams": n,
+                    "priority_fps": {"maximised": 25.0, "alarmed": 25.0}}
         return {"kind": module, "ok": n <= limit, "streams": n}
 
     monkeypatch.setattr(cli.Runner, "worker", worker)
@@ -254,6 +257,15 @@ def test_summary_states_the_samework_ceiling_and_both_profiles(
     assert per == [str(-(-summary["capacity_streams"] // cores()))]
     assert summary["samework_interleaved_streams"] == 160.0
     assert summary["ratio_to_samework_interleaved"] == round(summary["capacity_streams"] / 160, 3)
+    # the overload row (full run): twice the capacity, one tile maximised, one alarmed
+    overload = [a for m, a in asked if m == "pipeline" and "--priority" in a]
+    if quick:
+        assert overload == [] and summary["overload"] is None
+    else:
+        assert [a[a.index("--streams") + 1] for a in overload] == [
+            str(2 * summary["capacity_streams"])]
+        assert summary["overload"]["priority_fps"] == {"maximised": 25.0, "alarmed": 25.0}
+        assert any(line.get("kind") == "overload" for line in lines)
     if quick:
         assert camera["capacity_streams"] is None and camera["ratio_to_samework"] is None
     else:
