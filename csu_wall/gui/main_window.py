@@ -117,7 +117,8 @@ class MainWindow(QMainWindow):
         self.screens = ScreenWalls(wall_service, self.bridge, connect_wall=self._connect_wall,
                                    default_layout=self.tabs.current_layout,
                                    changed=self.schedule_save, parent=self)
-        self.store = WallStateStore(self, screens, self.lock, self)
+        self.store = WallStateStore(self, screens, self.lock, self,
+                                    say=lambda text, level: self.status_message(text, level))
         self.tours = TourPlayer(wall_service, self.wall, self.clock,
                                 show_layout=self.show_saved_layout,
                                 exists=layouts.exists if layouts is not None else None,

@@ -75,9 +75,11 @@ class WallStateStore(QObject):
     """Saves and restores ``window``'s walls through the workstation's ScreenService."""
 
     def __init__(self, window: RestorableWindow, service: ScreenService | None,
-                 lock: WindowLock, parent: QObject | None = None) -> None:
+                 lock: WindowLock, parent: QObject | None = None,
+                 say: Callable[[str, str], None] | None = None) -> None:
         super().__init__(parent)
         self._window = window
+        self._say = say  # a sentence and its level, for the status bar
         self._lock = lock
         self._service = service
         self.restoring = True  # until the window has finished its first restore
@@ -95,6 +97,7 @@ class WallStateStore(QObject):
         self._written = 0  # the newest written (under the lock)
         self._saved_assignments: Signature | None = None  # (under the lock)
         self.failures = 0  # writes that failed (the next change tries again)
+        self._failing = False  # said once until a write succeeds again
 
     def schedule(self) -> None:
         if not self.restoring and not self.closed:
@@ -160,11 +163,19 @@ class WallStateStore(QObject):
         """Write the state as the widgets hold it now, off the GUI thread."""
         write = None if self.closed else self._take()
         if write is not None:
-            self.save_call.run(write, lambda _none: None, self._not_saved)
+            self.save_call.run(write, self._saved, self._not_saved)
+
+    def _saved(self, _none: None) -> None:
+        self._failing = False
 
     def _not_saved(self, exc: Exception) -> None:
         self.failures += 1  # the wall goes on; the next change tries again
         log.warning("saving the wall state failed", exc_info=exc)
+        if not self._failing and self._say is not None:
+            self._say(self.tr("The wall's state cannot be saved now (database unreachable): "
+                              "the wall goes on, and its state is saved again at the next "
+                              "change."), "warning")
+        self._failing = True
 
     def _take(self) -> Callable[[], None] | None:
         """The state and the screen assignments taken from the widgets (GUI thread), and the
@@ -218,6 +229,9 @@ class WallStateStore(QObject):
         def failed(exc: Exception) -> None:
             log.warning("reading the saved wall state failed; starting afresh", exc_info=exc)
             self._restored(fallback, None)
+            if self._say is not None:
+                self._say(self.tr("The wall as it was cannot be read now (database "
+                                  "unreachable): it starts on the first commune."), "warning")
 
         self.restore_call.run(read, lambda got: self._restored(fallback, got), failed)
 

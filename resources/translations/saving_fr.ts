@@ -55,4 +55,15 @@
         <translation>Enregistrement de l&apos;acquittement en cours…</translation>
     </message>
 </context>
+<context>
+    <name>WallStateStore</name>
+    <message>
+        <source>The wall&apos;s state cannot be saved now (database unreachable): the wall goes on, and its state is saved again at the next change.</source>
+        <translation>L&apos;état du mur ne peut pas être enregistré pour l&apos;instant (base de données injoignable) : le mur continue, et son état sera enregistré au prochain changement.</translation>
+    </message>
+    <message>
+        <source>The wall as it was cannot be read now (database unreachable): it starts on the first commune.</source>
+        <translation>Le mur tel qu&apos;il était ne peut pas être relu pour l&apos;instant (base de données injoignable) : il démarre sur la première commune.</translation>
+    </message>
+</context>
 </TS>
