@@ -116,6 +116,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
         self.drops = 0
         self.max_lag = 0.0
         self.behind = 0.0  # how long the last packet decoded waited (read by the readers)
+        self.behind_s = float(os.environ.get("CSU_WALL_DECODER_BEHIND", BEHIND_S))
         self.last_load = time.monotonic()
         self.out: list[tuple[Any, ...]] = []  # results of one batch, sent together
         self.touched: dict[int, _Stream] = {}
@@ -666,7 +667,7 @@ class _Reader:  # pragma: no cover - runs in the decoder process
                 return True
             s.need_key, flush = False, True
         if s.r_sent - s.r_done >= READER_INFLIGHT or (
-                self.child.behind > BEHIND_S and s.r_sent > s.r_done):
+                self.child.behind > self.child.behind_s and s.r_sent > s.r_done):
             # decoding is behind (this stream's or everybody's): skip ahead
             s.dropped += 1
             self.child.drops += 1
