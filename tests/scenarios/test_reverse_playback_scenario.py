@@ -14,33 +14,24 @@ import asyncio
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from csu_wall.core.model import Camera, Commune, Recorder, Site, StreamProfile
-from csu_wall.core.security import Habilitation, Operator
-from csu_wall.gui.bridge import StateBridge
 from csu_wall.gui.main_window import MainWindow
-from csu_wall.gui.playback_bar import PlaybackBar, install_playback, to_qt
-from csu_wall.gui.runner import install_translator
+from csu_wall.gui.playback_bar import PlaybackBar, to_qt
 from csu_wall.gui.tile import TileWidget
-from csu_wall.media.engine import MediaEngine
-from csu_wall.recorders.registry import driver_for
-from csu_wall.services.access import AccessGate
 from csu_wall.services.playback import PlaybackService
-from csu_wall.services.wall import WallService
-from csu_wall.storage.audit import DbAuditLog
-from csu_wall.storage.db import Database
 from tests.recorders.onvif_site_device import OnvifSiteDevice
 from tests.rtsp.fixture import RECORDED_FPS, RECORDED_SECONDS, RECORDED_START
 from tests.rtsp.onvif_replay_server import recording_from_clip, replay_server
 from tests.rtsp.onvif_soap import onvif_device
 from tests.scenarios._pixels import shown_time
+from tests.scenarios._wired_desk import french, wired_desk  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.rtsp, pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -69,15 +60,7 @@ class Desk:
 
 
 @pytest.fixture()
-def french(qapp: QApplication) -> Iterator[None]:
-    translator = install_translator(qapp, "fr")
-    assert translator is not None, "run packaging/build_translations.sh"
-    yield
-    qapp.removeTranslator(translator)
-
-
-@pytest.fixture()
-def desk(qtbot: QtBot, tmp_path: Path, recorded_clip: Path, french: None,
+def desk(qtbot: QtBot, tmp_path: Path, recorded_clip: Path, french: None,  # noqa: F811
          qasync_loop: asyncio.AbstractEventLoop) -> Iterator[Desk]:
     recording = recording_from_clip(recorded_clip, RECORDED_START, RECORDED_FPS)
     end = RECORDED_START + timedelta(seconds=RECORDED_SECONDS)
@@ -89,28 +72,8 @@ def desk(qtbot: QtBot, tmp_path: Path, recorded_clip: Path, french: None,
                     (Recorder("nvr-onvif", "halluin", "onvif", "127.0.0.1",
                               http_port=device.port),),
                     (Camera(CAMERA, "Halle", "halluin", "nvr-onvif", sub=profile),))
-        db = Database.open(tmp_path / "csu.db", create=True)
-        since = datetime(2026, 1, 1, tzinfo=timezone.utc)
-        gate = AccessGate(site, Operator("agent1", "Agent 1"),
-                          [Habilitation("agent1", "halluin", "arrêté préfectoral", "maire",
-                                        since)], DbAuditLog(db), workstation="poste-1")
-        bridge = StateBridge()
-        engine = MediaEngine(workers=2, on_state=bridge.post, credentials=credentials,
-                             open_timeout=5, read_timeout=5, ladder=False)
-        wall = WallService(site, gate, engine,
-                           lambda rec: driver_for(rec, clip_dir=tmp_path, credentials=credentials))
-        playback = PlaybackService(wall)
-        window = MainWindow(wall, demo=False, bridge=bridge)
-        qtbot.addWidget(window)
-        bar = install_playback(window, playback)
-        window.resize(1280, 800)
-        window.show()
-        try:
-            yield Desk(window, bar, playback)
-        finally:
-            window.shutdown()
-            wall.shutdown()
-            db.close()
+        with wired_desk(qtbot, tmp_path, site, credentials) as wired:
+            yield Desk(wired.window, wired.bar, wired.playback)
 
 
 def read_times(qtbot: QtBot, tile: TileWidget, until: object, timeout_s: float,

@@ -24,29 +24,20 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from csu_wall.core.frames import TileState
 from csu_wall.core.model import Camera, Commune, Recorder, Site, StreamProfile
-from csu_wall.core.security import Habilitation, Operator
-from csu_wall.gui.bridge import StateBridge
 from csu_wall.gui.main_window import MainWindow
-from csu_wall.gui.playback_bar import PlaybackBar, install_playback, to_qt
-from csu_wall.gui.runner import install_translator
+from csu_wall.gui.playback_bar import PlaybackBar, to_qt
 from csu_wall.gui.tile import TileWidget
-from csu_wall.media.engine import MediaEngine
-from csu_wall.recorders.registry import driver_for
-from csu_wall.services.access import AccessGate
 from csu_wall.services.playback import PlaybackService
 from csu_wall.services.wall import WallService
-from csu_wall.storage.audit import DbAuditLog
-from csu_wall.storage.db import Database
 from tests.rtsp.fixture import (
     RECORDED_FPS,
     RECORDED_GOP,
@@ -57,6 +48,7 @@ from tests.rtsp.fixture import (
 from tests.rtsp.timecode import find_time
 from tests.scenarios._lag import LagProbe
 from tests.scenarios._slow_onvif import SlowOnvifDevice, slow_onvif_device
+from tests.scenarios._wired_desk import french, wired_desk  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.rtsp, pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -103,16 +95,7 @@ class Desk:
 
 
 @pytest.fixture()
-def french(qapp: QApplication) -> Iterator[None]:
-    """The operators' language, installed the way the runner installs it."""
-    translator = install_translator(qapp, "fr")
-    assert translator is not None, "run packaging/build_translations.sh"
-    yield
-    qapp.removeTranslator(translator)
-
-
-@pytest.fixture()
-def desk(qtbot: QtBot, tmp_path: Path, playback_server: RtspServer, french: None,
+def desk(qtbot: QtBot, tmp_path: Path, playback_server: RtspServer, french: None,  # noqa: F811
          qasync_loop: asyncio.AbstractEventLoop) -> Iterator[Desk]:
     end = RECORDED_START + timedelta(seconds=RECORDED_SECONDS)
     replay = playback_server.url("onvif/replay/rec1")
@@ -124,28 +107,8 @@ def desk(qtbot: QtBot, tmp_path: Path, playback_server: RtspServer, french: None
 
     with slow_onvif_device(device(6.0)) as slow, slow_onvif_device(device(10.0)) as slower:
         site = make_site(playback_server.port, slow.port, slower.port)
-        db = Database.open(tmp_path / "csu.db", create=True)
-        since = datetime(2026, 1, 1, tzinfo=timezone.utc)
-        gate = AccessGate(site, Operator("agent1", "Agent 1"),
-                          [Habilitation("agent1", c.id, "arrêté préfectoral", "maire", since)
-                           for c in site.communes], DbAuditLog(db), workstation="poste-1")
-        bridge = StateBridge()
-        engine = MediaEngine(workers=2, on_state=bridge.post, credentials=credentials,
-                             open_timeout=5, read_timeout=5, ladder=False)
-        wall = WallService(site, gate, engine,
-                           lambda rec: driver_for(rec, clip_dir=tmp_path, credentials=credentials))
-        playback = PlaybackService(wall)
-        window = MainWindow(wall, demo=False, bridge=bridge)
-        qtbot.addWidget(window)
-        bar = install_playback(window, playback)
-        window.resize(1280, 800)
-        window.show()
-        try:
-            yield Desk(window, bar, wall, playback, slow, slower)
-        finally:
-            window.shutdown()
-            wall.shutdown()
-            db.close()
+        with wired_desk(qtbot, tmp_path, site, credentials) as wired:
+            yield Desk(wired.window, wired.bar, wired.wall, wired.playback, slow, slower)
 
 
 def frames_of(desk: Desk, indexes: range) -> list[int]:
