@@ -30,10 +30,12 @@ from csu_wall.core.shifts import Bookmark, BookmarkFilter, Severity, Shift
 from csu_wall.gui.bookmark_dialog import BookmarkDialog, BookmarkEditDialog
 from csu_wall.gui.bridge import StateBridge
 from csu_wall.gui.handover_dialog import HandoverAckDialog
+from csu_wall.gui.lock import LockController
 from csu_wall.gui.main_window import MainWindow
 from csu_wall.gui.shift_dialogs import ShiftStartDialog
 from csu_wall.gui.tour_editor import TourManagerDialog
 from csu_wall.gui.wall_state_store import CLOSE_WAIT_S
+from csu_wall.services.auth import AuthService, IdleLock
 from csu_wall.services.layouts import LayoutService
 from csu_wall.services.screens import ScreenService
 from csu_wall.services.shifts import ShiftService
@@ -57,7 +59,7 @@ from tests.gui.test_db_off_gui_thread import (  # noqa: F401
     beat,
 )
 from tests.gui.test_db_off_gui_thread_2 import SlowShiftStart, _shift_window
-from tests.services.auth_helpers import add_user
+from tests.services.auth_helpers import FAST, PASSWORD, FakeClock, add_user
 
 pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("french")]
 
@@ -607,3 +609,29 @@ def test_wall_state_unreachable_is_said_in_french_and_the_wall_goes_on(
             w.close()
         db.close()
 
+
+
+def test_a_wall_locked_when_it_stopped_locks_once_its_slow_state_arrives(
+        qtbot: QtBot, make_wall_service: WallFactory, demo_site: Site,
+        beat: Heartbeat, tmp_path: Path) -> None:  # noqa: F811
+    """The lock is attached at start-up, before the saved state (read off the GUI thread)
+    says the wall was locked: it locks when the state arrives, before any camera shows."""
+    db = open_wall_db(tmp_path / "server" / "db.sqlite3", demo_site)
+    add_user(db, "demo")
+    clock = FakeClock()
+    auth = AuthService(db, DbAuditLog(db), workstation="pupitre-1", clock=clock, hasher=FAST)
+    auth.sign_in("demo", PASSWORD)
+    ScreenService(db, workstation="pupitre-1").save_wall_state({
+        "version": 1, "commune": None, "tab_layout_id": None, "walls": {}, "locked": True})
+    link = SlowLink(beat)
+    window = _wall(qtbot, make_wall_service, db, link)
+    lock = LockController(window, auth, IdleLock(None, clock))
+    try:
+        window.attach_lock(lock)
+        assert window.restoring and not lock.locked  # not known yet
+        qtbot.waitUntil(lambda: not window.restoring, timeout=10_000)
+        assert lock.locked and window.locked and not window.wall.isVisible()
+    finally:
+        lock.stop()
+        window.close()
+        db.close()
