@@ -9,7 +9,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 from PySide6.QtGui import QImage
@@ -19,19 +18,14 @@ from csu_wall.core.model import Camera
 from csu_wall.core.ports import SourceKind, StreamSource
 from csu_wall.gui.tile import TileWidget
 from csu_wall.media.engine import MediaEngine
-from csu_wall.recorders.clips import encode_h264
+from tests.gui._disc_clip import H, W, encode_disc
 
 pytestmark = pytest.mark.timeout(90)
-
-W, H = 640, 360
 
 
 @pytest.fixture(scope="module")
 def disc_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    frame = np.full((H, W, 3), 40, np.uint8)
-    cv2.circle(frame, (W // 2, H // 2), 120, (255, 255, 255), thickness=-1)
-    path = tmp_path_factory.mktemp("disc") / "disc.mp4"
-    return encode_h264(path, (frame for _ in range(50)), W, H, gop=25)
+    return encode_disc(tmp_path_factory.mktemp("disc") / "disc.mp4", 40, 120)
 
 
 @pytest.fixture()

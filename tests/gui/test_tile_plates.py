@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
@@ -23,23 +22,19 @@ from csu_wall.core.model import Camera, Site
 from csu_wall.core.ports import SourceKind, StreamSource
 from csu_wall.gui.tile import TileWidget
 from csu_wall.media.engine import MediaEngine
-from csu_wall.recorders.clips import encode_h264
+from tests.gui._disc_clip import encode_disc
 from tests.gui._wall_desk import SUPERVISOR, open_wall_db, open_window
 from tests.gui.conftest import WallFactory
 
 pytestmark = pytest.mark.timeout(90)
 
-W, H = 640, 360
 CORNER = 0.22  # share of the tile's width and height a corner takes in these checks
 
 
 @pytest.fixture(scope="module")
 def grey_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A mid-grey picture with a white disc: a plate over it darkens it visibly."""
-    frame = np.full((H, W, 3), 128, np.uint8)
-    cv2.circle(frame, (W // 2, H // 2), 60, (255, 255, 255), thickness=-1)
-    path = tmp_path_factory.mktemp("grey") / "grey.mp4"
-    return encode_h264(path, (frame for _ in range(50)), W, H, gop=25)
+    return encode_disc(tmp_path_factory.mktemp("grey") / "grey.mp4", 128, 60)
 
 
 @pytest.fixture()
