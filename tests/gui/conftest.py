@@ -118,3 +118,11 @@ def french_qt(french: QTranslator, qapp: QApplication) -> Iterator[QTranslator]:
     assert translator is not None, "PySide6 ships qtbase_fr.qm"
     yield translator
     QCoreApplication.removeTranslator(translator)
+
+
+@pytest.fixture()
+def engine() -> Iterator[MediaEngine]:
+    """A media engine of one decoder process, for a test's own tiles; shut down afterwards."""
+    media = MediaEngine(1, decoders="process", ladder=False)
+    yield media
+    media.shutdown()

@@ -6,7 +6,6 @@ process, painted by the real tile widget, read from what the tile paints."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -26,13 +25,6 @@ pytestmark = pytest.mark.timeout(90)
 @pytest.fixture(scope="module")
 def disc_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return encode_disc(tmp_path_factory.mktemp("disc") / "disc.mp4", 40, 120)
-
-
-@pytest.fixture()
-def engine() -> Iterator[MediaEngine]:
-    media = MediaEngine(1, decoders="process", ladder=False)
-    yield media
-    media.shutdown()
 
 
 def _shown(tile: TileWidget) -> bool:

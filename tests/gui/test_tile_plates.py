@@ -37,13 +37,6 @@ def grey_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return encode_disc(tmp_path_factory.mktemp("grey") / "grey.mp4", 128, 60)
 
 
-@pytest.fixture()
-def engine() -> Iterator[MediaEngine]:
-    media = MediaEngine(1, decoders="process", ladder=False)
-    yield media
-    media.shutdown()
-
-
 @pytest.fixture(autouse=True)
 def plates_back() -> Iterator[None]:
     yield
