@@ -37,7 +37,9 @@ READER_INFLIGHT = 25  # packets (1 s at 25 fps) a reader here may have waiting f
 # instead of queueing more. Per stream, 25 packets waiting is 1 s, but a hundred streams
 # each within that bound queued several seconds in all (measured at twice the capacity: a
 # 2.8 s wait that kept growing after the ladder had shed more than enough, so it shed on).
-BEHIND_S = 0.5
+# Not less: a hundred files opening at once waited up to 0.9 s (measured), and what is
+# skipped here waits for its next keyframe.
+BEHIND_S = 1.0
 
 
 def _attach(name: str, size: int) -> mmap.mmap:

@@ -71,6 +71,12 @@ class MediaEngine(Protocol):
 
 TICK_S = 0.5
 REQUEST_RETRY_S = 3.0  # s: a refused or failed stream request is not repeated sooner
+# A burst of tiles opening (a layout, a wall: this many new in one tick) holds the ladder this
+# long: one GOP at the cameras' usual 2 s plus a second, for every connection's probing and
+# first keyframe. Read as overload, such a burst sent a quarter of a 100-tile wall to
+# keyframes only with the decoders 35-45 % busy (measured).
+BURST_TILES = 4
+BURST_HOLD_S = 3.0
 
 
 class LadderController:
@@ -94,6 +100,7 @@ class LadderController:
         self._last_at: float | None = None
         self._last_busy = 0.0
         self._last_drops = 0
+        self._hold_until = float("-inf")  # a burst of tiles opening: the ladder holds
 
     # -- thread ------------------------------------------------------------------------------
 
@@ -158,15 +165,18 @@ class LadderController:
             load = load or self.sample()
             self.last_load = load
             tiles = [t for t in self.engine.tiles() if t.visible]
-            self._track(tiles)
+            if self._track(tiles) >= BURST_TILES:
+                self._hold_until = load.at + BURST_HOLD_S
             priorities = [self._priority(t) for t in tiles]
-            rungs = self.ladder.decide(load, priorities)
+            rungs = self.ladder.decide(load, priorities, hold=load.at < self._hold_until)
             requests = [r for t in tiles if (r := self._apply(t, rungs[t.tile_id], load.at))]
         for tile_id, kind in requests:  # outside the lock: the service audits, then switches
             self._request(tile_id, kind)
         return rungs
 
-    def _track(self, tiles: Sequence[TileStream]) -> None:
+    def _track(self, tiles: Sequence[TileStream]) -> int:
+        """Forget what was known of tiles gone or rebound; returns how many of ``tiles`` are
+        new (opened or rebound since the previous tick)."""
         current = {t.tile_id: (t, t.binding) for t in self.engine.tiles()}
         for tile_id in list(self._seen):
             if current.get(tile_id) != self._seen[tile_id]:
@@ -174,10 +184,13 @@ class LadderController:
                 self._requested.pop(tile_id, None)
                 self._applied.pop(tile_id, None)
                 self.switcher.forget(tile_id)
+        new = 0
         for t in tiles:
             if t.tile_id not in self._seen:
                 self._seen[t.tile_id] = (t, t.binding)
                 self.switcher.start(t.tile_id, t.kind, maximised=t.maximised)
+                new += 1
+        return new
 
     def _priority(self, t: TileStream) -> TilePriority:
         if not t.sub_height and t.kind is StreamKind.SUB and (f := t.latest()) is not None:

@@ -114,7 +114,11 @@ class OverloadLadder:
     def calm_needed(self) -> float:
         return self._s.calm_needed
 
-    def decide(self, load: LoadSample, tiles: list[TilePriority]) -> dict[str, Rung]:
+    def decide(self, load: LoadSample, tiles: list[TilePriority], *,
+               hold: bool = False) -> dict[str, Rung]:
+        """Each tile's rung. ``hold``: tiles are opening in a burst (a layout, a wall): their
+        connections and first keyframes are no overload to step down for, nor a calm to
+        climb in; only what is known of new tiles is set."""
         s, c, now = self._s, self.config, load.at
         ids = {t.tile_id for t in tiles}
         for gone in set(s.caps) - ids:
@@ -132,7 +136,10 @@ class OverloadLadder:
         draining = (now - s.last_down < c.probe_window and load.lag_s < s.last_lag
                     and load.dropped_per_s <= s.last_dropped)
         s.last_lag, s.last_dropped = load.lag_s, load.dropped_per_s
-        if self.overloaded(load):
+        if hold:
+            s.calm_since = None
+            s.busy_since = None
+        elif self.overloaded(load):
             s.calm_since = None
             if now - s.last_up < c.probe_window:  # the last climb brought the overload
                 s.calm_needed = min(c.max_calm, 2 * s.calm_needed)

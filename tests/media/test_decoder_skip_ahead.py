@@ -78,8 +78,8 @@ def test_a_stream_with_nothing_waiting_still_hands_on_while_the_process_is_behin
     assert [m[0] for m in _queued(child)] == ["rpkt"] and stream.dropped == 0
 
 
-def test_the_limit_is_half_a_second_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_limit_is_a_second_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CSU_WALL_DECODER_BEHIND", raising=False)
-    assert _child_with_stream()[0].behind_s == 0.5
+    assert _child_with_stream()[0].behind_s == 1.0
     monkeypatch.setenv("CSU_WALL_DECODER_BEHIND", "2.5")  # to try another limit
     assert _child_with_stream()[0].behind_s == 2.5

@@ -233,3 +233,15 @@ def test_a_failed_climb_caps_the_next_climbs_at_half_its_batch() -> None:
         t += 0.5
     # doubling again, up to the cap and not past it
     assert max(sizes) == failed // 2 and sizes.count(failed // 2) >= 3, sizes
+
+
+def test_tiles_opening_in_a_burst_hold_the_ladder() -> None:
+    """While a layout opens (``hold``), late packets and drops move no tile; after, they do."""
+    ladder = OverloadLadder()
+    ts = tiles(16)
+    r = {}
+    for k in range(6):  # 3 s of a burst's worst, held
+        r = ladder.decide(LoadSample(at=0.5 * k, **SEVERE), ts, hold=True)
+    assert set(r.values()) == {Rung.SD}
+    r = ladder.decide(LoadSample(at=3.5, **SEVERE), ts)  # the burst is over: it still is
+    assert list(r.values()).count(Rung.I) > 1
