@@ -14,12 +14,13 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from csu_wall.core.model import Camera
-from csu_wall.core.ports import SourceKind, StreamSource
 from csu_wall.gui.tile import TileWidget
 from csu_wall.media.engine import MediaEngine
-from tests.gui._disc_clip import H, W, encode_disc
+from tests.gui._disc_clip import H, W, encode_disc, play_on_tile
 
 pytestmark = pytest.mark.timeout(90)
+
+DISC = Camera(id="disc", name="", commune_id="x", recorder_id="r")
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +47,7 @@ def _disc_ratio(tile: TileWidget) -> float:
 @pytest.mark.parametrize("size", [(400, 400), (600, 200), (300, 500)])
 def test_a_circle_stays_a_circle_on_any_tile_shape(
         qtbot: QtBot, engine: MediaEngine, disc_clip: Path, size: tuple[int, int]) -> None:
-    tile = TileWidget("t0")
-    qtbot.addWidget(tile)
-    tile.resize(*size)
-    tile.show()
-    qtbot.waitExposed(tile)
-    source = StreamSource(url=str(disc_clip), kind=SourceKind.FILE, camera_id="disc",
-                          recorder_id="r", realtime=True, loop=True)
-    feed = engine.open("t0", source, size=tile.physical_size())
-    tile.set_feed(Camera(id="disc", name="", commune_id="x", recorder_id="r"), feed)
+    tile, _feed = play_on_tile(qtbot, engine, disc_clip, "t0", size, DISC)
     qtbot.waitUntil(lambda: _shown(tile), timeout=20_000)
     ratio = _disc_ratio(tile)
     assert abs(ratio - 1.0) <= 0.02, f"the disc is {ratio:.3f} times as wide as tall"
@@ -64,16 +57,7 @@ def test_a_circle_stays_a_circle_on_any_tile_shape(
 
 def test_fill_stretches_to_the_tile_when_asked(
         qtbot: QtBot, engine: MediaEngine, disc_clip: Path) -> None:
-    tile = TileWidget("t1")
-    qtbot.addWidget(tile)
-    tile.resize(400, 400)
-    tile.show()
-    qtbot.waitExposed(tile)
-    source = StreamSource(url=str(disc_clip), kind=SourceKind.FILE, camera_id="disc",
-                          recorder_id="r", realtime=True, loop=True)
-    feed = engine.open("t1", source, size=tile.physical_size())
-    feed.set_fill(True)
-    tile.set_feed(Camera(id="disc", name="", commune_id="x", recorder_id="r"), feed)
+    tile, feed = play_on_tile(qtbot, engine, disc_clip, "t1", (400, 400), DISC, fill=True)
     qtbot.waitUntil(lambda: (f := feed.latest()) is not None and f.height >= 390,
                     timeout=20_000)
     qtbot.waitUntil(lambda: _shown(tile), timeout=5_000)

@@ -19,10 +19,9 @@ from pytestqt.qtbot import QtBot
 
 from csu_wall.core.frames import TileState
 from csu_wall.core.model import Camera, Site
-from csu_wall.core.ports import SourceKind, StreamSource
 from csu_wall.gui.tile import TileWidget
 from csu_wall.media.engine import MediaEngine
-from tests.gui._disc_clip import encode_disc
+from tests.gui._disc_clip import encode_disc, play_on_tile
 from tests.gui._wall_desk import SUPERVISOR, open_wall_db, open_window
 from tests.gui.conftest import WallFactory
 
@@ -45,18 +44,10 @@ def plates_back() -> Iterator[None]:
 
 def _tile(qtbot: QtBot, engine: MediaEngine, clip: Path, size: tuple[int, int], osd: str,
           fill: bool) -> TileWidget:
-    tile = TileWidget(f"t-{osd}-{fill}-{size[0]}")
-    qtbot.addWidget(tile)
-    tile.resize(*size)
-    tile.show()
-    qtbot.waitExposed(tile)
-    source = StreamSource(url=str(clip), kind=SourceKind.FILE, camera_id="c1",
-                          recorder_id="r", realtime=True, loop=True)
-    feed = engine.open(tile.tile_id, source, size=tile.physical_size())
-    feed.set_fill(fill)
     camera = Camera(id="c1", name="Gare", commune_id="x", recorder_id="r", number=1017,
                     osd=osd)
-    tile.set_feed(camera, feed)
+    tile, _feed = play_on_tile(qtbot, engine, clip, f"t-{osd}-{fill}-{size[0]}", size, camera,
+                               fill=fill)
     # long enough to reach the other corner if it were not kept to the osd's side
     tile.set_plate("1017 · Gare routière, quai des bus et parvis Nord — Tourcoing")
     want_w = size[0] if fill else None
