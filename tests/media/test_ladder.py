@@ -65,8 +65,8 @@ def test_full_descent_order_and_the_maximised_tile_last() -> None:
 def test_severe_overload_steps_several_tiles_at_once() -> None:
     ladder = OverloadLadder()
     ts = tiles(16)
-    r = ladder.decide(LoadSample(at=0, **SEVERE), ts)
-    assert sorted(k for k, v in r.items() if v is Rung.I) == [f"tile-{i}" for i in range(12, 16)]
+    r = ladder.decide(LoadSample(at=0, **SEVERE), ts)  # an eighth of the tiles at once
+    assert sorted(k for k, v in r.items() if v is Rung.I) == [f"tile-{i}" for i in range(14, 16)]
 
 
 def test_recovery_climbs_back_one_rung_at_a_time_highest_priority_first() -> None:
@@ -97,7 +97,7 @@ def test_a_wall_sent_down_together_comes_back_in_a_few_climbs() -> None:
     log2(64) + 1 climbs instead of 64; a climb that brings overload back restarts at one."""
     ladder = OverloadLadder(LadderConfig(down_dwell=0.0, calm_for=3.0))
     ts = tiles(64)
-    t, r = run(ladder, ts, SEVERE, 0, 6, step=1.0)
+    t, r = run(ladder, ts, SEVERE, 0, 16, step=1.0)  # 8 tiles per wait (1.5 s) shown
     assert list(r.values()).count(Rung.SD) < 8  # nearly the whole wall went down
     climbs = 0
     while t < 600 and set(r.values()) != {Rung.SD}:
@@ -211,7 +211,7 @@ def test_no_step_while_the_wait_falls_after_one() -> None:
 def test_a_failed_climb_caps_the_next_climbs_at_half_its_batch() -> None:
     ladder = OverloadLadder(LadderConfig(down_dwell=0.0, calm_for=1.0))
     ts = tiles(64)
-    t, r = run(ladder, ts, SEVERE, 0, 3, step=1.0)  # most of the wall sent down
+    t, r = run(ladder, ts, SEVERE, 0, 12, step=1.0)  # most of the wall sent down
     batches = []
     while t < 120 and len(batches) < 4:  # climbs double: 1, 2, 4, 8
         before = r
@@ -245,3 +245,18 @@ def test_tiles_opening_in_a_burst_hold_the_ladder() -> None:
     assert set(r.values()) == {Rung.SD}
     r = ladder.decide(LoadSample(at=3.5, **SEVERE), ts)  # the burst is over: it still is
     assert list(r.values()).count(Rung.I) > 1
+
+
+def test_after_a_step_the_next_waits_about_as_long_as_packets_waited() -> None:
+    """A step shows in the wait only once the packets queued before it are decoded: with
+    packets waiting 1.2 s, the next step comes 1.2 s after the first, not 0.5 s."""
+    ladder = OverloadLadder()
+    ts = tiles(16)
+    steady = dict(busy=0.9, lag_s=0.8, dropped_per_s=0.0)  # over, not severe, not falling
+    counts = [list(ladder.decide(LoadSample(at=0.5 * k, **steady), ts).values()).count(Rung.I)
+              for k in range(5)]
+    assert counts == [1, 1, 2, 2, 3]  # 0.8 s apart: at 0, 1.0 and 2.0 s
+    ladder = OverloadLadder()
+    counts = [list(ladder.decide(LoadSample(at=0.5 * k, busy=0.9, lag_s=3.0), ts).values())
+              .count(Rung.I) for k in range(6)]
+    assert counts[0] == 2 and counts[3] == 2 and counts[4] == 4  # capped at 2 s
