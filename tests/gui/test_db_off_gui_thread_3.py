@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from csu_wall.core.layout import ScreenAssignment, Tour, TourKind
@@ -69,6 +70,14 @@ MARTIN = Operator("martin", "Martin", Role.OPERATOR)
 def _quick(started: float) -> None:
     """The press came back at once: the write did not run on the GUI thread."""
     assert time.monotonic() - started < DELAY_S / 2
+
+
+def _press(button: QPushButton, under_way: str) -> None:
+    """Press ``button``: it comes back at once, disabled, saying what is being written."""
+    started = time.monotonic()
+    button.click()
+    _quick(started)
+    assert not button.isEnabled() and button.text() == under_way
 
 
 def _count(link: SlowLink, name: str) -> int:
@@ -133,11 +142,8 @@ def test_bookmark_create_and_edit_are_written_off_the_gui_thread_while_the_datab
     dialog = _create_dialog(qtbot, shift_env, service)
     created: list[Bookmark] = []
     dialog.sig_bookmark_created.connect(created.append)
-    started = time.monotonic()
-    dialog.save_button.click()
-    _quick(started)
-    assert dialog.saving and dialog.isVisible() and not dialog.save_button.isEnabled()
-    assert dialog.save_button.text() == "Enregistrement du signet en cours…"
+    _press(dialog.save_button, "Enregistrement du signet en cours…")
+    assert dialog.saving and dialog.isVisible()
     dialog.save()  # a double click, Ctrl+Entrée held: nothing more is written
     qtbot.mouseDClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.bookmark is not None, timeout=10_000)
@@ -150,11 +156,8 @@ def test_bookmark_create_and_edit_are_written_off_the_gui_thread_while_the_datab
     assert saved is not None
     link.calls.clear()
     edit = _edit_dialog(qtbot, service, saved)
-    started = time.monotonic()
-    edit.save_button.click()
-    _quick(started)
-    assert edit.saving and not edit.save_button.isEnabled()
-    assert edit.save_button.text() == "Enregistrement de la modification en cours…"
+    _press(edit.save_button, "Enregistrement de la modification en cours…")
+    assert edit.saving
     edit.save()  # pressed again meanwhile: nothing more
     qtbot.waitUntil(lambda: not edit.saving, timeout=10_000)
     assert not edit.isVisible() and edit.bookmark.note == "police prévenue"
@@ -237,11 +240,8 @@ def test_tour_save_and_delete_are_written_off_the_gui_thread_while_the_database_
         qtbot.waitUntil(lambda: editor.loaded, timeout=10_000)
         editor.name_edit.setText("Ronde du centre-ville")
         link.calls.clear()
-        started = time.monotonic()
-        editor.save_button.click()
-        _quick(started)
-        assert editor.saving and editor.isVisible() and not editor.save_button.isEnabled()
-        assert editor.save_button.text() == "Enregistrement de la ronde en cours…"
+        _press(editor.save_button, "Enregistrement de la ronde en cours…")
+        assert editor.saving and editor.isVisible()
         editor.accept()  # Enter pressed again meanwhile: nothing more is written
         qtbot.waitUntil(lambda: editor.saved is not None, timeout=10_000)
         assert not editor.isVisible() and editor.saved.name == "Ronde du centre-ville"
@@ -252,12 +252,8 @@ def test_tour_save_and_delete_are_written_off_the_gui_thread_while_the_database_
                         timeout=10_000)
 
         link.calls.clear()
-        started = time.monotonic()
-        manager.delete_button.click()
-        _quick(started)
-        assert manager.deleting and not manager.delete_button.isEnabled()
-        assert manager.delete_button.text() == \
-            "Suppression de « Ronde du centre-ville » en cours…"
+        _press(manager.delete_button, "Suppression de « Ronde du centre-ville » en cours…")
+        assert manager.deleting
         manager.delete_current()  # pressed again meanwhile: nothing more
         qtbot.waitUntil(lambda: not manager.deleting, timeout=10_000)
         assert manager.error_label.text() == "Ronde « Ronde du centre-ville » supprimée."
@@ -331,11 +327,8 @@ def test_shift_open_is_written_off_the_gui_thread_while_the_database_is_slow(
     start = features.gate.dialog
     assert isinstance(start, ShiftStartDialog) and start.current is None
     link.calls.clear()
-    started = time.monotonic()
-    start.action_button.click()
-    _quick(started)
-    assert start.writing and start.isVisible() and not start.action_button.isEnabled()
-    assert start.action_button.text() == "Ouverture de la vacation en cours…"
+    _press(start.action_button, "Ouverture de la vacation en cours…")
+    assert start.writing and start.isVisible()
     assert not window.wall.isVisible()  # the wall waits for the shift
     start.confirm()  # a double click: one shift only
     qtbot.waitUntil(lambda: features.shift is not None, timeout=10_000)
@@ -424,11 +417,8 @@ def test_handover_acknowledgment_is_written_off_the_gui_thread_while_the_databas
     assert dialog.take_button.isEnabled()
     acknowledged: list[Shift] = []
     dialog.sig_acknowledged.connect(acknowledged.append)
-    started = time.monotonic()
-    dialog.take_button.click()
-    _quick(started)
-    assert dialog.acknowledging and dialog.isVisible() and not dialog.take_button.isEnabled()
-    assert dialog.take_button.text() == "Enregistrement de l'acquittement en cours…"
+    _press(dialog.take_button, "Enregistrement de l'acquittement en cours…")
+    assert dialog.acknowledging and dialog.isVisible()
     box = next(iter(dialog.item_boxes.values()))
     box.setChecked(False)
     box.setChecked(True)  # ticking again meanwhile does not bring the button back
