@@ -142,7 +142,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar(screens)
         self.view_menu.addAction(self.side_panels["cameras"].toggleViewAction())
         self._plates_action()
+        self._wire_and_restore()
 
+    def _wire_and_restore(self) -> None:
+        """The wall, the camera tree, the tabs and the commune box wired; the saved state
+        read off the GUI thread, the tiles shown when it arrives."""
         self._connect_wall(self.wall)
         self.tree.sig_camera_activated.connect(self.wall.open_in_focused)
         self.tabs.sig_layout_chosen.connect(self._on_layout_chosen)
@@ -150,7 +154,6 @@ class MainWindow(QMainWindow):
         self._fill_communes()
         self.commune_box.blockSignals(False)
         self.commune_box.currentIndexChanged.connect(self._on_commune_chosen)
-        # the saved state read off the GUI thread; the tiles shown when it arrives
         self.store.restore_later(self._start_afresh)
 
     def _start_afresh(self) -> None:
