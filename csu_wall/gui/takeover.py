@@ -31,6 +31,7 @@ from csu_wall.core.model import Site
 from csu_wall.core.security import Operator
 from csu_wall.core.shifts import HandoverReport, Shift
 from csu_wall.gui._latest_call import LatestCall
+from csu_wall.gui._pending_write import PendingWrite
 from csu_wall.gui.handover_dialog import HandoverAckDialog
 from csu_wall.gui.main_window import MainWindow
 from csu_wall.gui.shift_dialogs import ShiftApi
@@ -71,6 +72,7 @@ class TakeoverSignInDialog(QDialog):
         self.sign_in_button.setObjectName("takeoverSignInButton")
         self.sign_in_button.setDefault(True)
         self.sign_in_button.clicked.connect(self.submit)
+        self.check = PendingWrite("takeover sign-in", self.sign_in_button, parent=self)
         form = QFormLayout()
         form.addRow(self.tr("Login"), self.login_edit)
         form.addRow(self.tr("Password"), self.password_edit)
@@ -81,21 +83,39 @@ class TakeoverSignInDialog(QDialog):
         layout.addWidget(self.sign_in_button)
         self.setMinimumWidth(460)
 
-    def submit(self) -> Operator | None:
+    @property
+    def checking(self) -> bool:
+        """The credentials are being checked (off the GUI thread)."""
+        return self.check.busy
+
+    def submit(self) -> bool:
+        """Check the credentials on the services' executor (a password hash and an audit
+        record: the wall keeps playing meanwhile); the answer comes back here. False, and
+        nothing asked, while a check is under way."""
         login = self.login_edit.text()
         password = self.password_edit.text()
         self.password_edit.clear()
-        try:
-            operator = self._identify(login, password)
-        except CsuWallError as exc:  # French, said as it is
-            self.error_label.setText(str(exc))
-            self.password_edit.setFocus()
-            return None
-        finally:
-            del password
+        identify = self._identify
+
+        def check() -> Operator:
+            return identify(login, password)
+
+        # the password lives in ``check`` only, until the executor has run it
+        return self.check.run(check, self.tr("Checking…"), self._identified, self._refused)
+
+    def _identified(self, operator: Operator) -> None:
         self.sig_identified.emit(operator)
         self.accept()
-        return operator
+
+    def _refused(self, exc: Exception) -> None:
+        if isinstance(exc, CsuWallError):  # French, said as it is
+            self.error_label.setText(str(exc))
+        else:
+            log.warning("incoming operator not checked: %s", type(exc).__name__)
+            self.error_label.setText(self.tr(
+                "Your identity could not be checked now (database unreachable): try again "
+                "in a moment."))
+        self.password_edit.setFocus()
 
 
 class TakeoverFlow(QObject):

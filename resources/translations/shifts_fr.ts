@@ -591,5 +591,13 @@
         <source>Password</source>
         <translation>Mot de passe</translation>
     </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Vérification en cours…</translation>
+    </message>
+    <message>
+        <source>Your identity could not be checked now (database unreachable): try again in a moment.</source>
+        <translation>Votre identité ne peut pas être vérifiée pour l&apos;instant (base de données injoignable) : réessayez dans un instant.</translation>
+    </message>
 </context>
 </TS>

@@ -654,12 +654,13 @@ def _takeover(qtbot: QtBot, env: ShiftEnv, link: SlowLink, db: Database,
     return window, flow
 
 
-def _sign_in(flow: TakeoverFlow) -> None:
+def _sign_in(qtbot: QtBot, flow: TakeoverFlow) -> None:
     dialog = flow.start()
     assert isinstance(dialog, TakeoverSignInDialog)
     dialog.login_edit.setText("martin")
     dialog.password_edit.setText("secret")
-    assert dialog.submit() is not None
+    assert dialog.submit()  # checked off the GUI thread: wait for the answer
+    qtbot.waitUntil(lambda: flow.incoming is not None, timeout=10_000)
 
 
 def test_takeover_reads_the_pending_handover_off_the_gui_thread(
@@ -667,7 +668,7 @@ def test_takeover_reads_the_pending_handover_off_the_gui_thread(
     link = SlowLink(beat)
     window, flow = _takeover(qtbot, shift_env, link, shift_env.db)
     started = time.monotonic()
-    _sign_in(flow)
+    _sign_in(qtbot, flow)
     assert time.monotonic() - started < DELAY_S / 2
     assert flow.pending_call.busy and flow.ack is None
     qtbot.waitUntil(lambda: flow.ack is not None, timeout=10_000)
@@ -683,7 +684,7 @@ def test_takeover_says_in_french_that_the_handover_cannot_be_read(
     link = SlowLink(beat)
     try:
         window, flow = _takeover(qtbot, shift_env, link, db, lambda: _unreachable(db, folder))
-        _sign_in(flow)
+        _sign_in(qtbot, flow)
         qtbot.waitUntil(lambda: not flow.pending_call.busy, timeout=10_000)
     finally:
         db.close()

@@ -13,6 +13,7 @@ was typed.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -34,9 +35,10 @@ from csu_wall.gui.handover_dialog import HandoverAckDialog
 from csu_wall.gui.lock import LockController
 from csu_wall.gui.main_window import MainWindow
 from csu_wall.gui.shift_dialogs import ShiftStartDialog
+from csu_wall.gui.takeover import TakeoverSignInDialog
 from csu_wall.gui.tour_editor import TourManagerDialog
 from csu_wall.gui.wall_state_store import CLOSE_WAIT_S
-from csu_wall.services.auth import AuthService, IdleLock
+from csu_wall.services.auth import AuthService, IdleLock, SignInError
 from csu_wall.services.layouts import LayoutService
 from csu_wall.services.screens import ScreenService
 from csu_wall.services.shifts import ShiftService
@@ -625,3 +627,57 @@ def test_a_wall_locked_when_it_stopped_locks_once_its_slow_state_arrives(
         lock.stop()
         window.close()
         db.close()
+
+
+def _sign_in_dialog(qtbot: QtBot, identify: Any) -> TakeoverSignInDialog:
+    dialog = TakeoverSignInDialog(identify, Operator("dupont", "Dupont", Role.OPERATOR))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.login_edit.setText("martin")
+    dialog.password_edit.setText("Secret-Martin-1")
+    return dialog
+
+
+def test_the_incoming_operators_sign_in_is_checked_off_the_gui_thread(
+        qtbot: QtBot, beat: Heartbeat) -> None:  # noqa: F811
+    """The password hash and the audit record of a takeover's sign-in run on the executor:
+    the button says so, a second press asks nothing more, the wall's loop keeps turning."""
+    martin = Operator("martin", "Martin", Role.OPERATOR)
+    link = SlowLink(beat)
+    asked: list[tuple[str, str]] = []
+
+    def identify(login: str, password: str) -> Operator:
+        asked.append((login, password))
+        return link("identify", lambda: martin)
+
+    dialog = _sign_in_dialog(qtbot, identify)
+    identified: list[Operator] = []
+    dialog.sig_identified.connect(identified.append)
+    _press(dialog.sign_in_button, "Vérification en cours…")
+    assert dialog.checking and dialog.password_edit.text() == ""  # not kept in the widget
+    assert not dialog.submit()  # Enter pressed again meanwhile: nothing more is asked
+    qtbot.waitUntil(lambda: identified == [martin], timeout=10_000)
+    assert asked == [("martin", "Secret-Martin-1")] and not dialog.isVisible()
+    link.assert_off_the_gui_thread("identify")
+
+
+def test_the_incoming_operators_sign_in_says_in_french_what_went_wrong(
+        qtbot: QtBot) -> None:
+    refused = _sign_in_dialog(qtbot, lambda _login, _password: (_ for _ in ()).throw(
+        SignInError("Identifiant ou mot de passe incorrect.")))
+    _press(refused.sign_in_button, "Vérification en cours…")
+    qtbot.waitUntil(lambda: not refused.checking, timeout=10_000)
+    assert refused.isVisible() and refused.error_label.text() == \
+        "Identifiant ou mot de passe incorrect."
+    assert refused.sign_in_button.isEnabled() and refused.sign_in_button.text() == "Se connecter"
+
+    def unreachable(_login: str, _password: str) -> Operator:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    cut = _sign_in_dialog(qtbot, unreachable)
+    _press(cut.sign_in_button, "Vérification en cours…")
+    qtbot.waitUntil(lambda: not cut.checking, timeout=10_000)
+    assert cut.isVisible() and cut.error_label.text() == (
+        "Votre identité ne peut pas être vérifiée pour l'instant (base de données "
+        "injoignable) : réessayez dans un instant.")
+    assert "Traceback" not in cut.error_label.text() and cut.login_edit.text() == "martin"
