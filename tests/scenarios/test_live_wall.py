@@ -123,6 +123,9 @@ def desk(qtbot: QtBot, tmp_path: Path, clock_server: RtspServer) -> Iterator[Liv
     window.show()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    # the saved state and the commune's layouts are read off the GUI thread: their tabs
+    # come with the answer
+    qtbot.waitUntil(lambda: not window.restoring and not window.tabs_call.busy, timeout=10_000)
     yield LiveDesk(window, service, launcher, db_file)
     window.shutdown()
     launcher.auth().sign_out()
@@ -154,6 +157,8 @@ def audit_of(db_file: Path, actions: set[AuditAction]) -> list[tuple[AuditAction
 def test_layout_drop_maximise_restore_never_says_frozen(qtbot: QtBot, desk: LiveDesk) -> None:
     window, wall = desk.window, desk.window.wall
     # 1. The saved layout, opened from its tab.
+    qtbot.waitUntil(lambda: any(layout.name == "Centre-ville"
+                                for layout in window.tabs.layouts()), timeout=10_000)
     index = next(i for i, layout in enumerate(window.tabs.layouts())
                  if layout.name == "Centre-ville")
     window.tabs.select(index)
