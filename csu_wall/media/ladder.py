@@ -165,7 +165,6 @@ class OverloadLadder:
             if ready and s.last_up != float("-inf"):  # the previous climb held until now
                 batch = min(max(1, len(tiles)), 2 * s.climb_batch,
                             s.climb_limit or len(tiles))
-                batch = max(batch, s.climb_batch)
             else:
                 batch = s.climb_batch
             if ready and self._step_up(tiles, batch):

@@ -231,15 +231,21 @@ def _tour_manager(qtbot: QtBot, db: Database, site: Site, link: SlowLink) -> Tou
     return manager
 
 
+def _open_editor(qtbot: QtBot, manager: TourManagerDialog) -> Any:
+    """The tour editor of the manager's current tour, once it has read the tour."""
+    editor = manager.edit_current()
+    assert editor is not None
+    qtbot.waitUntil(lambda: editor.loaded, timeout=10_000)
+    return editor
+
+
 def test_tour_save_and_delete_are_written_off_the_gui_thread_while_the_database_is_slow(
         qtbot: QtBot, demo_site: Site, beat: Heartbeat, tmp_path: Path) -> None:  # noqa: F811
     db = open_wall_db(tmp_path / "server" / "db.sqlite3", demo_site)
     link = SlowLink(beat)
     try:
         manager = _tour_manager(qtbot, db, demo_site, link)
-        editor = manager.edit_current()
-        assert editor is not None
-        qtbot.waitUntil(lambda: editor.loaded, timeout=10_000)
+        editor = _open_editor(qtbot, manager)
         editor.name_edit.setText("Ronde du centre-ville")
         link.calls.clear()
         _press(editor.save_button, "Enregistrement de la ronde en cours…")
@@ -276,9 +282,7 @@ def test_tour_save_and_delete_say_in_french_that_the_database_is_unreachable(
     link = SlowLink(beat)
     try:
         manager = _tour_manager(qtbot, db, demo_site, link)
-        editor = manager.edit_current()
-        assert editor is not None
-        qtbot.waitUntil(lambda: editor.loaded, timeout=10_000)
+        editor = _open_editor(qtbot, manager)
         editor.name_edit.setText("Ronde du soir")
         editor.dwell_spin.setValue(25)
         label = editor.save_button.text()
