@@ -70,6 +70,7 @@ class _Stream:
     decoded: int = 0
     errors: int = 0
     last: Any = None  # the last decoded picture to show in this batch
+    sent: bool = False  # a picture of this batch was delivered as soon as decoded
     snaps: list[int] | None = None
     converter: Any = None
     extra: Any = None
@@ -184,7 +185,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
                     break
                 if item[0] in ("batch", "eof") or (
                         item[0] == "rpkt" and (s := self.touched.get(item[1])) is not None
-                        and s.last is not None):
+                        and (s.last is not None or s.sent)):
                     held = item
                     break
             self.finish_batch()
@@ -211,6 +212,8 @@ class _Child:  # pragma: no cover - runs in the decoder process
         for key, s in self.touched.items():
             if s.last is not None:
                 self.deliver(key, s)
+            elif s.sent:
+                s.sent = False
             else:  # nothing to show yet: say what was taken (the backpressure count)
                 self.out.append(("frame", key, s.name, -1, 0, 0, None, 0, 0, False,
                                  s.consumed, s.decoded, s.errors, s.dropped, s.r_in))
@@ -485,6 +488,12 @@ class _Child:  # pragma: no cover - runs in the decoder process
         self.behind = self.now - queued
         self.max_lag = max(self.max_lag, self.behind)
         self.decode(s, number, packet, None, True, flush)
+        if s.last is not None:
+            # converted now, while the decoded picture is still in this core's cache (after
+            # the batch's other decodes it would be read back from memory); the batch ends
+            # before a second picture of the stream, so none is converted unseen
+            self.deliver(key, s)
+            s.sent = True
         self.touched[key] = s
 
     def on_emit(self, message: tuple[Any, ...]) -> None:
