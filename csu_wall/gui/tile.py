@@ -6,9 +6,9 @@ render loop calls :meth:`TileWidget.pull`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPixmap,
     QResizeEvent,
+    QShowEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
@@ -51,6 +52,7 @@ __all__ = ["CAMERA_MIME", "COMMUNE_MIME", "MAX_ZOOM", "TILE_MIME", "ZOOM_STEP", 
 
 _BG = QColor(8, 10, 14)
 _STALE_VEIL = QColor(0, 0, 0, 110)
+_PAUSED = TileState.PAUSED
 
 
 class TileWidget(QWidget):
@@ -100,6 +102,8 @@ class TileWidget(QWidget):
         self._press: QPoint | None = None  # where a left press began (drag or pan)
         self._dragging = False
         self.plate = ""  # the plate's text (camera_label.py), set by the wall
+        self._overlay_dirty = True  # something the overlay shows changed since it was drawn
+        self._geometry = self._current_geometry  # bound once: the render loop's hot path
         self.setAcceptDrops(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
@@ -195,12 +199,25 @@ class TileWidget(QWidget):
 
     def pull(self, now: float) -> bool:
         """Take the newest frame (:meth:`TilePicture.pull`); repaint only when the frame,
-        the age label or the rung changed."""
-        changed = self.picture.pull(self.feed, now, self.state is TileState.PAUSED,
-                                    (self.width(), self.height()), self.devicePixelRatioF())
+        the age label or the rung changed. A new picture alone keeps the overlay drawn."""
+        picture = self.picture
+        changed = picture.pull(self.feed, now, self.state is _PAUSED, self._geometry)
         if changed:
-            self.update()
+            if picture.overlay_changed:
+                self.update()
+            else:
+                QWidget.update(self)  # the overlay's pixmap stays as it is
         return changed
+
+    def _current_geometry(self) -> tuple[tuple[int, int], float]:
+        return (self.width(), self.height()), self.devicePixelRatioF()
+
+    def update(self, *args: Any) -> None:  # type: ignore[override]
+        """Repaint, the overlay included: whatever called this may have changed what it
+        shows (state, plate, selection, zoom…). Only :meth:`pull` repaints the picture
+        alone."""
+        self._overlay_dirty = True
+        QWidget.update(self, *args)
 
     @property
     def stale(self) -> bool:
@@ -325,11 +342,22 @@ class TileWidget(QWidget):
             if picture.age_s is not None:
                 painter.fillRect(self.rect(), _STALE_VEIL)
         cache = self.overlay_cache
-        pixmap = cache.pixmap_for(self.overlay(), self.rect(), self.devicePixelRatioF(),
-                                  self.font())
+        pixmap = cache.pixmap
+        if pixmap is None or self._overlay_dirty:
+            self._overlay_dirty = False
+            pixmap = cache.pixmap_for(self.overlay(), self.rect(), self.devicePixelRatioF(),
+                                      self.font())
         for pos, source in cache.parts:  # only the parts that hold something
             painter.drawPixmap(pos, pixmap, source)
         painter.end()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        self._overlay_dirty = True  # font, style, palette, screen: the overlay is redrawn
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._overlay_dirty = True
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

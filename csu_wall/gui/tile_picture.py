@@ -6,6 +6,7 @@ old it is, whether it is resuming after the tile was hidden, and the overload la
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QRect
@@ -17,6 +18,7 @@ from csu_wall.gui.tile_overlay import rung_text
 if TYPE_CHECKING:
     from csu_wall.core.feed import TileFeed
 
+_RGB32 = QImage.Format.Format_RGB32
 STALE_AFTER_S = 2.0  # a frame older than this is shown with its age, never as live
 RUNG_EVERY_TICKS = 10  # the ladder moves every second or so: read it every 200 ms
 # A hidden tile decodes nothing; shown again, its decoder waits for the next keyframe. Until
@@ -35,6 +37,9 @@ class TilePicture:
         self.covers = False  # the frame covers the whole tile: no background fill
         self.dpr = 1.0
         self.painted_seq = -1
+        # the last pull changed what the overlay shows (age, rung, resumption, where the
+        # video lies), not only the picture: the tile then redraws its overlay too
+        self.overlay_changed = False
         self.age_s: int | None = None  # whole seconds, set once the frame is stale
         self.rung = ""  # the overload ladder's rung label (HQ / SD / I / pause)
         self.recording = False  # the feed plays recorded video (read with the rung)
@@ -62,39 +67,44 @@ class TilePicture:
             self._resume_from = time.monotonic() if now is None else now
             self._resume_until = self._resume_from + RESUME_GRACE_S
 
-    def pull(self, feed: TileFeed | None, now: float, held: bool, size: tuple[int, int],
-             dpr: float) -> bool:
-        """Take the newest frame; True when the frame, the age label or the rung changed.
+    def pull(self, feed: TileFeed | None, now: float, held: bool,
+             geometry: Callable[[], tuple[tuple[int, int], float]]) -> bool:
+        """Take the newest frame; True when the frame, the age label or the rung changed
+        (:attr:`overlay_changed` says whether more than the picture did).
 
         Called for every visible tile every 20 ms, mostly finding no new frame: an idle tile
         returns at once, a playing one reads its mailbox (one lock) and compares the frame
         object; the rung is read with each new frame and every ``RUNG_EVERY_TICKS``; the age
         is worked out only once the frame has passed its stale instant. ``held``: a recording
-        the operator paused holds its picture on purpose (no age, no veil)."""
+        the operator paused holds its picture on purpose (no age, no veil). ``geometry``:
+        the tile's logical size and pixel ratio, asked only when a frame's size changes."""
         frame = self.frame
+        self.overlay_changed = False
         if feed is None and frame is None:
             return False  # nothing plays: no age, no rung (cleared by reset)
         changed = False
+        overlay = False
         if feed is not None:
             latest = feed.latest()
             if latest is not None and latest is not frame:
-                self._set_frame(latest, size, dpr)
+                overlay = self._set_frame(latest, geometry)
                 if latest.decoded_at >= self._resume_from:  # not one decoded before hiding
                     self._resume_until = 0.0
                 frame = latest
                 changed = True
-            changed = self._read_rung(feed, changed) or changed
+            overlay = self._read_rung(feed, changed) or overlay
         resuming = now < self._resume_until
         if resuming != self.resuming:
             self.resuming = resuming
-            changed = True
+            overlay = True
         age: int | None = None
         if frame is not None and now > self._stale_at and not resuming and not held:
             age = int(now - frame.decoded_at)
         if age != self.age_s:
             self.age_s = age
-            changed = True
-        return changed
+            overlay = True
+        self.overlay_changed = overlay
+        return changed or overlay
 
     def _read_rung(self, feed: TileFeed, new_frame: bool) -> bool:
         self._rung_wait -= 1
@@ -109,21 +119,25 @@ class TilePicture:
         self.recording = recording
         return True
 
-    def _set_frame(self, frame: Frame, size: tuple[int, int], dpr: float) -> None:
+    def _set_frame(self, frame: Frame,
+                   geometry: Callable[[], tuple[tuple[int, int], float]]) -> bool:
         """Wrap the new frame's pixels in a QImage (no copy); ``frame`` keeps the buffer
-        alive as long as the QImage points into it."""
+        alive as long as the QImage points into it. True when the video now lies elsewhere
+        in the tile (first frame, another size, another fitted picture)."""
         image = frame.image
         height, width = image.shape[0], image.shape[1]
-        qimage = QImage(image.data, width, height, image.strides[0], QImage.Format.Format_RGB32)
-        previous = self.qimage
+        qimage = QImage(image.data, width, height, image.strides[0], _RGB32)
+        previous, previous_frame = self.qimage, self.frame
         self.frame = frame
         self._stale_at = frame.decoded_at + STALE_AFTER_S
         self.qimage = qimage
-        if previous is None or previous.width() != width or previous.height() != height:
-            self.dpr = dpr
+        moved = (previous is None or previous.width() != width or previous.height() != height)
+        if moved:
+            size, self.dpr = geometry()
             self.place(size)
         if self.dpr != 1.0:
             qimage.setDevicePixelRatio(self.dpr)
+        return moved or previous_frame is None or previous_frame.fitted != frame.fitted
 
     def place(self, size: tuple[int, int]) -> None:
         """Frames come at tile size; during a resize they may lag one size behind: centre
