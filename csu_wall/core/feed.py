@@ -74,6 +74,11 @@ class TileFeed(Protocol):
         """The newest frame of what the tile plays now (masked, fitted to the tile)."""
         ...
 
+    def next_frame(self) -> Frame | None:
+        """The frame the wall's render loop shows at this turn: the newest, or once, one
+        that a burst of frames replaced before it was shown (at most one turn late)."""
+        ...
+
     def set_size(self, width: int, height: int) -> None: ...
 
     @property

@@ -85,7 +85,7 @@ class TilePicture:
         changed = False
         overlay = False
         if feed is not None:
-            latest = feed.latest()
+            latest = feed.next_frame()
             if latest is not None and latest is not frame:
                 overlay = self._set_frame(latest, geometry)
                 if latest.decoded_at >= self._resume_from:  # not one decoded before hiding

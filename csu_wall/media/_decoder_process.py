@@ -29,7 +29,9 @@ from csu_wall.media.decode import DecoderSpec, fit_size, gop_capacity, tile_widt
 from csu_wall.media.masks import Masker
 from csu_wall.media.views import View
 
-SLOTS = 3  # the newest frame, the one the GUI may still paint, and the one being written
+# the frame the GUI may still paint, one it holds for its next turn (a burst:
+# csu_wall/media/mailbox.py), the newest, and the one being written
+SLOTS = 4
 LOAD_EVERY_S = 0.25  # a decoder process reports its CPU time this often
 BATCH_ITEMS = 256  # items taken from the inbox per turn of the main loop
 READER_INFLIGHT = 25  # packets (1 s at 25 fps) a reader here may have waiting for decoding

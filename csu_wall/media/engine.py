@@ -116,6 +116,17 @@ class TileStream:
             return None
         return frame
 
+    def next_frame(self) -> Frame | None:
+        """The frame for the render loop's turn (:meth:`Mailbox.next_frame`: the newest, or
+        once, one a burst replaced before it was shown), or None; never blocks."""
+        if self._retired:
+            return None
+        generation = self._generation
+        frame = self._mailbox.next_frame()
+        if frame is None or frame.generation < generation:
+            return None
+        return frame
+
     @property
     def rung(self) -> Rung | None:
         """Where the overload ladder holds this tile now (what it really decodes)."""

@@ -1,4 +1,10 @@
-"""A tile's one-slot mailbox: the newest frame wins; frames of an old generation are dropped."""
+"""A tile's one-slot mailbox: the newest frame wins; frames of an old generation are dropped.
+
+The render loop reads it with :meth:`Mailbox.next_frame`, which smooths one kind of jitter:
+a frame replaced within ``BUNCH_S`` of its arrival, before the render loop took it (a decoder
+busy for a moment delivers a stream's frames in pairs), is kept for one more turn of the
+render loop instead of being lost unseen, so the picture moves on one frame per turn rather
+than skipping one. At most one such frame, so the delay is at most one turn."""
 
 from __future__ import annotations
 
@@ -6,6 +12,10 @@ import threading
 from collections.abc import Callable
 
 from csu_wall.core.frames import Frame
+
+# Two frames decoded closer than this are a burst, not the stream's rate: a 25 fps stream's
+# frames are 40 ms apart and the render loop turns every 20 ms.
+BUNCH_S = 0.025
 
 
 class Mailbox:
@@ -17,6 +27,8 @@ class Mailbox:
         self._lock = threading.Lock()
         self._generation = generation
         self._frame: Frame | None = None
+        self._held: Frame | None = None  # replaced in a burst before the render loop took it
+        self._taken: Frame | None = None  # the frame the render loop took last
         self.dropped_stale = 0
         self.replaced = 0  # frames overwritten before anyone read them: harmless, counted
 
@@ -29,6 +41,7 @@ class Mailbox:
         with self._lock:
             self._generation = generation
             self._frame = None
+            self._held = None
 
     def promote(self, frame: Frame, before: Callable[[], None] | None = None) -> None:
         """Move to ``frame``'s (newer) generation with that frame already in the slot, so a
@@ -39,6 +52,7 @@ class Mailbox:
                 before()
             self._generation = frame.generation
             self._frame = frame
+            self._held = None
 
     def put(self, frame: Frame) -> bool:
         """Offer a frame; returns False (and drops it) when its generation is not current."""
@@ -48,10 +62,28 @@ class Mailbox:
                 return False
             if self._frame is not None and frame.seq < self._frame.seq:
                 return False  # an older frame never replaces a newer one
-            if self._frame is not None:
+            previous = self._frame
+            if previous is not None:
                 self.replaced += 1
+                if previous is not self._taken and \
+                        frame.decoded_at - previous.decoded_at < BUNCH_S:
+                    self._held = previous
+                else:
+                    self._held = None
             self._frame = frame
             return True
+
+    def next_frame(self) -> Frame | None:
+        """The frame for the render loop's turn: the newest, or once, the one a burst
+        replaced before it was taken (then the newest at the next turn)."""
+        with self._lock:
+            frame = self._held
+            if frame is None:
+                frame = self._frame
+            else:
+                self._held = None
+            self._taken = frame
+            return frame
 
     def latest(self, generation: int | None = None) -> Frame | None:
         """The newest frame, or None; with ``generation``, None unless it is the current one."""
@@ -66,3 +98,4 @@ class Mailbox:
     def clear(self) -> None:
         with self._lock:
             self._frame = None
+            self._held = None
