@@ -260,3 +260,32 @@ def test_after_a_step_the_next_waits_about_as_long_as_packets_waited() -> None:
     counts = [list(ladder.decide(LoadSample(at=0.5 * k, busy=0.9, lag_s=3.0), ts).values())
               .count(Rung.I) for k in range(6)]
     assert counts[0] == 2 and counts[3] == 2 and counts[4] == 4  # capped at 2 s
+
+
+def test_an_openings_backlog_draining_is_held_until_it_is_decoded() -> None:
+    """After a layout opens, its backlog (every keyframe at once) drains slowly near
+    capacity: a wait up to twice the limit with nothing thrown away moves no tile until
+    packets wait little again; a longer wait or packets thrown away still step down."""
+    ts = tiles(16)
+    draining = dict(busy=0.9, lag_s=0.9, dropped_per_s=0.0)
+    ladder = OverloadLadder()
+    for k in range(6):
+        ladder.decide(LoadSample(at=0.5 * k, **draining), ts, hold=True)
+    for k in range(6, 20):  # 7 s more of the backlog draining
+        r = ladder.decide(LoadSample(at=0.5 * k, **draining), ts)
+    assert set(r.values()) == {Rung.SD}
+    r = ladder.decide(LoadSample(at=10.0, busy=0.9, lag_s=1.2), ts)  # past twice the limit
+    assert list(r.values()).count(Rung.I) == 2  # severe: an eighth of the tiles
+    ladder = OverloadLadder()
+    ladder.decide(LoadSample(at=0.0, **draining), ts, hold=True)
+    r = ladder.decide(LoadSample(at=0.5, busy=0.9, lag_s=0.6, dropped_per_s=5.0), ts)
+    assert list(r.values()).count(Rung.I) == 2  # packets thrown away: severe overload
+    ladder = OverloadLadder()
+    ladder.decide(LoadSample(at=0.0, **draining), ts, hold=True)
+    ladder.decide(LoadSample(at=0.5, **CALM), ts)  # the backlog is decoded: settled
+    r = ladder.decide(LoadSample(at=1.0, **draining), ts)
+    assert list(r.values()).count(Rung.I) == 1
+    ladder = OverloadLadder()
+    ladder.decide(LoadSample(at=0.0, **draining), ts, hold=True)
+    r = ladder.decide(LoadSample(at=10.5, **draining), ts)  # settle_max is over
+    assert list(r.values()).count(Rung.I) == 1
