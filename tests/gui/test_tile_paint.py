@@ -56,3 +56,26 @@ def test_empty_tile_blends_its_drop_hint_only_and_idle_pull_does_nothing(
     _whole_overlay(tile)
     assert np.array_equal(hint, grab_array(tile))
     window.close()
+
+
+def test_a_new_picture_alone_keeps_the_overlay_a_state_change_redraws_it(
+    qtbot: QtBot, make_wall_service: WallFactory
+) -> None:
+    window = open_window(qtbot, make_wall_service, None)
+    wall = window.wall
+    tile = wall.tiles[0]
+    qtbot.waitUntil(lambda: tile.frames_painted >= 2 and tile.state is TileState.LIVE,
+                    timeout=FIRST_FRAMES_MS)
+    drawn = tile.overlay_cache.pixmap
+    painted = tile.frames_painted
+    qtbot.waitUntil(lambda: tile.frames_painted >= painted + 3, timeout=FIRST_FRAMES_MS)
+    assert tile.overlay_cache.pixmap is drawn  # three new pictures, one overlay drawing
+    wall._timer.stop()
+    live = grab_array(tile)
+    tile.apply_state(TileState.STALLED, "")
+    stalled = grab_array(tile)
+    assert not np.array_equal(live, stalled)  # the state's words are painted at once
+    assert tile.overlay_cache.pixmap is not drawn
+    tile.overlay_cache.invalidate()  # drawn from scratch: the same picture
+    assert np.array_equal(stalled, grab_array(tile))
+    window.close()
