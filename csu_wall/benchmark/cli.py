@@ -152,7 +152,7 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
     sd, hd, cam_sd, cam_hd = _clips(plan, runner, folder, started)
     limits = _decode_limits(plan, runner, sd, hd)
     # The same-work ceilings (one process per core, decode + convert to a tile, no pacing).
-    samework = {}
+    samework: dict[str, Any] = {}
     for label, clips, seconds in (("640x360", sd, plan.decode_s),
                                   ("1920x1080", hd, plan.ceiling_s)):
         samework[label] = _ceiling(runner, "samework", label, "synthetic", clips, seconds)
@@ -171,12 +171,19 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
     sd_pipe = searches.search("pipeline", "640x360", sd, guess, 0.55 if plan.quick else 0.40,
                               plan.capacity_growth, probes=plan.capacity_probes)
     interleaved = _interleaved_ceiling(plan, runner, sd, sd_pipe)
+    if not plan.quick:  # the ceiling again, after the search (see _measured_again)
+        samework["640x360_runs"] = _measured_again(
+            samework, "640x360", _ceiling(runner, "samework", "640x360", "synthetic", sd,
+                                          plan.decode_s))
     naive = searches.search("naive", "640x360", sd, 32, 0.45, 1.5)
     hd_pipe = searches.search("pipeline", "1920x1080", hd, 12, 0.45, 1.5,
                               resolution=0.25 if plan.quick else None)
     if not plan.quick:  # the camera profile's capacity (the quick run has no time for it)
         guess = max(8, round(plan.first_guess * camera["samework_streams"]))
         cam_pipe = searches.search("pipeline", "640x360", cam_sd, guess, 0.4, 1.5)
+        camera["samework_runs"] = _measured_again(
+            camera, "samework_streams", _ceiling(runner, "samework", "640x360", "camera",
+                                                 cam_sd, plan.ceiling_s))
         camera.update(capacity_streams=cam_pipe.capacity, capacity_capped=cam_pipe.capped,
                       capacity_failed_at=cam_pipe.failed_at,
                       gui_lag_p99_ms=_at_capacity(cam_pipe, "gui_lag_p99_ms"),
@@ -195,6 +202,16 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
     summary.update(interleaved, overload=overload)
     runner.emit(summary)
     return 0
+
+
+def _measured_again(figures: dict[str, Any], key: str, again: float) -> list[float]:
+    """A ceiling measured before and after its capacity search: this machine's speed drifts
+    by 10-30 % within a run (a same-work ceiling of 223 streams in one run, 282-318 earlier
+    the same day), and a ceiling measured in a slow moment would flatter the ratio. The
+    higher of the two is the ceiling (the lower ratio); both are reported."""
+    first = float(figures.get(key) or 0.0)
+    figures[key] = max(first, again)
+    return [first, again]
 
 
 OVERLOAD_WARMUP_S = 20.0  # the ladder settles (steps down, climbs back part of the way)
@@ -349,6 +366,7 @@ def _summary(plan: Plan, args: argparse.Namespace, limits: dict[str, float],
         "naive_streams": naive.capacity,
         "ratio_to_limit": round(capacity / limit, 3) if limit else None,
         "samework_streams": ceiling,
+        "samework_runs": samework.get("640x360_runs"),
         "ratio_to_samework": round(capacity / ceiling, 3) if ceiling else None,
         "samework_1080p_streams": samework["1920x1080"],
         "ratio_1080p_to_samework": (round(hd_pipe.capacity / samework["1920x1080"], 3)

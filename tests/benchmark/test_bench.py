@@ -210,11 +210,19 @@ def test_summary_states_the_samework_ceiling_and_both_profiles(
     from csu_wall.benchmark import cli
 
     asked: list[tuple[str, list[str]]] = []
+    # the full run measures the 640x360 one-stream ceilings again after their searches:
+    # the machine was faster then for the synthetic clips, slower for the camera ones
+    again = {False: 200.0, True: 70.0}
 
     def worker(self: cli.Runner, module: str, args: list[str], timeout_s: float,
                env: dict[str, str] | None = None) -> dict[str, Any]:
-        asked.append((module, args))
         camera = any("camera" in a for a in args)
+        if module == "samework" and "--streams-per-process" not in args and \
+                args[args.index("--label") + 1] == "640x360" and any(
+                    m == module and a == args for m, a in asked):
+            asked.append((module, args))
+            return {"kind": module, "streams": again[camera]}
+        asked.append((module, args))
         if module in ("decode_limit", "samework"):
             per = {"decode_limit": 280.0, "samework": 160.0}[module]
             return {"kind": module, "streams": per / (2 if camera else 1)}
@@ -240,9 +248,11 @@ def test_summary_states_the_samework_ceiling_and_both_profiles(
     assert summary["kind"] == "summary" and summary["decoders"] == "process"
     # the pipeline is measured as the application runs it: decoding in processes
     assert all(a[a.index("--decoders") + 1] == "process" for m, a in asked if m == "pipeline")
-    assert summary["samework_streams"] == 160.0 and summary["decode_limit_streams"] == 280.0
+    ceiling = 160.0 if quick else 200.0  # the higher of the two measurements
+    assert summary["samework_streams"] == ceiling and summary["decode_limit_streams"] == 280.0
+    assert summary["samework_runs"] == (None if quick else [160.0, 200.0])
     assert 0 < summary["capacity_streams"] <= 100
-    assert summary["ratio_to_samework"] == round(summary["capacity_streams"] / 160, 3)
+    assert summary["ratio_to_samework"] == round(summary["capacity_streams"] / ceiling, 3)
     camera = summary["camera"]
     assert camera["samework_streams"] == 80.0 and camera["decode_limit_streams"] == 140.0
     assert camera["samework_1080p_streams"] == 80.0
@@ -271,6 +281,7 @@ def test_summary_states_the_samework_ceiling_and_both_profiles(
     else:
         assert 0 < camera["capacity_streams"] <= 40
         assert camera["ratio_to_samework"] == round(camera["capacity_streams"] / 80, 3)
+        assert camera["samework_runs"] == [80.0, 70.0]
         assert any(line.get("profile") == "camera" and line.get("kind") == "pipeline"
                    for line in lines)
 
