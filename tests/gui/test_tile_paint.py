@@ -9,7 +9,9 @@ from PySide6.QtCore import QPoint, QRect
 from pytestqt.qtbot import QtBot
 
 from csu_wall.core.frames import TileState
+from csu_wall.gui.main_window import MainWindow
 from csu_wall.gui.tile import TileWidget
+from csu_wall.gui.wall import WallWidget
 from tests.gui._helpers import grab_array
 from tests.gui._wall_desk import FIRST_FRAMES_MS, open_window
 from tests.gui.conftest import WallFactory
@@ -21,14 +23,21 @@ def _whole_overlay(tile: TileWidget) -> None:
     tile._overlay_parts = ((QPoint(0, 0), QRect(0, 0, overlay.width(), overlay.height())),)
 
 
-def test_live_tile_blends_only_its_plates_and_looks_the_same(
-    qtbot: QtBot, make_wall_service: WallFactory
-) -> None:
+def _first_tile_live(qtbot: QtBot, make_wall_service: WallFactory,
+                     frames: int) -> tuple[MainWindow, WallWidget, TileWidget]:
+    """The demo window, its wall, and its first tile once live with ``frames`` painted."""
     window = open_window(qtbot, make_wall_service, None)
     wall = window.wall
     tile = wall.tiles[0]
-    qtbot.waitUntil(lambda: tile.frames_painted >= 1 and tile.state is TileState.LIVE,
+    qtbot.waitUntil(lambda: tile.frames_painted >= frames and tile.state is TileState.LIVE,
                     timeout=FIRST_FRAMES_MS)
+    return window, wall, tile
+
+
+def test_live_tile_blends_only_its_plates_and_looks_the_same(
+    qtbot: QtBot, make_wall_service: WallFactory
+) -> None:
+    window, wall, tile = _first_tile_live(qtbot, make_wall_service, 1)
     wall._timer.stop()  # the picture holds still while the two ways are compared
     wall.set_focused_tile(tile.tile_id)
     parts = grab_array(tile)
@@ -61,11 +70,7 @@ def test_empty_tile_blends_its_drop_hint_only_and_idle_pull_does_nothing(
 def test_a_new_picture_alone_keeps_the_overlay_a_state_change_redraws_it(
     qtbot: QtBot, make_wall_service: WallFactory
 ) -> None:
-    window = open_window(qtbot, make_wall_service, None)
-    wall = window.wall
-    tile = wall.tiles[0]
-    qtbot.waitUntil(lambda: tile.frames_painted >= 2 and tile.state is TileState.LIVE,
-                    timeout=FIRST_FRAMES_MS)
+    window, wall, tile = _first_tile_live(qtbot, make_wall_service, 2)
     drawn = tile.overlay_cache.pixmap
     painted = tile.frames_painted
     qtbot.waitUntil(lambda: tile.frames_painted >= painted + 3, timeout=FIRST_FRAMES_MS)
