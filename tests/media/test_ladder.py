@@ -212,10 +212,11 @@ def test_a_failed_climb_caps_the_next_climbs_at_half_its_batch() -> None:
     ladder = OverloadLadder(LadderConfig(down_dwell=0.0, calm_for=1.0))
     ts = tiles(64)
     t, r = run(ladder, ts, SEVERE, 0, 12, step=1.0)  # most of the wall sent down
+    calm = dict(busy=0.8, lag_s=0.01)  # calm, with little room: the climbs' own pace
     batches = []
     while t < 120 and len(batches) < 4:  # climbs double: 1, 2, 4, 8
         before = r
-        r = ladder.decide(LoadSample(at=t, **CALM), ts)
+        r = ladder.decide(LoadSample(at=t, **calm), ts)
         if r != before:
             batches.append(ladder._s.climb_batch)
         t += 0.5
@@ -227,7 +228,7 @@ def test_a_failed_climb_caps_the_next_climbs_at_half_its_batch() -> None:
     sizes = []
     while t < 600 and len(sizes) < 8:
         before = r
-        r = ladder.decide(LoadSample(at=t, **CALM), ts)
+        r = ladder.decide(LoadSample(at=t, **calm), ts)
         if r != before:
             sizes.append(ladder._s.climb_batch)
         t += 0.5
@@ -289,3 +290,29 @@ def test_an_openings_backlog_draining_is_held_until_it_is_decoded() -> None:
     ladder.decide(LoadSample(at=0.0, **draining), ts, hold=True)
     r = ladder.decide(LoadSample(at=10.5, **draining), ts)  # settle_max is over
     assert list(r.values()).count(Rung.I) == 1
+
+
+def test_a_calm_pool_with_room_raises_as_many_tiles_as_half_the_room_holds() -> None:
+    """A moment of contention (another program, the host) knocks an eighth of a 140-tile
+    wall to keyframes only; the pool then sits calm at 70 % busy. The first climb raises as
+    many tiles as half the room below ``busy_low`` holds at what a full tile costs now,
+    not one: the wall is back in two climbs. With little room, the slow start stays."""
+    ts = tiles(140)
+    ladder = OverloadLadder()
+    r = ladder.decide(LoadSample(at=0.0, **SEVERE), ts)
+    assert list(r.values()).count(Rung.I) == 17
+    t, climbs = 0.5, []
+    while t < 30 and Rung.I in r.values():
+        before = list(r.values()).count(Rung.I)
+        r = ladder.decide(LoadSample(at=t, busy=0.7, lag_s=0.01), ts)
+        if list(r.values()).count(Rung.I) != before:
+            climbs.append(before - list(r.values()).count(Rung.I))
+        t += 0.5
+    # 123 full tiles at 0.7 busy: 0.0057 each; half of 0.15 of room holds 13
+    assert climbs[0] == 13 and len(climbs) == 2 and Rung.I not in r.values()
+    ladder = OverloadLadder()
+    r = ladder.decide(LoadSample(at=0.0, **SEVERE), ts)
+    r = {}
+    for k in range(1, 12):  # 0.84 busy: room for less than one tile
+        r = ladder.decide(LoadSample(at=0.5 * k, busy=0.84, lag_s=0.01), ts)
+    assert list(r.values()).count(Rung.I) == 16  # one tile, after the calm period
