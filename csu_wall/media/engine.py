@@ -108,21 +108,19 @@ class TileStream:
     def latest(self) -> Frame | None:
         """The newest frame of what plays now (of this generation or, after a quality
         switch, the newer one), or None; never blocks."""
-        if self._retired:
-            return None
-        generation = self._generation  # read before the frame: a switch may happen between
-        frame = self._mailbox.latest()
-        if frame is None or frame.generation < generation:
-            return None
-        return frame
+        return self._current(self._mailbox.latest)
 
     def next_frame(self) -> Frame | None:
         """The frame for the render loop's turn (:meth:`Mailbox.next_frame`: the newest, or
         once, one a burst replaced before it was shown), or None; never blocks."""
+        return self._current(self._mailbox.next_frame)
+
+    def _current(self, read: Callable[[], Frame | None]) -> Frame | None:
+        """What ``read`` takes from the mailbox, if it is of what plays now."""
         if self._retired:
             return None
-        generation = self._generation
-        frame = self._mailbox.next_frame()
+        generation = self._generation  # read before the frame: a switch may happen between
+        frame = read()
         if frame is None or frame.generation < generation:
             return None
         return frame

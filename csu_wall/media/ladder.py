@@ -159,11 +159,10 @@ class OverloadLadder:
         draining = (now - s.last_down < c.probe_window and load.lag_s < s.last_lag
                     and load.dropped_per_s <= s.last_dropped)
         s.last_lag, s.last_dropped = load.lag_s, load.dropped_per_s
-        if hold:
-            s.settle_until = now + c.settle_max
-        elif load.lag_s < c.lag_low:
+        if load.lag_s < c.lag_low and not hold:
             s.settle_until = float("-inf")  # the opening's backlog is decoded
         if hold:
+            s.settle_until = now + c.settle_max
             s.calm_since = None
             s.busy_since = None
         elif self.overloaded(load):

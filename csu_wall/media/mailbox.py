@@ -41,7 +41,7 @@ class Mailbox:
         with self._lock:
             self._generation = generation
             self._frame = None
-            self._held = None
+            self._held = self._taken = None
 
     def promote(self, frame: Frame, before: Callable[[], None] | None = None) -> None:
         """Move to ``frame``'s (newer) generation with that frame already in the slot, so a
@@ -98,4 +98,4 @@ class Mailbox:
     def clear(self) -> None:
         with self._lock:
             self._frame = None
-            self._held = None
+            self._held = self._taken = None
