@@ -10,6 +10,7 @@ the error's kind and French text and the seconds since its last packet)."""
 
 from __future__ import annotations
 
+import collections
 import itertools
 import mmap
 import os
@@ -83,11 +84,16 @@ class _Stream:
     # read here (``read``): what the GUI process would have filtered before sending
     visible: bool = True
     paused: bool = False
+    urgent: bool = False  # a maximised or alarmed tile's stream: decoded first
+    fast: bool = False  # its reader's packets go by the fast lane (set by the reader)
+    epoch: int = 0  # bumped by the reader when it takes the fast lane: older packets drop
     need_key: bool = True
     reader: _Reader | None = None
     r_in: int = 0  # packets the reader demuxed
-    r_sent: int = 0  # ... handed to the main loop
-    r_done: int = 0  # ... decoded by it
+    r_sent: int = 0  # ... handed to the main loop by the inbox
+    r_done: int = 0  # ... taken from there by it
+    f_sent: int = 0  # ... handed by the fast lane
+    f_done: int = 0  # ... taken from there
     dropped: int = 0  # ... thrown away (hidden, paused, keyframes only, behind)
 
 
@@ -114,6 +120,9 @@ class _Child:  # pragma: no cover - runs in the decoder process
         self.make_decoder, self.converter_type = make_decoder, Converter
         # the pipe's batches (its own thread) and the readers' packets and words, in order
         self.inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        # the urgent streams' packets: taken before the inbox's next item, whatever waits
+        # there (a "fast" word in the inbox wakes the main loop for them)
+        self.fast: collections.deque[tuple[Any, ...]] = collections.deque()
         self.spec_numbers = itertools.count(1_000_000)  # apart from the GUI process's numbers
         self.pump: Any = None  # made with the first real-time file read here
         self.batch = int(os.environ.get("CSU_WALL_DECODER_BATCH", BATCH_ITEMS))
@@ -132,6 +141,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
                          "snap": self.on_setting, "close": self.on_close,
                          "gop": self.on_gop, "show": self.on_show,
                          "vis": self.on_setting, "pause": self.on_setting,
+                         "urgent": self.on_setting, "fast": self.on_fast,
                          "read": self.on_read, "rstop": self.on_read_stop,
                          "rpkt": self.on_reader_packet, "rspec": self.on_reader_spec,
                          "emit": self.on_emit}
@@ -162,6 +172,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
                     continue
             self.touched = {}
             self.now = time.monotonic()
+            self.on_fast()
             if item[0] == "eof":
                 self.stop_readers()
                 return
@@ -175,6 +186,8 @@ class _Child:  # pragma: no cover - runs in the decoder process
             # unseen by the next one of the same turn)
             taken = 0
             while True:
+                if taken:
+                    self.on_fast()
                 handler = self.handlers.get(item[0])
                 if handler is not None:
                     handler(item)
@@ -435,6 +448,8 @@ class _Child:  # pragma: no cover - runs in the decoder process
         elif kind == "pause":
             s.need_key = s.need_key or (s.paused and not value)
             s.paused = value
+        elif kind == "urgent":
+            s.urgent = value
         if kind == "skip" and was_skip and not value:
             s.need_key = True
 
@@ -481,14 +496,28 @@ class _Child:  # pragma: no cover - runs in the decoder process
             for old in [n for n in s.specs if n < number - 4]:
                 del s.specs[old]
 
+    def on_fast(self, _message: tuple[Any, ...] | None = None) -> None:
+        """The urgent streams' packets waiting now, before anything else."""
+        fast = self.fast
+        while fast:
+            self.on_reader_packet(fast.popleft())
+
     def on_reader_packet(self, message: tuple[Any, ...]) -> None:
-        _, key, number, packet, flush, queued = message
+        _, key, number, packet, flush, queued, epoch, fast = message
         s = self.streams.get(key)
         if s is None:
             return
-        s.r_done += 1
-        self.behind = self.now - queued
-        self.max_lag = max(self.max_lag, self.behind)
+        if fast:
+            s.f_done += 1
+        else:
+            s.r_done += 1
+        if epoch != s.epoch:  # sent before the stream took the fast lane: decoded there
+            s.dropped += 1
+            return
+        lag = self.now - queued
+        if not fast:  # the urgent ones jump the queue: they do not say how long it is
+            self.behind = lag
+        self.max_lag = max(self.max_lag, lag)
         self.decode(s, number, packet, None, True, flush)
         if s.last is not None:
             # converted now, while the decoded picture is still in this core's cache (after
@@ -679,16 +708,40 @@ class _Reader:  # pragma: no cover - runs in the decoder process
                 s.dropped += 1
                 return True
             s.need_key, flush = False, True
-        if s.r_sent - s.r_done >= READER_INFLIGHT or (
-                self.child.behind > self.child.behind_s and s.r_sent > s.r_done):
+        fast = self.lane(s, is_key)
+        if fast and not s.fast:
+            if s.r_sent != s.r_done:  # from this keyframe on: what waits in the inbox drops
+                s.epoch += 1
+                flush = True
+            s.fast = True
+        waiting = s.f_sent - s.f_done if fast else s.r_sent - s.r_done
+        if waiting >= READER_INFLIGHT or (
+                not fast and self.child.behind > self.child.behind_s and waiting):
             # decoding is behind (this stream's or everybody's): skip ahead
             s.dropped += 1
             self.child.drops += 1
             s.need_key = True
             return True
-        s.r_sent += 1
-        self.child.inbox.put(("rpkt", self.key, number, packet, flush, self.last))
+        message = ("rpkt", self.key, number, packet, flush, self.last, s.epoch, fast)
+        if fast:
+            s.f_sent += 1
+            self.child.fast.append(message)
+            self.child.inbox.put(("fast",))
+        else:
+            s.r_sent += 1
+            self.child.inbox.put(message)
         return True
+
+    @staticmethod
+    def lane(s: _Stream, is_key: bool) -> bool:
+        """True: this packet goes by the fast lane. An urgent stream takes it once nothing of
+        it waits in the inbox, or at a keyframe (what waits there is then dropped: decoded
+        after newer packets, it would break the picture); it leaves it at once (the main
+        loop empties the fast lane before each item of the inbox, so order holds)."""
+        if not s.urgent:
+            s.fast = False
+            return False
+        return s.fast or s.r_sent == s.r_done or is_key
 
 
 def _view_size(frame: Any, view: View) -> tuple[int, int]:

@@ -1,7 +1,8 @@
 """What the threads' stream decoder (:class:`csu_wall.media.pool.StreamDecoder`) and the
 decoder processes' one (:class:`csu_wall.media.procpool.ProcStreamDecoder`) share: the
 settings taken from any thread — shown or hidden, paused (the overload ladder's last rung:
-packets dropped, last frame kept), keyframes only (the ladder's rung before) — and the
+packets dropped, last frame kept), keyframes only (the ladder's rung before), urgent (a
+maximised or alarmed tile, decoded first) — and the
 counters. Turning a setting back on makes the next packet decoded a keyframe; each decoder
 adds what a change means for it through the hooks."""
 
@@ -35,6 +36,7 @@ class DecoderBase:
         self._visible = True
         self._paused = False
         self._keyframes_only = False
+        self._urgent = False  # maximised or alarmed: decoded before the others
         self._need_key = True  # the next packet decoded must be a keyframe
         self._announce = True  # the first frame (of a connection) is told to the session
         self._closed = False
@@ -57,6 +59,9 @@ class DecoderBase:
 
     def _keyframes_only_set(self, on: bool) -> None:
         """Keyframes only was just turned ``on`` (or off)."""
+
+    def _urgent_set(self, on: bool) -> None:
+        """Urgency was just turned ``on`` (or off)."""
 
     # -- the settings ----------------------------------------------------------------------
 
@@ -103,6 +108,19 @@ class DecoderBase:
                 self._resume()
             self._keyframes_only = on
             self._keyframes_only_set(on)
+
+    @property
+    def urgent(self) -> bool:
+        return self._urgent
+
+    def set_urgent(self, on: bool) -> None:
+        """A maximised or alarmed tile's stream: its packets go before the others' and are
+        not skipped because the others' are behind (its own backlog still bounds it)."""
+        with self._lock:
+            if on == self._urgent:
+                return
+            self._urgent = on
+            self._urgent_set(on)
 
     def new_connection(self) -> None:
         """Called by the reader before the packets of a new connection (or loop)."""

@@ -150,8 +150,27 @@ class TileStream:
             self.maximised = maximised
         if alarmed is not None:
             self.alarmed = alarmed
+        for d in self._decoders():
+            d.set_urgent(self.urgent)
         if self._on_change is not None:
             self._on_change()  # maximise and restore act at once, not at the next tick
+
+    @property
+    def urgent(self) -> bool:
+        """Maximised or alarmed: its packets are decoded before the others' and never
+        skipped because the others' are behind."""
+        return self.maximised or self.alarmed
+
+    def _dress(self, decoder: Decoder, *, visible: bool, view: View | None,
+               keyframes_only: bool = False) -> None:
+        """A new decoder of this feed takes what the GUI and the ladder asked of it."""
+        decoder.fit = self._fit
+        decoder.set_visible(visible)
+        if view is not None:
+            decoder.set_view(view)
+        if keyframes_only:
+            decoder.set_keyframes_only(True)
+        decoder.set_urgent(self.urgent)
 
     def set_paused(self, paused: bool) -> None:
         """The ladder's last rung: no decoding, the last frame stays (shown with its age)."""
@@ -350,10 +369,7 @@ class MediaEngine:
                 decoder = self.pool.decoder(tile_id, generation, handle._mailbox, handle.size,
                                             Masker(masks), first_frame, self.clock.monotonic,
                                             self._trouble(handle, session_box))
-                decoder.fit = handle._fit
-                decoder.set_visible(True)
-                if handle._view is not None:
-                    decoder.set_view(handle._view)
+                handle._dress(decoder, visible=True, view=handle._view)
                 handle._decoder = decoder
                 session = self._session(handle, source, decoder)
                 session_box.append(session)
@@ -408,10 +424,8 @@ class MediaEngine:
             decoder = self.pool.decoder(tile_id, generation, staging, old.size,
                                         Masker(masks), first_frame, self.clock.monotonic,
                                         self._trouble(handle, session_box))
-            decoder.fit = handle._fit
-            decoder.set_visible(old.visible)
-            decoder.set_keyframes_only(old.keyframes_only)
-            decoder.set_view(old.view)
+            handle._dress(decoder, visible=old.visible, view=old.view,
+                          keyframes_only=old.keyframes_only)
             session = self._session(handle, source, decoder)
             session_box.append(session)
             handle._pending = session
@@ -632,12 +646,8 @@ class MediaEngine:
                                         handle.size, Masker(handle.masks), first_frame,
                                         self.clock.monotonic,
                                         self._trouble(handle, session_box))
-            decoder.fit = handle._fit
-            decoder.set_visible(handle._visible)
-            if handle._view is not None:
-                decoder.set_view(handle._view)
-            if old is not None and old.keyframes_only:
-                decoder.set_keyframes_only(True)
+            handle._dress(decoder, visible=handle._visible, view=handle._view,
+                          keyframes_only=old is not None and old.keyframes_only)
             handle._generation = generation
             handle._decoder = decoder
             handle.deferred = False

@@ -84,7 +84,10 @@ class DecodePool:
                 return
             if not self._threads:
                 self._start()
-            self._ready.append(decoder)
+            if decoder.urgent:  # a maximised or alarmed tile's stream goes first
+                self._ready.appendleft(decoder)
+            else:
+                self._ready.append(decoder)
             held = getattr(self._held, "count", None)
             if held is None:
                 self._cond.notify()
@@ -216,6 +219,11 @@ class Decoder(Protocol):
     def keyframes_only(self) -> bool: ...
 
     def set_keyframes_only(self, on: bool) -> None: ...
+
+    @property
+    def urgent(self) -> bool: ...
+
+    def set_urgent(self, on: bool) -> None: ...
 
     def new_connection(self) -> None: ...
 

@@ -389,6 +389,8 @@ class ProcStreamDecoder(DecoderBase):
                 self.proc.post(("vis", self.key, False))
             if self._paused:
                 self.proc.post(("pause", self.key, True))
+            if self._urgent:
+                self.proc.post(("urgent", self.key, True))
 
     # -- settings (any thread) -------------------------------------------------------------
 
@@ -446,6 +448,10 @@ class ProcStreamDecoder(DecoderBase):
 
     def _keyframes_only_set(self, on: bool) -> None:
         self.proc.post(("skip", self.key, on))
+
+    def _urgent_set(self, on: bool) -> None:
+        if not self._closed:
+            self.proc.post(("urgent", self.key, on))
 
     @property
     def fit(self) -> bool:

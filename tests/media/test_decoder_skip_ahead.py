@@ -83,3 +83,63 @@ def test_the_limit_is_a_second_unless_set(monkeypatch: pytest.MonkeyPatch) -> No
     assert _child_with_stream()[0].behind_s == 1.0
     monkeypatch.setenv("CSU_WALL_DECODER_BEHIND", "2.5")  # to try another limit
     assert _child_with_stream()[0].behind_s == 2.5
+
+
+def test_an_urgent_stream_takes_the_fast_lane_at_its_keyframe_and_is_never_skipped() -> None:
+    """A maximised or alarmed tile: while the others' packets wait past the limit, its own
+    go by the fast lane (from its next keyframe on, what it left in the inbox dropped)."""
+    child, stream, reader = _child_with_stream()
+    assert reader.hand(7, _packet(key=True))
+    assert reader.hand(7, _packet(key=False))
+    _queued(child)  # two packets of it wait in the inbox
+    child.behind = child.behind_s + 0.5
+    stream.urgent = True  # said by the GUI process ("urgent")
+
+    assert reader.hand(7, _packet(key=False))  # mid-GOP: not yet on the lane, so skipped
+    assert _queued(child) == [] and stream.need_key and not stream.fast
+    assert reader.hand(7, _packet(key=True))  # its keyframe: on the lane, afresh
+    assert [m[0] for m in _queued(child)] == ["fast"]
+    lane = list(child.fast)
+    assert len(lane) == 1 and lane[0][4] is True and lane[0][7] is True  # flush, fast
+    assert stream.fast and stream.epoch == 1  # the two left in the inbox will drop
+    for _ in range(5):  # still behind: its packets go on
+        assert reader.hand(7, _packet(key=False))
+    assert len(child.fast) == 6 and stream.dropped == 1
+
+    stream.urgent = False  # restored: back to the inbox at once
+    assert reader.hand(7, _packet(key=False))
+    assert not stream.fast and [m[0] for m in _queued(child)] == ["fast"] * 5
+
+
+def test_an_urgent_stream_with_nothing_waiting_takes_the_lane_at_once() -> None:
+    child, stream, reader = _child_with_stream()
+    assert reader.hand(7, _packet(key=True))
+    _queued(child)
+    stream.r_done = stream.r_sent
+    stream.urgent = True
+    assert reader.hand(7, _packet(key=False))
+    lane = list(child.fast)
+    assert len(lane) == 1 and lane[0][4] is False and stream.epoch == 0  # no flush mid-GOP
+
+
+def test_the_main_loop_decodes_the_fast_lane_first_and_drops_what_it_left_behind(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    child, stream, _reader = _child_with_stream()
+    other = dp._Stream(mmap.mmap(-1, 4096), "other", 4096, (64, 36), Masker(()), None, False,
+                       {})
+    child.streams[2] = other
+    decoded: list[tuple[int, str]] = []
+    monkeypatch.setattr(child, "decode", lambda s, number, packet, pts, show, flush:
+                        decoded.append((number, packet)))
+    stream.epoch, stream.fast = 1, True
+    stream.r_sent, stream.f_sent, other.r_sent = 1, 1, 1
+    child.inbox.put(("rpkt", 1, 7, "old", False, 0.0, 0, False))  # before the lane: drops
+    child.inbox.put(("rpkt", 2, 9, "other", False, 0.0, 0, False))
+    child.fast.append(("rpkt", 1, 7, "urgent", True, 0.0, 1, True))
+    child.inbox.put(("fast",))
+    child.inbox.put(("eof",))
+    child.run()
+    child.results.close()  # its pipe thread reads the end of the pipe and stops
+    assert decoded == [(7, "urgent"), (9, "other")]
+    assert stream.dropped == 1 and stream.r_done == 1 and stream.f_done == 1
+    assert child.behind > 0  # measured by the other stream's packet, not the urgent one
