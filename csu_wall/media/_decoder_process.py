@@ -18,6 +18,7 @@ import queue
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from multiprocessing.connection import Connection
@@ -135,7 +136,8 @@ class _Child:  # pragma: no cover - runs in the decoder process
         self.out: list[tuple[Any, ...]] = []  # results of one batch, sent together
         self.touched: dict[int, _Stream] = {}
         self.now = 0.0
-        self.handlers = {"pkt": self.on_packet, "spec": self.on_spec, "open": self.on_open,
+        self.handlers: dict[str, Callable[[tuple[Any, ...]], None]] = {
+                         "pkt": self.on_packet, "spec": self.on_spec, "open": self.on_open,
                          "shm": self.on_shm, "size": self.on_setting, "view": self.on_setting,
                          "fit": self.on_setting, "skip": self.on_setting,
                          "snap": self.on_setting, "close": self.on_close,
