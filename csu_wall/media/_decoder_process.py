@@ -35,6 +35,7 @@ from csu_wall.media.views import View
 # csu_wall/media/mailbox.py), the newest, and the one being written
 SLOTS = 4
 LOAD_EVERY_S = 0.25  # a decoder process reports its CPU time this often
+CONVERTER_GEOMETRIES = 16  # swscale contexts a decoder process keeps (tile and source sizes)
 BATCH_ITEMS = 256  # items taken from the inbox per turn of the main loop
 READER_INFLIGHT = 25  # packets (1 s at 25 fps) a reader here may have waiting for decoding
 # s: the packets decoded now waited this long: readers here skip to their next keyframe
@@ -118,7 +119,9 @@ class _Child:  # pragma: no cover - runs in the decoder process
         from csu_wall.media.decode import Converter, make_decoder
 
         self.commands, self.results = commands, results
-        self.make_decoder, self.converter_type = make_decoder, Converter
+        self.make_decoder = make_decoder
+        # one for every stream: streams of one geometry share its swscale context
+        self.converter = Converter(keep=CONVERTER_GEOMETRIES)
         # the pipe's batches (its own thread) and the readers' packets and words, in order
         self.inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         # the urgent streams' packets: taken before the inbox's next item, whatever waits
@@ -408,7 +411,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
         except OSError:  # closed before this process got to it: nothing to do
             return
         self.streams[key] = _Stream(segment, name, slot_bytes, size, Masker(tuple(masks)),
-                                    view, skip, {}, converter=self.converter_type())
+                                    view, skip, {}, converter=self.converter)
 
     def on_shm(self, message: tuple[Any, ...]) -> None:
         _, key, name, slot_bytes = message
