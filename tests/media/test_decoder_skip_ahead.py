@@ -6,7 +6,10 @@ hand-over itself, with the decoder process's state built in this process."""
 from __future__ import annotations
 
 import mmap
+import os
 import queue
+import sys
+import threading
 from multiprocessing import Pipe
 
 import av
@@ -143,3 +146,56 @@ def test_the_main_loop_decodes_the_fast_lane_first_and_drops_what_it_left_behind
     assert decoded == [(7, "urgent"), (9, "other")]
     assert stream.dropped == 1 and stream.r_done == 1 and stream.f_done == 1
     assert child.behind > 0  # measured by the other stream's packet, not the urgent one
+
+
+def test_free_memory_goes_back_once_the_openings_have_settled(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A connection probed (or a stream closed) asks for a trim; it happens once nothing
+    more opened for TRIM_AFTER_S, one trim for a whole layout's openings."""
+    child, _stream, _reader = _child_with_stream()
+    trims: list[float] = []
+    clock = [100.0]
+    monkeypatch.setattr(dp.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(dp, "_give_back_free_memory", lambda: trims.append(clock[0]))
+    child.trim_if_due()
+    assert trims == []  # nothing opened: nothing to give back
+    for _ in range(3):  # three connections probed, 0.2 s apart
+        child.trim_soon()
+        clock[0] += 0.2
+        child.trim_if_due()
+    assert trims == []
+    clock[0] += dp.TRIM_AFTER_S
+    child.trim_if_due()
+    child.trim_if_due()
+    assert trims == [clock[0]]
+    child.on_close(("close", 1))  # a stream closed: once more, later
+    child.trim_if_due()
+    assert len(trims) == 1
+    clock[0] += dp.TRIM_AFTER_S
+    child.trim_if_due()
+    assert len(trims) == 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
+def test_what_a_thread_freed_under_what_it_still_holds_goes_back_to_the_system() -> None:
+    """As a reader's probing: 80 MiB allocated in a thread's arena, all but every 50th
+    chunk freed (the arena cannot shrink from its top): trimmed, the pages go back."""
+    kept: list[bytes] = []
+
+    def probe() -> None:
+        chunks = [bytes(4096) + bytes([i % 251]) for i in range(20_000)]
+        kept.extend(chunks[::50])
+        chunks.clear()
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    thread.join()
+    before = _rss_mib()
+    dp._give_back_free_memory()
+    assert before - _rss_mib() > 40, (before, _rss_mib())
+    assert len(kept) == 400
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
