@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = (1600, 1000)
 DEFAULT_GRID = "4×4"
+STATUS_SOON_MS = 100  # a state change reaches the status bar this soon (one refresh per burst)
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(10)}
 
 
@@ -223,10 +224,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.operator_label)
         self.statusBar().addPermanentWidget(self.workstation_label)
         self.statusBar().addPermanentWidget(self.live_label)
-        self._status_timer = QTimer(self)
+        self._status_timer = QTimer(self)  # ages: a picture growing stale says nothing
         self._status_timer.setInterval(1000)
         self._status_timer.timeout.connect(self._refresh_status)
         self._status_timer.start()
+        # a tile's state changed: the count follows at once (a layout opening changes many
+        # tiles within a moment: one refresh for them)
+        self._status_soon = QTimer(self)
+        self._status_soon.setSingleShot(True)
+        self._status_soon.setInterval(STATUS_SOON_MS)
+        self._status_soon.timeout.connect(self._refresh_status)
 
     # -- communes and layouts --------------------------------------------------------------
 
@@ -436,6 +443,7 @@ class MainWindow(QMainWindow):
     def _connect_wall(self, wall: WallWidget) -> None:
         wall.installEventFilter(self)
         wall.sig_camera_state_changed.connect(self.tree.set_camera_state)
+        wall.sig_camera_state_changed.connect(lambda *_: self._status_soon.start())
         self.tree.follow(wall)  # what the walls show now decides each camera's icon
         wall.sig_wall_changed.connect(self.schedule_save)
         wall.sig_message.connect(lambda text: self.status_message(text, "warning"))

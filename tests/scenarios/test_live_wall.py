@@ -156,6 +156,7 @@ def audit_of(db_file: Path, actions: set[AuditAction]) -> list[tuple[AuditAction
 
 def test_layout_drop_maximise_restore_never_says_frozen(qtbot: QtBot, desk: LiveDesk) -> None:
     window, wall = desk.window, desk.window.wall
+    window._status_timer.stop()  # the status bar's count must follow the states by itself
     # 1. The saved layout, opened from its tab.
     qtbot.waitUntil(lambda: any(layout.name == "Centre-ville"
                                 for layout in window.tabs.layouts()), timeout=10_000)
@@ -172,6 +173,9 @@ def test_layout_drop_maximise_restore_never_says_frozen(qtbot: QtBot, desk: Live
         log.start("open")
     for n, tile in enumerate(tiles, start=1):
         wait_shown(qtbot, tile, live_now, FIRST_LIVE_S, f"cam-{n} live on its tile")
+    # the status bar says all four live without its periodic refresh
+    qtbot.waitUntil(lambda: wall.live_count() == 4
+                    and window.live_label.text() == wall.tr_status(), timeout=5000)
     desk.service.on_screen.flush()
     before = audit_of(desk.db_file, {AuditAction.LIVE_VIEW, AuditAction.ON_SCREEN_START,
                                      AuditAction.ON_SCREEN_END})
