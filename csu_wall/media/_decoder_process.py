@@ -26,10 +26,11 @@ from typing import Any
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from csu_wall.media.decode import DecoderSpec, fit_size, gop_capacity, tile_width
 from csu_wall.media.masks import Masker
-from csu_wall.media.views import View
+from csu_wall.media.views import View, crop_rect, full_bgra, zoomed_bgra
 
 # the frame the GUI may still paint, one it holds for its next turn (a burst:
 # csu_wall/media/mailbox.py), the newest, and the one being written
@@ -284,10 +285,6 @@ class _Child:  # pragma: no cover - runs in the decoder process
 
     def image(self, s: _Stream, frame: Any) -> np.ndarray:
         """The picture at the tile's size (fitted), zoomed and masked, in BGRA."""
-        from av.video.reformatter import VideoReformatter
-
-        from csu_wall.media.views import zoomed_bgra
-
         width, height = s.size
         if s.fit:  # aspect kept: the picture fits in the tile, which centres it
             crop = (frame.width, frame.height) if s.view is None else _view_size(frame, s.view)
@@ -320,10 +317,6 @@ class _Child:  # pragma: no cover - runs in the decoder process
         return pts
 
     def deliver(self, key: int, s: _Stream) -> None:
-        from av.video.reformatter import VideoReformatter
-
-        from csu_wall.media.views import full_bgra
-
         frame, s.last = s.last, None
         pts = self.post(key, s, frame, self.image(s, frame))
         if s.snaps:
@@ -787,7 +780,5 @@ class _Reader:  # pragma: no cover - runs in the decoder process
 
 
 def _view_size(frame: Any, view: View) -> tuple[int, int]:
-    from csu_wall.media.views import crop_rect
-
     x0, y0, x1, y1 = crop_rect(view, frame.width, frame.height)
     return x1 - x0, y1 - y0
