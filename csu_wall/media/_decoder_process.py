@@ -11,6 +11,7 @@ the error's kind and French text and the seconds since its last packet)."""
 from __future__ import annotations
 
 import collections
+import functools
 import itertools
 import mmap
 import os
@@ -54,20 +55,26 @@ BEHIND_S = 1.0
 TRIM_AFTER_S = 0.5
 
 
-def _give_back_free_memory() -> None:
-    """glibc's ``malloc_trim(0)``: free pages of every arena back to the system (elsewhere,
-    nothing to do: other allocators return memory by themselves or offer no such call)."""
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, found once among the process's own symbols; None elsewhere
+    (other allocators return memory by themselves or offer no such call)."""
     if not sys.platform.startswith("linux"):
-        return
+        return None
     import ctypes
-    import ctypes.util
 
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc (musl)
-        return
-    trim(0)
+        return None
+    return trim
+
+
+def _give_back_free_memory() -> None:
+    """Free pages of every malloc arena back to the system, where the allocator can."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _attach(name: str, size: int) -> mmap.mmap:
