@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
         self._status_soon = QTimer(self)
         self._status_soon.setSingleShot(True)
         self._status_soon.setInterval(STATUS_SOON_MS)
-        self._status_soon.timeout.connect(self._refresh_status)
+        self._status_soon.timeout.connect(self._refresh_live_count)
 
     # -- communes and layouts --------------------------------------------------------------
 
@@ -460,8 +460,11 @@ class MainWindow(QMainWindow):
         return default_data_dir(demo=self.demo) / "snapshots"
 
     def _refresh_status(self) -> None:
-        self.live_label.setText(self.wall.tr_status())
+        self._refresh_live_count()
         self.tree.sync_attachment()
+
+    def _refresh_live_count(self) -> None:
+        self.live_label.setText(self.wall.tr_status())
 
     def shutdown(self) -> None:
         """Stop rendering and every stream. Idempotent (close and aboutToQuit both call it)."""

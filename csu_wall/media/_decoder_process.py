@@ -29,7 +29,14 @@ import av
 import numpy as np
 from av.video.reformatter import VideoReformatter
 
-from csu_wall.media.decode import DecoderSpec, fit_size, gop_capacity, tile_width
+from csu_wall.media.decode import (
+    Converter,
+    DecoderSpec,
+    fit_size,
+    gop_capacity,
+    make_decoder,
+    tile_width,
+)
 from csu_wall.media.masks import Masker
 from csu_wall.media.views import View, crop_rect, full_bgra, zoomed_bgra
 
@@ -146,8 +153,6 @@ class _Child:  # pragma: no cover - runs in the decoder process
     """The decoder process's state: its streams, its load figures, the results of a batch."""
 
     def __init__(self, commands: Connection, results: Connection) -> None:
-        from csu_wall.media.decode import Converter, make_decoder
-
         self.commands, self.results = commands, results
         self.make_decoder = make_decoder
         # one for every stream: streams of one geometry share its swscale context

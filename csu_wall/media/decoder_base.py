@@ -2,9 +2,9 @@
 decoder processes' one (:class:`csu_wall.media.procpool.ProcStreamDecoder`) share: the
 settings taken from any thread — shown or hidden, paused (the overload ladder's last rung:
 packets dropped, last frame kept), keyframes only (the ladder's rung before), urgent (a
-maximised or alarmed tile, decoded first) — and the
-counters. Turning a setting back on makes the next packet decoded a keyframe; each decoder
-adds what a change means for it through the hooks."""
+maximised or alarmed tile, decoded first) — and the counters. Turning a setting back on
+makes the next packet decoded a keyframe; each decoder adds what a change means for it
+through the hooks."""
 
 from __future__ import annotations
 
