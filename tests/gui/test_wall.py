@@ -98,6 +98,9 @@ def test_state_posted_from_a_worker_thread_reaches_the_tile(
     reported), so the tile applies what arrives."""
     window, _ = _open_window(qtbot, make_wall_service)
     tile = window.wall.tiles[0]
+    # the demo camera's own states first (connecting, then live): one arriving after the
+    # posted state would replace it (seen under a loaded full run)
+    qtbot.waitUntil(lambda: tile.state is TileState.LIVE, timeout=30_000)
     bridge = window.bridge
     worker = threading.Thread(
         target=bridge.post, args=(tile.tile_id, 0, TileState.PAUSED, "en pause"))
