@@ -125,6 +125,8 @@ class _Proc:
         self.busy_s = 0.0  # the process's CPU time, as it last reported it
         self.busy_base = 0.0  # CPU time of its earlier incarnations (restarts)
         self.drops = 0
+        self.paired = 0  # pictures it decoded in pairs (under load), as it last said
+        self.paired_base = 0  # ... in its earlier incarnations
         self.lag = 0.0
         self.restarts = 0
         self._threads: list[threading.Thread] = []
@@ -222,10 +224,11 @@ class _Proc:
             if decoder is not None:
                 decoder.on_reader(message)
         elif kind == "load":
-            _, busy, drops, lag = message
+            _, busy, drops, lag, paired = message
             self.busy_s = self.busy_base + busy
             self.drops = drops
             self.lag = max(self.lag, lag)
+            self.paired = self.paired_base + paired
 
     def stop(self, deadline: float) -> None:
         self.alive = False
@@ -290,6 +293,7 @@ class ProcessDecodePool:
             log.error("decoder process %d ended (exit code %s): restarted, %d stream(s) "
                       "resume at their next keyframe", proc.index, exitcode, len(proc.streams))
             proc.busy_base = proc.busy_s
+            proc.paired_base = proc.paired
             proc.restarts += 1
             proc.readers.clear()  # their connections died with it
             proc.outbox.put(None)  # ends the old sender thread
@@ -321,6 +325,12 @@ class ProcessDecodePool:
         for p in procs:
             lag, p.lag = max(lag, p.lag), 0.0
         return sum(p.busy_s for p in procs), drops + sum(p.drops for p in procs), lag
+
+    def frames_paired(self) -> int:
+        """Pictures the decoder processes decoded in pairs (under load), cumulative."""
+        with self._lock:
+            procs = list(self._procs)
+        return sum(p.paired for p in procs)
 
     def threads(self) -> list[threading.Thread]:
         with self._lock:

@@ -90,7 +90,16 @@ class LiveDesk:
 
 
 @pytest.fixture()
-def desk(qtbot: QtBot, tmp_path: Path, clock_server: RtspServer) -> Iterator[LiveDesk]:
+def decoder_pairs() -> str:
+    """How the decoder processes decode in pairs: "auto" (under load), as the application
+    does; a test parametrised with "on" stands for a loaded machine."""
+    return "auto"
+
+
+@pytest.fixture()
+def desk(qtbot: QtBot, tmp_path: Path, clock_server: RtspServer, decoder_pairs: str,
+         monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveDesk]:
+    monkeypatch.setenv("CSU_WALL_DECODER_PAIRS", decoder_pairs)  # before they are spawned
     data = tmp_path / "data"
     site_file = tmp_path / "site.toml"
     site_file.write_text(SITE_HEAD.format(rtsp=clock_server.port) + "".join(
@@ -154,10 +163,9 @@ def audit_of(db_file: Path, actions: set[AuditAction]) -> list[tuple[AuditAction
         db.close()
 
 
-def test_layout_drop_maximise_restore_never_says_frozen(qtbot: QtBot, desk: LiveDesk) -> None:
-    window, wall = desk.window, desk.window.wall
-    window._status_timer.stop()  # the status bar's count must follow the states by itself
-    # 1. The saved layout, opened from its tab.
+def open_saved_layout_and_drop(qtbot: QtBot, window: MainWindow) -> None:
+    """The saved layout opened from its tab, then a camera dragged onto its empty tile."""
+    wall = window.wall
     qtbot.waitUntil(lambda: any(layout.name == "Centre-ville"
                                 for layout in window.tabs.layouts()), timeout=10_000)
     index = next(i for i, layout in enumerate(window.tabs.layouts())
@@ -165,8 +173,14 @@ def test_layout_drop_maximise_restore_never_says_frozen(qtbot: QtBot, desk: Live
     window.tabs.select(index)
     qtbot.waitUntil(lambda: [t.camera.id if t.camera else None for t in wall.tiles]
                     == ["cam-1", "cam-2", "cam-3", None], timeout=10_000)
-    # 2. A camera dragged onto the empty tile.
     drop_camera(wall.tiles[3], "cam-4")
+
+
+def test_layout_drop_maximise_restore_never_says_frozen(qtbot: QtBot, desk: LiveDesk) -> None:
+    window, wall = desk.window, desk.window.wall
+    window._status_timer.stop()  # the status bar's count must follow the states by itself
+    # 1. The saved layout, opened from its tab; 2. a camera dragged onto the empty tile.
+    open_saved_layout_and_drop(qtbot, window)
     tiles = wall.tiles
     logs = [StatusLog(tile) for tile in tiles]
     for log in logs:
@@ -226,3 +240,32 @@ def test_layout_drop_maximise_restore_never_says_frozen(qtbot: QtBot, desk: Live
         assert mine[0] == (AuditAction.ON_SCREEN_END, starts[camera]), mine
         assert mine[1][0] is AuditAction.ON_SCREEN_START and mine[1][1] != starts[camera]
         assert len(mine) == 2, mine
+
+
+@pytest.mark.parametrize("decoder_pairs", ["on"])
+def test_decoding_in_pairs_shows_every_picture_live(qtbot: QtBot, desk: LiveDesk) -> None:
+    """A loaded decoder process decodes each stream's packets two at a time (docs/DESIGN.md,
+    "Decoding in pairs"): the operator still sees every tile live, and every picture of each
+    camera painted, one per frame of the camera's own clock."""
+    window, wall = desk.window, desk.window.wall
+    open_saved_layout_and_drop(qtbot, window)
+    tiles = wall.tiles
+    for n, tile in enumerate(tiles, start=1):
+        wait_shown(qtbot, tile, live_now, FIRST_LIVE_S, f"cam-{n} live on its tile")
+    pool = desk.service.engine.pool
+    qtbot.waitUntil(lambda: pool.frames_paired() > 0, timeout=5000)  # said with the load
+    # the pictures painted while each camera's clock advances by 2 s and more
+    start = [(shown_time(t), t.frames_painted) for t in tiles]
+    assert all(when is not None for when, _ in start)
+    span = timedelta(seconds=2)
+    qtbot.waitUntil(lambda: all((shown_time(t) or first) - first >= span
+                                for t, (first, _) in zip(tiles, start, strict=True)),
+                    timeout=int(5 * span.total_seconds() * 1000))
+    for n, (tile, (first, painted)) in enumerate(zip(tiles, start, strict=True), start=1):
+        last, count = shown_time(tile), tile.frames_painted - painted
+        assert first is not None and last is not None
+        frames = (last - first).total_seconds() * CLOCK_FPS  # the camera's own frames
+        # every picture painted, give or take the two read at the ends and a late turn
+        assert count >= 0.9 * frames - 2, f"cam-{n}: {count} painted of {frames:.0f}"
+        assert live_now(last), f"cam-{n} no longer live: {last.isoformat()}"
+    assert pool.frames_paired() > 2 * CLOCK_FPS
