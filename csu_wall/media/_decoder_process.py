@@ -41,8 +41,9 @@ from csu_wall.media.masks import Masker
 from csu_wall.media.views import View, crop_rect, full_bgra, zoomed_bgra
 
 # the frame the GUI may still paint, one it holds for its next turn (a burst:
-# csu_wall/media/mailbox.py), the newest, and the one being written
-SLOTS = 4
+# csu_wall/media/mailbox.py), the newest, and the two of a pair being written (the second is
+# said at the stream's next packet)
+SLOTS = 5
 LOAD_EVERY_S = 0.25  # a decoder process reports its CPU time this often
 CONVERTER_GEOMETRIES = 16  # swscale contexts a decoder process keeps (tile and source sizes)
 BATCH_ITEMS = 256  # items taken from the inbox per turn of the main loop
@@ -556,6 +557,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
             # dropped (it resumes from a keyframe), the picture in its slot is said now
             s.held = None
             if s.unsaid is not None:
+                self.touched[key] = s
                 self.say_unsaid(s)
 
     def on_close(self, message: tuple[Any, ...]) -> None:
@@ -680,9 +682,10 @@ class _Child:  # pragma: no cover - runs in the decoder process
         return True
 
     def say_unsaid(self, s: _Stream) -> None:
-        self.out.append(s.unsaid)  # type: ignore[arg-type]
-        s.unsaid = None
-        s.sent = True  # said: nothing more to say for it in this batch
+        said, s.unsaid = s.unsaid, None
+        if said is not None:
+            self.out.append(said)
+            s.sent = True  # said: nothing more to say for it in this batch
 
     def on_time(self) -> None:
         """Held packets whose pair did not come in time are decoded alone, and unsaid

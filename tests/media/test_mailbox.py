@@ -62,7 +62,7 @@ def test_a_frame_replaced_in_a_burst_is_shown_one_turn_late_not_lost() -> None:
 def test_only_one_frame_is_held_and_only_in_a_burst() -> None:
     box = Mailbox(generation=1)
     box.put(_at(1, 10.000))
-    box.put(_at(2, 10.040))  # at the stream's rate: the unseen frame is simply replaced
+    box.put(_at(2, 10.060))  # the render loop missed more than a frame: simply replaced
     assert box.next_frame().seq == 2  # type: ignore[union-attr]
     for seq, at in ((3, 10.080), (4, 10.082), (5, 10.084)):  # three in a burst
         box.put(_at(seq, at))
