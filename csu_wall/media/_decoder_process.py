@@ -202,7 +202,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
         self.last_load = time.monotonic()
         self.trim_at = 0.0  # when to give free memory back (0: nothing to give)
         self.out: list[tuple[Any, ...]] = []  # results of one batch, sent together
-        self.sent_at = 0.0  # when results were last sent
+        self.sent_at = time.monotonic()  # when results were last sent
         self.touched: dict[int, _Stream] = {}
         self.now = 0.0
         # decoding in pairs: "auto" (under load), "on" or "off"

@@ -10,6 +10,7 @@ import os
 import queue
 import sys
 import threading
+from collections.abc import Iterator
 from multiprocessing import Pipe
 
 import av
@@ -146,6 +147,83 @@ def test_the_main_loop_decodes_the_fast_lane_first_and_drops_what_it_left_behind
     assert decoded == [(7, "urgent"), (9, "other")]
     assert stream.dropped == 1 and stream.r_done == 1 and stream.f_done == 1
     assert child.behind > 0  # measured by the other stream's packet, not the urgent one
+
+
+_senders: list[object] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_senders() -> Iterator[None]:
+    yield
+    while _senders:
+        _senders.pop().close()  # type: ignore[attr-defined]  # the pipe thread stops
+
+
+class _Batches:
+    """The results pipe of a decoder process: each message, as sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[list[tuple[object, ...]]] = []
+
+    def send(self, batch: list[tuple[object, ...]]) -> None:
+        self.sent.append([m[:2] for m in batch if m[0] == "frame"])
+
+    def close(self) -> None:
+        pass
+
+
+def _loop_with_streams(monkeypatch: pytest.MonkeyPatch, count: int,
+                       send_every: float) -> tuple[dp._Child, _Batches]:
+    """A decoder process's main loop over ``count`` streams whose decoding is stubbed: each
+    packet gives a picture, said as ("frame", key). Its command pipe ends with the test."""
+    batches = _Batches()
+    commands, sender = Pipe(duplex=False)
+    child = dp._Child(commands, batches)  # type: ignore[arg-type]
+    _senders.append(sender)
+    child.pairs, child.pairing = "off", False
+    for key in range(1, count + 1):
+        child.streams[key] = dp._Stream(mmap.mmap(-1, 4096), f"s{key}", 4096, (64, 36),
+                                        Masker(()), None, False, {})
+    monkeypatch.setattr(dp, "SEND_EVERY_S", send_every)
+
+    def decode(s: dp._Stream, *_args: object) -> None:
+        s.last = object()
+
+    def deliver(key: int, s: dp._Stream) -> None:
+        s.last = None
+        child.out.append(("frame", key))
+
+    monkeypatch.setattr(child, "decode", decode)
+    monkeypatch.setattr(child, "deliver", deliver)
+    return child, batches
+
+
+def test_a_long_turn_sends_what_it_has_to_say_as_it_goes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One turn of the main loop takes 20 streams' packets: with a send every 0 s, each
+    picture goes in its own message; with one every 10 s, all go together at the turn's end."""
+    for every, expected in ((0.0, [[("frame", k)] for k in range(1, 21)]),
+                            (10.0, [[("frame", k) for k in range(1, 21)]])):
+        child, batches = _loop_with_streams(monkeypatch, 20, every)
+        for key in range(1, 21):
+            child.inbox.put(("rpkt", key, 1, b"", False, 0.0, 0, False))
+        child.inbox.put(("eof",))
+        child.run()
+        assert batches.sent == expected, every
+
+
+def test_an_urgent_streams_picture_is_sent_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the turn holds, the fast lane's picture is sent as soon as it is decoded."""
+    child, batches = _loop_with_streams(monkeypatch, 3, 10.0)
+    child.streams[3].urgent = child.streams[3].fast = True
+    child.inbox.put(("rpkt", 1, 1, b"", False, 0.0, 0, False))
+    child.fast.append(("rpkt", 3, 1, b"", False, 0.0, 0, True))
+    child.inbox.put(("rpkt", 2, 1, b"", False, 0.0, 0, False))
+    child.inbox.put(("fast",))
+    child.inbox.put(("eof",))
+    child.run()
+    # decoded first (the fast lane) and sent alone at once; the others at the turn's end
+    assert batches.sent == [[("frame", 3)], [("frame", 1), ("frame", 2)]]
 
 
 def test_free_memory_goes_back_once_the_openings_have_settled(
