@@ -114,7 +114,6 @@ def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
     watcher.stop()
     _first_frames()
     stats0 = engine.stats()
-    paired0 = _paired(engine)
     painted0 = [t.frames_painted for t in tiles]
     cpu0, t0 = cpu_seconds(), time.monotonic()
     child0 = sum(pid_cpu_seconds(pid) for pid in children)
@@ -127,7 +126,6 @@ def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
     painted = [t.frames_painted - p for t, p in zip(tiles, painted0, strict=True)]
     rss_end = _memory(children)
     stats1 = engine.stats()
-    paired = _paired(engine) - paired0
     rungs = _by_rung(handles, tiles, painted, window) if priority else {}
     probe.stop()
     for wall in walls:
@@ -146,8 +144,6 @@ def measure(sources: list[StreamSource], warmup_s: float, seconds: float,
         threads_left=leftover,
         decoder_processes=len(children),
         decoder_cpu_pct=round(100.0 * child_cpu / window, 1),
-        # pictures decoded two at a time by the decoder processes (under load)
-        frames_paired_per_s=round(paired / window, 1),
         # with decoder processes, memory is the PSS of all of them (shared frame buffers
         # counted once); with threads, this process's RSS as before
         memory="pss" if children else "rss",
@@ -207,13 +203,11 @@ def _engine_rates(stats0: dict[str, Any], stats1: dict[str, Any],
         "frames_delivered_per_s": round(
             (stats1["frames_delivered"] - stats0["frames_delivered"]) / window, 1),
         "packets_dropped": int(stats1["packets_dropped"] - stats0["packets_dropped"]),
+        # pictures decoded two at a time by the decoder processes (under load)
+        "frames_paired_per_s": round(
+            (stats1["frames_paired"] - stats0["frames_paired"]) / window, 1),
         "reconnects": int(stats1.get("reconnects", 0)),
     }
-
-
-def _paired(engine: MediaEngine) -> int:
-    count = getattr(engine.pool, "frames_paired", None)
-    return int(count()) if count is not None else 0
 
 
 def _decoder_pids(engine: MediaEngine) -> list[int]:

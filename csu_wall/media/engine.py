@@ -506,6 +506,7 @@ class MediaEngine:
             "queue_depth": sum(d.backlog() for d in decoders),
             "ready_streams": self.pool.queue_depth(),
             "reconnects": reconnects,
+            "frames_paired": self.pool.frames_paired(),
         }
 
     def live_threads(self) -> list[threading.Thread]:

@@ -119,6 +119,11 @@ class DecodePool:
         with self._cond:
             return len(self._ready)
 
+    def frames_paired(self) -> int:
+        """Pictures decoded two at a time (the decoder processes do, under load); the
+        decoding threads decode each packet as it comes."""
+        return 0
+
     def note_lag(self, lag: float) -> None:
         with self._stats:
             self._max_lag = max(self._max_lag, lag)
