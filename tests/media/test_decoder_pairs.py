@@ -131,13 +131,22 @@ def _said(run: _Child, expected: list[np.ndarray]) -> list[int]:
             for m in run.sink.said()]
 
 
+def _played(clip: tuple[DecoderSpec, list[av.Packet]],
+            count: int) -> tuple[_Child, list[np.ndarray], list[list[int]]]:
+    """One stream's first ``count`` packets at 25 fps; which pictures each turn said."""
+    spec, packets = clip
+    expected = _reference(spec, packets[:count + 1])
+    run = _Child(spec, [1])
+    steps = []
+    for i in range(count):
+        run.turn(1.0 + i * PERIOD, (1, packets[i]))
+        steps.append(_said(run, expected))
+    return run, expected, steps
+
+
 def test_a_packet_waits_for_its_pair_no_longer_than_its_limit(
         clip: tuple[DecoderSpec, list[av.Packet]]) -> None:
-    spec, packets = clip
-    expected = _reference(spec, packets[:4])
-    run = _Child(spec, [1])
-    steps = [_said(run, expected) for i in range(4)
-             if run.turn(1.0 + i * PERIOD, (1, packets[i])) is None]
+    run, expected, steps = _played(clip, 4)
     assert steps == [[0], [], [1], [2]]  # packet 3 waits for its pair
     held_at = 1.0 + 3 * PERIOD
     # the stream stops (hidden, ended): packet 3 is decoded alone at its limit, not before
@@ -150,11 +159,7 @@ def test_a_packet_waits_for_its_pair_no_longer_than_its_limit(
 
 def test_a_pictures_turn_comes_at_its_limit_when_no_packet_follows(
         clip: tuple[DecoderSpec, list[av.Packet]]) -> None:
-    spec, packets = clip
-    expected = _reference(spec, packets[:3])
-    run = _Child(spec, [1])
-    steps = [_said(run, expected) for i in range(3)
-             if run.turn(1.0 + i * PERIOD, (1, packets[i])) is None]
+    run, expected, steps = _played(clip, 3)
     assert steps == [[0], [], [1]]  # picture 2 is in its slot, unsaid
     paired_at = 1.0 + 2 * PERIOD
     run.turn(paired_at + dp.PAIR_WAIT_S - 0.01)
@@ -232,11 +237,8 @@ def test_paused_or_hidden_a_stream_says_its_picture_now_and_drops_what_waited(
         clip: tuple[DecoderSpec, list[av.Packet]], setting: tuple[str, bool]) -> None:
     """The picture held in its slot is the one of the instant: said at once; a packet
     waiting for its pair is dropped (the stream resumes from a keyframe)."""
-    spec, packets = clip
-    expected = _reference(spec, packets[:4])
-    run = _Child(spec, [1])
-    steps = [_said(run, expected) for i in range(3)
-             if run.turn(1.0 + i * PERIOD, (1, packets[i])) is None]
+    packets = clip[1]
+    run, expected, steps = _played(clip, 3)
     assert steps == [[0], [], [1]]  # picture 2 in its slot, unsaid
     run.child.touched, run.child.now = {}, 1.0 + 2.5 * PERIOD
     run.child.on_setting((setting[0], 1, setting[1]))
