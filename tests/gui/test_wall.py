@@ -102,10 +102,12 @@ def test_state_posted_from_a_worker_thread_reaches_the_tile(
     # posted state would replace it (seen under a loaded full run)
     qtbot.waitUntil(lambda: tile.state is TileState.LIVE, timeout=30_000)
     bridge = window.bridge
+    # No qtbot.waitSignal on this signal: the engine's threads keep emitting it, and a
+    # blocker disconnected and freed while an emission is queued was once called back on a
+    # freed object (PySide6 6.11, a full CI run). The state reaching the tile is the proof.
     worker = threading.Thread(
         target=bridge.post, args=(tile.tile_id, 0, TileState.PAUSED, "en pause"))
-    with qtbot.waitSignal(bridge.sig_tile_state_changed, timeout=2000):
-        worker.start()
+    worker.start()
     worker.join()
     qtbot.waitUntil(lambda: tile.state is TileState.PAUSED and tile.detail == "en pause",
                     timeout=2000)
