@@ -4,9 +4,11 @@ were all that cost anything.
 One process per core (``multiprocessing``, spawn context: no interpreter lock shared, as
 the frozen build and Windows would start them), each decoding a clip from packets held in
 memory and converting EVERY frame to the tile's size and format (240×135 BGRA) with the
-engine's own decoder settings and :class:`~csu_wall.media.decode.Converter` — as fast as it
-can: no pacing, no reader, no GUI, no masks. Frames per second ÷ 25 = streams. The pipeline's
-capacity divided by this figure is how much of the machine the engine turns into tiles.
+engine's own decoder settings and :class:`~csu_wall.media.decode.Converter`, each picture
+written into a tile-sized buffer of its own as the engine writes it into the tile's slot —
+as fast as it can: no pacing, no reader, no GUI, no masks. Frames per second ÷ 25 = streams.
+The pipeline's capacity divided by this figure is how much of the machine the engine turns
+into tiles.
 
 With ``--streams-per-process K`` (informative), each process decodes K streams instead of
 one: K decoders and K converters, each stream's packets in turn (clips taken in order, each
@@ -38,6 +40,7 @@ def _work(paths: list[str], seconds: float, ready: Barrier, results: Any) -> Non
     """One process: its clips' packets in memory, then decode + convert until the time is up
     (one stream per path, in turn). Module level, so the spawn context can start it by name."""
     import av
+    import numpy as np
 
     from csu_wall.media.decode import Converter, DecoderSpec, make_decoder
 
@@ -50,6 +53,7 @@ def _work(paths: list[str], seconds: float, ready: Barrier, results: Any) -> Non
             clips[path] = (DecoderSpec.of(stream),
                            [p for p in container.demux(stream) if p.size])
     streams = [(make_decoder(clips[p][0]), Converter(), clips[p][1]) for p in paths]
+    tile = np.empty((TILE_H, TILE_W, 4), dtype=np.uint8)
     # Every process has its packets: the clock starts now, for all together (a sibling
     # that died breaks the barrier instead of leaving this one waiting).
     ready.wait(timeout=60)
@@ -62,7 +66,7 @@ def _work(paths: list[str], seconds: float, ready: Barrier, results: Any) -> Non
         while time.monotonic() < stop_at:
             for packet in packets:
                 for frame in decoder.decode(packet):
-                    converter.to_bgra(frame, TILE_W, TILE_H)
+                    converter.into(frame, tile)
                     frames += 1
                 if time.monotonic() >= stop_at:
                     break
@@ -71,7 +75,7 @@ def _work(paths: list[str], seconds: float, ready: Barrier, results: Any) -> Non
         while time.monotonic() < stop_at:
             for decoder, converter, packets in streams:
                 for frame in decoder.decode(packets[index % len(packets)]):
-                    converter.to_bgra(frame, TILE_W, TILE_H)
+                    converter.into(frame, tile)
                     frames += 1
             index += 1
     wall = time.monotonic() - t0

@@ -358,12 +358,17 @@ class _Child:  # pragma: no cover - runs in the decoder process
 
     # -- pictures --------------------------------------------------------------------------
 
-    def image(self, s: _Stream, frame: Any) -> np.ndarray:
-        """The picture at the tile's size (fitted), zoomed and masked, in BGRA."""
+    def size(self, s: _Stream, frame: Any) -> tuple[int, int]:
+        """The picture's size in the tile (fitted unless the tile stretches it)."""
         width, height = s.size
         if s.fit:  # aspect kept: the picture fits in the tile, which centres it
             crop = (frame.width, frame.height) if s.view is None else _view_size(frame, s.view)
             width, height = fit_size(crop[0], crop[1], width, height)
+        return width, height
+
+    def image(self, s: _Stream, frame: Any) -> np.ndarray:
+        """The picture at the tile's size (fitted), zoomed and masked, in BGRA."""
+        width, height = self.size(s, frame)
         if s.view is None:
             image: np.ndarray = s.converter.to_bgra(frame, width, height)
             if s.masker:
@@ -374,18 +379,32 @@ class _Child:  # pragma: no cover - runs in the decoder process
         return zoomed_bgra(frame, s.view, tile_width(width), max(2, int(height)),
                            s.masker.masks, s.extra)
 
-    def post(self, key: int, s: _Stream, frame: Any, image: np.ndarray,
+    def post(self, key: int, s: _Stream, frame: Any, image: np.ndarray | None = None,
              say: bool = True) -> float | None:
         """``image`` into the next slot of the stream's memory, and said (or, with ``say``
-        False, kept unsaid until its turn: :meth:`on_time`, or the stream's next packet)."""
-        h, w = image.shape[0], image.shape[1]
+        False, kept unsaid until its turn: :meth:`on_time`, or the stream's next packet).
+        Without ``image``, ``frame`` itself: unzoomed, it is converted straight into the
+        slot and masked there, before the slot is said (``Converter.into``)."""
+        direct = image is None and s.view is None
+        if image is None and not direct:
+            image = self.image(s, frame)
+        if image is None:
+            w, h = self.size(s, frame)
+            w, h = tile_width(w), max(2, int(h))
+        else:
+            h, w = image.shape[0], image.shape[1]
         slot = -1
         if h * w * 4 <= s.slot_bytes:
             s.slot = (s.slot + 1) % SLOTS
             slot = s.slot
             target = np.ndarray((h, w, 4), dtype=np.uint8, buffer=s.segment,
                                 offset=slot * s.slot_bytes)
-            target[...] = image
+            if image is None:
+                s.converter.into(frame, target)
+                if s.masker:
+                    s.masker.apply(target)
+            else:
+                target[...] = image
         pts = frame.pts * s.seconds_per_tick if frame.pts is not None and \
             s.seconds_per_tick else None
         said = ("frame", key, s.name, slot, w, h, pts, frame.width, frame.height,
@@ -399,7 +418,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
 
     def deliver(self, key: int, s: _Stream) -> None:
         frame, s.last = s.last, None
-        pts = self.post(key, s, frame, self.image(s, frame))
+        pts = self.post(key, s, frame)
         if s.snaps:
             if s.extra is None:
                 s.extra = VideoReformatter()
@@ -653,7 +672,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
                     self.paired += 1 + first
                     frame, s.last = s.last, None
                     # said at its turn, unless it is the pair's only picture
-                    self.post(key, s, frame, self.image(s, frame), say=not first)
+                    self.post(key, s, frame, say=not first)
                     s.sent = True
                 return
         elif s.unsaid is not None:
