@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage
 
+from csu_wall.core.feed import Rung
 from csu_wall.core.frames import Frame
 from csu_wall.gui.tile_overlay import rung_text
 
@@ -20,6 +21,15 @@ if TYPE_CHECKING:
 
 _RGB32 = QImage.Format.Format_RGB32
 STALE_AFTER_S = 2.0  # a frame older than this is shown with its age, never as live
+# On the ladder's keyframes-only rung a picture comes once a GOP (1-4 s for most cameras):
+# it is stale once the next keyframe is STALE_AFTER_S late, the GOP measured between the last
+# two pictures of that rung (at most KEYFRAME_GAP_MAX_S; until measured, GOP_UNKNOWN_S).
+# Without it, every keyframe that came a few milliseconds after its GOP flashed the veil and
+# the age on the tile (measured at twice the capacity: 30 such flashes a second over 230
+# tiles, each redrawing the tile's overlay).
+GOP_UNKNOWN_S = 4.0
+KEYFRAME_GAP_MAX_S = 10.0
+_KEYFRAMES_ONLY = Rung.I.label
 RUNG_EVERY_TICKS = 10  # the ladder moves every second or so: read it every 200 ms
 # A hidden tile decodes nothing; shown again, its decoder waits for the next keyframe. Until
 # a new frame (or this long: a long GOP plus a reconnection), the last frame is "resuming",
@@ -46,6 +56,8 @@ class TilePicture:
         self.resuming = False
         self._rung_wait = 0  # pulls left before the rung is read again
         self._stale_at = 0.0  # monotonic instant the frame on screen becomes stale
+        self._gop = GOP_UNKNOWN_S  # keyframes only: the time between two pictures
+        self._keyframes_only = False  # the last picture came on the keyframes-only rung
         self._resume_until = 0.0  # shown again after being hidden: resuming until then
         self._resume_from = 0.0  # ... since then: a frame decoded later ends the resumption
 
@@ -86,13 +98,14 @@ class TilePicture:
         overlay = False
         if feed is not None:
             latest = feed.next_frame()
-            if latest is not None and latest is not frame:
-                overlay = self._set_frame(latest, geometry)
+            changed = latest is not None and latest is not frame
+            # the rung first: a new picture's stale instant depends on it
+            overlay = self._read_rung(feed, changed)
+            if latest is not None and changed:
+                overlay = self._set_frame(latest, geometry) or overlay
                 if latest.decoded_at >= self._resume_from:  # not one decoded before hiding
                     self._resume_until = 0.0
                 frame = latest
-                changed = True
-            overlay = self._read_rung(feed, changed) or overlay
         resuming = now < self._resume_until
         if resuming != self.resuming:
             self.resuming = resuming
@@ -130,6 +143,15 @@ class TilePicture:
         previous, previous_frame = self.qimage, self.frame
         self.frame = frame
         self._stale_at = frame.decoded_at + STALE_AFTER_S
+        keyframes_only = self.rung == _KEYFRAMES_ONLY
+        if not keyframes_only:
+            self._gop = GOP_UNKNOWN_S
+        elif previous_frame is not None and self._keyframes_only:
+            gap = frame.decoded_at - previous_frame.decoded_at
+            self._gop = min(max(0.0, gap), KEYFRAME_GAP_MAX_S)
+        self._keyframes_only = keyframes_only
+        if keyframes_only:
+            self._stale_at += self._gop
         self.qimage = qimage
         moved = (previous is None or previous.width() != width or previous.height() != height)
         if moved:
