@@ -31,6 +31,15 @@ from csu_wall.media.replay import open_reader
 
 log = logging.getLogger(__name__)
 _SESSION_IDS = itertools.count(1)
+# s: how long a session whose stream is read in its decoder process waits for the reader's
+# next word. Until the stream is healthy it looks at the decoded frames this often (the
+# backoff's health); then only a word wakes it (stopping puts one), and the timeout is a
+# fallback. A tile's thread waking 4 times a second cost little alone, but 310 of them
+# (twice the capacity) took the interpreter lock 1,240 times a second, and the GUI thread,
+# waiting its turn among them, stalled 100-150 ms several times a second (measured: the GUI
+# thread blocked, neither running nor runnable).
+REMOTE_POLL_S = 0.25
+REMOTE_IDLE_S = 5.0
 
 Credentials = Callable[[str], "tuple[str, str] | None"]
 StateSink = Callable[[TileState, str], None]
@@ -362,7 +371,7 @@ class StreamSession:
         self._connected()
         self._last_packet_at = self.clock.monotonic()
         while not self.stopped:
-            event = connection.next_event(0.25)
+            event = connection.next_event(REMOTE_IDLE_S if self._healthy else REMOTE_POLL_S)
             now = self.clock.monotonic()
             self._progress(now)
             if event is None:

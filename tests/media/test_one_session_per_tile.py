@@ -18,6 +18,7 @@ from csu_wall.core.frames import TileState
 from csu_wall.core.model import StreamKind
 from csu_wall.core.ports import SourceKind, StreamSource
 from csu_wall.media.backoff import Backoff
+from csu_wall.media import procpool
 from csu_wall.media.engine import MediaEngine
 from tests.media.helpers import wait_until
 from tests.media.tiny_rtsp import TinyRtspServer
@@ -91,6 +92,43 @@ def test_decoded_frames_for_some_seconds_reset_the_cameras_backoff(
     assert backoff.failures("nvr/cam") == 4  # the first frames are not enough
     assert wait_until(lambda: backoff.failures("nvr/cam") == 0, 5)
     assert time.monotonic() - first >= 1.5 - 0.3
+
+
+def test_a_healthy_stream_read_in_its_decoder_process_leaves_its_thread_asleep(
+        make_engine: Make, rtsp_server,  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its session looks at the decoded frames 4 times a second until the stream is healthy,
+    then sleeps until the reader says something: 310 tiles waking 4 times a second held the
+    interpreter lock away from the GUI thread. Closing the tile still ends it at once."""
+    calls: list[float] = []
+    real = procpool.RemoteConnection.next_event
+
+    def counted(self: procpool.RemoteConnection, timeout: float) -> object:
+        calls.append(time.monotonic())
+        return real(self, timeout)
+
+    monkeypatch.setattr(procpool.RemoteConnection, "next_event", counted)
+    server = rtsp_server({"cam": {"kind": "file", "width": 320, "height": 180, "gop": 25}})
+    backoff = Backoff(base=BASE, cap=CAP, healthy_after=1.0)
+    backoff.failed("nvr/cam", time.monotonic() - 100)
+    engine = make_engine(workers=1, decoders="process", backoff=backoff)
+    source = StreamSource(url=server.url("cam"), kind=SourceKind.RTSP, camera_id="cam",
+                          recorder_id="nvr")
+    tile = engine.open("t", source, size=(160, 90))
+    assert wait_until(lambda: tile.latest() is not None, 10)
+    assert wait_until(lambda: backoff.failures("nvr/cam") == 0, 5)  # healthy
+    time.sleep(0.5)  # its last short wait ends
+    before, start = len(calls), time.monotonic()
+    frames = tile.stats()["frames_decoded"]
+    assert wait_until(lambda: tile.stats()["frames_decoded"] >= frames + 50, 10)  # 2 s
+    elapsed = time.monotonic() - start
+    assert elapsed >= 1.5
+    assert len(calls) - before <= 1, f"{len(calls) - before} waits in {elapsed:.1f} s"
+    closed_at = time.monotonic()
+    engine.close("t")
+    assert wait_until(lambda: not [t for t in engine.live_threads()
+                                   if t.name.startswith("csu-media-reader-t")], 3)
+    assert time.monotonic() - closed_at < 2.0
 
 
 def test_a_second_session_of_the_camera_waits_for_the_cameras_backoff(
