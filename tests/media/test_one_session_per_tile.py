@@ -17,8 +17,8 @@ import pytest
 from csu_wall.core.frames import TileState
 from csu_wall.core.model import StreamKind
 from csu_wall.core.ports import SourceKind, StreamSource
-from csu_wall.media.backoff import Backoff
 from csu_wall.media import procpool
+from csu_wall.media.backoff import Backoff
 from csu_wall.media.engine import MediaEngine
 from tests.media.helpers import wait_until
 from tests.media.tiny_rtsp import TinyRtspServer
