@@ -17,7 +17,7 @@ import pytest
 from csu_wall.core.frames import TileState
 from csu_wall.core.model import StreamKind
 from csu_wall.core.ports import SourceKind, StreamSource
-from csu_wall.media import procpool
+from csu_wall.media import procpool, session
 from csu_wall.media.backoff import Backoff
 from csu_wall.media.engine import MediaEngine
 from tests.media.helpers import wait_until
@@ -100,11 +100,11 @@ def test_a_healthy_stream_read_in_its_decoder_process_leaves_its_thread_asleep(
     """Its session looks at the decoded frames 4 times a second until the stream is healthy,
     then sleeps until the reader says something: 310 tiles waking 4 times a second held the
     interpreter lock away from the GUI thread. Closing the tile still ends it at once."""
-    calls: list[float] = []
+    calls: list[float] = []  # each wait's timeout
     real = procpool.RemoteConnection.next_event
 
     def counted(self: procpool.RemoteConnection, timeout: float) -> object:
-        calls.append(time.monotonic())
+        calls.append(timeout)
         return real(self, timeout)
 
     monkeypatch.setattr(procpool.RemoteConnection, "next_event", counted)
@@ -117,7 +117,7 @@ def test_a_healthy_stream_read_in_its_decoder_process_leaves_its_thread_asleep(
     tile = engine.open("t", source, size=(160, 90))
     assert wait_until(lambda: tile.latest() is not None, 10)
     assert wait_until(lambda: backoff.failures("nvr/cam") == 0, 5)  # healthy
-    time.sleep(0.5)  # its last short wait ends
+    assert wait_until(lambda: calls[-1] == session.REMOTE_IDLE_S, 3)  # its last short wait
     before, start = len(calls), time.monotonic()
     frames = tile.stats()["frames_decoded"]
     assert wait_until(lambda: tile.stats()["frames_decoded"] >= frames + 50, 10)  # 2 s
