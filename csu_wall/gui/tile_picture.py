@@ -72,6 +72,8 @@ class TilePicture:
         self.age_s = None
         self.rung = ""
         self._rung_wait = 0
+        self._gop = GOP_UNKNOWN_S  # another camera's GOP is not this one's
+        self._keyframes_only = False
 
     def shown_again(self, now: float | None) -> None:
         """The tile is back on the screen with an old frame: it resumes until a new one."""

@@ -385,8 +385,7 @@ class _Child:  # pragma: no cover - runs in the decoder process
         False, kept unsaid until its turn: :meth:`on_time`, or the stream's next packet).
         Without ``image``, ``frame`` itself: unzoomed, it is converted straight into the
         slot and masked there, before the slot is said (``Converter.into``)."""
-        direct = image is None and s.view is None
-        if image is None and not direct:
+        if image is None and s.view is not None:  # zoomed: cropped on its own path
             image = self.image(s, frame)
         if image is None:
             w, h = self.size(s, frame)

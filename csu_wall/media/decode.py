@@ -266,15 +266,14 @@ class Converter:
         key = (frame.width, frame.height, frame.format.name, frame.colorspace,
                frame.color_range, width, height)
         ctx = self._direct.get(key)
-        if ctx is None:
-            ctx = self._direct[key] = self._checked(swscale, frame, target)
+        if ctx is None:  # the check writes the picture, whichever way is kept
+            self._direct[key] = self._checked(swscale, frame, target)
             if len(self._direct) > self._keep:
                 dropped = self._direct.popitem(last=False)[1]
                 if dropped:
                     swscale.free(dropped)
-            if ctx:
-                return  # written by the check
-        elif len(self._direct) > 1:
+            return
+        if len(self._direct) > 1:
             self._direct.move_to_end(key)
         if not ctx or not swscale.run(ctx, frame, target):
             target[...] = self.pyav_bgra(frame, width, height)
