@@ -6,6 +6,7 @@ import ctypes
 import glob
 import logging
 import os
+import re
 import sys
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -191,23 +192,40 @@ _SWS_SPACE = {1: 1, 4: 4, 5: 5, 6: 5, 7: 7}
 
 
 def _loaded_library(name: str) -> str | None:
-    """Where PyAV's own copy of FFmpeg's library ``name`` lies: the one this process has
-    loaded (Linux), else beside the ``av`` package (wheels keep them in ``av.libs`` or
-    ``av/.dylibs``, and the frozen build keeps that layout)."""
+    """Where PyAV's own copy of FFmpeg's library ``name`` lies: beside the ``av`` package
+    (wheels keep them in ``av.libs`` or ``av/.dylibs``, and the frozen build keeps that
+    layout), else the one this process has loaded (Linux: PyAV built against the system's
+    FFmpeg). Only a copy of the version PyAV reports: OpenCV's wheel bundles an FFmpeg of
+    its own (another major version), loaded in the same process once ``cv2`` is imported,
+    and whichever the process mapped first must not decide."""
+    version = av.library_versions.get(f"lib{name}")
+    candidates: list[str] = []
+    base = os.path.dirname(os.path.abspath(av.__file__))
+    for folder in (os.path.join(base, os.pardir, "av.libs"), os.path.join(base, ".dylibs"),
+                   os.path.join(getattr(sys, "_MEIPASS", base), "av.libs")):
+        candidates += sorted(glob.glob(os.path.join(folder, f"*{name}*")))
     try:
         with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
             for line in maps:
                 path = line.rstrip("\n").split(" ")[-1]
                 if f"lib{name}" in os.path.basename(path) and ".so" in path:
-                    return path
+                    candidates.append(path)
     except OSError:
         pass
-    base = os.path.dirname(os.path.abspath(av.__file__))
-    for folder in (os.path.join(base, os.pardir, "av.libs"), os.path.join(base, ".dylibs"),
-                   os.path.join(getattr(sys, "_MEIPASS", base), "av.libs")):
-        found = sorted(glob.glob(os.path.join(folder, f"*{name}*")))
-        if found:
-            return found[0]
+    for path in dict.fromkeys(candidates):
+        if version is None or _major_version(path) in (None, version[0]):
+            return path
+    return None
+
+
+def _major_version(path: str) -> int | None:
+    """The major version in a library's file name (``libswscale.so.9.5.102``, ``.so.9``,
+    ``libswscale.9.dylib``, ``swscale-9.dll``; a wheel's hash such as ``-88e9f973`` is not
+    one), or None when it names none."""
+    for pattern in (r"\.so\.(\d+)", r"\.(\d+)(?:\.\d+)*\.dylib$", r"-(\d+)[-.].*dll$"):
+        match = re.search(pattern, os.path.basename(path))
+        if match is not None:
+            return int(match.group(1))
     return None
 
 

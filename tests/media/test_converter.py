@@ -134,3 +134,40 @@ def test_a_geometry_whose_direct_picture_is_not_pyavs_goes_through_pyav(
     assert "differs from PyAV" in caplog.text
     again = converter.to_bgra(frame, 240, 135)
     assert np.array_equal(again, picture)
+
+
+def test_the_direct_scaler_is_pyavs_own_even_when_opencvs_ffmpeg_was_loaded_first() -> None:
+    """OpenCV's wheel bundles an FFmpeg of another major version, which a decoder process
+    loads with ``cv2`` (masks) before its first conversion: in that process's memory map,
+    OpenCV's libswscale comes first. The scaler called directly must still be the one PyAV
+    reports."""
+    import subprocess
+    import sys
+
+    script = (
+        "import av\n"
+        "import csu_wall.media._decoder_process\n"  # imports as a decoder process does
+        "from csu_wall.media import decode\n"
+        "for name in ('swscale', 'avutil'):\n"
+        "    path = decode._loaded_library(name)\n"
+        "    print(name, decode._major_version(path), av.library_versions['lib' + name][0],"
+        " 'opencv' in path)\n")
+    out = subprocess.run(["timeout", "60", sys.executable, "-c", script], capture_output=True,
+                         text=True, check=True).stdout.split("\n")
+    assert [line.split() for line in out if line] == [
+        ["swscale", str(av.library_versions["libswscale"][0]),
+         str(av.library_versions["libswscale"][0]), "False"],
+        ["avutil", str(av.library_versions["libavutil"][0]),
+         str(av.library_versions["libavutil"][0]), "False"]]
+
+
+@pytest.mark.parametrize(("path", "major"), [
+    ("/usr/lib/x86_64-linux-gnu/libswscale.so.7", 7),
+    ("av.libs/libswscale-88e9f973.so.9.5.102", 9),  # the wheel's hash is not a version
+    ("av/.dylibs/libswscale.9.5.100.dylib", 9),
+    ("av.libs/swscale-9-0a1b2c3d.dll", 9),
+    ("libswscale.so", None),
+])
+def test_a_librarys_major_version_is_read_from_its_file_name(path: str,
+                                                              major: int | None) -> None:
+    assert decode._major_version(path) == major
