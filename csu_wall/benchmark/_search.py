@@ -2,7 +2,10 @@
 
 Exponential steps from a first guess (up while it passes, down while it fails), then
 bisection between the largest passing and the smallest failing count. Every count is
-measured at most once; the search stops at the resolution, the probe limit or the deadline.
+measured at most once, or with ``retry_failures`` a failed count once more (it passes if the
+second measurement passes: this machine's speed drifts by 10-30 % within a run, and the
+ceilings the capacity is compared with are the higher of two measurements too). The search
+stops at the resolution, the probe limit or the deadline.
 """
 
 from __future__ import annotations
@@ -36,10 +39,13 @@ def find_capacity(
     deadline: float | None = None,
     clock: Callable[[], float] = time.monotonic,
     probe_cost: Callable[[int], float] | None = None,
+    retry_failures: bool = False,
 ) -> Search:
     """``resolution``: stop when the bracket is narrower than this fraction of the passing
     count (and never below one stream). ``probe_cost(n)`` estimates one probe's seconds, so
-    no probe starts that would end after ``deadline``."""
+    no probe starts that would end after ``deadline``. A second measurement of a failed
+    count is a probe too (the limit and the deadline apply); both are in ``probes``, the
+    second marked ``"again": True``."""
     search = Search()
     results: dict[int, bool] = {}
 
@@ -59,6 +65,12 @@ def find_capacity(
         result.setdefault("streams", n)
         search.probes.append(result)
         results[n] = bool(result.get("ok"))
+        if not results[n] and retry_failures and can_probe(n):
+            again = dict(measure(n))
+            again.setdefault("streams", n)
+            again["again"] = True
+            search.probes.append(again)
+            results[n] = bool(again.get("ok"))
         return results[n]
 
     lo, hi = 0, None  # lo passed (0 trivially), hi failed

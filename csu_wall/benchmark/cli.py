@@ -51,8 +51,11 @@ class Plan:
         # The quick run spends its probes on the 640×360 capacity (the headline figure):
         # a first guess from the same-work ceiling just measured, small steps, ~10 %.
         self.resolution = 0.1 if quick else 0.05
-        self.max_probes = 3 if quick else 10
-        self.capacity_probes = 6 if quick else 12
+        self.max_probes = 3 if quick else 14
+        self.capacity_probes = 6 if quick else 16
+        # A failed probe measured once more in a full run (the quick run has no time): the
+        # ceilings are the higher of two measurements, so is each count's verdict.
+        self.retry_failures = not quick
         self.capacity_growth = 1.3 if quick else 1.5
         # × the same-work ceiling (the decode limit when it failed): the last measured
         # ratio was 0.32 of the ceiling, 0.19 of the decode limit.
@@ -204,6 +207,12 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
     return 0
 
 
+def _again(search: Search) -> list[dict[str, Any]]:
+    """The counts of a search measured twice, and whether the second measurement passed."""
+    return [{"streams": p["streams"], "ok": bool(p.get("ok"))}
+            for p in search.probes if p.get("again")]
+
+
 def _measured_again(figures: dict[str, Any], key: str, again: float) -> list[float]:
     """A ceiling measured before and after its capacity search: this machine's speed drifts
     by 10-30 % within a run (a same-work ceiling of 223 streams in one run, 282-318 earlier
@@ -346,7 +355,7 @@ class _Searches:
                              ceiling=ceiling, growth=growth,
                              resolution=resolution or plan.resolution,
                              max_probes=probes or plan.max_probes, deadline=section_deadline,
-                             probe_cost=plan.probe_cost)
+                             probe_cost=plan.probe_cost, retry_failures=plan.retry_failures)
 
 
 def _summary(plan: Plan, args: argparse.Namespace, limits: dict[str, float],
@@ -362,6 +371,9 @@ def _summary(plan: Plan, args: argparse.Namespace, limits: dict[str, float],
         "capacity_streams": capacity,
         "capacity_capped": sd_pipe.capped,
         "capacity_failed_at": sd_pipe.failed_at,
+        # counts that failed once and were measured again (the second verdict kept)
+        "capacity_measured_again": _again(sd_pipe),
+        "naive_measured_again": _again(naive),
         "decode_limit_streams": limit,
         "naive_streams": naive.capacity,
         "ratio_to_limit": round(capacity / limit, 3) if limit else None,
