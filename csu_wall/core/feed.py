@@ -79,6 +79,13 @@ class TileFeed(Protocol):
         that a burst of frames replaced before it was shown (at most one turn late)."""
         ...
 
+    @property
+    def news(self) -> bool:
+        """A frame :meth:`next_frame` has not given yet waits. Read without a lock, every
+        turn, for every tile on the screen: the render loop asks only feeds with news for
+        their frame (most turns find none: 25 fps against 50 turns a second)."""
+        ...
+
     def set_size(self, width: int, height: int) -> None: ...
 
     @property

@@ -87,11 +87,12 @@ class TilePicture:
         (:attr:`overlay_changed` says whether more than the picture did).
 
         Called for every visible tile every 20 ms, mostly finding no new frame: an idle tile
-        returns at once, a playing one reads its mailbox (one lock) and compares the frame
-        object; the rung is read with each new frame and every ``RUNG_EVERY_TICKS``; the age
-        is worked out only once the frame has passed its stale instant. ``held``: a recording
-        the operator paused holds its picture on purpose (no age, no veil). ``geometry``:
-        the tile's logical size and pixel ratio, asked only when a frame's size changes."""
+        returns at once, a playing one reads its mailbox (one lock) only when the feed has
+        news, and compares the frame object; the rung is read with each new frame and every
+        ``RUNG_EVERY_TICKS``; the age is worked out only once the frame has passed its stale
+        instant. ``held``: a recording the operator paused holds its picture on purpose (no
+        age, no veil). ``geometry``: the tile's logical size and pixel ratio, asked only when
+        a frame's size changes."""
         frame = self.frame
         self.overlay_changed = False
         if feed is None and frame is None:
@@ -99,7 +100,7 @@ class TilePicture:
         changed = False
         overlay = False
         if feed is not None:
-            latest = feed.next_frame()
+            latest = feed.next_frame() if feed.news else None
             changed = latest is not None and latest is not frame
             # the rung first: a new picture's stale instant depends on it
             overlay = self._read_rung(feed, changed)

@@ -115,6 +115,11 @@ class TileStream:
         once, one a burst replaced before it was shown), or None; never blocks."""
         return self._current(self._mailbox.next_frame)
 
+    @property
+    def news(self) -> bool:
+        """A frame :meth:`next_frame` has not given yet waits (no lock taken)."""
+        return self._mailbox.news
+
     def _current(self, read: Callable[[], Frame | None]) -> Frame | None:
         """What ``read`` takes from the mailbox, if it is of what plays now."""
         if self._retired:

@@ -34,6 +34,9 @@ class Mailbox:
         self._frame: Frame | None = None
         self._held: Frame | None = None  # replaced in a burst before the render loop took it
         self._taken: Frame | None = None  # the frame the render loop took last
+        # a frame next_frame() has not given yet waits: read without the lock by the render
+        # loop, which asks only mailboxes with news (a stale read costs one turn, 20 ms)
+        self.news = False
         self.dropped_stale = 0
         self.replaced = 0  # frames overwritten before anyone read them: harmless, counted
 
@@ -47,6 +50,7 @@ class Mailbox:
             self._generation = generation
             self._frame = None
             self._held = self._taken = None
+            self.news = False
 
     def promote(self, frame: Frame, before: Callable[[], None] | None = None) -> None:
         """Move to ``frame``'s (newer) generation with that frame already in the slot, so a
@@ -58,6 +62,7 @@ class Mailbox:
             self._generation = frame.generation
             self._frame = frame
             self._held = None
+            self.news = True
 
     def put(self, frame: Frame) -> bool:
         """Offer a frame; returns False (and drops it) when its generation is not current."""
@@ -76,6 +81,7 @@ class Mailbox:
                 else:
                     self._held = None
             self._frame = frame
+            self.news = True
             return True
 
     def next_frame(self) -> Frame | None:
@@ -85,8 +91,9 @@ class Mailbox:
             frame = self._held
             if frame is None:
                 frame = self._frame
+                self.news = False
             else:
-                self._held = None
+                self._held = None  # the newest is still news
             self._taken = frame
             return frame
 
@@ -104,3 +111,4 @@ class Mailbox:
         with self._lock:
             self._frame = None
             self._held = self._taken = None
+            self.news = False

@@ -34,6 +34,10 @@ class _Feed:
     def next_frame(self) -> Frame | None:
         return self.frame
 
+    @property
+    def news(self) -> bool:
+        return self.frame is not None
+
 
 def _play(feed: _Feed, arrivals: list[float], until: float) -> list[tuple[float, int | None]]:
     """Pulls every tick from 0 to ``until``, pictures arriving at ``arrivals``; the ages seen
@@ -71,3 +75,43 @@ def test_every_frame_a_picture_is_stale_two_seconds_after_it_came() -> None:
     # the same picture times on the keyframes-only rung with a 40 ms "GOP" stay as prompt
     seen_i = _play(_Feed(Rung.I), arrivals, until=5.0)
     assert seen_i[0][0] <= 1.96 + 0.04 + STALE_AFTER_S + 2 * TICK
+
+
+class _CountingFeed(_Feed):
+    """A feed that counts how often its frame is asked for, with news only on arrivals."""
+
+    def __init__(self) -> None:
+        super().__init__(Rung.SD)
+        self.asked = 0
+        self._news = False
+
+    def arrive(self, at: float) -> None:
+        super().arrive(at)
+        self._news = True
+
+    @property
+    def news(self) -> bool:
+        return self._news
+
+    def next_frame(self) -> Frame | None:
+        self.asked += 1
+        self._news = False
+        return self.frame
+
+
+def test_a_feed_without_news_is_not_asked_for_its_frame() -> None:
+    """50 turns a second, 25 frames: the turns between frames take no lock; the age still
+    comes once the picture is stale."""
+    feed = _CountingFeed()
+    picture = TilePicture()
+    arrivals = [i * 0.04 for i in range(25)]  # one second at 25 fps, then nothing
+    ages = set()
+    for step in range(int(4.0 / TICK)):
+        now = step * TICK
+        while arrivals and arrivals[0] <= now:
+            feed.arrive(arrivals.pop(0))
+        picture.pull(feed, now, False, lambda: ((160, 90), 1.0))  # type: ignore[arg-type]
+        ages.add(picture.age_s)
+    assert feed.asked == 25
+    assert picture.frame is feed.frame
+    assert ages == {None, 2, 3}  # stale STALE_AFTER_S after the last picture (at 0.96 s)

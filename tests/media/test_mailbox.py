@@ -87,3 +87,28 @@ def test_a_new_generation_or_a_clear_forgets_the_held_frame() -> None:
     box.put(_at(4, 12.001, generation=2))
     box.promote(_at(1, 12.002, generation=3))
     assert box.next_frame().generation == 3  # type: ignore[union-attr]
+
+
+def test_news_says_whether_the_next_turn_has_a_frame_to_take() -> None:
+    """The render loop asks only mailboxes with news for their frame: news from a frame put
+    until the turn that takes the newest (a burst's held frame first), none after a reset,
+    a clear or a refused frame, news again with a promoted one."""
+    box = Mailbox(generation=1)
+    assert not box.news
+    box.put(_at(1, 10.000))
+    assert box.news
+    assert box.next_frame().seq == 1 and not box.news  # type: ignore[union-attr]
+    box.put(_at(2, 10.040))
+    box.put(_at(3, 10.045))  # a burst: 2 is held for this turn, 3 is for the next
+    assert box.next_frame().seq == 2 and box.news  # type: ignore[union-attr]
+    assert box.next_frame().seq == 3 and not box.news  # type: ignore[union-attr]
+    assert box.put(_at(1, 10.050, generation=0)) is False and not box.news  # refused
+    box.put(_at(4, 10.080))
+    box.reset(2)
+    assert not box.news
+    box.put(_at(1, 11.000, generation=2))
+    box.clear()
+    assert not box.news
+    box.promote(_at(1, 12.000, generation=3))
+    assert box.news
+    assert box.next_frame().generation == 3 and not box.news  # type: ignore[union-attr]
