@@ -72,7 +72,7 @@ class RenderLoop(QObject):
                 tile.pull(now)
                 # an on-screen interval (csu_wall/core/viewing.py) starts with the first
                 # frame of the camera shown, and ends when the tile leaves the screen
-                if not tile.on_screen_reported and tile.showing_frame and service is not None:
+                if service is not None and not tile.on_screen_reported and tile.showing_frame:
                     tile.on_screen_reported = True
                     service.frame_shown(tile.tile_id)
             elif tile.on_screen_reported and service is not None:
