@@ -307,6 +307,21 @@ def test_summary_states_the_samework_ceiling_and_both_profiles(
             str(2 * summary["capacity_streams"])]
         assert summary["overload"]["priority_fps"] == {"maximised": 25.0, "alarmed": 25.0}
         assert any(line.get("kind") == "overload" for line in lines)
+    # the full run measures a failed count once more (the canned figures fail it again);
+    # the quick run has no time for it
+    pipeline_counts = [int(a[a.index("--streams") + 1]) for m, a in asked
+                       if m == "pipeline" and "--label" in a and "640x360" in a
+                       and not any("camera" in x for x in a) and "--priority" not in a]
+    failed_twice = sorted({n for n in pipeline_counts if pipeline_counts.count(n) == 2})
+    if quick:
+        assert summary["capacity_measured_again"] == [] == summary["naive_measured_again"]
+        assert failed_twice == []
+    else:
+        assert failed_twice and all(n > 100 for n in failed_twice)
+        assert sorted(p["streams"] for p in summary["capacity_measured_again"]) == failed_twice
+        assert all(not p["ok"] for p in summary["capacity_measured_again"])
+        assert summary["naive_measured_again"] and all(
+            p["streams"] > 30 and not p["ok"] for p in summary["naive_measured_again"])
     if quick:
         assert camera["capacity_streams"] is None and camera["ratio_to_samework"] is None
     else:
