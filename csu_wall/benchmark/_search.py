@@ -61,16 +61,17 @@ def find_capacity(
         return True
 
     def probe(n: int) -> bool:
-        result = dict(measure(n))
-        result.setdefault("streams", n)
-        search.probes.append(result)
-        results[n] = bool(result.get("ok"))
-        if not results[n] and retry_failures and can_probe(n):
-            again = dict(measure(n))
-            again.setdefault("streams", n)
-            again["again"] = True
-            search.probes.append(again)
-            results[n] = bool(again.get("ok"))
+        for again in (False, True):
+            if again and not (retry_failures and can_probe(n)):
+                break
+            result = dict(measure(n))
+            result.setdefault("streams", n)
+            if again:
+                result["again"] = True
+            search.probes.append(result)
+            results[n] = bool(result.get("ok"))
+            if results[n]:
+                break
         return results[n]
 
     lo, hi = 0, None  # lo passed (0 trivially), hi failed

@@ -207,7 +207,7 @@ def _run(plan: Plan, runner: Runner, args: argparse.Namespace, folder: Path) -> 
     return 0
 
 
-def _again(search: Search) -> list[dict[str, Any]]:
+def _counts_measured_again(search: Search) -> list[dict[str, Any]]:
     """The counts of a search measured twice, and whether the second measurement passed."""
     return [{"streams": p["streams"], "ok": bool(p.get("ok"))}
             for p in search.probes if p.get("again")]
@@ -372,8 +372,8 @@ def _summary(plan: Plan, args: argparse.Namespace, limits: dict[str, float],
         "capacity_capped": sd_pipe.capped,
         "capacity_failed_at": sd_pipe.failed_at,
         # counts that failed once and were measured again (the second verdict kept)
-        "capacity_measured_again": _again(sd_pipe),
-        "naive_measured_again": _again(naive),
+        "capacity_measured_again": _counts_measured_again(sd_pipe),
+        "naive_measured_again": _counts_measured_again(naive),
         "decode_limit_streams": limit,
         "naive_streams": naive.capacity,
         "ratio_to_limit": round(capacity / limit, 3) if limit else None,
