@@ -151,7 +151,8 @@ class LadderController:
         busy, drops, lag = pool.load_counters()
         dt = now - self._last_at if self._last_at is not None else self.interval
         dt = max(dt, 1e-3)
-        load = LoadSample(at=now, busy=min(1.0, (busy - self._last_busy) / (dt * pool.size)),
+        share = (busy - self._last_busy) / (dt * pool.size)
+        load = LoadSample(at=now, busy=min(1.0, max(0.0, share)),
                           lag_s=lag, dropped_per_s=(drops - self._last_drops) / dt)
         self._last_at, self._last_busy, self._last_drops = now, busy, drops
         return load

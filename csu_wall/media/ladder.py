@@ -26,7 +26,13 @@ and tiles give the same rungs.
   most), a wait up to twice ``lag_high`` with nothing thrown away is held, not overload
   (measured at 145 file streams: the wait peaked at 0.54 s four seconds after the opening
   and sent a tile to keyframes only for the rest of the run; the decoders' own skip-ahead
-  still bounds the wait at a second).
+  still bounds the wait at a second). For ``flush_for`` after the hold, neither the wait
+  nor the packets the decoders' skip-ahead throws away is overload: that skip-ahead is what
+  empties the opening's backlog (a reader past a second behind goes to its next keyframe),
+  all of it within about two seconds (measured at 130-145 file streams: the wait rose to
+  1.5-1.6 s with the skip-ahead's drops, then fell to 0.0-0.1 s 1.5-2.5 s after the hold;
+  read as severe overload, it had sent 16-36 tiles to keyframes only, back only after the
+  calm and two climbs, 8-10 s later). Busy all the time still is.
 - Climbs double the tiles raised while they hold (slow start) but never again past half
   the batch that last brought overload back (measured: 128 tiles raised at once from
   keyframes to full rate sent the whole wall down again, every 30 s). When the pool is
@@ -91,6 +97,7 @@ class LadderConfig:
     max_calm: float = 60.0  # s: the calm needed after repeated failed climbs stops growing
     probe_window: float = 10.0  # s: overload this soon after a climb means the climb failed
     settle_max: float = 10.0  # s after an opening's hold: its backlog drains (see above)
+    flush_for: float = 3.0  # s after an opening's hold: the skip-ahead empties it (see above)
     headroom_use: float = 0.5  # share of the room below busy_low a climb may fill at once
 
 
@@ -112,6 +119,7 @@ class _State:
     down_wait: float = 0.0  # s before the next step down may follow the last one
     last_dropped: float = 0.0
     settle_until: float = float("-inf")  # an opening's backlog drains until then
+    flush_until: float = float("-inf")  # ... the decoders' skip-ahead empties it until then
 
 
 class OverloadLadder:
@@ -122,10 +130,13 @@ class OverloadLadder:
     def overloaded(self, load: LoadSample) -> bool:
         """Packets late or thrown away now, or the pool busy all the time for ``busy_for``
         (as of the samples :meth:`decide` has seen). While an opening's backlog drains, a
-        wait up to twice ``lag_high`` alone is not."""
+        wait up to twice ``lag_high`` alone is not; while the skip-ahead empties it, neither
+        the wait nor what it throws away is."""
         c, s = self.config, self._s
         sustained = (load.busy > c.busy_high and s.busy_since is not None
                      and load.at - s.busy_since >= c.busy_for)
+        if load.at < s.flush_until:
+            return sustained
         lag_high = 2 * c.lag_high if load.at < s.settle_until else c.lag_high
         return load.lag_s > lag_high or load.dropped_per_s > c.drop_high or sustained
 
@@ -160,9 +171,11 @@ class OverloadLadder:
                     and load.dropped_per_s <= s.last_dropped)
         s.last_lag, s.last_dropped = load.lag_s, load.dropped_per_s
         if load.lag_s < c.lag_low and not hold:
-            s.settle_until = float("-inf")  # the opening's backlog is decoded
+            # the opening's backlog is decoded
+            s.settle_until = s.flush_until = float("-inf")
         if hold:
             s.settle_until = now + c.settle_max
+            s.flush_until = now + c.flush_for
             s.calm_since = None
             s.busy_since = None
         elif self.overloaded(load):

@@ -7,6 +7,7 @@ packets."""
 from __future__ import annotations
 
 import mmap
+from types import SimpleNamespace
 from typing import Any
 
 import av
@@ -225,11 +226,49 @@ def test_what_a_process_says_of_its_load_counts_the_pairs() -> None:
     from csu_wall.media.procpool import _Proc
 
     proc = _Proc.__new__(_Proc)
-    proc.busy_s = proc.busy_base = 0.0
+    proc.pool = SimpleNamespace(monotonic=lambda: 1.0)  # type: ignore[assignment]
+    proc.busy_s = proc.busy_base = proc.busy_rate = 0.0
+    proc.busy_at = None
     proc.lag, proc.drops = 0.0, 0
     proc.paired, proc.paired_base = 0, 40
     proc._handle(("load", 1.5, 3, 0.2, 10))
     assert (proc.paired, proc.busy_s, proc.drops) == (50, 1.5, 3)
+
+
+def test_the_pools_busy_share_does_not_depend_on_when_the_processes_report() -> None:
+    """Two processes, each 75 % busy, report their CPU time every 0.27 s and 0.31 s on
+    their own schedules; the ladder reads the pool every 0.5 s. Every sample says 75 %
+    (reports alone said 54-108 %, one report in a sample and two in the next)."""
+    from csu_wall.media.procpool import ProcessDecodePool, _Proc
+
+    clock = [0.0]
+    pool = ProcessDecodePool(2, lambda: clock[0])
+    procs = []
+    for period in (0.27, 0.31):
+        proc = _Proc.__new__(_Proc)
+        proc.pool = pool
+        proc.busy_s = proc.busy_base = proc.busy_rate = 0.0
+        proc.busy_at = None
+        proc.lag, proc.drops, proc.paired, proc.paired_base = 0.0, 0, 0, 0
+        procs.append((proc, period))
+    pool._procs = [p for p, _ in procs]
+    events = sorted((k * period, index) for index, (_, period) in enumerate(procs)
+                    for k in range(1, 40))
+    samples, last, step = [], None, 0.5
+    for t in [step * k for k in range(1, 20)]:
+        while events and events[0][0] <= t:
+            at, index = events.pop(0)
+            clock[0] = at
+            procs[index][0]._handle(("load", 0.75 * at, 0, 0.0, 0))
+        clock[0] = t
+        busy = pool.load_counters()[0]
+        if last is not None:
+            samples.append((busy - last) / (step * 2))
+        last = busy
+    assert all(abs(share - 0.75) < 0.02 for share in samples[1:]), samples
+    # a process that stops saying anything is not taken to be working for ever
+    clock[0] = 60.0
+    assert pool.load_counters()[0] < 0.75 * 2 * 12.0
 
 
 @pytest.mark.parametrize("setting", [("pause", True), ("vis", False)])

@@ -237,14 +237,16 @@ def test_a_failed_climb_caps_the_next_climbs_at_half_its_batch() -> None:
 
 
 def test_tiles_opening_in_a_burst_hold_the_ladder() -> None:
-    """While a layout opens (``hold``), late packets and drops move no tile; after, they do."""
+    """While a layout opens (``hold``), late packets and drops move no tile; once the
+    skip-ahead has had its time to empty the backlog (``flush_for``), they do."""
     ladder = OverloadLadder()
     ts = tiles(16)
     r = {}
     for k in range(6):  # 3 s of a burst's worst, held
         r = ladder.decide(LoadSample(at=0.5 * k, **SEVERE), ts, hold=True)
     assert set(r.values()) == {Rung.SD}
-    r = ladder.decide(LoadSample(at=3.5, **SEVERE), ts)  # the burst is over: it still is
+    after = 2.5 + LadderConfig().flush_for + 0.5
+    r = ladder.decide(LoadSample(at=after, **SEVERE), ts)  # the burst is over: it still is
     assert list(r.values()).count(Rung.I) > 1
 
 
@@ -279,8 +281,8 @@ def test_an_openings_backlog_draining_is_held_until_it_is_decoded() -> None:
     assert list(r.values()).count(Rung.I) == 2  # severe: an eighth of the tiles
     ladder = OverloadLadder()
     ladder.decide(LoadSample(at=0.0, **draining), ts, hold=True)
-    r = ladder.decide(LoadSample(at=0.5, busy=0.9, lag_s=0.6, dropped_per_s=5.0), ts)
-    assert list(r.values()).count(Rung.I) == 2  # packets thrown away: severe overload
+    r = ladder.decide(LoadSample(at=3.5, busy=0.9, lag_s=0.6, dropped_per_s=5.0), ts)
+    assert list(r.values()).count(Rung.I) == 2  # thrown away past the flush: severe
     ladder = OverloadLadder()
     ladder.decide(LoadSample(at=0.0, **draining), ts, hold=True)
     ladder.decide(LoadSample(at=0.5, **CALM), ts)  # the backlog is decoded: settled
@@ -290,6 +292,40 @@ def test_an_openings_backlog_draining_is_held_until_it_is_decoded() -> None:
     ladder.decide(LoadSample(at=0.0, **draining), ts, hold=True)
     r = ladder.decide(LoadSample(at=10.5, **draining), ts)  # settle_max is over
     assert list(r.values()).count(Rung.I) == 1
+
+
+def test_the_skip_ahead_emptying_an_openings_backlog_moves_no_tile() -> None:
+    """Measured at 130 file streams: after the opening's hold, the wait rose to 1.6 s while
+    the decoders' skip-ahead threw packets away, then fell to 0.1 s by itself two seconds
+    later. None of that is overload; the same wait and drops once the flush is over, or a
+    pool busy all the time during it, still are."""
+    ts = tiles(130)
+    opening = [(0.5, 0.13, 0.0), (1.0, 0.29, 0.0), (1.5, 0.56, 0.0), (2.1, 0.86, 0.0),
+               (2.6, 1.03, 140.3), (3.1, 1.37, 6.0)]
+    flushing = [(3.6, 1.49, 128.9), (4.1, 1.60, 0.0), (4.6, 1.61, 0.0), (5.2, 0.13, 0.0),
+                (5.7, 0.16, 0.0)]
+    ladder = OverloadLadder()
+    for at, lag, dropped in opening:
+        ladder.decide(LoadSample(at=at, busy=0.74, lag_s=lag, dropped_per_s=dropped), ts,
+                      hold=True)
+    for at, lag, dropped in flushing:
+        r = ladder.decide(LoadSample(at=at, busy=0.7, lag_s=lag, dropped_per_s=dropped), ts)
+        assert set(r.values()) == {Rung.SD}, at
+    # the backlog was decoded (the wait fell below lag_low): the next drops are overload
+    r = ladder.decide(LoadSample(at=6.2, busy=0.7, lag_s=1.2, dropped_per_s=50.0), ts)
+    assert list(r.values()).count(Rung.I) == 130 // 8
+    # a wait that never falls: held for the flush, stepped down for after it
+    ladder = OverloadLadder()
+    ladder.decide(LoadSample(at=0.0, busy=0.7, lag_s=1.0), ts, hold=True)
+    counts = [list(ladder.decide(LoadSample(at=at, busy=0.7, lag_s=1.5, dropped_per_s=80.0),
+                                 ts).values()).count(Rung.I) for at in (1.0, 2.5, 3.5)]
+    assert counts == [0, 0, 130 // 8]
+    # busy all the time is overload even while the skip-ahead flushes
+    ladder = OverloadLadder()
+    ladder.decide(LoadSample(at=0.0, busy=0.99, lag_s=1.0), ts, hold=True)
+    counts = [list(ladder.decide(LoadSample(at=at, busy=0.99, lag_s=1.5), ts).values())
+              .count(Rung.I) for at in (0.5, 1.0, 1.5, 2.0)]
+    assert counts[0] == 0 and counts[-1] > 0
 
 
 def test_a_calm_pool_with_room_raises_as_many_tiles_as_half_the_room_holds() -> None:
