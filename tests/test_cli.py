@@ -1,4 +1,4 @@
-"""The ``csu-wall`` command line (issue 2, points 2, 7): run as a real process."""
+"""The ``csu-wall`` command line: run as a real process."""
 
 from __future__ import annotations
 

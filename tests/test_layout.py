@@ -1,4 +1,4 @@
-"""Project layout and layering rules (issue 2, point 1)."""
+"""Project layout and layering rules."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def test_licence_is_gpl_compatible_with_bundled_x264() -> None:
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    """Issue 2, point 8: the README's Quick start has two commands; CI runs the second."""
+    """The README's Quick start has two commands; CI runs the second."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     commands = [b.split("```", 1)[0].strip() for b in quick.split("```sh\n")[1:]]

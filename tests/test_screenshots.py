@@ -1,4 +1,4 @@
-"""``--screenshot`` of the demo wall as a real process, offscreen and under Xvfb (issue 2): taken
+"""``--screenshot`` of the demo wall as a real process, offscreen and under Xvfb: taken
 as soon as every tile shows live video, into the test's temporary folder."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The real application wiring (composition root → GUI): a signed-in wall gets every feature
-of issues 4–7 — saved layouts, playback, shifts and bookmarks, the database banner, the
+of the application — saved layouts, playback, shifts and bookmarks, the database banner, the
 administrator's credentials screen — and sees a shared layout saved on another workstation
 through the change feed, without polling. Real SQLite, real accounts, demo recorders."""
 

@@ -1,5 +1,4 @@
-"""Layout, tour and screen values: presets, spans, and clear French errors naming the field
-(issue 4, points 1, 4 and 5)."""
+"""Layout, tour and screen values: presets, spans, and clear French errors naming the field."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The bookmark panel over the real BookmarkService and SQLite (issue 6, point 3): filters,
+"""The bookmark panel over the real BookmarkService and SQLite: filters,
 edit and close, judicial reference, habilitations, and the open-at callback."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The handover dialogs over the real ShiftService (issue 6, point 4): the exported CSV's
+"""The handover dialogs over the real ShiftService: the exported CSV's
 content, the HTML and PDF files, and the incoming operator's acknowledgment gate."""
 
 from __future__ import annotations

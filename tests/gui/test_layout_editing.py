@@ -1,4 +1,4 @@
-"""Issue 4 point 4 through real widgets on a real SQLite database: the supervisor's edit mode
+"""Layout editing through real widgets on a real SQLite database: the supervisor's edit mode
 (grid preset, cameras dropped, undo/redo), saving shared or private, the operator's limits, and
 the history dialog restoring an older version."""
 

@@ -1,4 +1,4 @@
-"""The playback bar (issue 7, point 4) with pytest-qt, over the real main window, wall service
+"""The playback bar with pytest-qt, over the real main window, wall service
 and loopback RTSP server: pick a Paris time, play, pause, step, speed, jump, timeline
 bookmarks, back to live, and the recorder clock warning. Asking the recorder is a coroutine
 on the test's qasync loop (as on the application's): the bar shows it searches and cancels."""

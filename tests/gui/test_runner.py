@@ -109,7 +109,7 @@ def test_run_gui_with_site_asks_for_sign_in_first(
 def test_run_gui_passes_the_launchers_wall_extras_to_the_window(
     qapp: QApplication, make_wall_service: WallFactory, tmp_path: Path
 ) -> None:
-    """Issue 4: layouts, screens and tours reach the window through ``wall_extras``; the
+    """Layouts, screens and tours reach the window through ``wall_extras``; the
     wall's state lands in the database when the app stops (and is restored at the next)."""
     from csu_wall.core.sitefile import load_demo_site
     from csu_wall.services.screens import ScreenService

@@ -1,4 +1,4 @@
-"""Issue 4 point 6: several screens. The offscreen platform declares two screens (the second
+"""Several screens. The offscreen platform declares two screens (the second
 at devicePixelRatio 2, through QT_SCREEN_SCALE_FACTORS) in a child process, since the
 platform of this test process is already chosen."""
 

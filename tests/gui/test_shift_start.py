@@ -1,4 +1,4 @@
-"""Taking the wall at sign-in (issue 6, point 1) and the bookmark entry points of
+"""Taking the wall at sign-in and the bookmark entry points of
 install_shift_features, over the real services and a real MainWindow."""
 
 from __future__ import annotations

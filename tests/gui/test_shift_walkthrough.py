@@ -1,4 +1,4 @@
-"""Done-when test of issue 6: a full shift walked through the real widgets.
+"""A full shift walked through the real widgets.
 
 Sign in (SignInDialog over AuthService, accounts in the test database), open a shift, bookmark
 three incidents on two communes (Ctrl+B and the tile action, then the bookmark dialog), hand

@@ -1,4 +1,4 @@
-"""Issue 4 point 3 (and issue 3's badges) through real widgets over the real demo wall:
+"""Tile actions (and the rung badges) through real widgets over the real demo wall:
 maximise to the main stream and back, digital zoom and pan, swap by drag, close, snapshot,
 context menu, focus frame, keyboard focus / maximise / restore, layout keys, call-up."""
 
@@ -217,7 +217,7 @@ def test_point3_number_keys_pick_a_layout_and_call_up_a_camera(
     window.close()
 
 
-def test_issue3_tile_shows_its_rung_badge_and_the_age_of_an_old_frame(
+def test_tile_shows_its_rung_badge_and_the_age_of_an_old_frame(
     qtbot: QtBot, make_wall_service: WallFactory
 ) -> None:
     window = open_window(qtbot, make_wall_service, None)

@@ -1,4 +1,4 @@
-"""Issue 4, wall repaint cost: a tile blends only the parts of its overlay that hold something
+"""The wall's repaint cost: a tile blends only the parts of its overlay that hold something
 (the same picture as blending the whole overlay), and a pull that finds no new frame does no
 work beyond reading the mailbox."""
 

@@ -1,4 +1,4 @@
-"""Issue 4 point 5, tour editing: a supervisor creates, edits and deletes saved tours through
+"""Tour editing: a supervisor creates, edits and deletes saved tours through
 the Tours dialog reached from the keyboard (Ctrl+Shift+R) and the menu; an operator keeps
 private tours only and gets TourService's French refusal for a shared one."""
 

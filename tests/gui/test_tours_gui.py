@@ -1,4 +1,4 @@
-"""Issue 4 point 5 through real widgets: a tile tour and a layout tour driven by the window's
+"""Tours through real widgets: a tile tour and a layout tour driven by the window's
 QTimer calling TourRunner.tick(), with a fake clock (nobody sleeps for a dwell); touching the
 toured tile holds the tour."""
 

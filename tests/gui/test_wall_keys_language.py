@@ -1,4 +1,4 @@
-"""Issue 4 point 7: one keymap (docs/KEYMAP.md and the in-app list come from the same table,
+"""One keymap (docs/KEYMAP.md and the in-app list come from the same table,
 every action reachable by a key), every visible string through tr() with French complete."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 4 points 1 and 2 through real widgets: grids with spanning cells, the layout tab
+"""Grids and layout tabs through real widgets: grids with spanning cells, the layout tab
 bar, drop hints, stable tile ids, the camera tree (status icons, search, commune drag)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 4 points 6 (crash restore) and 8 (persistence through storage) with real windows on
+"""Crash restore and persistence through storage with real windows on
 one real SQLite file: another workstation sees the shared layouts; a new window on the same
 database (the app restarted) comes back as the wall was, locked if it was."""
 

@@ -1,6 +1,6 @@
 """Under a real X server (Xvfb): real drags (a tile onto another with the mouse; a camera from
 the tree onto a tile with the X server's own pointer through XTEST), and the screenshots of
-issue 4 (a 1+5 layout with live video, a maximised tile, the French UI), written into the
+the wall (a 1+5 layout with live video, a maximised tile, the French UI), written into the
 test's temporary folder only: packaging/screenshots.sh makes the README's copies on purpose."""
 
 from __future__ import annotations

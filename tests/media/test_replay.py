@@ -1,5 +1,5 @@
-"""Recorded video from a given time, against the real loopback gst-rtsp-server (issue 7, point 4
-and the playback part of point 5): the Hikvision URL shape (read by FFmpeg and by our client),
+"""Recorded video from a given time, against the real loopback gst-rtsp-server:
+the Hikvision URL shape (read by FFmpeg and by our client),
 the ONVIF replay shape (``Range: clock=``, ``Require: onvif-replay``: our client only), the
 Dahua local-time shape, and a request across the end of summer time in Paris."""
 

@@ -1,4 +1,4 @@
-"""Snapshot-only cameras (issue 7, point 2, HTTP snapshot): a JPEG URL polled at ``poll_hz``
+"""Snapshot-only cameras: a JPEG URL polled at ``poll_hz``
 with digest or basic auth, decoded by the pool's MJPEG decoder onto the tile."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Stall detection within the read timeout (issue 3, point 5): a source that keeps its TCP
+"""Stall detection within the read timeout: a source that keeps its TCP
 connection open but sends nothing — a mount that stops sending, a SIGSTOPped server — puts
 ITS tile in STALLED within about the read timeout (the watchdog on the last packet), and no
 other tile. Before the watchdog it took about twice the read timeout; the bound asserted here

@@ -1,4 +1,4 @@
-"""Privacy masks on every image path (issue 3): sub stream, main stream (after a switch),
+"""Privacy masks on every image path: sub stream, main stream (after a switch),
 digital zoom (``TileStream.set_view``) and snapshot (``TileStream.snapshot``), checked on the
 pixels of real H.264 clips decoded by the engine.
 

@@ -1,4 +1,4 @@
-"""A wrong TLS certificate is terminal, like wrong credentials (issue 7, point 2): the media
+"""A wrong TLS certificate is terminal, like wrong credentials: the media
 session shows the tile UNAUTHORISED with the French message naming ``csu-wall recorder trust``,
 sends no request to the impostor and does not retry; and the pin is checked on EVERY
 connection, so a certificate swapped between two connections of an HTTPS MJPEG source is

@@ -1,4 +1,4 @@
-"""Point 3 of issue 7: channel import into the site file (names, masks and comments kept),
+"""Channel import into the site file (names, masks and comments kept),
 through the core function and the ``csu-wall site import`` / ``recorder trust`` commands."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Point 5 of issue 7: live video from each recorder family through the media engine, against
+"""Live video from each recorder family through the media engine, against
 the loopback RTSP server serving the vendors' URL shapes and the vendor HTTP server's MJPEG;
 wrong credentials, a silent recorder, a wrong certificate and an unknown channel each give the
 right tile state and French message, and no password shows in any log."""

@@ -1,4 +1,4 @@
-"""Point 4 of issue 7: the ONVIF Profile S driver against ipycam, a real ONVIF camera
+"""The ONVIF Profile S driver against ipycam, a real ONVIF camera
 simulator, run in a network namespace the test creates (it listens on every interface and
 sends multicast): a veth pair joins the namespace (10.213.N.2) to the test (10.213.N.1).
 Everything the test starts runs under ``timeout`` and is stopped by PID; the namespace and the

@@ -1,4 +1,4 @@
-"""ONVIF Profile G replay (issue 7, point 2): FindRecordings / GetRecordingSummary / GetReplayUri
+"""ONVIF Profile G replay: FindRecordings / GetRecordingSummary / GetReplayUri
 against a loopback SOAP device, then the replay URI played by our RTSP client against the real
 gst-rtsp-server (``Require: onvif-replay``, ``Range: clock=``). No real Profile G device or
 simulator was available: see tests/rtsp/onvif_soap.py."""

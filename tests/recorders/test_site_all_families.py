@@ -1,4 +1,4 @@
-"""Issue 7, Done-when 1, end to end: a site with one recorder of each family (generic RTSP,
+"""End to end: a site with one recorder of each family (generic RTSP,
 ONVIF, Hikvision, Dahua, Axis, MJPEG and snapshot encoders), all on 127.0.0.1, written as a real
 TOML site file: channels imported into the file (families with a channel list), live video from
 every camera through the real MediaEngine (tile LIVE, frames), and recorded video from an asked

@@ -1,4 +1,4 @@
-"""Point 1 and 2 of issue 7: each family's channel list, stream URLs, snapshot, clock offset
+"""Each recorder family's channel list, stream URLs, snapshot, clock offset
 and health against the vendor HTTP server on loopback."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The access gate on the frame path (issue 2, point 6), against real SQLite and a real socket.
+"""The access gate on the frame path, against real SQLite and a real socket.
 
 The recorder is a plain TCP listener on 127.0.0.1 that counts accepted connections: it proves
 that a refused camera opens no connection at all, and that an allowed one does.

@@ -1,4 +1,4 @@
-"""Issue 6 points 2 and 3: bookmarks with their snapshot, categories, status, judicial hold,
+"""Bookmarks with their snapshot, categories, status, judicial hold,
 retention purge; server-side search restricted to the habilitated communes. Real SQLite."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 6 point 4 (backend): the handover report as a complete French HTML document and the
+"""The handover report as a complete French HTML document and the
 bookmarks as CSV, built from a full shift walked on a real database."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Layouts as supervisors and operators use them (issue 4, points 1, 4 and 8), against a real
+"""Layouts as supervisors and operators use them, against a real
 SQLite database shared by two workstations."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Rotating log files with credentials redacted (issue 2, point 7)."""
+"""Rotating log files with credentials redacted."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PlaybackService (issue 7, point 4) against the real loopback RTSP server: a tile goes from
+"""PlaybackService against the real loopback RTSP server: a tile goes from
 live to recorded video at a chosen time (checked, audited), pauses, steps one frame, plays at
 ×2/×4, jumps back 10 s and returns to live; the recorder's clock offset is flagged over 2 s."""
 

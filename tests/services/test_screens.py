@@ -1,4 +1,4 @@
-"""Screens of a workstation and the crash-restore wall state (issue 4, point 6), in a real
+"""Screens of a workstation and the crash-restore wall state, in a real
 SQLite database: per workstation, kept across a restart (the database reopened)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 6 points 1 and 4 (backend): shifts open/join/close only with a handover, lost cameras,
+"""Shifts and the handover (backend): shifts open/join/close only with a handover, lost cameras,
 the handover report's content, and the acknowledgment of every open item. Real SQLite."""
 
 from __future__ import annotations

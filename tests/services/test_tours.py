@@ -1,4 +1,4 @@
-"""Tours (issue 4, point 5): stored and audited by TourService; played by TourRunner on an
+"""Tours: stored and audited by TourService; played by TourRunner on an
 injected clock — no thread, no sleep."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Headless bookmark writer for the SIGKILL durability test (issue 6, point 5).
+"""Headless bookmark writer for the SIGKILL durability test.
 
 ``python bookmark_writer.py DB`` saves bookmarks through :class:`BookmarkService` forever and
 prints ``OK <id>`` once each save is confirmed (``create`` returned: committed).

@@ -1,4 +1,4 @@
-"""Issue 6 point 6/7: ``csu-wall db backup PATH`` makes a consistent copy that opens (SQLite:
+"""``csu-wall db backup PATH`` makes a consistent copy that opens (SQLite:
 online backup API, while a writer keeps writing; PostgreSQL: pg_dump, restored with
 pg_restore). The PostgreSQL password never appears in a process argument."""
 

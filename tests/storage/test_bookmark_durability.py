@@ -1,4 +1,4 @@
-"""Issue 6 point 5: SIGKILL a bookmark writer at random moments, at least 200 times.
+"""SIGKILL a bookmark writer at random moments, at least 200 times.
 
 Every bookmark whose save was confirmed (``OK <id>`` printed after ``create`` returned) must be
 in the database, and ``PRAGMA integrity_check`` must say ``ok``, after every kill. The writers

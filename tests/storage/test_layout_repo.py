@@ -1,4 +1,4 @@
-"""Layouts, tours and screens in a real SQLite database (issue 4, point 8)."""
+"""Layouts, tours and screens in a real SQLite database."""
 
 from __future__ import annotations
 

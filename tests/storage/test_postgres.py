@@ -1,4 +1,4 @@
-"""Issue 6 point 6 on a real PostgreSQL server: the whole schema through ``csu-wall db upgrade``,
+"""The database on a real PostgreSQL server: the whole schema through ``csu-wall db upgrade``,
 an in-place upgrade keeping data, a refused schema version, LISTEN/NOTIFY between two
 workstations, the services themselves, and an outage of a private cluster stopped mid-way."""
 

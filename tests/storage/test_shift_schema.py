@@ -1,5 +1,5 @@
 """Migration 0005 on SQLite: an existing database upgraded in place keeps its data, and the
-revision downgrades cleanly (issue 6, point 6)."""
+revision downgrades cleanly."""
 
 from __future__ import annotations
 
