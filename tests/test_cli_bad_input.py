@@ -140,7 +140,7 @@ def test_deeply_nested_site_file_is_refused(tmp_path: Path,
 
 
 def test_position_mapping_is_linear_in_memory() -> None:
-    """The issue measured ~340 bytes per character of a long string; now the scanner keeps
+    """The scanner once kept ~340 bytes per character of a long string; now the scanner keeps
     the tokens' text and little else."""
     text = 'a = "' + "x" * 2_000_000 + '"\nb = """' + 'y\\"' * 200_000 + '"""\n'
     tracemalloc.start()

@@ -1,4 +1,4 @@
-"""The issue's overload criterion seen from the screen: with fewer decoding workers than
+"""Overload seen from the screen: with fewer decoding workers than
 needed (one worker for an 8×8 wall of 1920×1080 streams) plus a process burning a core, no tile
 shows a frame older than one GOP plus one second without saying so (its age is painted), and
 the GUI event loop stays responsive. The real ``WallWidget``/``TileWidget`` render loop runs

@@ -202,7 +202,7 @@ def test_no_english_in_the_french_ui(
     overlay.hide()
 
     window.close()
-    # The check itself tells English from French (the strings).
+    # The check itself tells English from French (strings once seen in English).
     for english in ("Play back recordings", "Playback", "&Look in:", "le ou les 1 problème(s)",
                     "Bookmark an incident", "Files of type:"):
         assert not walk.ok(english), english

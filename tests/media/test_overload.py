@@ -1,4 +1,4 @@
-"""The issue's "done when": under overload (one worker for 64 tiles opened on their main
+"""Under overload (one worker for 64 tiles opened on their main
 stream, plus a process burning a core) the ladder steps tiles down, no tile keeps a frame
 older than one GOP plus one second without its rung saying so, and closing is bounded."""
 

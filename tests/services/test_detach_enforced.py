@@ -104,7 +104,7 @@ def test_every_service_refuses_a_detached_commune(db: Database, tmp_path: Path,
 def test_cli_grant_and_credentials_on_a_detached_commune(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """The issue's commands, as IT typed them: both refused in one line, exit 1."""
+    """The commands as commune IT staff type them: both refused in one line, exit 1."""
     data = tmp_path / "data"
     site = tmp_path / "site.toml"
     site.write_text(

@@ -63,8 +63,9 @@ def _views(log: DbAuditLog, n: int, detail: str) -> None:
 
 
 def _forge_unsigned(db_file: Path, *, change_id: int, drop_key: bool = False) -> None:
-    """The forgery of the issue: triggers dropped, one record changed, every hash recomputed
-    as plain SHA-256 (all the forger can compute), optionally the key's traces removed."""
+    """A forgery by someone with the database file: triggers dropped, one record changed,
+    every hash recomputed as plain SHA-256 (all the forger can compute), optionally the key's
+    traces removed."""
     conn = sqlite3.connect(db_file, isolation_level=None)
     conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
     conn.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")

@@ -92,7 +92,7 @@ def test_point6_two_workstations_see_each_others_bookmark_within_a_second(
     delays = measure(pg_url, count=10)
     worst = max(delays)
     print(f"\nPostgreSQL LISTEN/NOTIFY: max {worst * 1000:.1f} ms over {len(delays)} bookmarks")
-    assert worst < 1.0  # the bound; typically a few milliseconds
+    assert worst < 1.0  # a second at most; typically a few milliseconds
 
 
 def test_point6_shift_and_bookmark_services_run_on_postgresql(pg_url: str) -> None:  # noqa: F811
