@@ -221,16 +221,23 @@ def test_the_setting_forces_pairs_on_or_off(monkeypatch: pytest.MonkeyPatch) -> 
     assert not child.pairing
 
 
-def test_what_a_process_says_of_its_load_counts_the_pairs() -> None:
-    """The GUI process keeps the count across a restart of the process."""
+def _listened_proc(pool: Any) -> Any:
+    """The GUI process's side of a decoder process, as its listener thread keeps it, with no
+    process behind it: only what a "load" report updates."""
     from csu_wall.media.procpool import _Proc
 
     proc = _Proc.__new__(_Proc)
-    proc.pool = SimpleNamespace(monotonic=lambda: 1.0)  # type: ignore[assignment]
+    proc.pool = pool
     proc.busy_s = proc.busy_base = proc.busy_rate = 0.0
     proc.busy_at = None
-    proc.lag, proc.drops = 0.0, 0
-    proc.paired, proc.paired_base = 0, 40
+    proc.lag, proc.drops, proc.paired, proc.paired_base = 0.0, 0, 0, 0
+    return proc
+
+
+def test_what_a_process_says_of_its_load_counts_the_pairs() -> None:
+    """The GUI process keeps the count across a restart of the process."""
+    proc = _listened_proc(SimpleNamespace(monotonic=lambda: 1.0))
+    proc.paired_base = 40
     proc._handle(("load", 1.5, 3, 0.2, 10))
     assert (proc.paired, proc.busy_s, proc.drops) == (50, 1.5, 3)
 
@@ -239,18 +246,11 @@ def test_the_pools_busy_share_does_not_depend_on_when_the_processes_report() -> 
     """Two processes, each 75 % busy, report their CPU time every 0.27 s and 0.31 s on
     their own schedules; the ladder reads the pool every 0.5 s. Every sample says 75 %
     (reports alone said 54-108 %, one report in a sample and two in the next)."""
-    from csu_wall.media.procpool import ProcessDecodePool, _Proc
+    from csu_wall.media.procpool import ProcessDecodePool
 
     clock = [0.0]
     pool = ProcessDecodePool(2, lambda: clock[0])
-    procs = []
-    for period in (0.27, 0.31):
-        proc = _Proc.__new__(_Proc)
-        proc.pool = pool
-        proc.busy_s = proc.busy_base = proc.busy_rate = 0.0
-        proc.busy_at = None
-        proc.lag, proc.drops, proc.paired, proc.paired_base = 0.0, 0, 0, 0
-        procs.append((proc, period))
+    procs = [(_listened_proc(pool), period) for period in (0.27, 0.31)]
     pool._procs = [p for p, _ in procs]
     events = sorted((k * period, index) for index, (_, period) in enumerate(procs)
                     for k in range(1, 40))
