@@ -41,10 +41,13 @@ import logging
 import multiprocessing as mp
 import os
 import queue
+import sys
 import threading
 import time
+import types
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing import shared_memory
 from multiprocessing.connection import Connection
 from typing import Any
@@ -112,6 +115,32 @@ class _Segment:
         return True
 
 
+_MAIN_SWAP = threading.Lock()
+
+
+@contextmanager
+def _main_module_left_out() -> Iterator[None]:
+    """While a decoder process starts, this process's main module is an empty one.
+
+    ``spawn`` runs the parent's main module again in the child before its target (the
+    ``csu-wall`` script imports the whole application, Qt included; the benchmark's module
+    imports the wall). The decoder loop needs none of it: without it, a decoder process maps
+    no Qt library, holds less memory and starts (and restarts, after a crash) sooner — see
+    DESIGN §4. The frozen build is unaffected: its decoder processes start as copies of the
+    executable, which hands them to the decoder loop before anything else
+    (``multiprocessing.freeze_support`` in :func:`csu_wall.app.main`)."""
+    with _MAIN_SWAP:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
+            else:
+                del sys.modules["__main__"]
+
+
 class _Proc:
     """One decoder process, its command pipe (fed by a sender thread, so a reader never
     waits on a pipe) and its result pipe (read by a listener thread)."""
@@ -141,7 +170,8 @@ class _Proc:
         self.res, res_send = ctx.Pipe(duplex=False)
         self.process = ctx.Process(target=decoder_main, args=(cmd_recv, res_send),
                                    name=f"csu-decoder-{self.index}", daemon=True)
-        self.process.start()
+        with _main_module_left_out():
+            self.process.start()
         cmd_recv.close()
         res_send.close()
         self.alive = True

@@ -122,3 +122,63 @@ def test_readers_in_this_process_keep_their_connections_when_a_decoder_dies(
                                   before[f.tile_id] for f in feeds), 15)
     assert wait_until(lambda: pool.processes()[0].pid != victim.pid, 5)
     assert engine.stats()["reconnects"] == 0
+
+
+_APP_LIKE_MAIN = '''\
+import os
+import sys
+
+import PySide6.QtWidgets  # noqa: F401  (as the csu-wall script's imports load the GUI)
+
+from csu_wall.media.engine import MediaEngine
+from tests.media.helpers import file_source, wait_until
+
+
+def main() -> None:
+    engine = MediaEngine(1, decoders="process")
+    feed = engine.open("t0", file_source(sys.argv[1]), size=(160, 90))
+    ok = wait_until(lambda: feed.latest() is not None, 30)
+    print("frame" if ok else "no frame", os.getpid(), *[p.pid for p in engine.pool._procs],
+          flush=True)
+    sys.stdin.readline()
+    engine.shutdown()
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+def _maps(pid: int) -> str:
+    with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as maps:
+        return maps.read()
+
+
+def test_a_decoder_process_does_not_load_the_gui_of_the_script_that_started_it(
+        small_clip: Path, tmp_path: Path) -> None:
+    """``spawn`` runs the parent's main module again in each child; the decoder processes
+    leave it out: a main script importing Qt (as the ``csu-wall`` script does) still gets
+    decoder processes that decode, and map no Qt library."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "app_like_main.py"
+    script.write_text(_APP_LIKE_MAIN, encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen"}
+    with subprocess.Popen(["timeout", "90", sys.executable, str(script), str(small_clip)],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+                          cwd=tmp_path) as proc:
+        assert proc.stdout is not None and proc.stdin is not None
+        words = proc.stdout.readline().split()
+        try:
+            assert words and words[0] == "frame", words
+            main, decoder = int(words[1]), int(words[2])
+            assert "libQt6" in _maps(main)  # the script did load Qt
+            maps = _maps(decoder)
+            assert "libavcodec" in maps  # the decoder loop runs there
+            assert "libQt6" not in maps and "PySide6" not in maps
+        finally:
+            proc.stdin.write("\n")
+            proc.stdin.close()
+        assert proc.wait(30) == 0
