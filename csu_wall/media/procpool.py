@@ -122,13 +122,12 @@ _MAIN_SWAP = threading.Lock()
 def _main_module_left_out() -> Iterator[None]:
     """While a decoder process starts, this process's main module is an empty one.
 
-    ``spawn`` runs the parent's main module again in the child before its target (the
-    ``csu-wall`` script imports the whole application, Qt included; the benchmark's module
-    imports the wall). The decoder loop needs none of it: without it, a decoder process maps
-    no Qt library, holds less memory and starts (and restarts, after a crash) sooner — see
-    DESIGN §4. The frozen build is unaffected: its decoder processes start as copies of the
-    executable, which hands them to the decoder loop before anything else
-    (``multiprocessing.freeze_support`` in :func:`csu_wall.app.main`)."""
+    ``spawn`` runs the parent's main module again in the child before its target: the
+    ``csu-wall`` script imports the whole application (791 modules), the benchmark's module
+    the wall and Qt. The decoder loop needs none of it: without it, a decoder process holds
+    less memory and starts (and restarts, after a crash) sooner — DESIGN §4. In the frozen
+    build a decoder process is a copy of the executable, handed to the decoder loop by
+    ``multiprocessing.freeze_support`` at the start of :func:`csu_wall.app.main`."""
     with _MAIN_SWAP:
         main = sys.modules.get("__main__")
         sys.modules["__main__"] = types.ModuleType("__main__")

@@ -138,7 +138,7 @@ def main() -> None:
     engine = MediaEngine(1, decoders="process")
     feed = engine.open("t0", file_source(sys.argv[1]), size=(160, 90))
     ok = wait_until(lambda: feed.latest() is not None, 30)
-    print("frame" if ok else "no frame", os.getpid(), *[p.pid for p in engine.pool._procs],
+    print("frame" if ok else "no frame", os.getpid(), *[p.pid for p in engine.pool.processes()],
           flush=True)
     sys.stdin.readline()
     engine.shutdown()
