@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -128,7 +130,7 @@ _APP_LIKE_MAIN = '''\
 import os
 import sys
 
-import PySide6.QtWidgets  # noqa: F401  (as the csu-wall script's imports load the GUI)
+import PySide6.QtWidgets  # noqa: F401  (the GUI, as the benchmark's main module loads it)
 
 from csu_wall.media.engine import MediaEngine
 from tests.media.helpers import file_source, wait_until
@@ -157,11 +159,9 @@ def _maps(pid: int) -> str:
 def test_a_decoder_process_does_not_load_the_gui_of_the_script_that_started_it(
         small_clip: Path, tmp_path: Path) -> None:
     """``spawn`` runs the parent's main module again in each child; the decoder processes
-    leave it out: a main script importing Qt (as the ``csu-wall`` script does) still gets
-    decoder processes that decode, and map no Qt library."""
-    import subprocess
-    import sys
-
+    leave it out: a main script importing Qt (as the benchmark's does; the ``csu-wall``
+    script imports the whole application) still gets decoder processes that decode, and map
+    no Qt library."""
     script = tmp_path / "app_like_main.py"
     script.write_text(_APP_LIKE_MAIN, encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
